@@ -1,0 +1,206 @@
+"""What is published: the one place that decides it.
+
+``build_document`` turns a release into a ``Document`` holding only the
+publishable content, with every field cleaned of control characters and
+escape sequences. Every export format renders a ``Document``; the digest is
+computed over one. Internal notes, approvals and history never enter it.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from ..model import REFERENCE_PATTERN, Person, Release, Settings, fill_intro, split_paragraphs
+from ..safety import strip_controls
+
+
+def clean(text: str) -> str:
+    """Published text: NFC, Unix line ends, no control characters."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return unicodedata.normalize("NFC", strip_controls(text))
+
+
+@dataclass(frozen=True)
+class Prose:
+    """A run of body Markdown between references."""
+
+    markdown: str
+    first_line: int
+
+
+@dataclass(frozen=True)
+class QuoteBlock:
+    quote_id: str
+    speaker_id: str
+    speaker_name: str
+    role: str
+    organisation: str
+    intro: str
+    paragraphs: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class CaptionBlock:
+    caption_id: str
+    text: str
+    credit: str
+    file: str
+
+
+Block = Prose | QuoteBlock | CaptionBlock
+
+
+@dataclass(frozen=True)
+class EmbargoLine:
+    until: datetime
+    zone: str
+
+    @property
+    def local(self) -> datetime:
+        return self.until.astimezone(_zone(self.zone))
+
+    def describe(self) -> str:
+        """'00:01 BST, Tuesday 3 June 2025' in the embargo's zone."""
+        local = self.local
+        return f"{local:%H:%M} {local.tzname()}, {local:%A} {local.day} {local:%B %Y}"
+
+
+@dataclass(frozen=True)
+class Document:
+    slug: str
+    headline: str
+    standfirst: str
+    dateline_place: str
+    dateline_date: date | None
+    embargo: EmbargoLine | None
+    blocks: tuple[Block, ...]
+    notes_to_editors: tuple[str, ...]
+    contact_name: str
+    contact_role: str
+    contact_phone: str
+    contact_email: str
+    organisation: str
+    about: str
+    imprint: str
+    draft: bool = False
+    speakers: tuple[tuple[str, str, str], ...] = field(default=())  # (id, name, role)
+
+    @property
+    def dateline(self) -> str:
+        """'HACKNEY, 2 August 2018' or '' when no dateline is set."""
+        parts = []
+        if self.dateline_place:
+            parts.append(self.dateline_place.upper())
+        if self.dateline_date:
+            parts.append(format_date(self.dateline_date))
+        return ", ".join(parts)
+
+    @property
+    def has_contact(self) -> bool:
+        return bool(self.contact_name or self.contact_phone or self.contact_email)
+
+
+def format_date(day: date) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
+def _zone(name: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(name or "Europe/London")
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo("Europe/London")
+
+
+def split_body(body: str) -> list[tuple[str, str, int]]:
+    """The body as ('prose', markdown, first line) and (kind, id, line) pieces."""
+    pieces: list[tuple[str, str, int]] = []
+    prose: list[str] = []
+    prose_start = 1
+    for number, line in enumerate(body.split("\n"), start=1):
+        match = REFERENCE_PATTERN.match(line)
+        if match:
+            if "".join(prose).strip():
+                pieces.append(("prose", "\n".join(prose), prose_start))
+            pieces.append((match.group(1), match.group(2), number))
+            prose, prose_start = [], number + 1
+        else:
+            prose.append(line)
+    if "".join(prose).strip():
+        pieces.append(("prose", "\n".join(prose), prose_start))
+    return pieces
+
+
+def build_document(
+    release: Release,
+    settings: Settings,
+    people: dict[str, Person],
+    *,
+    draft: bool = False,
+) -> Document:
+    blocks: list[Block] = []
+    for kind, value, line in split_body(clean(release.body)):
+        if kind == "prose":
+            blocks.append(Prose(markdown=value, first_line=line))
+        elif kind == "quote":
+            quote = release.quote(value)
+            if quote is None:
+                continue
+            person = people.get(quote.speaker)
+            name = clean(person.name) if person else clean(quote.speaker)
+            role = clean(quote.role)
+            intro = clean(fill_intro(quote.intro, person, quote.role, quote.speaker))
+            blocks.append(
+                QuoteBlock(
+                    quote_id=quote.id,
+                    speaker_id=quote.speaker,
+                    speaker_name=name,
+                    role=role,
+                    organisation=clean(person.organisation) if person else "",
+                    intro=" ".join(intro.split()),
+                    paragraphs=tuple(split_paragraphs(clean(quote.text))),
+                )
+            )
+        else:
+            caption = release.caption(value)
+            if caption is None:
+                continue
+            blocks.append(
+                CaptionBlock(
+                    caption_id=caption.id,
+                    text=" ".join(clean(caption.text).split()),
+                    credit=" ".join(clean(caption.credit).split()),
+                    file=clean(caption.file),
+                )
+            )
+    embargo = None
+    if release.embargo.until is not None and release.embargo.until.tzinfo is not None:
+        embargo = EmbargoLine(release.embargo.until, release.embargo.timezone or settings.timezone)
+    speakers = []
+    for block in blocks:
+        if isinstance(block, QuoteBlock) and block.speaker_id not in {s[0] for s in speakers}:
+            speakers.append((block.speaker_id, block.speaker_name, block.role))
+    contact = release.contact
+    return Document(
+        slug=release.slug,
+        headline=" ".join(clean(release.headline).split()),
+        standfirst=" ".join(clean(release.standfirst).split()),
+        dateline_place=" ".join(clean(release.dateline.place).split()),
+        dateline_date=release.dateline.date,
+        embargo=embargo,
+        blocks=tuple(blocks),
+        notes_to_editors=tuple(
+            clean(note).strip() for note in release.notes_to_editors if note.strip()
+        ),
+        contact_name=clean(contact.name).strip(),
+        contact_role=clean(contact.role).strip(),
+        contact_phone=clean(contact.phone).strip(),
+        contact_email=clean(contact.email).strip(),
+        organisation=clean(settings.organisation).strip(),
+        about=clean(release.about).strip(),
+        imprint=" ".join(clean(release.imprint).split()),
+        draft=draft,
+        speakers=tuple(speakers),
+    )
