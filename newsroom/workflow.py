@@ -158,3 +158,40 @@ def status(release: Release, library: Library) -> str:
     if last_state_event is not None and last_state_event.action == SUBMIT:
         return IN_REVIEW
     return DRAFT
+
+
+# ---------------------------------------------------------------------------
+# The export gate: one rule for every format, the CLI and the TUI
+
+
+def publication_refusal(release: Release, library: Library) -> str | None:
+    """Why ``release`` may not be exported final, or None when it may."""
+    state = status(release, library)
+    if state in {APPROVED, PUBLISHED}:
+        return None
+    required = library.settings.rules.approvals_required
+    have = len(valid_approvals(release, library))
+    return (
+        f"{release.slug} is {state}, not approved ({have} of {required} valid "
+        f"approval{'s' if required != 1 else ''}); export with --draft for a copy marked "
+        "'DRAFT – NOT APPROVED'"
+    )
+
+
+def record_publication(release: Release, library: Library, by: str, fmt: str) -> bool:
+    """Append a ``publish`` event for the current digest and save; False if already recorded."""
+    from datetime import datetime
+
+    from .model import Event
+
+    current = release_digest(release, library)
+    note = f"format: {fmt}"
+    for event in release.history:
+        if event.action == PUBLISH and event.digest == current and event.note == note:
+            return False
+    release.history.append(
+        Event(at=datetime.now(UTC).replace(microsecond=0), action=PUBLISH, by=by,
+              digest=current, note=note)
+    )
+    library.save(release)
+    return True
