@@ -18,7 +18,8 @@ import os
 import re
 import tempfile
 import tomllib
-from dataclasses import dataclass, field
+from copy import deepcopy
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
@@ -687,6 +688,15 @@ class Origin:
     toml_bom: bool = False
     body_bom: bool = False
     newline: str = "\n"
+    # A deep copy of the release as read or written: when the model still
+    # equals it, the original bytes are kept (comments, key order, empty
+    # keys, a hand-written status, mixed line ends all survive).
+    release: Release | None = None
+
+
+def _same_structure(a: Release, b: Release) -> bool:
+    """Equal apart from the body (which lives in body.md)."""
+    return replace(a, body="") == replace(b, body="")
 
 
 def _detect_newline(text: str) -> str:
@@ -796,6 +806,7 @@ class Library:
         self.origins[slug] = Origin(
             toml_bytes=toml_bytes, body_bytes=body_bytes, data=data,
             toml_bom=toml_bom, body_bom=body_bom, newline=newline,
+            release=deepcopy(release),
         )
         return release
 
@@ -823,13 +834,15 @@ class Library:
     def render_files(self, release: Release) -> dict[str, bytes]:
         """The bytes ``save`` would write for ``release``."""
         origin = self.origins.get(release.slug)
-        data = release_to_toml(release)
-        if origin is not None and data == origin.data:
+        snapshot = origin.release if origin is not None else None
+        if snapshot is not None and _same_structure(release, snapshot):
             toml_bytes = origin.toml_bytes
         else:
-            toml_bytes = dumps_toml(data)
+            toml_bytes = dumps_toml(release_to_toml(release))
             if origin is not None and origin.toml_bom:
                 toml_bytes = BOM.encode() + toml_bytes
+        if snapshot is not None and release.body == snapshot.body:
+            return {RELEASE_FILE: toml_bytes, BODY_FILE: origin.body_bytes}
         newline = origin.newline if origin else "\n"
         body = release.body
         if newline != "\n":
@@ -863,6 +876,7 @@ class Library:
             toml_bom=previous.toml_bom if previous else False,
             body_bom=previous.body_bom if previous else False,
             newline=previous.newline if previous else "\n",
+            release=deepcopy(release),
         )
         return bool(changed)
 

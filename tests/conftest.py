@@ -1,0 +1,100 @@
+"""Shared fixtures for every test module.
+
+Tests never touch the real ``drafts/``: they copy it into ``tmp_path`` with
+``library_copy`` (or build an empty library with ``empty_library``) and
+assert on the files there.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from newsroom.bundle import Library
+
+REPO = Path(__file__).resolve().parent.parent
+DRAFTS = REPO / "drafts"
+SAMPLE_SLUG = "2026-11-24-lido-reopens"
+EARLY_SLUG = "2026-11-20-bus-route-consultation"
+
+
+def snapshot_tree(root: Path) -> dict[str, bytes]:
+    """Every file under ``root`` (relative path -> bytes), to prove nothing changed."""
+    return {
+        str(path.relative_to(root)): path.read_bytes()
+        for path in sorted(root.rglob("*"))
+        if path.is_file()
+    }
+
+
+@pytest.fixture
+def library_copy(tmp_path: Path) -> Path:
+    """A private copy of the sample library ``drafts/``; returns its folder."""
+    target = tmp_path / "drafts"
+    shutil.copytree(DRAFTS, target, ignore=shutil.ignore_patterns(".newsroom", ".*.tmp", ".*.new"))
+    return target
+
+
+@pytest.fixture
+def library(library_copy: Path) -> Library:
+    """The sample library copy, opened."""
+    return Library.open(library_copy)
+
+
+@pytest.fixture
+def empty_library(tmp_path: Path) -> Path:
+    """A library folder with a minimal newsroom.toml and people.toml, no releases."""
+    root = tmp_path / "empty"
+    root.mkdir()
+    (root / "newsroom.toml").write_text(
+        'schema = 1\n\n[organisation]\nname = "Test Group"\n', encoding="utf-8"
+    )
+    (root / "people.toml").write_text(
+        'schema = 1\n\n[people.jane-doe]\nname = "Jane Doe"\nrole = "Chair"\n',
+        encoding="utf-8",
+    )
+    return root
+
+
+@pytest.fixture
+def tree_snapshot() -> Callable[[Path], dict[str, bytes]]:
+    """``snapshot_tree`` as a fixture, for modules that prefer not to import conftest."""
+    return snapshot_tree
+
+
+def run_newsroom(
+    *args: str,
+    drafts: Path | None = None,
+    env: dict[str, str] | None = None,
+    cwd: Path | None = None,
+    python_flags: tuple[str, ...] = (),
+) -> subprocess.CompletedProcess[str]:
+    """Run ``python -m newsroom ARGS`` in a fresh interpreter; text output."""
+    full_env = {k: v for k, v in os.environ.items() if k != "NEWSROOM_DRAFTS"}
+    full_env["PYTHONIOENCODING"] = "utf-8"
+    full_env.update(env or {})
+    command = [sys.executable, *python_flags, "-m", "newsroom"]
+    if drafts is not None:
+        command += ["--drafts", str(drafts)]
+    command += list(args)
+    return subprocess.run(
+        command,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        env=full_env,
+        cwd=cwd or REPO,
+        timeout=60,
+    )
+
+
+@pytest.fixture
+def newsroom_cli() -> Callable[..., subprocess.CompletedProcess[str]]:
+    """``run_newsroom`` as a fixture: ``newsroom_cli("list", "--json", drafts=path)``."""
+    return run_newsroom
