@@ -222,7 +222,8 @@ def _decode(path: Path, raw: bytes) -> str:
     except UnicodeDecodeError as error:
         before = raw[: error.start]
         line = before.count(b"\n") + 1
-        column = len(before) - (before.rfind(b"\n") + 1) + 1
+        # Columns count characters, as tomllib's do; the bytes before are valid.
+        column = len(before[before.rfind(b"\n") + 1 :].decode("utf-8", "replace")) + 1
         raise BundleError(
             path,
             f"not UTF-8 text (byte 0x{raw[error.start]:02x} cannot be decoded); "
@@ -389,6 +390,9 @@ def release_from_toml(data: dict[str, Any], file: Path, slug: str, body: str) ->
     release.embargo = Embargo(
         until=embargo.datetime("until"), timezone=embargo.text("timezone"), extra=embargo.rest()
     )
+    if release.embargo.timezone:
+        # Export would otherwise fall back to the library's zone without a word.
+        _check_timezone(embargo, release.embargo.timezone)
     contact = root.table("contact")
     release.contact = Contact(
         name=contact.text("name"),
