@@ -1,23 +1,55 @@
-"""Digests and derived status: what an approval or clearance is bound to.
+"""Sign-off: digests, clearances, approvals, derived status and the export gate.
 
 The digest is sha256 over a canonical JSON serialisation of the release's
-publishable content (see docs/format.md, "Canonical form"). It is built from
+publishable content (docs/signoff.md, "The canonical form"). It is built from
 the same ``Document`` every export renders, so whatever can be published is
 covered and nothing internal is.
+
+Every action (submit, clear, approve, request changes, spike, publish)
+checks its rules first and raises ``Refused`` (exit 1) or ``BadInput``
+(exit 2) before anything on disk changes; then it appends to the release's
+history and saves. Status is derived from approvals and history on every
+call, never read from the file.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from datetime import UTC
+import re
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
 from typing import Any
 
-from .bundle import Library
-from .export.document import CaptionBlock, Document, Prose, QuoteBlock, build_document, clean
-from .model import Person, Quote, Release, Settings, fill_intro, split_paragraphs
+from .bundle import Library, atomic_write
+from .export.document import (
+    CaptionBlock,
+    Document,
+    EmbargoLine,
+    Prose,
+    QuoteBlock,
+    build_document,
+    clean,
+)
+from .model import (
+    Approval,
+    Clearance,
+    Event,
+    Person,
+    Quote,
+    Release,
+    Settings,
+    fill_intro,
+    split_paragraphs,
+)
 
 DIGEST_PREFIX = "sha256:"
+DIGEST_PATTERN = re.compile(r"^sha256:[0-9a-f]{64}$")
+CANONICAL_VERSION = 1
+# Content-addressed copies of every submitted, approved and published version,
+# kept inside the bundle so they travel with it through git.
+SNAPSHOT_DIR = ".snapshots"
 
 DRAFT = "draft"
 IN_REVIEW = "in review"
@@ -27,15 +59,66 @@ PUBLISHED = "published"
 SPIKED = "spiked"
 STATUSES = (DRAFT, IN_REVIEW, APPROVED, STALE, PUBLISHED, SPIKED)
 
+# History actions.
+SUBMIT = "submit"
+CLEAR = "clear"
+APPROVE = "approve"
+REQUEST_CHANGES = "request-changes"
+SPIKE = "spike"
+UNSPIKE = "unspike"
+PUBLISH = "publish"
+ACTIONS = (SUBMIT, CLEAR, APPROVE, REQUEST_CHANGES, SPIKE, UNSPIKE, PUBLISH)
+
+# Clearance states of one quote.
+CLEARED = "cleared"
+CLEARANCE_STALE = "stale"
+NOT_CLEARED = "not cleared"
+
+CLEARANCE_VIA = ("email", "phone", "in-person")
+
+
+class WorkflowError(Exception):
+    exit_code = 1
+
+
+class Refused(WorkflowError):
+    """A rule forbids the action (exit 1)."""
+
+    exit_code = 1
+
+
+class BadInput(WorkflowError):
+    """The action was asked for wrongly: unknown quote, unreadable key… (exit 2)."""
+
+    exit_code = 2
+
+
+def now_utc() -> datetime:
+    return datetime.now(UTC).replace(microsecond=0)
+
+
+def short(digest_value: str) -> str:
+    """'sha256:1a2b3c4d' for messages."""
+    return digest_value[: len(DIGEST_PREFIX) + 8]
+
+
+# ---------------------------------------------------------------------------
+# The canonical form and the digest
+
+
+def canonical_bytes(payload: Any) -> bytes:
+    """JSON, keys sorted, no insignificant whitespace, UTF-8 (not \\u escapes)."""
+    text = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return text.encode("utf-8")
+
 
 def _sha256(payload: Any) -> str:
-    text = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return DIGEST_PREFIX + hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return DIGEST_PREFIX + hashlib.sha256(canonical_bytes(payload)).hexdigest()
 
 
 def _block_payload(block: Prose | QuoteBlock | CaptionBlock) -> dict[str, Any]:
     if isinstance(block, Prose):
-        # Trailing spaces and blank-line runs never change what is published.
+        # Trailing spaces and blank-line runs at the edges never change what is published.
         lines = [line.rstrip() for line in block.markdown.strip("\n").split("\n")]
         return {"prose": "\n".join(lines)}
     if isinstance(block, QuoteBlock):
@@ -44,6 +127,7 @@ def _block_payload(block: Prose | QuoteBlock | CaptionBlock) -> dict[str, Any]:
             "speaker": block.speaker_id,
             "name": block.speaker_name,
             "role": block.role,
+            "organisation": block.organisation,
             "intro": block.intro,
             "paragraphs": list(block.paragraphs),
         }
@@ -60,7 +144,7 @@ def canonical_payload(document: Document) -> dict[str, Any]:
             "zone": document.embargo.zone,
         }
     return {
-        "canonical": 1,
+        "canonical": CANONICAL_VERSION,
         "headline": document.headline,
         "standfirst": document.standfirst,
         "dateline": {
@@ -82,39 +166,118 @@ def canonical_payload(document: Document) -> dict[str, Any]:
     }
 
 
+def document_from_payload(payload: dict[str, Any], slug: str = "") -> Document:
+    """Rebuild a ``Document`` from a canonical payload (a snapshot), for diffs."""
+    blocks: list[Prose | QuoteBlock | CaptionBlock] = []
+    for block in payload["body"]:
+        if "prose" in block:
+            blocks.append(Prose(markdown=block["prose"], first_line=0))
+        elif "quote" in block:
+            blocks.append(QuoteBlock(
+                quote_id=block["quote"], speaker_id=block["speaker"],
+                speaker_name=block["name"], role=block["role"],
+                organisation=block.get("organisation", ""), intro=block["intro"],
+                paragraphs=tuple(block["paragraphs"]),
+            ))
+        else:
+            blocks.append(CaptionBlock(caption_id=block["caption"], text=block["text"],
+                                       credit=block["credit"], file=block["file"]))
+    embargo = None
+    if payload.get("embargo"):
+        embargo = EmbargoLine(datetime.fromisoformat(payload["embargo"]["until"]),
+                              payload["embargo"]["zone"])
+    dateline = payload["dateline"]
+    contact = payload["contact"]
+    return Document(
+        slug=slug,
+        headline=payload["headline"],
+        standfirst=payload["standfirst"],
+        dateline_place=dateline["place"],
+        dateline_date=date.fromisoformat(dateline["date"]) if dateline["date"] else None,
+        embargo=embargo,
+        blocks=tuple(blocks),
+        notes_to_editors=tuple(payload["notes_to_editors"]),
+        contact_name=contact["name"],
+        contact_role=contact["role"],
+        contact_phone=contact["phone"],
+        contact_email=contact["email"],
+        organisation=payload["organisation"],
+        about=payload["about"],
+        imprint=payload["imprint"],
+    )
+
+
 def digest(release: Release, settings: Settings, people: dict[str, Person]) -> str:
     """sha256 of everything publishable in ``release``, in canonical form."""
     return _sha256(canonical_payload(build_document(release, settings, people)))
 
 
+def quote_payload(quote: Quote, people: dict[str, Person]) -> dict[str, Any]:
+    person = people.get(quote.speaker)
+    return {
+        "canonical": CANONICAL_VERSION,
+        "speaker": quote.speaker,
+        "name": clean(person.name) if person else "",
+        "role": clean(quote.role),
+        "intro": " ".join(clean(fill_intro(quote.intro, person, quote.role)).split()),
+        "paragraphs": split_paragraphs(clean(quote.text)),
+    }
+
+
 def quote_digest(quote: Quote, people: dict[str, Person]) -> str:
     """sha256 of one quote's wording and attribution: what a clearance is bound to."""
-    person = people.get(quote.speaker)
-    return _sha256(
-        {
-            "canonical": 1,
-            "speaker": quote.speaker,
-            "name": clean(person.name) if person else "",
-            "role": clean(quote.role),
-            "intro": " ".join(clean(fill_intro(quote.intro, person, quote.role)).split()),
-            "paragraphs": split_paragraphs(clean(quote.text)),
-        }
-    )
+    return _sha256(quote_payload(quote, people))
 
 
 def release_digest(release: Release, library: Library) -> str:
     return digest(release, library.settings, library.people)
 
 
-# ---------------------------------------------------------------------------
-# Status: derived from approvals and history, never read from the file
+def well_formed(digest_value: str) -> bool:
+    return bool(DIGEST_PATTERN.match(digest_value))
 
-# History actions that move a release between states.
-SUBMIT = "submit"
-REQUEST_CHANGES = "request-changes"
-SPIKE = "spike"
-UNSPIKE = "unspike"
-PUBLISH = "publish"
+
+# ---------------------------------------------------------------------------
+# Snapshots: the exact bytes that were hashed, named by their digest
+
+
+def snapshot_path(library: Library, slug: str, digest_value: str) -> Path:
+    if not well_formed(digest_value):
+        raise ValueError(f"not a digest: {digest_value!r}")
+    return library.root / slug / SNAPSHOT_DIR / f"{digest_value[len(DIGEST_PREFIX):]}.json"
+
+
+def write_snapshot(release: Release, library: Library) -> str:
+    """Store the release's canonical form under its digest; returns the digest."""
+    data = canonical_bytes(canonical_payload(
+        build_document(release, library.settings, library.people)))
+    digest_value = DIGEST_PREFIX + hashlib.sha256(data).hexdigest()
+    path = snapshot_path(library, release.slug, digest_value)
+    if not path.exists():
+        path.parent.mkdir(exist_ok=True)
+        atomic_write(path, data)
+    return digest_value
+
+
+def read_snapshot(library: Library, slug: str, digest_value: str) -> dict[str, Any] | None:
+    """The payload stored for ``digest_value``, or None if missing or not matching it."""
+    if not well_formed(digest_value):
+        return None
+    try:
+        data = snapshot_path(library, slug, digest_value).read_bytes()
+    except OSError:
+        return None
+    if DIGEST_PREFIX + hashlib.sha256(data).hexdigest() != digest_value:
+        return None
+    try:
+        payload = json.loads(data)
+    except ValueError:
+        return None
+    return payload if isinstance(payload, dict) else None
+
+
+# ---------------------------------------------------------------------------
+# Who may approve
 
 
 def may_approve(person_id: str, library: Library) -> bool:
@@ -125,39 +288,407 @@ def may_approve(person_id: str, library: Library) -> bool:
     return bool(person and person.role and person.role in rules.approver_roles)
 
 
+def who_may_approve(library: Library) -> str:
+    """'priya-raman, david-osei or anyone whose role is Branch Chair' for messages."""
+    rules = library.settings.rules
+    parts = list(rules.approvers)
+    if rules.approver_roles:
+        parts.append("anyone whose role is " + " or ".join(rules.approver_roles))
+    if not parts:
+        return "nobody (newsroom.toml [rules] names no approvers or approver_roles)"
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " or " + parts[-1]
+
+
+# ---------------------------------------------------------------------------
+# Signatures
+
+
+_VERDICTS: dict[tuple[str, str, str, bytes], Any] = {}
+
+
+def allowed_signers_path(library: Library) -> Path | None:
+    name = library.settings.rules.allowed_signers
+    return (library.root / name) if name else None
+
+
+def signature_verdict(approval: Approval, library: Library) -> Any:
+    """``signing.Verdict`` for a signed approval (cached: verifying runs ssh-keygen)."""
+    from . import signing
+
+    path = allowed_signers_path(library)
+    person = library.people.get(approval.by)
+    principal = person.email if person else ""
+    if path is None:
+        return signing.Verdict(signing.SIGNER_NOT_ALLOWED,
+                               "newsroom.toml [rules] names no allowed_signers file")
+    try:
+        signers = path.read_bytes()
+    except OSError:
+        signers = b""
+    key = (approval.digest, approval.signature, principal, signers)
+    if key not in _VERDICTS:
+        _VERDICTS[key] = signing.verify(approval.digest, approval.signature, principal, path)
+    return _VERDICTS[key]
+
+
+# ---------------------------------------------------------------------------
+# Approvals and clearances: what counts
+
+
+@dataclass(frozen=True)
+class Problem:
+    kind: str  # stale, edited, signature, signer, approver, unsigned, speaker, missing
+    message: str
+
+
+def _backed(release: Release, action: str, by: str, digest_value: str, quote: str = "") -> bool:
+    """Whether history records ``action`` by ``by`` for ``digest_value``."""
+    for event in release.history:
+        if event.action != action or event.by != by or event.digest != digest_value:
+            continue
+        if quote and event.extra.get("quote") != quote:
+            continue
+        return True
+    return False
+
+
+def approval_problems(
+    approval: Approval, release: Release, library: Library, current: str | None = None
+) -> list[Problem]:
+    """Everything that stops ``approval`` counting now (empty: it counts)."""
+    from . import signing
+
+    current = current or release_digest(release, library)
+    rules = library.settings.rules
+    who = f"approval by {approval.by}"
+    problems = []
+    if not well_formed(approval.digest):
+        problems.append(Problem("edited", f"{who}: digest edited by hand "
+                                          f"({approval.digest!r} is not a sha256 digest)"))
+        return problems
+    if not _backed(release, APPROVE, approval.by, approval.digest):
+        problems.append(Problem("edited", f"{who}: digest edited by hand ({short(approval.digest)} "
+                                          "matches no approval in the history)"))
+    if approval.digest != current:
+        problems.append(Problem("stale", f"{who} is stale: given for {short(approval.digest)}, "
+                                         f"the content is now {short(current)}"))
+    if not may_approve(approval.by, library):
+        problems.append(Problem("approver", f"{who}: {approval.by} is not an approver "
+                                            f"(approvers: {who_may_approve(library)})"))
+    if approval.signature:
+        verdict = signature_verdict(approval, library)
+        if verdict.result == signing.BAD_SIGNATURE:
+            problems.append(Problem("signature", f"{who}: bad signature ({verdict.detail})"))
+        elif verdict.result == signing.SIGNER_NOT_ALLOWED:
+            problems.append(Problem("signer", f"{who}: signer not allowed ({verdict.detail})"))
+        elif verdict.result == signing.UNAVAILABLE and rules.require_signatures:
+            problems.append(Problem("signature", f"{who}: signature cannot be checked "
+                                                 f"({verdict.detail})"))
+    elif rules.require_signatures:
+        problems.append(Problem("unsigned", f"{who} is not signed; newsroom.toml requires "
+                                            "signed approvals"))
+    return problems
+
+
 def valid_approvals(release: Release, library: Library, current: str | None = None) -> list:
-    """Approvals that count now: current digest, an allowed approver, one per person."""
+    """Approvals that count now: current digest, recorded, allowed, signed if required,
+    one per person."""
     current = current or release_digest(release, library)
     seen: set[str] = set()
     valid = []
     for approval in release.approvals:
-        if approval.digest != current or approval.by in seen:
+        if approval.by in seen or approval.digest != current:
             continue
-        if not may_approve(approval.by, library):
+        if approval_problems(approval, release, library, current):
             continue
         seen.add(approval.by)
         valid.append(approval)
     return valid
 
 
+def clearance_problems(clearance: Clearance, release: Release, library: Library) -> list[Problem]:
+    who = f"clearance of quote {clearance.quote!r} by {clearance.by}"
+    quote = release.quote(clearance.quote)
+    if quote is None:
+        return [Problem("missing", f"{who}: the release has no such quote")]
+    problems = []
+    if clearance.by != quote.speaker:
+        problems.append(Problem("speaker", f"{who}: only the speaker, {quote.speaker or 'nobody'},"
+                                           " can clear this quote"))
+    if not well_formed(clearance.digest):
+        problems.append(Problem("edited", f"{who}: digest edited by hand "
+                                          f"({clearance.digest!r} is not a sha256 digest)"))
+        return problems
+    if not _backed(release, CLEAR, clearance.by, clearance.digest, clearance.quote):
+        problems.append(Problem("edited", f"{who}: digest edited by hand "
+                                          f"({short(clearance.digest)} matches no clearance in "
+                                          "the history)"))
+    current = quote_digest(quote, library.people)
+    if clearance.digest != current:
+        problems.append(Problem("stale", f"{who} is stale: the quote's wording or attribution "
+                                         "changed since it was cleared"))
+    return problems
+
+
+def valid_clearance(release: Release, quote: Quote, library: Library) -> Clearance | None:
+    for clearance in reversed(release.clearances):
+        if clearance.quote == quote.id and not clearance_problems(clearance, release, library):
+            return clearance
+    return None
+
+
+def clearance_state(release: Release, quote: Quote, library: Library) -> str:
+    """'cleared', 'stale' (cleared once, wording changed since) or 'not cleared'."""
+    if valid_clearance(release, quote, library):
+        return CLEARED
+    if any(c.quote == quote.id and c.by == quote.speaker for c in release.clearances):
+        return CLEARANCE_STALE
+    return NOT_CLEARED
+
+
+def used_quotes(release: Release) -> list[Quote]:
+    found: list[Quote] = []
+    for _, kind, ref_id in release.references():
+        quote = release.quote(ref_id) if kind == "quote" else None
+        if quote is not None and quote not in found:
+            found.append(quote)
+    return found
+
+
+def uncleared_quotes(release: Release, library: Library) -> list[Quote]:
+    return [q for q in used_quotes(release) if not valid_clearance(release, q, library)]
+
+
+# ---------------------------------------------------------------------------
+# Status: derived from approvals and history, never read from the file
+
+
+def _last_index(release: Release, actions: set[str], digest_value: str | None = None) -> int:
+    for index in range(len(release.history) - 1, -1, -1):
+        event = release.history[index]
+        if event.action in actions and (digest_value is None or event.digest == digest_value):
+            return index
+    return -1
+
+
+def counting_approvals(release: Release, library: Library, current: str | None = None) -> list:
+    """Valid approvals not overtaken by a request for changes on the same content."""
+    current = current or release_digest(release, library)
+    valid = valid_approvals(release, library, current)
+    objection = _last_index(release, {REQUEST_CHANGES}, current)
+    if objection < 0:
+        return valid
+    later = {e.by for e in release.history[objection + 1:]
+             if e.action == APPROVE and e.digest == current}
+    return [a for a in valid if a.by in later]
+
+
+def rules_met(release: Release, library: Library, current: str | None = None) -> bool:
+    rules = library.settings.rules
+    if len(counting_approvals(release, library, current)) < rules.approvals_required:
+        return False
+    return not (rules.require_clearance and uncleared_quotes(release, library))
+
+
 def status(release: Release, library: Library) -> str:
     """draft, in review, approved, stale, published or spiked."""
-    last_state_event = None
-    for event in release.history:
-        if event.action in {SUBMIT, REQUEST_CHANGES, SPIKE, UNSPIKE}:
-            last_state_event = event
-    if last_state_event is not None and last_state_event.action == SPIKE:
+    spiked = _last_index(release, {SPIKE, UNSPIKE})
+    if spiked >= 0 and release.history[spiked].action == SPIKE:
         return SPIKED
     current = release_digest(release, library)
-    valid = valid_approvals(release, library, current)
-    if len(valid) >= library.settings.rules.approvals_required:
+    if rules_met(release, library, current):
         published = any(e.action == PUBLISH and e.digest == current for e in release.history)
         return PUBLISHED if published else APPROVED
-    if release.approvals and not valid:
+    if release.approvals and not valid_approvals(release, library, current):
         return STALE
-    if last_state_event is not None and last_state_event.action == SUBMIT:
+    review = _last_index(release, {SUBMIT, REQUEST_CHANGES})
+    if review >= 0 and release.history[review].action == SUBMIT:
         return IN_REVIEW
     return DRAFT
+
+
+# ---------------------------------------------------------------------------
+# Actions
+
+
+# Quotes are cleared while the release is in review, so clearance blocks
+# approval (require_clearance) but never submission.
+NOT_BLOCKING_SUBMISSION = frozenset({"cleared"})
+
+
+def _blocking_summary(release: Release, library: Library, at: datetime,
+                      ignore: frozenset[str] = frozenset()) -> list[str]:
+    from .checks import blocking, run_checks
+
+    failing = [r for r in blocking(run_checks(release, library, now=at), library.settings.rules)
+               if r.id not in ignore]
+    return [f"{r.id} ({r.where}: {r.message})" if r.where else f"{r.id} ({r.message})"
+            for r in failing]
+
+
+def _person(library: Library, person_id: str) -> Person:
+    person = library.people.get(person_id)
+    if person is None:
+        raise BadInput(f"no person {person_id!r} in {library.root / 'people.toml'}")
+    return person
+
+
+def _not_spiked(release: Release, library: Library, doing: str) -> None:
+    if status(release, library) == SPIKED:
+        raise Refused(f"{release.slug} is spiked; cannot {doing} "
+                      "(bring it back with `newsroom spike --undo`)")
+
+
+def submit(release: Release, library: Library, by: str, *, note: str = "",
+           now: datetime | None = None) -> Event:
+    """Run the checks and move the release to review."""
+    at = now or now_utc()
+    _person(library, by)
+    _not_spiked(release, library, "submit it")
+    state = status(release, library)
+    if state in {APPROVED, PUBLISHED}:
+        raise Refused(f"{release.slug} is already {state}; edit it first to submit a new version")
+    failing = _blocking_summary(release, library, at, NOT_BLOCKING_SUBMISSION)
+    if failing:
+        raise Refused(f"cannot submit {release.slug}: blocking checks fail: " + "; ".join(failing))
+    library.validate(release)
+    current = write_snapshot(release, library)
+    event = Event(at=at, action=SUBMIT, by=by, digest=current, note=note)
+    release.history.append(event)
+    library.save(release)
+    return event
+
+
+def clear(release: Release, library: Library, quote_id: str, by: str, *, via: str = "",
+          note: str = "", recorded_by: str = "", now: datetime | None = None
+          ) -> Clearance | None:
+    """Record that the speaker cleared the quote's wording; None if already cleared."""
+    at = now or now_utc()
+    quote = release.quote(quote_id)
+    if quote is None:
+        known = ", ".join(q.id for q in release.quotes) or "none"
+        raise BadInput(f"{release.slug} has no quote {quote_id!r} (quotes: {known})")
+    _person(library, by)
+    if via and via not in CLEARANCE_VIA:
+        raise BadInput(f"--via {via!r}: use one of {', '.join(CLEARANCE_VIA)}")
+    if not quote.speaker:
+        raise Refused(f"quote {quote_id!r} has no speaker yet; set one before clearing it")
+    if by != quote.speaker:
+        speaker = library.people.get(quote.speaker)
+        name = f" ({speaker.name})" if speaker else ""
+        raise Refused(f"only the speaker, {quote.speaker}{name}, can clear quote {quote_id!r}; "
+                      f"{by} cannot")
+    _not_spiked(release, library, "clear a quote")
+    if valid_clearance(release, quote, library):
+        return None
+    bound = quote_digest(quote, library.people)
+    library.validate(release)
+    # Stale clearances of this quote stay in the history; the list keeps the live claim.
+    release.clearances = [c for c in release.clearances
+                          if c.quote != quote_id or c.digest == bound]
+    clearance = Clearance(quote=quote_id, by=by, at=at, digest=bound, via=via, note=note)
+    release.clearances.append(clearance)
+    extra: dict[str, Any] = {"quote": quote_id}
+    if via:
+        extra["via"] = via
+    if recorded_by and recorded_by != by:
+        extra["recorded_by"] = recorded_by
+    release.history.append(Event(at=at, action=CLEAR, by=by, digest=bound, note=note,
+                                 extra=extra))
+    library.save(release)
+    return clearance
+
+
+def approve(release: Release, library: Library, by: str, *, note: str = "",
+            key: Path | None = None, now: datetime | None = None) -> Approval | None:
+    """Sign off the current content; None when ``by`` already approved exactly this."""
+    from . import signing
+
+    at = now or now_utc()
+    person = _person(library, by)
+    rules = library.settings.rules
+    if not may_approve(by, library):
+        raise Refused(f"{by} may not approve; approvers are {who_may_approve(library)} "
+                      "(newsroom.toml [rules])")
+    _not_spiked(release, library, "approve it")
+    failing = _blocking_summary(release, library, at)
+    if failing:
+        raise Refused(f"cannot approve {release.slug}: blocking checks fail: "
+                      + "; ".join(failing))
+    if rules.require_clearance:
+        uncleared = uncleared_quotes(release, library)
+        if uncleared:
+            names = ", ".join(f"{q.id} ({q.speaker})" for q in uncleared)
+            raise Refused(f"cannot approve {release.slug}: quotes not cleared by their "
+                          f"speakers: {names}")
+    if rules.require_signatures and key is None:
+        raise Refused("newsroom.toml requires signed approvals: add --sign KEY")
+    current = release_digest(release, library)
+    for existing in valid_approvals(release, library, current):
+        if existing.by == by and (key is None or existing.signature):
+            return None
+    signature = ""
+    if key is not None:
+        try:
+            signature = signing.sign(current, key)
+        except signing.SigningError as error:
+            raise BadInput(str(error)) from None
+        path = allowed_signers_path(library)
+        if path is None:
+            raise Refused("cannot check the signature: newsroom.toml [rules] names no "
+                          "allowed_signers file")
+        verdict = signing.verify(current, signature, person.email, path)
+        if not verdict.ok:
+            raise Refused(f"the signature made with {key} does not verify for {person.email} "
+                          f"against {path}: {verdict.result} ({verdict.detail})")
+    library.validate(release)
+    write_snapshot(release, library)
+    # Stale approvals are retired from the list (the history keeps them): the
+    # list holds what is claimed for the content as it stands.
+    release.approvals = [a for a in release.approvals if a.digest == current]
+    approval = Approval(by=by, at=at, digest=current, role=person.role, note=note,
+                        signature=signature)
+    release.approvals.append(approval)
+    release.history.append(Event(at=at, action=APPROVE, by=by, digest=current, note=note))
+    library.save(release)
+    return approval
+
+
+def request_changes(release: Release, library: Library, by: str, note: str, *,
+                    now: datetime | None = None) -> Event:
+    at = now or now_utc()
+    _person(library, by)
+    if not note.strip():
+        raise BadInput("say what needs to change: --note TEXT")
+    if not may_approve(by, library):
+        raise Refused(f"{by} may not request changes; approvers are {who_may_approve(library)}")
+    _not_spiked(release, library, "request changes")
+    library.validate(release)
+    current = write_snapshot(release, library)
+    event = Event(at=at, action=REQUEST_CHANGES, by=by, digest=current, note=note)
+    release.history.append(event)
+    library.save(release)
+    return event
+
+
+def spike(release: Release, library: Library, by: str, note: str = "", *, undo: bool = False,
+          now: datetime | None = None) -> Event:
+    at = now or now_utc()
+    _person(library, by)
+    spiked = status(release, library) == SPIKED
+    if undo and not spiked:
+        raise Refused(f"{release.slug} is not spiked")
+    if not undo:
+        if spiked:
+            raise Refused(f"{release.slug} is already spiked")
+        if not note.strip():
+            raise BadInput("say why it is spiked: --note TEXT")
+    library.validate(release)
+    event = Event(at=at, action=UNSPIKE if undo else SPIKE, by=by,
+                  digest=release_digest(release, library), note=note)
+    release.history.append(event)
+    library.save(release)
+    return event
 
 
 # ---------------------------------------------------------------------------
@@ -169,29 +700,101 @@ def publication_refusal(release: Release, library: Library) -> str | None:
     state = status(release, library)
     if state in {APPROVED, PUBLISHED}:
         return None
-    required = library.settings.rules.approvals_required
-    have = len(valid_approvals(release, library))
+    rules = library.settings.rules
+    required = rules.approvals_required
+    have = len(counting_approvals(release, library))
+    reasons = [f"{have} of {required} valid approval{'s' if required != 1 else ''}"]
+    if rules.require_clearance:
+        uncleared = uncleared_quotes(release, library)
+        if uncleared:
+            reasons.append("not cleared: " + ", ".join(q.id for q in uncleared))
     return (
-        f"{release.slug} is {state}, not approved ({have} of {required} valid "
-        f"approval{'s' if required != 1 else ''}); export with --draft for a copy marked "
-        "'DRAFT – NOT APPROVED'"
+        f"{release.slug} is {state}, not approved ({'; '.join(reasons)}); "
+        "export with --draft for a copy marked 'DRAFT – NOT APPROVED'"
     )
 
 
-def record_publication(release: Release, library: Library, by: str, fmt: str) -> bool:
-    """Append a ``publish`` event for the current digest and save; False if already recorded."""
-    from datetime import datetime
+def record_publication(release: Release, library: Library, by: str, fmt: str, *,
+                       now: datetime | None = None) -> bool:
+    """Append a ``publish`` event for the current digest and save.
 
-    from .model import Event
-
+    A repeat export of the same content in the same format records nothing
+    new (returns False): scripts may export as often as they like.
+    """
     current = release_digest(release, library)
     note = f"format: {fmt}"
     for event in release.history:
         if event.action == PUBLISH and event.digest == current and event.note == note:
             return False
-    release.history.append(
-        Event(at=datetime.now(UTC).replace(microsecond=0), action=PUBLISH, by=by,
-              digest=current, note=note)
-    )
+    write_snapshot(release, library)
+    release.history.append(Event(at=now or now_utc(), action=PUBLISH, by=by, digest=current,
+                                 note=note))
     library.save(release)
     return True
+
+
+# ---------------------------------------------------------------------------
+# Verify and diff
+
+
+def verify(release: Release, library: Library) -> list[str]:
+    """One line per claimed approval or clearance that does not hold (empty: all good)."""
+    current = release_digest(release, library)
+    lines = []
+    seen: set[str] = set()
+    for approval in release.approvals:
+        problems = approval_problems(approval, release, library, current)
+        lines.extend(p.message for p in problems)
+        if not problems and approval.by in seen:
+            continue  # the same approver twice counts once; not an error
+        seen.add(approval.by)
+        if well_formed(approval.digest) and not any(p.kind == "edited" for p in problems):
+            if read_snapshot(library, release.slug, approval.digest) is None:
+                lines.append(f"approval by {approval.by}: no snapshot of the approved version "
+                             f"in {release.slug}/{SNAPSHOT_DIR}/")
+    for clearance in release.clearances:
+        lines.extend(p.message for p in clearance_problems(clearance, release, library))
+    return lines
+
+
+@dataclass(frozen=True)
+class DiffBase:
+    label: str
+    digest: str
+    payload: dict[str, Any]
+
+
+def diff_base(release: Release, library: Library) -> DiffBase | None:
+    """The last approved version with a snapshot, else the last submitted one."""
+    for actions, verb in (({APPROVE}, "approved"), ({SUBMIT}, "submitted")):
+        for event in reversed(release.history):
+            if event.action not in actions:
+                continue
+            payload = read_snapshot(library, release.slug, event.digest)
+            if payload is not None:
+                when = event.at.astimezone(UTC).isoformat(timespec="seconds")
+                return DiffBase(f"{verb} by {event.by} at {when} ({short(event.digest)})",
+                                event.digest, payload)
+    return None
+
+
+def diff(release: Release, library: Library, width: int | None = None) -> tuple[DiffBase, str]:
+    """A unified diff of the plain-text export since ``diff_base`` ('' when unchanged)."""
+    import difflib
+
+    from .export.text import TextOptions, render_text
+
+    base = diff_base(release, library)
+    if base is None:
+        raise Refused(f"{release.slug} has never been submitted or approved; "
+                      "there is nothing to compare with")
+    options = TextOptions(width=width or library.settings.width)
+    before = render_text(document_from_payload(base.payload, release.slug), options)
+    current_document = build_document(release, library.settings, library.people)
+    after = render_text(current_document, options)
+    current = _sha256(canonical_payload(current_document))
+    lines = difflib.unified_diff(
+        before.splitlines(keepends=True), after.splitlines(keepends=True),
+        fromfile=base.label, tofile=f"now ({short(current)})",
+    )
+    return base, "".join(lines)

@@ -1,0 +1,303 @@
+"""The checks a release must pass before review and approval.
+
+A registry of small functions. Adding a check is one function and one
+decorator line::
+
+    @check("standfirst", "error", "a standfirst is present")
+    def _standfirst(ctx):
+        if not ctx.release.standfirst.strip():
+            yield Finding("no standfirst", "standfirst")
+
+Each function yields ``Finding``s (message, where, optionally a level that
+overrides the check's default); ``run_checks`` turns them into ``Result``s.
+Which failing checks *block* submission and approval is a rule in
+``newsroom.toml`` (``[rules] blocking_checks``; default: every error).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from functools import cached_property
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from .bundle import BODY_FILE, Library
+from .export.document import Document, build_document
+from .model import REFERENCE_PATTERN, Release, Rules
+
+ERROR = "error"
+WARNING = "warning"
+
+
+@dataclass(frozen=True)
+class Finding:
+    message: str
+    where: str = ""
+    level: str | None = None
+
+
+@dataclass(frozen=True)
+class Result:
+    id: str
+    level: str
+    message: str
+    where: str
+
+    def as_dict(self) -> dict[str, str]:
+        return {"id": self.id, "level": self.level, "message": self.message,
+                "where": self.where}
+
+
+@dataclass
+class Context:
+    """What a check may look at. Expensive views are computed once, on demand."""
+
+    release: Release
+    library: Library
+    now: datetime = field(default_factory=lambda: datetime.now(UTC))
+
+    @cached_property
+    def document(self) -> Document:
+        return build_document(self.release, self.library.settings, self.library.people)
+
+    @cached_property
+    def export_lines(self) -> list[str]:
+        from .export.text import TextOptions, render_text
+
+        options = TextOptions(width=self.library.settings.width)
+        return render_text(self.document, options).split("\n")
+
+    @cached_property
+    def used_quotes(self) -> list[str]:
+        """Quote ids placed in the body, in order, each once."""
+        seen: list[str] = []
+        for _, kind, ref_id in self.release.references():
+            if kind == "quote" and ref_id not in seen:
+                seen.append(ref_id)
+        return seen
+
+
+CheckFunction = Callable[[Context], Iterable[Finding]]
+
+
+@dataclass(frozen=True)
+class Check:
+    id: str
+    level: str
+    description: str
+    function: CheckFunction
+
+
+CHECKS: dict[str, Check] = {}
+
+
+def check(check_id: str, level: str, description: str) -> Callable[[CheckFunction], CheckFunction]:
+    """Register a check under ``check_id`` with its default level."""
+
+    def register(function: CheckFunction) -> CheckFunction:
+        if check_id in CHECKS:
+            raise ValueError(f"check {check_id!r} is registered twice")
+        CHECKS[check_id] = Check(check_id, level, description, function)
+        return function
+
+    return register
+
+
+def run_checks(
+    release: Release, library: Library, *, now: datetime | None = None
+) -> list[Result]:
+    """Every registered check's findings, in registry order."""
+    ctx = Context(release, library, now or datetime.now(UTC))
+    results = []
+    for spec in CHECKS.values():
+        for finding in spec.function(ctx):
+            results.append(
+                Result(spec.id, finding.level or spec.level, finding.message, finding.where)
+            )
+    return results
+
+
+def is_blocking(result: Result, rules: Rules) -> bool:
+    """Listed in ``blocking_checks``; or, when that is not set, any error."""
+    if rules.blocking_checks is None:
+        return result.level == ERROR
+    return result.id in rules.blocking_checks
+
+
+def blocking(results: Iterable[Result], rules: Rules) -> list[Result]:
+    return [result for result in results if is_blocking(result, rules)]
+
+
+# ---------------------------------------------------------------------------
+# Helpers
+
+
+def body_where(line: int) -> str:
+    return f"{BODY_FILE} line {line}"
+
+
+def published_text(release: Release) -> Iterator[tuple[str, str]]:
+    """(where, text) for every published field a person types, body line by line."""
+    yield "headline", release.headline
+    yield "standfirst", release.standfirst
+    yield "dateline.place", release.dateline.place
+    for number, line in enumerate(release.body.split("\n"), start=1):
+        if not REFERENCE_PATTERN.match(line):
+            yield body_where(number), line
+    for quote in release.quotes:
+        yield f"quotes[{quote.id}].role", quote.role
+        yield f"quotes[{quote.id}].intro", quote.intro
+        yield f"quotes[{quote.id}].text", quote.text
+    for caption in release.captions:
+        yield f"captions[{caption.id}].text", caption.text
+        yield f"captions[{caption.id}].credit", caption.credit
+    for index, note in enumerate(release.notes_to_editors):
+        yield f"notes_to_editors[{index}]", note
+    for key in ("name", "role", "phone", "email"):
+        yield f"contact.{key}", getattr(release.contact, key)
+    yield "about", release.about
+    yield "imprint", release.imprint
+
+
+# ---------------------------------------------------------------------------
+# The checks
+
+
+@check("headline", ERROR, "a headline is present and not longer than [checks] headline_max")
+def _headline(ctx: Context) -> Iterator[Finding]:
+    headline = ctx.document.headline
+    limit = ctx.library.settings.headline_max
+    if not headline:
+        yield Finding("no headline", "headline")
+    elif len(headline) > limit:
+        yield Finding(
+            f"the headline is {len(headline)} characters; the limit is {limit}", "headline"
+        )
+
+
+@check("lead", ERROR, "the body opens with a lead paragraph")
+def _lead(ctx: Context) -> Iterator[Finding]:
+    from .export.document import Prose, QuoteBlock
+
+    for block in ctx.document.blocks:
+        if isinstance(block, Prose):
+            return
+        if isinstance(block, QuoteBlock):
+            yield Finding("the body opens with a quote; write a lead paragraph above it",
+                          BODY_FILE)
+            return
+    yield Finding("no lead paragraph: the body has no prose", BODY_FILE)
+
+
+@check("references", ERROR, "every quote and caption placed in the body exists")
+def _references(ctx: Context) -> Iterator[Finding]:
+    for number, kind, ref_id in ctx.release.references():
+        known = ctx.release.quote(ref_id) if kind == "quote" else ctx.release.caption(ref_id)
+        if known is None:
+            yield Finding(f"refers to {kind} {ref_id!r}, which is not defined", body_where(number))
+
+
+@check("quotes-used", ERROR, "every quote defined is placed in the body")
+def _quotes_used(ctx: Context) -> Iterator[Finding]:
+    for quote in ctx.release.quotes:
+        if quote.id not in ctx.used_quotes:
+            yield Finding(
+                f"quote {quote.id!r} is never placed in the body "
+                f"(add a line {{{{< quote {quote.id} >}}}} or delete it)",
+                f"quotes[{quote.id}]",
+            )
+
+
+@check("attribution", ERROR, "every quote has a speaker with a role")
+def _attribution(ctx: Context) -> Iterator[Finding]:
+    for quote in ctx.release.quotes:
+        if not quote.speaker:
+            yield Finding(f"quote {quote.id!r} has no speaker", f"quotes[{quote.id}].speaker")
+        elif quote.speaker not in ctx.library.people:
+            yield Finding(f"quote {quote.id!r}: no person {quote.speaker!r} in people.toml",
+                          f"quotes[{quote.id}].speaker")
+        if not quote.role.strip():
+            yield Finding(f"quote {quote.id!r} gives the speaker no role",
+                          f"quotes[{quote.id}].role")
+        if not quote.text.strip():
+            yield Finding(f"quote {quote.id!r} has no words", f"quotes[{quote.id}].text")
+
+
+@check("cleared", ERROR, "every quote placed in the body is cleared by its speaker "
+       "(when [rules] require_clearance)")
+def _cleared(ctx: Context) -> Iterator[Finding]:
+    from .workflow import clearance_state
+
+    if not ctx.library.settings.rules.require_clearance:
+        return
+    for quote_id in ctx.used_quotes:
+        quote = ctx.release.quote(quote_id)
+        if quote is None:
+            continue
+        state = clearance_state(ctx.release, quote, ctx.library)
+        if state != "cleared":
+            speaker = quote.speaker or "its speaker"
+            yield Finding(f"quote {quote_id!r} is {state}: {speaker} must clear the wording",
+                          f"quotes[{quote_id}]")
+
+
+@check("contact", ERROR, "a media contact is given")
+def _contact(ctx: Context) -> Iterator[Finding]:
+    if not ctx.document.has_contact:
+        yield Finding("no media contact", "contact")
+    elif not (ctx.document.contact_phone or ctx.document.contact_email):
+        yield Finding("the media contact has no phone number or email", "contact", WARNING)
+
+
+@check("imprint", ERROR, "a digital imprint is present when the organisation is political")
+def _imprint(ctx: Context) -> Iterator[Finding]:
+    if ctx.library.settings.political and not ctx.document.imprint:
+        yield Finding("no imprint; newsroom.toml marks the organisation political",
+                      "imprint")
+
+
+@check("embargo", ERROR, "an embargo, if any, is timezone-aware and in the future")
+def _embargo(ctx: Context) -> Iterator[Finding]:
+    embargo = ctx.release.embargo
+    if embargo.until is None:
+        return
+    if embargo.until.tzinfo is None or embargo.until.utcoffset() is None:
+        yield Finding("the embargo time has no timezone offset (write e.g. "
+                      "2026-12-01T00:01:00+00:00); it would be dropped from the export",
+                      "embargo.until")
+        return
+    if embargo.timezone:
+        try:
+            ZoneInfo(embargo.timezone)
+        except (ZoneInfoNotFoundError, ValueError):
+            yield Finding(f"unknown timezone {embargo.timezone!r}", "embargo.timezone")
+    if embargo.until <= ctx.now:
+        # A warning: an old release may be re-sent, and blocking would make a
+        # past release impossible to approve; the writer still sees it.
+        yield Finding(f"the embargo ({embargo.until.isoformat()}) has already passed",
+                      "embargo.until", WARNING)
+
+
+_MARKER = re.compile(r"(?<![A-Za-z0-9])(TODO|TK|XX+)(?![A-Za-z0-9])")
+
+
+@check("markers", ERROR, "no leftover TODO, TK or XX markers")
+def _markers(ctx: Context) -> Iterator[Finding]:
+    for where, text in published_text(ctx.release):
+        for match in _MARKER.finditer(text):
+            yield Finding(f"leftover marker {match.group(1)!r}", where)
+
+
+@check("width", ERROR, "no line of the plain-text export is longer than [export] width")
+def _width(ctx: Context) -> Iterator[Finding]:
+    width = ctx.library.settings.width
+    for number, line in enumerate(ctx.export_lines, start=1):
+        if len(line) > width:
+            start = line.strip()[:30]
+            yield Finding(
+                f"export line {number} is {len(line)} characters (width {width}): "
+                f"{start!r}… (a long word or address cannot be wrapped)",
+                f"export line {number}",
+            )

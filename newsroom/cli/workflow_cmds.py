@@ -1,0 +1,279 @@
+"""``newsroom check``, ``submit``, ``clear``, ``approve``, ``request-changes``,
+``spike``, ``verify``, ``diff`` and ``history``.
+
+The rules live in ``newsroom.workflow`` and ``newsroom.checks``; this module
+only parses arguments, says who is acting and prints results.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from ..bundle import BundleError, Library
+from ..safety import strip_controls
+from .common import EXIT_FAILED, CommandError, load_release, open_library
+
+
+def register(subcommands: argparse._SubParsersAction) -> None:
+    check = subcommands.add_parser("check", help="run the checks on a release")
+    check.add_argument("slug")
+    check.add_argument("--json", action="store_true", help="results as JSON for scripts")
+    check.set_defaults(handler=cmd_check)
+
+    submit = subcommands.add_parser("submit", help="run the checks and send for review")
+    submit.add_argument("slug")
+    _as(submit)
+    submit.add_argument("--note", default="")
+    submit.set_defaults(handler=cmd_submit)
+
+    clear = subcommands.add_parser("clear", help="record that a speaker cleared their quote")
+    clear.add_argument("slug")
+    clear.add_argument("quote_id", metavar="QUOTE_ID")
+    clear.add_argument("--by", required=True, metavar="PERSON_ID",
+                       help="the speaker who cleared the wording")
+    clear.add_argument("--via", choices=("email", "phone", "in-person"), default="")
+    clear.add_argument("--note", default="")
+    _as(clear, "who is recording it (optional; kept in the history)")
+    clear.set_defaults(handler=cmd_clear)
+
+    approve = subcommands.add_parser("approve", help="approve the release as it stands")
+    approve.add_argument("slug")
+    _as(approve)
+    approve.add_argument("--note", default="")
+    approve.add_argument("--sign", type=Path, default=None, metavar="KEY",
+                         help="sign the digest with this SSH key (ssh-keygen -Y sign)")
+    approve.set_defaults(handler=cmd_approve)
+
+    changes = subcommands.add_parser("request-changes", help="send a release back with a note")
+    changes.add_argument("slug")
+    _as(changes)
+    changes.add_argument("--note", required=True)
+    changes.set_defaults(handler=cmd_request_changes)
+
+    spike = subcommands.add_parser("spike", help="withdraw a release (--undo brings it back)")
+    spike.add_argument("slug")
+    _as(spike)
+    spike.add_argument("--note", default="")
+    spike.add_argument("--undo", action="store_true", help="unspike")
+    spike.set_defaults(handler=cmd_spike)
+
+    verify = subcommands.add_parser(
+        "verify", help="check that every approval and clearance claimed is valid")
+    verify.add_argument("slug", nargs="?", default=None, help="default: every release")
+    verify.set_defaults(handler=cmd_verify)
+
+    diff = subcommands.add_parser(
+        "diff", help="what changed since the last approval (or submission)")
+    diff.add_argument("slug")
+    diff.add_argument("--width", type=int, default=None)
+    diff.set_defaults(handler=cmd_diff)
+
+    history = subcommands.add_parser("history", help="who did what to a release, and when")
+    history.add_argument("slug")
+    history.add_argument("--json", action="store_true")
+    history.set_defaults(handler=cmd_history)
+
+
+def _as(parser: argparse.ArgumentParser, help_text: str | None = None) -> None:
+    parser.add_argument(
+        "--as", dest="as_person", default=None, metavar="PERSON_ID",
+        help=help_text or "who you are (default: $NEWSROOM_USER, else the person whose "
+        "email is git's user.email)",
+    )
+
+
+def _identify(library: Library, args: argparse.Namespace, *, required: bool = True) -> str:
+    from ..identity import IdentityError, resolve
+
+    try:
+        return resolve(library, args.as_person, required=required)
+    except IdentityError as error:
+        raise CommandError(str(error)) from None
+
+
+def _act(action: Callable[[], Any]) -> Any:
+    """Run a workflow action, turning its refusals into exit codes."""
+    from ..workflow import WorkflowError
+
+    try:
+        return action()
+    except WorkflowError as error:
+        raise CommandError(str(error), error.exit_code) from None
+    except BundleError as error:
+        raise CommandError(str(error)) from None
+
+
+def _say(text: str) -> None:
+    print(strip_controls(text))
+
+
+# ---------------------------------------------------------------------------
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from ..checks import is_blocking, run_checks
+
+    library = open_library(args)
+    release = load_release(library, args.slug)
+    results = run_checks(release, library)
+    rules = library.settings.rules
+    blocked = [r for r in results if is_blocking(r, rules)]
+    if args.json:
+        rows = [dict(r.as_dict(), blocking=is_blocking(r, rules)) for r in results]
+        json.dump({"slug": release.slug, "ok": not blocked, "results": rows}, sys.stdout,
+                  ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+    else:
+        for result in results:
+            mark = " (blocking)" if is_blocking(result, rules) else ""
+            where = f"{result.where}: " if result.where else ""
+            _say(f"{result.level:<8}{result.id:<12}{where}{result.message}{mark}")
+        errors = sum(r.level == "error" for r in results)
+        warnings = len(results) - errors
+        if not results:
+            _say(f"{release.slug}: every check passes.")
+        else:
+            _say(f"{release.slug}: {errors} error{'s' * (errors != 1)}, "
+                 f"{warnings} warning{'s' * (warnings != 1)}, {len(blocked)} blocking.")
+    return EXIT_FAILED if blocked else 0
+
+
+def cmd_submit(args: argparse.Namespace) -> int:
+    from ..workflow import short, status, submit
+
+    library = open_library(args)
+    release = load_release(library, args.slug)
+    by = _identify(library, args)
+    event = _act(lambda: submit(release, library, by, note=args.note))
+    _say(f"Submitted {release.slug} for review ({short(event.digest)}); "
+         f"status: {status(release, library)}.")
+    return 0
+
+
+def cmd_clear(args: argparse.Namespace) -> int:
+    from ..workflow import clear, short
+
+    library = open_library(args)
+    release = load_release(library, args.slug)
+    recorder = _identify(library, args, required=False)
+    clearance = _act(lambda: clear(release, library, args.quote_id, args.by, via=args.via,
+                                   note=args.note, recorded_by=recorder))
+    if clearance is None:
+        _say(f"Quote {args.quote_id} is already cleared by {args.by} as it stands; "
+             "nothing changed.")
+    else:
+        _say(f"Quote {args.quote_id} cleared by {args.by} ({short(clearance.digest)}).")
+    return 0
+
+
+def cmd_approve(args: argparse.Namespace) -> int:
+    from ..workflow import approve, counting_approvals, short, status
+
+    library = open_library(args)
+    release = load_release(library, args.slug)
+    by = _identify(library, args)
+    approval = _act(lambda: approve(release, library, by, note=args.note, key=args.sign))
+    have = len(counting_approvals(release, library))
+    need = library.settings.rules.approvals_required
+    if approval is None:
+        _say(f"{by} has already approved {release.slug} as it stands; it counts once. "
+             "Nothing changed.")
+    else:
+        signed = ", signed" if approval.signature else ""
+        _say(f"Approved {release.slug} as {by} ({short(approval.digest)}{signed}).")
+    _say(f"Status: {status(release, library)} ({have} of {need} approvals).")
+    return 0
+
+
+def cmd_request_changes(args: argparse.Namespace) -> int:
+    from ..workflow import request_changes, status
+
+    library = open_library(args)
+    release = load_release(library, args.slug)
+    by = _identify(library, args)
+    _act(lambda: request_changes(release, library, by, args.note))
+    _say(f"Changes requested on {release.slug} by {by}; status: {status(release, library)}.")
+    return 0
+
+
+def cmd_spike(args: argparse.Namespace) -> int:
+    from ..workflow import spike, status
+
+    library = open_library(args)
+    release = load_release(library, args.slug)
+    by = _identify(library, args)
+    _act(lambda: spike(release, library, by, args.note, undo=args.undo))
+    verb = "Unspiked" if args.undo else "Spiked"
+    _say(f"{verb} {release.slug}; status: {status(release, library)}.")
+    return 0
+
+
+def cmd_verify(args: argparse.Namespace) -> int:
+    from ..workflow import verify
+
+    library = open_library(args)
+    slugs = [args.slug] if args.slug else library.slugs()
+    problems: list[str] = []
+    claims = 0
+    for slug in slugs:
+        try:
+            release = library.load(slug)
+        except BundleError as error:
+            if args.slug:
+                raise CommandError(str(error)) from None
+            problems.append(f"{slug}: cannot be read: {error}")
+            continue
+        claims += len(release.approvals) + len(release.clearances)
+        problems.extend(f"{slug}: {line}" for line in verify(release, library))
+    for line in problems:
+        _say(line)
+    if problems:
+        return EXIT_FAILED
+    where = args.slug or f"{len(slugs)} release{'s' * (len(slugs) != 1)}"
+    _say(f"{where}: all {claims} approvals and clearances claimed are valid.")
+    return 0
+
+
+def cmd_diff(args: argparse.Namespace) -> int:
+    from ..workflow import diff
+
+    library = open_library(args)
+    release = load_release(library, args.slug)
+    if args.width is not None and not 20 <= args.width <= 200:
+        raise CommandError(f"--width {args.width} is out of range (20 to 200)")
+    base, text = _act(lambda: diff(release, library, args.width))
+    if text:
+        # A snapshot is read from disk: keep any control character out of the terminal.
+        sys.stdout.write(strip_controls(text))
+    else:
+        _say(f"No changes to the published text since {base.label}.")
+    return 0
+
+
+def cmd_history(args: argparse.Namespace) -> int:
+    library = open_library(args)
+    release = load_release(library, args.slug)
+    if args.json:
+        rows = []
+        for event in release.history:
+            row = {"at": event.at.isoformat(), "action": event.action, "by": event.by,
+                   "digest": event.digest, "note": event.note}
+            row.update({k: v for k, v in event.extra.items() if isinstance(v, str)})
+            rows.append(row)
+        json.dump(rows, sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+        return 0
+    if not release.history:
+        _say(f"{release.slug} has no history yet.")
+    for event in release.history:
+        detail = " ".join(f"{k}={v}" for k, v in event.extra.items() if isinstance(v, str))
+        digest_text = event.digest[:15] if event.digest else ""
+        note = f"  “{event.note}”" if event.note else ""
+        _say(f"{event.at.isoformat(timespec='seconds'):<26}{event.action:<17}"
+             f"{event.by:<14}{digest_text:<16}{detail}{note}".rstrip())
+    return 0

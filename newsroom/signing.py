@@ -1,0 +1,112 @@
+"""SSH signatures over a digest, made and checked by ``ssh-keygen -Y``.
+
+The signed message is the digest string itself (``sha256:`` and 64 hex
+digits, ASCII, no newline), in the namespace ``newsroom-release``: the same
+scheme git uses for SSH-signed commits, so the same keys and the same
+``allowed_signers`` file serve both.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+NAMESPACE = "newsroom-release"
+SIGNATURE_HEADER = "-----BEGIN SSH SIGNATURE-----"
+TIMEOUT = 30
+
+# Verdicts of ``verify``.
+GOOD = "good"
+BAD_SIGNATURE = "bad signature"
+SIGNER_NOT_ALLOWED = "signer not allowed"
+UNAVAILABLE = "cannot verify"
+
+
+class SigningError(Exception):
+    """Signing failed (no ssh-keygen, unreadable key, wrong passphrase…)."""
+
+
+@dataclass(frozen=True)
+class Verdict:
+    result: str  # GOOD, BAD_SIGNATURE, SIGNER_NOT_ALLOWED or UNAVAILABLE
+    detail: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.result == GOOD
+
+
+def ssh_keygen() -> str | None:
+    return shutil.which("ssh-keygen")
+
+
+def _run(args: list[str], data: bytes) -> subprocess.CompletedProcess[bytes]:
+    return subprocess.run(args, input=data, capture_output=True, timeout=TIMEOUT, check=False)
+
+
+def _last_line(stderr: bytes) -> str:
+    lines = [line.strip() for line in stderr.decode("utf-8", "replace").splitlines()]
+    lines = [line for line in lines if line]
+    return lines[-1] if lines else ""
+
+
+def sign(message: str, key: Path) -> str:
+    """An armoured SSH signature of ``message`` made with the private ``key``.
+
+    ``key`` may also be a public key whose private half is in ssh-agent.
+    """
+    program = ssh_keygen()
+    if program is None:
+        raise SigningError("ssh-keygen is not installed; it is needed to sign approvals")
+    if not Path(key).is_file():
+        raise SigningError(f"{key}: no such key file")
+    try:
+        result = _run([program, "-q", "-Y", "sign", "-f", str(key), "-n", NAMESPACE],
+                      message.encode("ascii"))
+    except subprocess.TimeoutExpired:
+        raise SigningError(f"{key}: ssh-keygen did not finish signing") from None
+    signature = result.stdout.decode("ascii", "replace")
+    if result.returncode != 0 or SIGNATURE_HEADER not in signature:
+        raise SigningError(f"{key}: ssh-keygen could not sign: {_last_line(result.stderr)}")
+    return signature.strip() + "\n"
+
+
+def verify(message: str, signature: str, principal: str, allowed_signers: Path) -> Verdict:
+    """Whether ``signature`` is a good signature of ``message`` by ``principal``.
+
+    Two steps, so the verdict says what is wrong: ``check-novalidate`` asks
+    whether the signature is sound at all; ``verify`` whether its key belongs
+    to ``principal`` in ``allowed_signers``.
+    """
+    program = ssh_keygen()
+    if program is None:
+        return Verdict(UNAVAILABLE, "ssh-keygen is not installed")
+    if SIGNATURE_HEADER not in signature:
+        return Verdict(BAD_SIGNATURE, "not an SSH signature")
+    data = message.encode("ascii", "replace")
+    fd, sig_name = tempfile.mkstemp(prefix="newsroom-", suffix=".sig")
+    try:
+        with os.fdopen(fd, "w", encoding="ascii", errors="replace") as handle:
+            handle.write(signature)
+        try:
+            sound = _run([program, "-Y", "check-novalidate", "-n", NAMESPACE, "-s", sig_name],
+                         data)
+            if sound.returncode != 0:
+                return Verdict(BAD_SIGNATURE, _last_line(sound.stderr))
+            if not principal:
+                return Verdict(SIGNER_NOT_ALLOWED, "the approver has no email in people.toml")
+            if not Path(allowed_signers).is_file():
+                return Verdict(SIGNER_NOT_ALLOWED, f"{allowed_signers}: no such file")
+            checked = _run([program, "-Y", "verify", "-f", str(allowed_signers), "-I", principal,
+                            "-n", NAMESPACE, "-s", sig_name], data)
+        except subprocess.TimeoutExpired:
+            return Verdict(UNAVAILABLE, "ssh-keygen did not finish")
+        if checked.returncode != 0:
+            return Verdict(SIGNER_NOT_ALLOWED, _last_line(checked.stderr))
+        return Verdict(GOOD)
+    finally:
+        os.unlink(sig_name)
