@@ -14,10 +14,14 @@ Rules this module keeps:
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import re
+import socket
 import tempfile
+import time
 import tomllib
+import unicodedata
 from copy import deepcopy
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time
@@ -82,6 +86,45 @@ class BundleError(Exception):
         return f"{prefix}{key}{self.message}"
 
 
+class ConflictError(BundleError):
+    """The bundle changed on disk since it was loaded; nothing was written.
+
+    ``theirs`` is what is on disk now, ``ours`` what the save would have
+    written; ``diff()`` shows the two. The caller offers: reload, keep both
+    (``Library.save_as``) or overwrite (``Library.save(..., force=True)``).
+    """
+
+    def __init__(self, directory: Path, slug: str, theirs: dict[str, bytes],
+                 ours: dict[str, bytes]) -> None:
+        self.slug = slug
+        self.theirs = theirs
+        self.ours = ours
+        super().__init__(
+            directory,
+            "changed on disk since it was loaded (another editor or command saved it); "
+            "nothing was written: reload it, save a copy under a new slug, or overwrite",
+        )
+
+    def diff(self) -> str:
+        return files_diff(self.theirs, self.ours, old_label=f"{self.slug} on disk",
+                          new_label=f"{self.slug} yours")
+
+
+def files_diff(old: dict[str, bytes], new: dict[str, bytes], *, old_label: str = "old",
+               new_label: str = "new") -> str:
+    """A unified diff of two versions of a bundle's files (name -> bytes)."""
+    import difflib
+
+    out: list[str] = []
+    for name in sorted(set(old) | set(new)):
+        before = old.get(name, b"").decode("utf-8", "replace").splitlines(keepends=True)
+        after = new.get(name, b"").decode("utf-8", "replace").splitlines(keepends=True)
+        for line in difflib.unified_diff(before, after, f"{old_label}/{name}",
+                                         f"{new_label}/{name}"):
+            out.append(line if line.endswith(("\n", "\r")) else line + "\n")
+    return "".join(out)
+
+
 # ---------------------------------------------------------------------------
 # Atomic writes
 
@@ -122,6 +165,15 @@ def _fsync_dir(directory: Path) -> None:
             os.close(fd)
 
 
+# Staging files and journals carry their writer (a hash of the host name and
+# the pid), so a reader never sweeps up or replays a save still in progress.
+_HOST_TAG = hashlib.sha1(socket.gethostname().encode("utf-8", "replace")).hexdigest()[:8]
+_STAGED = re.compile(r"^\..+\.([0-9a-f]{8})-(\d+)\.[^.]*\.new$")
+# A journal or staging file older than this belongs to a writer that died
+# (or hung) whatever its pid says: pids are reused, other hosts cannot be asked.
+_ABANDONED_AFTER = 60.0
+
+
 def _commit_files(directory: Path, files: dict[str, bytes]) -> None:
     """Write several files of one folder as one transaction.
 
@@ -136,16 +188,20 @@ def _commit_files(directory: Path, files: dict[str, bytes]) -> None:
         atomic_write(directory / name, data)
         return
     staged: list[tuple[str, str]] = []
+    tag = f"{_HOST_TAG}-{os.getpid()}"
     try:
         for name, data in files.items():
-            fd, temp_name = tempfile.mkstemp(prefix=f".{name}.", suffix=".new", dir=directory)
+            fd, temp_name = tempfile.mkstemp(prefix=f".{name}.{tag}.", suffix=".new",
+                                             dir=directory)
             staged.append((temp_name, name))
             with os.fdopen(fd, "wb") as handle:
                 handle.write(data)
                 handle.flush()
                 os.fsync(handle.fileno())
             _copy_mode(directory / name, temp_name)
-        journal = "".join(f"{os.path.basename(t)}\t{n}\n" for t, n in staged)
+        journal = f"#writer\t{_HOST_TAG}\t{os.getpid()}\n" + "".join(
+            f"{os.path.basename(t)}\t{n}\n" for t, n in staged
+        )
         atomic_write(directory / JOURNAL_FILE, journal.encode())
     except BaseException:
         for temp_name, _ in staged:
@@ -159,30 +215,119 @@ def _commit_files(directory: Path, files: dict[str, bytes]) -> None:
     _fsync_dir(directory)
 
 
-def _recover_interrupted_save(directory: Path) -> None:
-    """Finish (or sweep up after) a save that a crash interrupted."""
+def _writer_gone(host_tag: str, pid: int, path: Path) -> bool:
+    """Whether the process that wrote ``path`` (a journal or staging file) is gone."""
+    if host_tag == _HOST_TAG and pid == os.getpid():
+        return True  # our own save, interrupted by an exception
+    try:
+        age = time.time() - path.stat().st_mtime
+    except OSError:
+        return True
+    if age > _ABANDONED_AFTER:
+        return True
+    if host_tag != _HOST_TAG:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except OSError:
+        return False
+    return False
+
+
+def _recover_interrupted_save(directory: Path) -> tuple[dict[str, Path], bool]:
+    """Finish (or sweep up after) a save that a crash interrupted.
+
+    Returns ``(overrides, busy)``: when a journal could not be rolled forward
+    (a read-only library, or a save in progress in another process) the
+    staged files stand in for their targets when reading, and ``busy`` says a
+    live writer should be given a moment to finish.
+    """
     journal = directory / JOURNAL_FILE
     try:
         entries = journal.read_text(encoding="utf-8").splitlines()
     except FileNotFoundError:
         entries = None
     except (OSError, UnicodeDecodeError):
-        return
+        return {}, False
+    pairs: list[tuple[str, str]] = []
+    writer: tuple[str, int] | None = None
+    for entry in entries or []:
+        fields = entry.split("\t")
+        if entry.startswith("#writer") and len(fields) == 3 and fields[2].isdigit():
+            writer = (fields[1], int(fields[2]))
+            continue
+        temp_base, _, name = entry.partition("\t")
+        if not name or "/" in temp_base or "/" in name or entry.startswith("#"):
+            continue
+        pairs.append((temp_base, name))
+    overrides = {
+        name: directory / temp_base for temp_base, name in pairs
+        if (directory / temp_base).exists()
+    }
+    if writer is not None and not _writer_gone(writer[0], writer[1], journal):
+        return overrides, True
     try:
         if entries is not None:
-            for entry in entries:
-                temp_base, _, name = entry.partition("\t")
-                if not name or "/" in temp_base or "/" in name:
-                    continue
+            for temp_base, name in pairs:
                 with contextlib.suppress(FileNotFoundError):
                     os.replace(directory / temp_base, directory / name)
             _fsync_dir(directory)
             journal.unlink()
         for orphan in directory.glob(".*.new"):
+            match = _STAGED.match(orphan.name)
+            if match and not _writer_gone(match.group(1), int(match.group(2)), orphan):
+                continue  # another process is staging a save right now
             orphan.unlink()
+        for orphan in directory.glob(f".{JOURNAL_FILE}.*.tmp"):
+            if _writer_gone("", 0, orphan):  # a journal torn before its rename
+                orphan.unlink()
     except OSError:
-        # A read-only library: leave it; the reader sees the old files.
-        pass
+        # A read-only library: leave it; read the staged files in their place.
+        return overrides, False
+    return {}, False
+
+
+def _stamp(paths: list[Path]) -> list[tuple[int, int, int] | None]:
+    stamps: list[tuple[int, int, int] | None] = []
+    for path in paths:
+        try:
+            info = path.stat()
+            stamps.append((info.st_ino, info.st_mtime_ns, info.st_size))
+        except OSError:
+            stamps.append(None)
+    return stamps
+
+
+def _read_bundle_files(directory: Path) -> tuple[bytes, bytes]:
+    """``release.toml`` and ``body.md`` as of one moment: never one old and one new.
+
+    Rolls an interrupted save forward first. If another process commits a
+    save while we read, the files' inodes change and we read again.
+    Raises ``FileNotFoundError`` naming the missing file.
+    """
+    paths = [directory / RELEASE_FILE, directory / BODY_FILE]
+    attempts = 200
+    for attempt in range(attempts):
+        overrides, busy = _recover_interrupted_save(directory)
+        if busy and attempt < attempts - 1:
+            time.sleep(0.01)
+            continue
+        before = _stamp(paths)
+        data = []
+        for path in paths:
+            source = overrides.get(path.name)
+            try:
+                data.append(source.read_bytes() if source is not None else path.read_bytes())
+            except FileNotFoundError:
+                if source is None:
+                    raise
+                data.append(path.read_bytes())  # renamed into place meanwhile
+        if overrides or (_stamp(paths) == before and not (directory / JOURNAL_FILE).exists()):
+            break
+        time.sleep(0.001)
+    return data[0], data[1]
 
 
 # ---------------------------------------------------------------------------
@@ -474,9 +619,15 @@ def release_from_toml(data: dict[str, Any], file: Path, slug: str, body: str) ->
     return release
 
 
-def _compact(pairs: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
-    """Known keys with a value (empty ones left out: the file stays short), then unknown keys."""
-    table = {k: v for k, v in pairs.items() if v not in ("", None, [], {})}
+def _compact(
+    pairs: dict[str, Any], extra: dict[str, Any], keep: tuple[str, ...] = ()
+) -> dict[str, Any]:
+    """Known keys with a value (empty ones left out: the file stays short), then unknown keys.
+
+    Keys in ``keep`` are required on load, so they are written even when empty:
+    a save must never produce a file that cannot be read back.
+    """
+    table = {k: v for k, v in pairs.items() if k in keep or v not in ("", None, [], {})}
     for key, value in extra.items():
         table.setdefault(key, value)
     return table
@@ -524,11 +675,13 @@ def release_to_toml(release: Release) -> dict[str, Any]:
                 {"id": q.id, "speaker": q.speaker, "role": q.role, "intro": q.intro,
                  "text": q.text},
                 q.extra,
+                keep=("id",),
             )
             for q in release.quotes
         ],
         "captions": [
-            _compact({"id": c.id, "text": c.text, "credit": c.credit, "file": c.file}, c.extra)
+            _compact({"id": c.id, "text": c.text, "credit": c.credit, "file": c.file}, c.extra,
+                     keep=("id",))
             for c in release.captions
         ],
         "clearances": [
@@ -536,6 +689,7 @@ def release_to_toml(release: Release) -> dict[str, Any]:
                 {"quote": c.quote, "by": c.by, "at": c.at, "digest": c.digest, "via": c.via,
                  "note": c.note},
                 c.extra,
+                keep=("quote", "by", "digest"),
             )
             for c in release.clearances
         ],
@@ -544,6 +698,7 @@ def release_to_toml(release: Release) -> dict[str, Any]:
                 {"by": a.by, "role": a.role, "at": a.at, "digest": a.digest, "note": a.note,
                  "signature": a.signature},
                 a.extra,
+                keep=("by", "digest"),
             )
             for a in release.approvals
         ],
@@ -552,6 +707,7 @@ def release_to_toml(release: Release) -> dict[str, Any]:
                 {"at": e.at, "action": e.action, "by": e.by, "digest": e.digest,
                  "note": e.note},
                 e.extra,
+                keep=("action",),
             )
             for e in release.history
         ],
@@ -599,6 +755,7 @@ def people_to_toml(people: dict[str, Person], extra: dict[str, Any]) -> dict[str
             {"name": person.name, "role": person.role, "organisation": person.organisation,
              "email": person.email, "phone": person.phone},
             person.extra,
+            keep=("name",),
         )
         for person in people.values()
     }
@@ -698,6 +855,17 @@ class Origin:
     release: Release | None = None
 
 
+def _nfc(value: Any) -> Any:
+    """Every string in a TOML value in NFC, so 'é' is stored one way whatever was typed."""
+    if isinstance(value, str):
+        return unicodedata.normalize("NFC", value)
+    if isinstance(value, dict):
+        return {key: _nfc(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_nfc(item) for item in value]
+    return value
+
+
 def _same_structure(a: Release, b: Release) -> bool:
     """Equal apart from the body (which lives in body.md)."""
     return replace(a, body="") == replace(b, body="")
@@ -785,14 +953,18 @@ class Library:
         body_path = directory / BODY_FILE
         if not directory.is_dir():
             raise BundleError(directory, f"no release called {slug!r} in {self.root}")
-        _recover_interrupted_save(directory)
+        for path in (toml_path, body_path):
+            if path.is_symlink():
+                raise BundleError(
+                    path, "is a link; newsroom only reads plain files inside drafts/"
+                )
         try:
-            toml_bytes = toml_path.read_bytes()
-        except FileNotFoundError:
-            raise BundleError(toml_path, "missing; every bundle needs a release.toml") from None
-        try:
-            body_bytes = body_path.read_bytes()
-        except FileNotFoundError:
+            toml_bytes, body_bytes = _read_bundle_files(directory)
+        except FileNotFoundError as error:
+            if not str(error.filename or "").endswith(BODY_FILE):
+                raise BundleError(
+                    toml_path, "missing; every bundle needs a release.toml"
+                ) from None
             raise BundleError(
                 body_path, "missing; every bundle needs a body.md next to its release.toml "
                 "(an empty file will do)"
@@ -842,35 +1014,50 @@ class Library:
         if snapshot is not None and _same_structure(release, snapshot):
             toml_bytes = origin.toml_bytes
         else:
-            toml_bytes = dumps_toml(release_to_toml(release))
+            toml_bytes = dumps_toml(_nfc(release_to_toml(release)))
             if origin is not None and origin.toml_bom:
                 toml_bytes = BOM.encode() + toml_bytes
         if snapshot is not None and release.body == snapshot.body:
             return {RELEASE_FILE: toml_bytes, BODY_FILE: origin.body_bytes}
         newline = origin.newline if origin else "\n"
-        body = release.body
+        body = unicodedata.normalize("NFC", release.body)
         if newline != "\n":
             body = body.replace("\n", newline)
         if origin is not None and origin.body_bom:
             body = BOM + body
         return {RELEASE_FILE: toml_bytes, BODY_FILE: body.encode("utf-8")}
 
-    def save(self, release: Release) -> bool:
-        """Write the bundle if anything changed. Returns whether anything was written."""
+    def save(self, release: Release, *, force: bool = False) -> bool:
+        """Write the bundle if anything changed. Returns whether anything was written.
+
+        Raises ``ConflictError`` (nothing written) when the bundle changed on
+        disk since it was loaded, unless ``force``. A failed write (disk full,
+        read-only folder) raises ``BundleError`` and leaves the old files.
+        """
         self.validate(release)
         directory = self._safe_dir(release.slug)
         directory.mkdir(parents=False, exist_ok=True)
         files = self.render_files(release)
         changed = {}
+        on_disk_files: dict[str, bytes] = {}
         for name, data in files.items():
             try:
                 on_disk = (directory / name).read_bytes()
+                on_disk_files[name] = on_disk
             except FileNotFoundError:
                 on_disk = None
             if on_disk != data:
                 changed[name] = data
+        if changed and not force and self.changed_on_disk(release.slug):
+            raise ConflictError(directory, release.slug, on_disk_files, files)
         if changed:
-            _commit_files(directory, changed)
+            try:
+                _commit_files(directory, changed)
+            except OSError as error:
+                raise BundleError(
+                    directory, f"could not save ({error.strerror or error}); "
+                    "the files on disk are unchanged"
+                ) from None
         toml_bytes, body_bytes = files[RELEASE_FILE], files[BODY_FILE]
         previous = self.origins.get(release.slug)
         self.origins[release.slug] = Origin(
@@ -883,6 +1070,29 @@ class Library:
             release=deepcopy(release),
         )
         return bool(changed)
+
+    def save_as(self, release: Release, slug: str) -> Release:
+        """Save a copy of ``release`` under a new slug ("keep both" after a conflict)."""
+        directory = self.bundle_dir(slug)
+        if directory.exists() or directory.is_symlink():
+            raise BundleError(directory, f"a release called {slug!r} already exists")
+        copy = replace(deepcopy(release), slug=slug)
+        # The copy starts from nothing on disk: keep the original's BOM and
+        # line ends, but no origin bytes to compare against.
+        origin = self.origins.get(release.slug)
+        directory.mkdir()
+        if origin is not None:
+            self.origins[slug] = replace(origin, toml_bytes=b"", body_bytes=b"", data={},
+                                         release=None)
+        try:
+            self.save(copy, force=True)
+        except BaseException:
+            self.origins.pop(slug, None)
+            for leftover in directory.iterdir():
+                leftover.unlink()
+            directory.rmdir()
+            raise
+        return copy
 
     def changed_on_disk(self, slug: str) -> bool:
         """Whether the bundle's files differ from what this library last loaded or saved."""

@@ -83,8 +83,12 @@ def cmd_new(args: argparse.Namespace) -> int:
     problem = slug_problem(args.slug)
     if problem:
         raise CommandError(problem)
+    from .. import locks
+
     library = open_library(args)
     try:
+        # Someone may be creating this very release in the editor.
+        locks.ensure_unlocked(library.root, args.slug)
         release = library.create(args.slug, args.headline.strip())
     except BundleError as error:
         raise CommandError(str(error)) from None

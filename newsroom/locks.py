@@ -1,0 +1,321 @@
+"""Edit locks: one editor per release, as git's ``index.lock`` and Vim's swap files do.
+
+A lock is the file ``drafts/<slug>/.lock``, created with ``O_CREAT | O_EXCL``
+so exactly one process can create it, holding JSON: who (user), where (host),
+which process (pid), since when, and a random token that tells our own lock
+from a look-alike. Rules:
+
+- A lock held by a live process, or by any process on another host, is
+  respected: the second editor opens read-only, the CLI refuses (exit 2).
+- A lock whose process is gone on this host is *stale*; it is only taken over
+  when asked (``acquire(..., take_over=True)``), never silently.
+- A process may hold its own lock again (re-entrant by pid and host), so the
+  TUI can run the same code paths as the CLI.
+
+Core module: no Textual, no Rich.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import getpass
+import json
+import os
+import secrets
+import socket
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from .bundle import BundleError
+from .model import slug_problem
+
+LOCK_FILE = ".lock"
+
+
+def current_user() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:  # no passwd entry in some containers
+        return os.environ.get("USER") or f"uid {os.getuid()}"
+
+
+def current_host() -> str:
+    return socket.gethostname() or "localhost"
+
+
+def process_alive(pid: int) -> bool:
+    """Whether ``pid`` names a running process on this machine."""
+    if pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # alive, owned by someone else
+        return True
+    except OSError:
+        return False
+    return True
+
+
+@dataclass(frozen=True)
+class LockInfo:
+    """Who holds a lock, as written in the lock file."""
+
+    user: str
+    host: str
+    pid: int
+    since: datetime
+    token: str = ""
+    path: Path | None = None
+
+    @property
+    def local(self) -> bool:
+        return self.host == current_host()
+
+    @property
+    def mine(self) -> bool:
+        return self.local and self.pid == os.getpid()
+
+    @property
+    def stale(self) -> bool:
+        """The holder's process is gone. Only knowable on the same host."""
+        return self.local and not process_alive(self.pid)
+
+    def describe(self) -> str:
+        """'alice on laptop (process 4242) since 2026-11-25 14:02 UTC'."""
+        since = self.since.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+        return f"{self.user} on {self.host} (process {self.pid}) since {since}"
+
+    def to_json(self) -> bytes:
+        return json.dumps(
+            {
+                "user": self.user,
+                "host": self.host,
+                "pid": self.pid,
+                "since": self.since.isoformat(timespec="seconds"),
+                "token": self.token,
+            },
+            ensure_ascii=False,
+        ).encode("utf-8")
+
+    @classmethod
+    def from_json(cls, raw: bytes, path: Path) -> LockInfo:
+        try:
+            data: Any = json.loads(raw.decode("utf-8"))
+            since = datetime.fromisoformat(str(data["since"]))
+            if since.tzinfo is None:
+                since = since.replace(tzinfo=UTC)
+            return cls(
+                user=str(data["user"]),
+                host=str(data["host"]),
+                pid=int(data["pid"]),
+                since=since,
+                token=str(data.get("token", "")),
+                path=path,
+            )
+        except (ValueError, KeyError, TypeError, UnicodeDecodeError):
+            # A lock we cannot read (torn by a crash, or hand-made) still
+            # means "someone is editing"; treat it as held by an unknown
+            # process on an unknown host, so it is respected, not stolen.
+            return cls(user="someone", host="an unknown host", pid=0,
+                       since=datetime.fromtimestamp(_mtime(path), UTC), path=path)
+
+
+def _mtime(path: Path) -> float:
+    try:
+        return path.stat().st_mtime
+    except OSError:
+        return 0.0
+
+
+class LockedError(BundleError):
+    """The release is being edited by someone else.
+
+    A ``BundleError``, so CLI commands that already turn ``BundleError`` into
+    exit 2 report it with no extra code.
+    """
+
+    def __init__(self, holder: LockInfo, slug: str) -> None:
+        self.holder = holder
+        self.slug = slug
+        if holder.stale:
+            message = (
+                f"locked by {holder.describe()}, but that process is no longer running; "
+                f"open it in the editor to take the lock over, or delete {holder.path}"
+            )
+        else:
+            message = (
+                f"{slug!r} is being edited by {holder.describe()}; "
+                "try again when they have finished"
+            )
+        super().__init__(holder.path, message)
+
+
+def lock_path(root: Path | str, slug: str) -> Path:
+    problem = slug_problem(slug)
+    if problem:
+        raise BundleError(None, problem)
+    return Path(root) / slug / LOCK_FILE
+
+
+def holder(root: Path | str, slug: str) -> LockInfo | None:
+    """Who holds the lock on ``slug``, or None when nobody does."""
+    path = lock_path(root, slug)
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return None
+    except OSError as error:
+        raise BundleError(path, f"cannot read the lock file: {error.strerror}") from None
+    return LockInfo.from_json(raw, path)
+
+
+class Lock:
+    """A lock this process holds. Release it with ``release()`` or a ``with`` block."""
+
+    def __init__(self, info: LockInfo, *, owned: bool = True) -> None:
+        self.info = info
+        self.path = info.path
+        # False when re-entered: an outer holder will release it.
+        self.owned = owned
+
+    def __enter__(self) -> Lock:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.release()
+
+    @property
+    def held(self) -> bool:
+        current = _read(self.path)
+        return current is not None and current.token == self.info.token
+
+    def release(self) -> None:
+        """Remove the lock file, but only if it is still ours."""
+        if not self.owned or self.path is None:
+            return
+        self.owned = False
+        current = _read(self.path)
+        if current is not None and current.token == self.info.token:
+            with contextlib.suppress(FileNotFoundError):
+                self.path.unlink()
+
+
+def _read(path: Path | None) -> LockInfo | None:
+    if path is None:
+        return None
+    try:
+        return LockInfo.from_json(path.read_bytes(), path)
+    except OSError:
+        return None
+
+
+def _create(path: Path, info: LockInfo) -> bool:
+    """Create the lock file; False when it already exists."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0),
+                     0o644)
+    except FileExistsError:
+        return False
+    except OSError as error:
+        failure = BundleError(path, f"cannot create the lock file: {error.strerror or error}")
+        failure.errno = error.errno  # type: ignore[attr-defined]
+        raise failure from None
+    try:
+        os.write(fd, info.to_json())
+        os.fsync(fd)
+    except OSError as error:
+        os.close(fd)
+        with contextlib.suppress(OSError):
+            path.unlink()
+        raise BundleError(path, f"cannot write the lock file: {error.strerror}") from None
+    os.close(fd)
+    return True
+
+
+def acquire(root: Path | str, slug: str, *, take_over: bool = False) -> Lock:
+    """Lock ``slug`` for editing by this process.
+
+    Raises ``LockedError`` (with ``.holder``) when someone else holds it; a
+    stale lock is replaced only with ``take_over=True``. Re-acquiring a lock
+    this process already holds returns a non-owning ``Lock``.
+    """
+    path = lock_path(root, slug)
+    if not path.parent.is_dir():
+        raise BundleError(path.parent, f"no release called {slug!r} in {root}")
+    info = LockInfo(
+        user=current_user(), host=current_host(), pid=os.getpid(),
+        since=datetime.now(UTC).replace(microsecond=0), token=secrets.token_hex(8), path=path,
+    )
+    for _ in range(5):
+        if _create(path, info):
+            return Lock(info)
+        current = _read(path)
+        if current is None:
+            continue  # released meanwhile: try again
+        if current.mine:
+            return Lock(current, owned=False)
+        if not (take_over and current.stale):
+            raise LockedError(current, slug)
+        _break(path, current)
+    current = _read(path)
+    raise LockedError(current or info, slug)
+
+
+def _break(path: Path, stale: LockInfo) -> None:
+    """Move a stale lock aside, making sure it is the one we judged stale."""
+    aside = path.with_name(f"{LOCK_FILE}.stale.{os.getpid()}")
+    try:
+        os.replace(path, aside)
+    except FileNotFoundError:
+        return
+    moved = _read(aside)
+    if moved is not None and moved.token != stale.token:
+        # Another process took it over between our read and the rename: put
+        # its live lock back (link fails if yet another lock appeared).
+        with contextlib.suppress(OSError):
+            os.link(aside, path)
+    with contextlib.suppress(OSError):
+        aside.unlink()
+
+
+def ensure_unlocked(root: Path | str, slug: str) -> None:
+    """Raise ``LockedError`` when another process holds the lock on ``slug``."""
+    current = holder(root, slug)
+    if current is not None and not current.mine:
+        raise LockedError(current, slug)
+
+
+@contextlib.contextmanager
+def hold(root: Path | str, slug: str) -> Iterator[Lock | None]:
+    """Hold the lock on ``slug`` for one write (a CLI command); released after.
+
+    Raises ``LockedError`` when someone else holds it. When the bundle does
+    not exist there is nothing to lock: yields None and lets the command
+    report the missing release its own way.
+    """
+    path = lock_path(root, slug)
+    if not path.parent.is_dir() or path.parent.is_symlink():
+        yield None
+        return
+    try:
+        lock = acquire(root, slug)
+    except LockedError:
+        raise
+    except BundleError as error:
+        # A read-only library cannot be locked; the write will fail with its
+        # own clear message, so do not mask it with one about the lock.
+        if getattr(error, "errno", None) in (errno.EROFS, errno.EACCES, errno.EPERM):
+            yield None
+            return
+        raise
+    try:
+        yield lock
+    finally:
+        lock.release()
+
