@@ -1,0 +1,1 @@
+"""The editor's panes: drafting, quotes, attribution, approval, preview."""

@@ -1,0 +1,250 @@
+"""Drafting pane: the release's fields and its Markdown body."""
+
+from __future__ import annotations
+
+import math
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.widget import Widget
+from textual.widgets import Input, Label, Static, TextArea
+
+from ...model import REFERENCE_PATTERN, Release
+from ..messages import ReleaseEdited
+
+WORDS_PER_MINUTE = 200
+
+# (widget id, label, placeholder) for the one-line fields, in screen order.
+LINE_FIELDS = [
+    ("headline", "Headline", ""),
+    ("standfirst", "Standfirst", "One sentence under the headline"),
+    ("place", "Dateline place", "Hollinsbury"),
+    ("date", "Dateline date", "YYYY-MM-DD"),
+    ("embargo-date", "Embargo date", "YYYY-MM-DD (empty: no embargo)"),
+    ("embargo-time", "Embargo time", "HH:MM"),
+    ("embargo-zone", "Embargo timezone", "Europe/London"),
+    ("contact-name", "Contact name", ""),
+    ("contact-role", "Contact role", ""),
+    ("contact-phone", "Contact phone", ""),
+    ("contact-email", "Contact email", ""),
+]
+
+
+def word_count(release: Release) -> int:
+    """Words a reader meets: body prose plus the quotes it places."""
+    words = 0
+    for line in release.body.splitlines():
+        match = REFERENCE_PATTERN.match(line)
+        if match is None:
+            words += len(line.split())
+        elif match.group(1) == "quote":
+            quote = release.quote(match.group(2))
+            if quote is not None:
+                words += len(quote.text.split())
+    return words
+
+
+def describe_count(words: int) -> str:
+    minutes = max(1, math.ceil(words / WORDS_PER_MINUTE)) if words else 0
+    return f"{words} words · about {minutes} min to read"
+
+
+def field_values(release: Release, default_zone: str) -> dict[str, str]:
+    embargo_date = embargo_time = ""
+    zone = release.embargo.timezone
+    if release.embargo.until is not None:
+        try:
+            local = release.embargo.until.astimezone(ZoneInfo(zone or default_zone))
+        except (ZoneInfoNotFoundError, ValueError):
+            local = release.embargo.until
+        embargo_date, embargo_time = local.date().isoformat(), local.strftime("%H:%M")
+    return {
+        "headline": release.headline,
+        "standfirst": release.standfirst,
+        "place": release.dateline.place,
+        "date": release.dateline.date.isoformat() if release.dateline.date else "",
+        "embargo-date": embargo_date,
+        "embargo-time": embargo_time,
+        "embargo-zone": zone,
+        "contact-name": release.contact.name,
+        "contact-role": release.contact.role,
+        "contact-phone": release.contact.phone,
+        "contact-email": release.contact.email,
+    }
+
+
+class DraftingPane(Widget):
+    """Edits go straight into the editor's release and are announced."""
+
+    def __init__(self, release: Release, default_zone: str, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.release = release
+        self.default_zone = default_zone
+        self.problems: dict[str, str] = {}
+
+    def compose(self) -> ComposeResult:
+        values = field_values(self.release, self.default_zone)
+        with Horizontal(id="drafting-columns"):
+            with VerticalScroll(id="drafting-fields"):
+                for widget_id, label, placeholder in LINE_FIELDS:
+                    yield Label(label, classes="field-label")
+                    yield Input(values[widget_id], id=widget_id, placeholder=placeholder,
+                                compact=True)
+                    yield Static("", id=f"{widget_id}-error", classes="field-error",
+                                 markup=False)
+                yield Label("Notes to editors (blank line between notes)",
+                            classes="field-label")
+                yield TextArea("\n\n".join(self.release.notes_to_editors), id="notes",
+                               soft_wrap=True, tab_behavior="focus", classes="small-text")
+                yield Label("Internal notes (never published)", classes="field-label")
+                yield TextArea(self.release.internal_notes, id="internal", soft_wrap=True,
+                               tab_behavior="focus", classes="small-text")
+            with Vertical(id="body-column"):
+                yield Label("Body (Markdown; quotes are placed with ctrl+k)",
+                            classes="field-label")
+                body = TextArea.code_editor(self.release.body, language="markdown",
+                                            soft_wrap=True, tab_behavior="focus",
+                                            theme="css", id="body")
+                yield body
+                yield Static(describe_count(word_count(self.release)), id="word-count",
+                             markup=False)
+
+    def load(self, release: Release) -> None:
+        """Show another release (after a reload from disk)."""
+        self.release = release
+        for widget_id, value in field_values(release, self.default_zone).items():
+            widget = self.query_one(f"#{widget_id}", Input)
+            with widget.prevent(Input.Changed):
+                widget.value = value
+            self._set_problem(widget_id, "")
+        for widget_id, text in (("notes", "\n\n".join(release.notes_to_editors)),
+                                ("internal", release.internal_notes), ("body", release.body)):
+            area = self.query_one(f"#{widget_id}", TextArea)
+            with area.prevent(TextArea.Changed):
+                area.load_text(text)
+        self.update_count()
+
+    def update_count(self) -> None:
+        self.query_one("#word-count", Static).update(describe_count(word_count(self.release)))
+
+    def _set_problem(self, widget_id: str, problem: str) -> None:
+        if problem:
+            self.problems[widget_id] = problem
+        else:
+            self.problems.pop(widget_id, None)
+        self.query_one(f"#{widget_id}-error", Static).update(problem)
+        self.query_one(f"#{widget_id}", Input).set_class(bool(problem), "-invalid")
+
+    # -- edits -----------------------------------------------------------------
+
+    @on(TextArea.Changed, "#body")
+    def _body_changed(self, event: TextArea.Changed) -> None:
+        event.stop()
+        text = event.text_area.text
+        if text != self.release.body:
+            self.release.body = text
+            self.post_message(ReleaseEdited("body"))
+
+    @on(TextArea.Changed, "#notes")
+    def _notes_changed(self, event: TextArea.Changed) -> None:
+        event.stop()
+        notes = [" ".join(block.split()) for block in event.text_area.text.split("\n\n")]
+        notes = [note for note in notes if note]
+        if notes != self.release.notes_to_editors:
+            self.release.notes_to_editors = notes
+            self.post_message(ReleaseEdited("notes"))
+
+    @on(TextArea.Changed, "#internal")
+    def _internal_changed(self, event: TextArea.Changed) -> None:
+        event.stop()
+        if event.text_area.text != self.release.internal_notes:
+            self.release.internal_notes = event.text_area.text
+            self.post_message(ReleaseEdited("internal"))
+
+    @on(Input.Changed)
+    def _field_changed(self, event: Input.Changed) -> None:
+        event.stop()
+        widget_id = event.input.id or ""
+        if widget_id.startswith("embargo-"):
+            changed = self._apply_embargo()
+        elif widget_id == "date":
+            changed = self._apply_date(event.value)
+        else:
+            changed = self._apply_text(widget_id, event.value)
+        if changed:
+            self.post_message(ReleaseEdited(widget_id))
+
+    def _apply_text(self, widget_id: str, value: str) -> bool:
+        release = self.release
+        targets = {
+            "headline": (release, "headline"),
+            "standfirst": (release, "standfirst"),
+            "place": (release.dateline, "place"),
+            "contact-name": (release.contact, "name"),
+            "contact-role": (release.contact, "role"),
+            "contact-phone": (release.contact, "phone"),
+            "contact-email": (release.contact, "email"),
+        }
+        if widget_id not in targets:
+            return False
+        target, attribute = targets[widget_id]
+        if getattr(target, attribute) == value:
+            return False
+        setattr(target, attribute, value)
+        return True
+
+    def _apply_date(self, value: str) -> bool:
+        value = value.strip()
+        try:
+            parsed = date.fromisoformat(value) if value else None
+        except ValueError:
+            self._set_problem("date", "Not a date: write it as YYYY-MM-DD, e.g. 2026-11-24.")
+            return False
+        self._set_problem("date", "")
+        if parsed == self.release.dateline.date:
+            return False
+        self.release.dateline.date = parsed
+        return True
+
+    def _apply_embargo(self) -> bool:
+        raw_date = self.query_one("#embargo-date", Input).value.strip()
+        raw_time = self.query_one("#embargo-time", Input).value.strip()
+        zone_name = self.query_one("#embargo-zone", Input).value.strip()
+        for widget_id in ("embargo-date", "embargo-time", "embargo-zone"):
+            self._set_problem(widget_id, "")
+        try:
+            zone = ZoneInfo(zone_name or self.default_zone)
+        except (ZoneInfoNotFoundError, ValueError):
+            self._set_problem("embargo-zone",
+                              f"Unknown timezone; use a name such as {self.default_zone}.")
+            return False
+        until = None
+        if raw_date or raw_time:
+            try:
+                day = date.fromisoformat(raw_date)
+            except ValueError:
+                self._set_problem("embargo-date", "Not a date: write it as YYYY-MM-DD.")
+                return False
+            try:
+                clock = time.fromisoformat(raw_time) if raw_time else None
+            except ValueError:
+                clock = None
+            if clock is None:
+                self._set_problem("embargo-time", "Give a time as HH:MM, e.g. 00:01.")
+                return False
+            until = datetime.combine(day, clock, zone)
+        embargo = self.release.embargo
+        if until == embargo.until and zone_name == embargo.timezone:
+            return False
+        embargo.until, embargo.timezone = until, zone_name
+        return True
+
+
+def _focus_first(self: DraftingPane) -> None:
+    self.query_one("#headline", Input).focus()
+
+
+DraftingPane.focus_first = _focus_first  # type: ignore[attr-defined]

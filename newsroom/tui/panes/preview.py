@@ -1,0 +1,59 @@
+"""Preview: the plain-text export exactly as it would be sent.
+
+Rendering runs in a thread worker, never on the keystroke path; the editor
+asks for it after a short pause in typing. The text is shown in a read-only
+TextArea, so nothing in it is ever read as markup.
+"""
+
+from __future__ import annotations
+
+import copy
+
+from textual import work
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.message import Message
+from textual.widgets import Label, TextArea
+
+from ...model import Release
+
+
+class PreviewPane(Vertical):
+    class Rendered(Message):
+        def __init__(self, text: str) -> None:
+            super().__init__()
+            self.text = text
+
+    def compose(self) -> ComposeResult:
+        yield Label("Preview — plain text as sent (f6 hides)", classes="pane-title")
+        yield TextArea("", id="preview-text", read_only=True, soft_wrap=False,
+                       show_cursor=False)
+
+    @property
+    def text(self) -> str:
+        return self.query_one("#preview-text", TextArea).text
+
+    def request(self, release: Release) -> None:
+        # A snapshot: the worker must not read a release the UI thread is editing.
+        self._build_preview(copy.deepcopy(release))
+
+    @work(thread=True, exclusive=True, group="preview")
+    def _build_preview(self, release: Release) -> None:
+        from ... import workflow
+        from ...export import export_text
+
+        library = self.app.library
+        try:
+            final = workflow.status(release, library) in {workflow.APPROVED, workflow.PUBLISHED}
+            text = export_text(release, library, draft=not final)
+        except Exception as error:  # a half-typed release must not kill the preview
+            text = f"(The preview cannot be shown yet: {error})"
+        self.post_message(self.Rendered(text))
+
+    def on_preview_pane_rendered(self, message: Rendered) -> None:
+        message.stop()
+        area = self.query_one("#preview-text", TextArea)
+        if area.text != message.text:
+            scroll = area.scroll_offset
+            area.load_text(message.text)
+            area.scroll_to(scroll.x, scroll.y, animate=False)

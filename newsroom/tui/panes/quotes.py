@@ -1,0 +1,204 @@
+"""Quotes pane: the release's quotes; new, edit, delete, place in the body."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Button, DataTable, Label
+
+from ...model import Quote, Release
+from ..messages import Notice, ReleaseEdited
+from ..screens.choice import ChoiceDialog
+from ..screens.form import Field, FormDialog, Values
+from ..text import literal, one_line
+
+
+def clearance_state(release: Release, quote: Quote, library) -> str:
+    """cleared / stale / not cleared: a clearance counts only for the exact words."""
+    from ... import workflow
+
+    helper = getattr(workflow, "clearance_state", None)
+    if helper is not None:
+        try:
+            return str(helper(release, quote, library))
+        except Exception:
+            pass
+    mine = [c for c in release.clearances if c.quote == quote.id]
+    if not mine:
+        return "not cleared"
+    current = workflow.quote_digest(quote, library.people)
+    if any(c.digest == current and c.by == quote.speaker for c in mine):
+        return "cleared"
+    return "stale"
+
+
+def quote_form(title: str, quote: Quote, library) -> FormDialog:
+    people = [(one_line(p.name) or pid, pid) for pid, p in sorted(
+        library.people.items(), key=lambda item: item[1].name.casefold())]
+
+    def validate(values: Values) -> str | None:
+        if not values["text"].strip():
+            return "A quote needs words."
+        return None
+
+    return FormDialog(title, [
+        Field("speaker", "Speaker (from the people directory)", quote.speaker, kind="select",
+              options=people, placeholder="Choose the speaker…"),
+        Field("intro", "Introduction ({name}, {role}, {organisation} are filled in)",
+              quote.intro or library.settings.default_intro),
+        Field("text", "Words (blank line between paragraphs; no quotation marks)",
+              quote.text, kind="text"),
+    ], validate=validate, id="quote-form")
+
+
+class QuotesPane(Vertical):
+    BINDINGS = [
+        Binding("n", "new", "New quote"),
+        Binding("e", "edit", "Edit quote"),
+        Binding("delete", "delete", "Delete quote"),
+    ]
+
+    def __init__(self, release: Release, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.release = release
+
+    def compose(self) -> ComposeResult:
+        yield Label("Quotes — n new · e or enter edit · delete · ctrl+k place at body cursor",
+                    classes="pane-title")
+        yield DataTable(id="quote-table", cursor_type="row")
+        with Horizontal(classes="buttons"):
+            yield Button("New", id="quote-new")
+            yield Button("Edit", id="quote-edit")
+            yield Button("Delete", id="quote-delete")
+            yield Button("Place at cursor", id="quote-insert")
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        table.add_column("ID", key="id", width=12)
+        table.add_column("Speaker", key="speaker", width=22)
+        table.add_column("First words", key="words")
+        table.add_column("Clearance", key="clearance", width=12)
+        self.refresh_from(self.release)
+
+    @property
+    def library(self):
+        return self.app.library
+
+    def focus_first(self) -> None:
+        self.query_one(DataTable).focus()
+
+    def refresh_from(self, release: Release) -> None:
+        self.release = release
+        table = self.query_one(DataTable)
+        keep = self.selected_id()
+        table.clear()
+        for quote in release.quotes:
+            person = self.library.people.get(quote.speaker)
+            name = person.name if person else (quote.speaker or "—")
+            table.add_row(literal(quote.id), literal(one_line(name)),
+                          literal(one_line(quote.text, 80)),
+                          clearance_state(release, quote, self.library), key=quote.id)
+        if keep and release.quote(keep):
+            table.move_cursor(row=table.get_row_index(keep))
+
+    def selected_id(self) -> str | None:
+        table = self.query_one(DataTable)
+        if table.row_count == 0:
+            return None
+        return table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+
+    def select(self, quote_id: str) -> None:
+        table = self.query_one(DataTable)
+        table.move_cursor(row=table.get_row_index(quote_id))
+
+    # -- actions ---------------------------------------------------------------
+
+    def new_quote(self, then: Callable[[str], None] | None = None) -> None:
+        draft = Quote(id=self.release.next_quote_id())
+
+        def created(values: Values | None) -> None:
+            if not values:
+                return
+            self._apply(draft, values)
+            self.release.quotes.append(draft)
+            self.post_message(ReleaseEdited("quotes"))
+            self.refresh_from(self.release)
+            self.select(draft.id)
+            if then is not None:
+                then(draft.id)
+
+        self.app.push_screen(quote_form(f"New quote {draft.id}", draft, self.library), created)
+
+    def _apply(self, quote: Quote, values: Values) -> None:
+        speaker = values["speaker"]
+        if speaker != quote.speaker:
+            person = self.library.people.get(speaker)
+            # The role is copied as it stands today; the directory may move on.
+            quote.role = person.role if person else ""
+        quote.speaker = speaker
+        quote.intro = values["intro"].strip()
+        quote.text = values["text"].strip("\n")
+
+    def action_new(self) -> None:
+        self.new_quote()
+
+    def action_edit(self) -> None:
+        quote = self.release.quote(self.selected_id() or "")
+        if quote is None:
+            return
+
+        def edited(values: Values | None) -> None:
+            if values:
+                self._apply(quote, values)
+                self.post_message(ReleaseEdited("quotes"))
+                self.refresh_from(self.release)
+
+        self.app.push_screen(quote_form(f"Edit quote {quote.id}", quote, self.library), edited)
+
+    def action_delete(self) -> None:
+        quote = self.release.quote(self.selected_id() or "")
+        if quote is None:
+            return
+        lines = [n for n, kind, ref in self.release.references()
+                 if kind == "quote" and ref == quote.id]
+
+        def remove(answer: str | None = "delete") -> None:
+            if answer != "delete":
+                return
+            if lines:
+                self.screen.remove_reference_lines(lines)
+            self.release.quotes.remove(quote)
+            self.release.clearances = [c for c in self.release.clearances
+                                       if c.quote != quote.id]
+            self.post_message(ReleaseEdited("quotes"))
+            self.post_message(Notice(f"Deleted quote {quote.id}."))
+            self.refresh_from(self.release)
+
+        if not lines:
+            remove()
+            return
+        where = ", ".join(str(n) for n in lines)
+        self.app.push_screen(ChoiceDialog(
+            f"Quote {quote.id} is placed in the body (line {where}). Delete the quote and "
+            "its place in the body?",
+            [("cancel", "Keep it"), ("delete", "Delete both")], id="delete-quote-dialog"),
+            remove)
+
+    @on(DataTable.RowSelected, "#quote-table")
+    def _row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.action_edit()
+
+    @on(Button.Pressed)
+    def _button(self, event: Button.Pressed) -> None:
+        event.stop()
+        actions = {"quote-new": self.action_new, "quote-edit": self.action_edit,
+                   "quote-delete": self.action_delete,
+                   "quote-insert": lambda: self.screen.run_action("insert_quote")}
+        action = actions.get(event.button.id or "")
+        if action:
+            action()

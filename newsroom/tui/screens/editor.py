@@ -1,0 +1,338 @@
+"""The editor for one release: four panes in tabs and a live preview."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Input, Static, TabbedContent, TabPane, TextArea
+
+from ...bundle import BODY_FILE, RELEASE_FILE, BundleError
+from ...model import Release, reference_line
+from ..messages import JumpTo, Notice, ReleaseEdited
+from ..panes.approval import ApprovalPane
+from ..panes.attribution import AttributionPane
+from ..panes.drafting import DraftingPane
+from ..panes.preview import PreviewPane
+from ..panes.quotes import QuotesPane
+from .choice import ChoiceDialog
+
+PANES = {"f2": "drafting", "f3": "quotes", "f4": "attribution", "f5": "approval"}
+PREVIEW_DELAY = 0.25  # seconds of quiet typing before the preview is rebuilt
+DISK_CHECK_EVERY = 1.0
+
+
+class EditorScreen(Screen):
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Save", priority=True),
+        Binding("f2", "pane('drafting')", "Drafting"),
+        Binding("f3", "pane('quotes')", "Quotes"),
+        Binding("f4", "pane('attribution')", "People"),
+        Binding("f5", "pane('approval')", "Approval"),
+        Binding("f6", "toggle_preview", "Preview"),
+        # TextArea uses ctrl+k and ctrl+e itself; ours win inside the editor.
+        Binding("ctrl+k", "insert_quote", "Insert quote", priority=True),
+        Binding("ctrl+e", "export", "Export", priority=True, show=False),
+        Binding("escape", "back", "Library"),
+    ]
+    PALETTE = [
+        ("save", "Save", "Write release.toml and body.md"),
+        ("pane('drafting')", "Drafting pane", "Headline, dateline, embargo, body"),
+        ("pane('quotes')", "Quotes pane", "Create, edit and place quotes"),
+        ("pane('attribution')", "Attribution pane", "People directory and speakers"),
+        ("pane('approval')", "Approval pane", "Checks, clearances, approvals"),
+        ("toggle_preview", "Show or hide the preview", "The plain-text export, live"),
+        ("insert_quote", "Insert quote at cursor", "Place a quote at the body's cursor"),
+        ("export", "Export", "Write the plain-text export to a file"),
+        ("back", "Back to the library", "Asks first when there are unsaved changes"),
+    ]
+
+    def __init__(self, slug: str) -> None:
+        super().__init__(id="editor")
+        self.slug = slug
+        self.release: Release | None = None
+        self.unsaved = False
+        self._preview_due = True
+        self._asking_disk = False
+        # Disk contents the user chose to keep their own version over.
+        self._declined: tuple[bytes, bytes] | None = None
+
+    @property
+    def library(self):
+        return self.app.library
+
+    def compose(self) -> ComposeResult:
+        try:
+            self.release = self.library.load(self.slug)
+        except BundleError as error:
+            yield Header()
+            yield Static(f"Cannot open {self.slug}: {error}", id="editor-message",
+                         markup=False)
+            yield Footer()
+            return
+        release = self.release
+        yield Header()
+        with Horizontal(id="editor-main"):
+            with TabbedContent(id="panes", initial="drafting"):
+                with TabPane("Drafting F2", id="drafting"):
+                    yield DraftingPane(release, self.library.settings.timezone,
+                                       id="drafting-pane")
+                with TabPane("Quotes F3", id="quotes"):
+                    yield QuotesPane(release, id="quotes-pane")
+                with TabPane("Attribution F4", id="attribution"):
+                    yield AttributionPane(release, id="attribution-pane")
+                with TabPane("Approval F5", id="approval"):
+                    yield ApprovalPane(release, id="approval-pane")
+            yield PreviewPane(id="preview")
+        yield Static("", id="editor-message", markup=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self._show_title()
+        if self.release is None:
+            return
+        # Wide terminals show the preview from the start; f6 toggles it.
+        self.query_one("#preview").display = self.app.size.width >= 160
+        self.query_one("#headline", Input).focus()
+        self.set_interval(PREVIEW_DELAY, self._preview_tick)
+        self.set_interval(DISK_CHECK_EVERY, self._check_disk)
+
+    # -- state -------------------------------------------------------------------
+
+    def _show_title(self) -> None:
+        self.title = "newsroom"
+        marker = " ● unsaved changes" if self.unsaved else ""
+        self.sub_title = f"{self.slug}{marker}"
+
+    def say(self, text: str) -> None:
+        self.query_one("#editor-message", Static).update(text)
+
+    @on(Notice)
+    def _notice(self, message: Notice) -> None:
+        self.say(message.text)
+
+    @on(ReleaseEdited)
+    def _edited(self, message: ReleaseEdited) -> None:
+        if not self.unsaved:
+            self.unsaved = True
+            self._show_title()
+        self._preview_due = True
+        if message.what in {"quotes", "people", "speaker", "workflow"}:
+            self.refresh_panes(exclude=None)
+
+    def refresh_panes(self, exclude=None) -> None:
+        for pane in self.query("QuotesPane, AttributionPane, ApprovalPane"):
+            if pane is not exclude:
+                pane.refresh_from(self.release)
+
+    def _preview_tick(self) -> None:
+        # Debounce: edits only set a flag; this runs a few times a second.
+        if not self._preview_due or self.release is None:
+            return
+        self._preview_due = False
+        self.query_one(DraftingPane).update_count()
+        self.query_one(PreviewPane).request(self.release)
+        self.query_one(ApprovalPane).request_checks()
+
+    # -- panes -------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if self.release is None and action not in {"back"}:
+            return False
+        return True
+
+    def action_pane(self, pane: str) -> None:
+        self.query_one(TabbedContent).active = pane
+        self.query_one(f"#{pane}-pane").focus_first()
+
+    def action_toggle_preview(self) -> None:
+        preview = self.query_one(PreviewPane)
+        preview.display = not preview.display
+        if preview.display:
+            self._preview_due = True
+
+    @on(JumpTo)
+    def _jump(self, message: JumpTo) -> None:
+        self.query_one(TabbedContent).active = "drafting"
+        if message.line is not None:
+            body = self.query_one("#body", TextArea)
+            body.focus()
+            body.move_cursor((max(0, message.line - 1), 0), center=True)
+        elif message.field:
+            try:
+                self.query_one(f"#{message.field}").focus()
+            except Exception:
+                self.say(f"(no field called {message.field} on this screen)")
+
+    # -- quotes in the body ------------------------------------------------------------
+
+    def action_insert_quote(self) -> None:
+        from .pick_quote import QuotePicker
+
+        preferred = self.query_one(QuotesPane).selected_id()
+
+        def picked(choice: str | None) -> None:
+            if choice == "__new__":
+                self.query_one(QuotesPane).new_quote(then=self.insert_reference)
+            elif choice:
+                self.insert_reference(choice)
+
+        self.app.push_screen(QuotePicker(self.release, self.library.people, preferred), picked)
+
+    def insert_reference(self, quote_id: str) -> None:
+        """Put ``{{< quote ID >}}`` on its own line at the body cursor's line."""
+        body = self.query_one("#body", TextArea)
+        row = body.cursor_location[0]
+        lines = body.text.split("\n")
+        line = lines[row] if row < len(lines) else ""
+        reference = reference_line("quote", quote_id)
+        if not line.strip():
+            # On a blank line: blank lines either side keep paragraphs apart.
+            before = "" if row == 0 or not lines[row - 1].strip() else "\n"
+            after = "" if row + 1 < len(lines) and not lines[row + 1].strip() else "\n"
+            body.insert(f"{before}{reference}{after}", (row, 0))
+            if row + 1 >= len(lines):
+                body.insert("\n", body.cursor_location)
+        else:
+            before = "\n" if row > 0 and lines[row - 1].strip() else ""
+            body.insert(f"{before}{reference}\n\n", (row, 0))
+        self.query_one(TabbedContent).active = "drafting"
+        body.focus()
+        self.say(f"Placed quote {quote_id} at line {row + 1} of the body.")
+
+    def remove_reference_lines(self, numbers: list[int]) -> None:
+        """Delete whole body lines (numbered from 1), bottom first."""
+        body = self.query_one("#body", TextArea)
+        for number in sorted(numbers, reverse=True):
+            row = number - 1
+            if row + 1 < body.document.line_count:
+                body.delete((row, 0), (row + 1, 0))
+            else:
+                body.delete((row, 0), (row, len(body.document.get_line(row))))
+
+    # -- saving ------------------------------------------------------------------
+
+    def _disk_bytes(self) -> tuple[bytes, bytes] | None:
+        directory = self.library.root / self.slug
+        try:
+            return ((directory / RELEASE_FILE).read_bytes(), (directory / BODY_FILE).read_bytes())
+        except OSError:
+            return None
+
+    def action_save(self) -> bool:
+        if self.release is None:
+            return False
+        problems = self.query_one(DraftingPane).problems
+        if problems:
+            field, problem = next(iter(problems.items()))
+            self.say(f"Not saved: {problem} (field {field})")
+            return False
+        if self.library.changed_on_disk(self.slug) and self._disk_bytes() != self._declined:
+            self.say(f"Not saved: {self.slug} changed on disk since it was opened. "
+                     "Choose reload or keep mine first.")
+            self._ask_about_disk()
+            return False
+        try:
+            written = self.library.save(self.release)
+        except BundleError as error:
+            self.say(f"Not saved: {error}")
+            return False
+        except OSError as error:
+            self.say(f"Not saved: {error}")
+            return False
+        self._declined = None
+        self.unsaved = False
+        self._show_title()
+        self.refresh_panes()
+        self.say("Saved." if written else "Saved (nothing had changed on disk).")
+        return True
+
+    def ask_then(self, proceed: Callable[[], object]) -> None:
+        """Run ``proceed`` once unsaved work is saved or knowingly discarded."""
+        if not self.unsaved:
+            proceed()
+            return
+
+        def answered(answer: str | None) -> None:
+            if answer == "save":
+                if self.action_save():
+                    proceed()
+            elif answer == "discard":
+                self.unsaved = False
+                proceed()
+
+        self.app.push_screen(ChoiceDialog(
+            f"{self.slug} has unsaved changes.",
+            [("save", "Save"), ("discard", "Discard"), ("cancel", "Cancel")],
+            id="unsaved-dialog",
+        ), answered)
+
+    def action_back(self) -> None:
+        self.ask_then(self.dismiss)
+
+    def action_export(self) -> None:
+        from .export import ExportDialog
+
+        if self.unsaved:
+            self.say("Save first: the export is made from what is on disk.")
+            return
+        self.app.push_screen(ExportDialog(self.release), lambda note: note and self.say(note))
+
+    # -- changes made by someone else ----------------------------------------------
+
+    @work(thread=True, exclusive=True, group="disk-check")
+    def _check_disk(self) -> None:
+        if self._asking_disk or self.release is None:
+            return
+        if not self.library.changed_on_disk(self.slug):
+            return
+        on_disk = self._disk_bytes()
+        if on_disk is not None and on_disk == self._declined:
+            return
+        self.app.call_from_thread(self._ask_about_disk)
+
+    def _ask_about_disk(self) -> None:
+        if self._asking_disk:
+            return
+        self._asking_disk = True
+        on_disk = self._disk_bytes()
+        mine = "your unsaved changes will be lost" if self.unsaved else "you have no unsaved changes"
+        question = (f"{RELEASE_FILE} or {BODY_FILE} of {self.slug} changed on disk while it "
+                    f"was open. Reload it ({mine}), or keep yours (saving will then replace "
+                    "the version on disk)?")
+
+        def answered(answer: str | None) -> None:
+            self._asking_disk = False
+            if answer == "reload":
+                self.reload()
+            elif answer == "keep":
+                self._declined = on_disk
+                self.unsaved = True
+                self._show_title()
+                self.say("Kept your version; ctrl+s will replace the one on disk.")
+
+        self.app.push_screen(ChoiceDialog(
+            question, [("reload", "Reload from disk"), ("keep", "Keep mine")],
+            id="disk-dialog"), answered)
+
+    def reload(self) -> None:
+        try:
+            release = self.library.load(self.slug)
+        except BundleError as error:
+            self._declined = self._disk_bytes()
+            self.say(f"Could not reload, kept yours: {error}")
+            return
+        self.release = release
+        self.query_one(DraftingPane).load(release)
+        for pane in self.query("QuotesPane, AttributionPane, ApprovalPane"):
+            pane.release = release
+        self.refresh_panes()
+        self.unsaved = False
+        self._declined = None
+        self._preview_due = True
+        self._show_title()
+        self.say("Reloaded from disk.")

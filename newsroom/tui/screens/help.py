@@ -1,0 +1,53 @@
+"""F1: every binding of the screen underneath, in a table."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen, Screen
+from textual.widgets import DataTable, Static
+
+# Keys whose names read badly in the table.
+_NAMES = {"slash": "/", "ctrl+q": "ctrl+q", "escape": "esc"}
+
+
+class HelpScreen(ModalScreen[None]):
+    BINDINGS = [Binding("escape,f1,q", "close", "Close")]
+
+    def __init__(self, under: Screen) -> None:
+        super().__init__(id="help")
+        self.under = under
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog help"):
+            yield Static(f"Keys: {self.under.__class__.__name__.removesuffix('Screen')}",
+                         classes="question", markup=False)
+            yield DataTable(id="help-keys", cursor_type="row")
+            yield Static("ctrl+p opens the command palette. esc closes this help.",
+                         markup=False)
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        table.add_columns("Key", "Action")
+        seen: set[tuple[str, str]] = set()
+        for binding in self.bindings_of(self.under):
+            for key in binding.key.split(","):
+                key = key.strip()
+                row = (_NAMES.get(key, key), binding.description or binding.action)
+                if row not in seen:
+                    seen.add(row)
+                    table.add_row(*row)
+        table.add_row("ctrl+p", "Command palette")
+
+    @staticmethod
+    def bindings_of(screen: Screen) -> list[Binding]:
+        found: list[Binding] = []
+        for node in (screen.app, screen):
+            found.extend(b for b in node.BINDINGS if isinstance(b, Binding))
+        for binding in getattr(screen, "EXTRA_HELP", ()):
+            found.append(binding)
+        return found
+
+    def action_close(self) -> None:
+        self.dismiss(None)

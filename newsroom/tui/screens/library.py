@@ -1,0 +1,360 @@
+"""The library: every release in a table, filtered as you type."""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.events import Key
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Input, Static
+
+from ...bundle import BundleError
+from ...model import Event, Release, slug_problem, slugify
+from ..text import literal, one_line
+from .form import Field, FormDialog, Values
+
+
+@dataclass
+class Row:
+    slug: str
+    status: str
+    date: str
+    headline: str
+    speakers: str
+    approvals: str
+    release: Release | None = None
+    error: str = ""
+
+    def haystack(self) -> str:
+        return f"{self.headline}\n{self.slug}\n{self.speakers}".casefold()
+
+
+def describe(release: Release, library) -> Row:
+    from ... import workflow
+
+    state = workflow.status(release, library)
+    valid = len(workflow.valid_approvals(release, library))
+    needed = library.settings.rules.approvals_required
+    when = release.dateline.date or release.created
+    return Row(
+        slug=release.slug,
+        status=state,
+        date=when.isoformat() if when else "",
+        headline=one_line(release.headline) or "(no headline)",
+        speakers=", ".join(one_line(name) for name in release.speakers(library.people)),
+        approvals=f"{valid}/{needed}" + (f" ({len(release.approvals)} given)"
+                                         if len(release.approvals) != valid else ""),
+        release=release,
+    )
+
+
+class LibraryScreen(Screen):
+    """Enter opens; n d x e act on the selected release; typing filters."""
+
+    BINDINGS = [
+        Binding("enter", "open", "Open", show=True),
+        Binding("n", "new", "New"),
+        Binding("d", "duplicate", "Duplicate"),
+        Binding("x", "spike", "Spike"),
+        Binding("e", "export", "Export"),
+        Binding("slash", "filter", "Filter"),
+        Binding("escape", "clear_filter", "Clear filter", show=False),
+        Binding("f5", "reload", "Reload", show=False),
+    ]
+    # Palette entries: (action, title, help).
+    PALETTE = [
+        ("open", "Open release", "Open the selected release in the editor"),
+        ("new", "New release", "Create a release; the slug is proposed from the headline"),
+        ("duplicate", "Duplicate release", "Copy the selected release under a new slug"),
+        ("spike", "Spike release", "Withdraw the selected release, with a note"),
+        ("export", "Export release", "Write the plain-text export of the selected release"),
+        ("reload", "Reload library", "Read every release from disk again"),
+    ]
+
+    class Loaded(Message):
+        def __init__(self, rows: list[Row]) -> None:
+            super().__init__()
+            self.rows = rows
+
+    def __init__(self) -> None:
+        super().__init__(id="library")
+        self.rows: list[Row] = []
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Input(placeholder="Type to filter by headline, slug or speaker…", id="filter")
+        yield DataTable(id="releases", cursor_type="row", zebra_stripes=True)
+        yield Static("", id="library-message", markup=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.sub_title = str(self.app.drafts_path)
+        table = self.query_one(DataTable)
+        self._columns_for = 0
+        self._setup_columns()
+        table.focus()
+        if self.app.open_error is not None:
+            self.say(str(self.app.open_error))
+            return
+        self.load_rows()
+
+    def _setup_columns(self) -> None:
+        width = self.app.size.width
+        if width == self._columns_for:
+            return
+        self._columns_for = width
+        table = self.query_one(DataTable)
+        table.clear(columns=True)
+        speakers = 28 if width >= 110 else 16
+        # The headline takes whatever the other columns leave.
+        headline = max(20, width - (10 + 10 + speakers + 10) - 12)
+        table.add_column("Status", key="status", width=10)
+        table.add_column("Date", key="date", width=10)
+        table.add_column("Headline", key="headline", width=headline)
+        table.add_column("Speakers", key="speakers", width=speakers)
+        table.add_column("Approvals", key="approvals", width=10)
+
+    def on_resize(self) -> None:
+        if self._columns_for and self.app.size.width != self._columns_for:
+            self._setup_columns()
+            self.refill()
+
+    def on_screen_resume(self) -> None:
+        if self.app.library is not None:
+            self.load_rows()
+
+    @property
+    def library(self):
+        return self.app.library
+
+    # -- loading (off the UI thread) ---------------------------------------
+
+    @work(thread=True, exclusive=True, group="library-load")
+    def load_rows(self) -> None:
+        library = self.library
+        rows: list[Row] = []
+        for slug in library.slugs():
+            try:
+                release = library.load(slug)
+                rows.append(describe(release, library))
+            except BundleError as error:
+                rows.append(Row(slug, "error", "", f"cannot read: {error}", "", "",
+                                error=str(error)))
+            except Exception as error:  # a broken bundle must never take the app down
+                rows.append(Row(slug, "error", "", f"cannot read: {error!r}", "", "",
+                                error=repr(error)))
+        self.post_message(self.Loaded(rows))
+
+    @on(Loaded)
+    def _loaded(self, message: Loaded) -> None:
+        self.rows = message.rows
+        self.refill()
+
+    def refill(self, keep: str | None = None) -> None:
+        table = self.query_one(DataTable)
+        keep = keep or self.selected_slug()
+        needle = self.query_one("#filter", Input).value.casefold().strip()
+        table.clear()
+        for row in self.rows:
+            if needle and needle not in row.haystack():
+                continue
+            table.add_row(row.status, row.date, literal(row.headline), literal(row.speakers),
+                          row.approvals, key=row.slug)
+        if keep is not None:
+            try:
+                table.move_cursor(row=table.get_row_index(keep))
+            except Exception:
+                pass
+
+    def selected_row(self) -> Row | None:
+        table = self.query_one(DataTable)
+        if table.row_count == 0:
+            return None
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        return next((row for row in self.rows if row.slug == key), None)
+
+    def selected_slug(self) -> str | None:
+        row = self.selected_row()
+        return row.slug if row else None
+
+    def say(self, text: str) -> None:
+        self.query_one("#library-message", Static).update(text)
+
+    # -- filtering -----------------------------------------------------------
+
+    @on(Input.Changed, "#filter")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        self.refill()
+
+    @on(Input.Submitted, "#filter")
+    def _filter_done(self, event: Input.Submitted) -> None:
+        self.query_one(DataTable).focus()
+
+    def on_key(self, event: Key) -> None:
+        # Typing in the table filters, except the keys that are commands.
+        table = self.query_one(DataTable)
+        if self.focused is not table or not event.is_printable or not event.character:
+            return
+        if event.character in {"n", "d", "x", "e", "/", " "}:
+            return
+        filter_input = self.query_one("#filter", Input)
+        filter_input.focus()
+        filter_input.insert_text_at_cursor(event.character)
+        event.stop()
+        event.prevent_default()
+
+    def action_filter(self) -> None:
+        self.query_one("#filter", Input).focus()
+
+    def action_clear_filter(self) -> None:
+        self.query_one("#filter", Input).value = ""
+        self.query_one(DataTable).focus()
+
+    def action_reload(self) -> None:
+        self.load_rows()
+
+    # -- actions ---------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in {"open", "duplicate", "spike", "export"}:
+            row = self.selected_row() if self.is_mounted else None
+            if row is None or row.error:
+                return False
+            if action == "spike" and row.status == "spiked":
+                return False
+        if action == "new" and self.library is None:
+            return False
+        return True
+
+    @on(DataTable.RowSelected)
+    def _row_selected(self, event: DataTable.RowSelected) -> None:
+        self.action_open()
+
+    @on(DataTable.RowHighlighted)
+    def _row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        row = self.selected_row()
+        self.say(row.error if row and row.error else "")
+        self.refresh_bindings()
+
+    def action_open(self) -> None:
+        row = self.selected_row()
+        if row is None:
+            return
+        if row.error:
+            self.say(row.error)
+            return
+        self.app.open_release(row.slug)
+
+    def _slug_form(self, title: str, headline: str, slug: str, ok: str) -> FormDialog:
+        proposed = {"slug": slug}
+
+        def follow(form: FormDialog, name: str, values: Values) -> None:
+            # The slug follows the headline until someone edits it by hand.
+            if name == "headline" and values["slug"] == proposed["slug"]:
+                proposed["slug"] = slugify(values["headline"],
+                                           prefix=self.app.today().isoformat())
+                form.set_value("slug", proposed["slug"])
+
+        def validate(values: Values) -> str | None:
+            if not values["headline"].strip():
+                return "A release needs a headline."
+            problem = slug_problem(values["slug"])
+            if problem:
+                return problem
+            if self.library.exists(values["slug"]):
+                return f"A release called {values['slug']!r} already exists."
+            return None
+
+        return FormDialog(
+            title,
+            [Field("headline", "Headline", headline),
+             Field("slug", "Slug (the folder name)", slug)],
+            validate=validate, on_change=follow, ok_label=ok, id="slug-form",
+        )
+
+    def action_new(self) -> None:
+        slug = slugify("", prefix=self.app.today().isoformat())
+
+        def created(values: Values | None) -> None:
+            if not values:
+                return
+            try:
+                self.library.create(values["slug"], values["headline"].strip(),
+                                    today=self.app.today())
+            except BundleError as error:
+                self.say(str(error))
+                return
+            self.app.open_release(values["slug"])
+
+        self.app.push_screen(self._slug_form("New release", "", slug, "Create"), created)
+
+    def action_duplicate(self) -> None:
+        row = self.selected_row()
+        if row is None or row.release is None:
+            return
+        source = row.release
+        slug = slugify(source.headline, prefix=self.app.today().isoformat())
+        if self.library.exists(slug):
+            slug = f"{slug}-copy"[:80]
+
+        def duplicated(values: Values | None) -> None:
+            if not values:
+                return
+            release = copy.deepcopy(source)
+            release.slug = values["slug"]
+            release.headline = values["headline"].strip()
+            release.created = self.app.today()
+            # A copy starts afresh: nobody has cleared or approved it.
+            release.approvals, release.clearances, release.history = [], [], []
+            try:
+                self.library.save(release)
+            except BundleError as error:
+                self.say(str(error))
+                return
+            self.say(f"Duplicated as {release.slug}.")
+            self.load_rows()
+
+        form = self._slug_form("Duplicate release", source.headline, slug, "Duplicate")
+        self.app.push_screen(form, duplicated)
+
+    def action_spike(self) -> None:
+        row = self.selected_row()
+        if row is None or row.release is None:
+            return
+        release = row.release
+
+        def spiked(values: Values | None) -> None:
+            if not values:
+                return
+            from ... import workflow
+
+            try:
+                fresh = self.library.load(release.slug)
+                fresh.history.append(Event(at=self.app.clock(), action=workflow.SPIKE,
+                                           by=self.app.user, note=values["note"].strip()))
+                self.library.save(fresh)
+            except BundleError as error:
+                self.say(str(error))
+                return
+            self.say(f"Spiked {release.slug}.")
+            self.load_rows()
+
+        self.app.push_screen(FormDialog(
+            f"Spike “{one_line(release.headline, 60)}”?",
+            [Field("note", "Why (kept in the release's history)")],
+            validate=lambda v: None if v["note"].strip() else "Say why it is spiked.",
+            ok_label="Spike", id="spike-form",
+        ), spiked)
+
+    def action_export(self) -> None:
+        row = self.selected_row()
+        if row is None or row.release is None:
+            return
+        from .export import ExportDialog
+
+        self.app.push_screen(ExportDialog(row.release), lambda note: note and self.say(note))
