@@ -96,7 +96,8 @@ def verify(message: str, signature: str, principal: str, allowed_signers: Path) 
             sound = _run([program, "-Y", "check-novalidate", "-n", NAMESPACE, "-s", sig_name],
                          data)
             if sound.returncode != 0:
-                return Verdict(BAD_SIGNATURE, _last_line(sound.stderr))
+                detail = _last_line(sound.stderr) or _last_line(sound.stdout)
+                return Verdict(BAD_SIGNATURE, detail or "the signature does not match")
             if not principal:
                 return Verdict(SIGNER_NOT_ALLOWED, "the approver has no email in people.toml")
             if not Path(allowed_signers).is_file():
@@ -106,7 +107,9 @@ def verify(message: str, signature: str, principal: str, allowed_signers: Path) 
         except subprocess.TimeoutExpired:
             return Verdict(UNAVAILABLE, "ssh-keygen did not finish")
         if checked.returncode != 0:
-            return Verdict(SIGNER_NOT_ALLOWED, _last_line(checked.stderr))
+            # The signature is sound (checked above): its key is just not the principal's.
+            return Verdict(SIGNER_NOT_ALLOWED,
+                           f"the signing key is not listed for {principal} in {allowed_signers}")
         return Verdict(GOOD)
     finally:
         os.unlink(sig_name)

@@ -639,8 +639,8 @@ def approve(release: Release, library: Library, by: str, *, note: str = "",
                           "allowed_signers file")
         verdict = signing.verify(current, signature, person.email, path)
         if not verdict.ok:
-            raise Refused(f"the signature made with {key} does not verify for {person.email} "
-                          f"against {path}: {verdict.result} ({verdict.detail})")
+            raise Refused(f"the signature made with {key} does not verify: {verdict.result} "
+                          f"({verdict.detail})")
     library.validate(release)
     write_snapshot(release, library)
     # Stale approvals are retired from the list (the history keeps them): the
