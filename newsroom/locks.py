@@ -156,6 +156,31 @@ class LockedError(BundleError):
         super().__init__(holder.path, message)
 
 
+# What a library's own .gitignore (if it has one) must hold so that locks
+# and recovery files never end up in a commit.
+IGNORED = (".newsroom/", "*/.lock")
+
+
+def ensure_gitignored(root: Path | str) -> None:
+    """Add ``IGNORED`` lines missing from the library's ``.gitignore``, if it has one."""
+    path = Path(root) / ".gitignore"
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return
+    present = {line.strip() for line in text.splitlines()}
+    missing = [line for line in IGNORED if line not in present]
+    if not missing:
+        return
+    from .bundle import atomic_write
+
+    addition = "# newsroom: locks and recovery files are private to this machine\n"
+    addition += "".join(f"{line}\n" for line in missing)
+    separator = "" if not text or text.endswith("\n") else "\n"
+    with contextlib.suppress(OSError):
+        atomic_write(path, (text + separator + addition).encode("utf-8"))
+
+
 def lock_path(root: Path | str, slug: str) -> Path:
     problem = slug_problem(slug)
     if problem:
@@ -252,6 +277,7 @@ def acquire(root: Path | str, slug: str, *, take_over: bool = False) -> Lock:
         user=current_user(), host=current_host(), pid=os.getpid(),
         since=datetime.now(UTC).replace(microsecond=0), token=secrets.token_hex(8), path=path,
     )
+    ensure_gitignored(root)
     for _ in range(5):
         if _create(path, info):
             return Lock(info)

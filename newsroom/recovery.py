@@ -57,6 +57,7 @@ def state_dir(root: Path | str) -> Path:
     """``drafts/.newsroom/``, created on demand and git-ignored from inside."""
     directory = Path(root) / STATE_DIR
     directory.mkdir(exist_ok=True)
+    locks.ensure_gitignored(root)
     ignore = directory / ".gitignore"
     if not ignore.exists():
         # Like .pytest_cache: ignored by any git repository it lands in.
