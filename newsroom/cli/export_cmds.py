@@ -6,12 +6,13 @@ import argparse
 
 from .common import load_release, open_library, write_output
 
-FORMATS = ("text",)
+# Mirrors newsroom.export.FORMATS; importing export here would slow `newsroom list`.
+FORMATS = ("text", "md", "html", "eml", "ninjs")
 
 
 def register(subcommands: argparse._SubParsersAction) -> None:
     export = subcommands.add_parser("export", help="render a release for sending")
-    export.add_argument("slug")
+    export.add_argument("slug", nargs="?", help="the release (or --all)")
     export.add_argument("--format", choices=FORMATS, default="text")
     export.add_argument("--width", type=int, default=None, help="wrap width (default 72)")
     export.add_argument("--ascii", action="store_true", help="plain ASCII punctuation and letters")
@@ -21,15 +22,30 @@ def register(subcommands: argparse._SubParsersAction) -> None:
         "--draft", action="store_true",
         help="export a release that is not approved, marked 'DRAFT – NOT APPROVED'",
     )
+    export.add_argument(
+        "--to", action="append", default=None, metavar="ADDRESS",
+        help="eml: send to ADDRESS instead of the press list in newsroom.toml (repeatable)",
+    )
+    export.add_argument("--all", action="store_true", help="export every release into --out DIR")
+    export.add_argument("--out", default=None, metavar="DIR", help="with --all: folder to write to")
+    export.add_argument(
+        "--status", action="append", default=None, metavar="STATUS",
+        help="with --all: only releases in this status (repeatable), e.g. approved",
+    )
     export.set_defaults(handler=cmd_export)
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from ..export import TextOptions, export_text
+    from ..export import ExportError, render
     from ..identity import IdentityError, resolve
     from ..workflow import publication_refusal, record_publication
     from .common import EXIT_FAILED, CommandError
 
+    _check_usage(args)
+    if args.all:
+        from .export_all import cmd_export_all
+
+        return cmd_export_all(args)
     library = open_library(args)
     release = load_release(library, args.slug)
     width = args.width if args.width is not None else library.settings.width
@@ -43,8 +59,51 @@ def cmd_export(args: argparse.Namespace) -> int:
         publisher = "" if args.draft else resolve(library, required=False)
     except IdentityError as error:
         raise CommandError(str(error)) from None
-    options = TextOptions(width=width, ascii=args.ascii, crlf=args.crlf)
-    write_output(export_text(release, library, options, draft=args.draft), args.output)
+    try:
+        output = render(
+            release, library, args.format, draft=args.draft, to=args.to, width=width,
+            ascii=args.ascii, crlf=args.crlf,
+        )
+    except ExportError as error:
+        raise CommandError(str(error)) from None
+    if isinstance(output, bytes):
+        write_bytes(output, args.output)
+    else:
+        write_output(output, args.output)
     if not args.draft:
         record_publication(release, library, publisher, args.format)
     return 0
+
+
+def _check_usage(args: argparse.Namespace) -> None:
+    from .common import CommandError
+
+    if args.all and args.slug:
+        raise CommandError("give a release or --all, not both")
+    if not args.all and not args.slug:
+        raise CommandError("name the release to export, or use --all --out DIR")
+    if args.all and not args.out:
+        raise CommandError("--all needs --out DIR: one file per release is written there")
+    if not args.all and (args.out or args.status):
+        raise CommandError("--out and --status go with --all; use -o FILE for one release")
+    if args.all and args.output:
+        raise CommandError("with --all use --out DIR, not -o")
+    if args.to and args.format != "eml":
+        raise CommandError("--to only applies to --format eml")
+    if args.width is not None and not 20 <= args.width <= 200:
+        raise CommandError(f"--width {args.width} is out of range (20 to 200)")
+
+
+def write_bytes(data: bytes, output: str | None) -> None:
+    """Bytes (an .eml) to stdout, or atomically to a file."""
+    import sys
+
+    if output and output != "-":
+        from pathlib import Path
+
+        from ..bundle import atomic_write
+
+        atomic_write(Path(output), data)
+    else:
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()

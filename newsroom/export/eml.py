@@ -1,0 +1,97 @@
+"""Email: an RFC 5322 message, ready to open in a mail client and send.
+
+Built with the standard library's ``email`` package (``EmailMessage``, SMTP
+policy: CRLF line ends). The body is the plain-text export, byte for byte in
+its CRLF form, at most 78 characters a line, sent quoted-printable so no line
+on the wire is longer than 76 whatever the text holds. ``X-Unsent: 1`` makes
+Outlook and others open the file as a draft to send rather than as mail received.
+"""
+
+from __future__ import annotations
+
+import email.policy
+from datetime import UTC, datetime
+from email.header import Header
+from email.headerregistry import HeaderRegistry
+from email.message import EmailMessage
+from email.utils import format_datetime, make_msgid
+
+from .document import Document
+from .text import DRAFT_MARK, TextOptions, render_text
+
+MAX_WIDTH = 78
+POLICY = email.policy.SMTP
+EMBARGO_PREFIX = "EMBARGOED: "
+
+
+class ExportError(ValueError):
+    """Settings that make an export impossible (no From address, a bad address)."""
+
+
+def subject(document: Document) -> str:
+    text = document.headline or document.slug
+    if document.embargo:
+        text = EMBARGO_PREFIX + text
+    if document.draft:
+        text = f"{DRAFT_MARK}: {text}"
+    return text
+
+
+_REGISTRY = HeaderRegistry()
+
+
+def check_addresses(name: str, value: str, source: str) -> str:
+    """``value`` if it parses as a clean address list, else ExportError naming ``source``."""
+    header = _REGISTRY(name, value)
+    if header.defects or not header.addresses:
+        problem = str(header.defects[0]) if header.defects else "no address"
+        raise ExportError(f"{source}: {value!r} is not a usable email address ({problem})")
+    for address in header.addresses:
+        if not address.domain or not address.username:
+            raise ExportError(f"{source}: {value!r} needs a full address like name@example.org")
+    return value
+
+
+def _set_unstructured(message: EmailMessage, name: str, value: str) -> None:
+    if "=?" in value:
+        # Text that looks like an RFC 2047 encoded word would be decoded by the
+        # reader; encoding the whole value keeps it literal.
+        encoded = Header(value, charset="utf-8", header_name=name).encode(linesep="\n")
+        message.set_raw(name, encoded)
+    else:
+        message[name] = value
+
+
+def render_eml(
+    document: Document,
+    *,
+    from_address: str,
+    to: list[str] | tuple[str, ...] = (),
+    reply_to: str = "",
+    digest: str = "",
+    now: datetime | None = None,
+    width: int = 72,
+) -> bytes:
+    """The release as an email message (bytes, CRLF line ends)."""
+    if not from_address:
+        raise ExportError(
+            "newsroom.toml: export.from is not set; an email needs a From address"
+        )
+    check_addresses("From", from_address, "newsroom.toml: export.from")
+    sender = _REGISTRY("From", from_address).addresses[0]
+    message = EmailMessage(policy=POLICY)
+    _set_unstructured(message, "Subject", subject(document))
+    message["From"] = from_address
+    if reply_to:
+        message["Reply-To"] = check_addresses("Reply-To", reply_to, "newsroom.toml: export.reply_to")
+    if to:
+        joined = ", ".join(to)
+        message["To"] = check_addresses("To", joined, "recipients")
+    message["Date"] = format_datetime(now or datetime.now(UTC))
+    message["Message-ID"] = make_msgid(domain=sender.domain)
+    if digest:
+        message["X-Newsroom-Digest"] = digest
+    message["X-Unsent"] = "1"
+    body = render_text(document, TextOptions(width=min(width, MAX_WIDTH), crlf=True))
+    message.set_content(body, subtype="plain", charset="utf-8", cte="quoted-printable")
+    return message.as_bytes(policy=POLICY)

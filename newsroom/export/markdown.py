@@ -1,0 +1,230 @@
+"""Markdown: a page a static site generator (Hugo, Zola) takes as it is.
+
+TOML front matter between ``+++`` lines, then the release as CommonMark.
+Zola refuses front matter keys it does not know, so everything beyond its
+own keys (title, description, date, slug, draft) sits in ``[extra]``, which
+Hugo also reads (``.Params.extra``).
+
+Plain-text fields (headline, quotes, names, captions, notes) are escaped so
+they stay text under any CommonMark renderer, with raw HTML on or off, and
+``{{`` cannot start a Hugo or Zola shortcode. The body is the volunteer's
+own Markdown and is kept, except that anything a renderer with raw HTML on
+would treat as a tag is escaped: the page shows what the text export shows.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import tomli_w
+from markdown_it import MarkdownIt
+
+from .document import CaptionBlock, Document, Prose, QuoteBlock
+from .html import safe_src
+from .text import DRAFT_MARK, TextOptions, caption_line, quote_paragraphs
+
+FRONT_MATTER_FENCE = "+++"
+
+# Punctuation that can start markup anywhere in a line. "{" is written as a
+# character reference: a backslash does not stop a shortcode, an entity does.
+_INLINE_SPECIAL = re.compile(r"[\\`*_\[\]<>&|~#!]")
+_LINE_START_SPECIAL = re.compile(r"^(\s*)([-+=>]|\d+(?=[.)]))")
+
+
+def escape_text(text: str) -> str:
+    """Plain text as inline Markdown that renders back to exactly ``text``."""
+    text = text.replace("\n", " ")
+    text = _INLINE_SPECIAL.sub(lambda m: "\\" + m.group(0), text)
+    text = text.replace("{", "&#123;")
+    # Leading spaces would make an indented code block; they carry no meaning here.
+    text = text.lstrip(" \t")
+    # A line starting "- ", "1. ", "> ", "+", "=" would become a list, quote or heading.
+    return _LINE_START_SPECIAL.sub(lambda m: m.group(1) + "\\" + m.group(2), text, count=1)
+
+
+# --- the body: the author's Markdown, made inert where it could hold HTML
+
+_MARKDOWN = MarkdownIt("commonmark", {"html": False})
+_TAG_START = re.compile(r"<(?=[A-Za-z/!?])")
+_AUTOLINK = re.compile(r"<(?:[A-Za-z][A-Za-z0-9+.-]{1,31}:[^\s<>]*|[^\s<>@]+@[^\s<>@]+)>")
+_SHORTCODE = re.compile(r"\{([{%#])")
+_CODE_SPAN = re.compile(r"(`+)(?:.|\n)*?(?<!`)\1(?!`)")
+
+
+def _inert_inline(text: str) -> str:
+    """Escape tag openings and shortcode braces, leaving autolinks alone."""
+    out: list[str] = []
+    position = 0
+    for match in _AUTOLINK.finditer(text):
+        out.append(_TAG_START.sub("&lt;", text[position : match.start()]))
+        out.append(match.group(0))
+        position = match.end()
+    out.append(_TAG_START.sub("&lt;", text[position:]))
+    return _SHORTCODE.sub(lambda m: "&#123;" + m.group(1), "".join(out))
+
+
+def inert_markdown(markdown: str) -> str:
+    """``markdown`` with raw HTML and shortcodes turned into text; code untouched."""
+    lines = markdown.split("\n")
+    code_lines: set[int] = set()
+    for token in _MARKDOWN.parse(markdown):
+        if token.type in {"fence", "code_block"} and token.map:
+            code_lines.update(range(*token.map))
+    out: list[str] = []
+    run: list[str] = []
+
+    def flush() -> None:
+        if not run:
+            return
+        chunk = "\n".join(run)
+        pieces, position = [], 0
+        for match in _CODE_SPAN.finditer(chunk):
+            pieces.append(_inert_inline(chunk[position : match.start()]))
+            pieces.append(match.group(0))
+            position = match.end()
+        pieces.append(_inert_inline(chunk[position:]))
+        out.append("".join(pieces))
+        run.clear()
+
+    for number, line in enumerate(lines):
+        if number in code_lines:
+            flush()
+            out.append(line)
+        else:
+            run.append(line)
+    flush()
+    return "\n".join(out)
+
+
+# --- the page
+
+
+def front_matter(document: Document, *, digest: str) -> dict[str, Any]:
+    title = document.headline or document.slug
+    matter: dict[str, Any] = {"title": f"{DRAFT_MARK}: {title}" if document.draft else title}
+    if document.standfirst:
+        matter["description"] = document.standfirst
+    if document.dateline_date:
+        matter["date"] = document.dateline_date
+    matter["slug"] = document.slug
+    matter["draft"] = document.draft
+    extra: dict[str, Any] = {}
+    if document.embargo:
+        extra["embargo"] = document.embargo.local
+        extra["embargo_text"] = document.embargo.describe()
+    extra["speakers"] = [name for _id, name, _role in document.speakers]
+    if digest:
+        extra["digest"] = digest
+    if document.organisation:
+        extra["organisation"] = document.organisation
+    matter["extra"] = extra
+    return matter
+
+
+def _release_line(document: Document) -> str:
+    if document.embargo:
+        return f"**EMBARGOED UNTIL {escape_text(document.embargo.describe())}**"
+    return "**FOR IMMEDIATE RELEASE**"
+
+
+def _quote(block: QuoteBlock) -> list[str]:
+    out = []
+    if block.intro:
+        out.append(escape_text(block.intro))
+    paragraphs = quote_paragraphs(block.paragraphs, TextOptions())
+    out.append("\n>\n".join(f"> {escape_text(p)}" for p in paragraphs))
+    who = escape_text(block.speaker_name)
+    if block.role:
+        who += f", {escape_text(block.role)}"
+    out.append(f"— {who}")
+    return out
+
+
+def _caption(block: CaptionBlock) -> list[str]:
+    out = []
+    src = safe_src(block.file)
+    if src:
+        # Pointy brackets keep spaces and parentheses in the path literal.
+        destination = src.replace("\\", "\\\\").replace("<", "\\<").replace(">", "\\>")
+        out.append(f"![{escape_text(block.text)}](<{destination}>)")
+    # caption_line's square brackets would only need escaping here.
+    out.append(f"*{escape_text(caption_line(block)[1:-1])}*")
+    return out
+
+
+def render_markdown(document: Document, *, digest: str = "") -> str:
+    """The release as a Markdown page with TOML front matter."""
+    matter = tomli_w.dumps(front_matter(document, digest=digest))
+    out: list[str] = []
+    if document.draft:
+        out.append(f"**{DRAFT_MARK}**")
+    out.append(_release_line(document))
+    out.append(f"# {escape_text(document.headline)}")
+    if document.standfirst:
+        out.append(f"*{escape_text(document.standfirst)}*")
+
+    dateline = document.dateline
+    pending = f"**{escape_text(dateline)}** – " if dateline else None
+    for block in document.blocks:
+        if isinstance(block, Prose):
+            prose = inert_markdown(block.markdown.strip("\n"))
+            if pending is not None:
+                prose, placed = _with_dateline(prose, pending)
+                if placed:
+                    pending = None
+            out.append(prose)
+        elif isinstance(block, QuoteBlock):
+            out.extend(_quote(block))
+        elif isinstance(block, CaptionBlock):
+            out.extend(_caption(block))
+    if pending is not None:
+        out.append(pending.rstrip(" –"))
+
+    out.append("ENDS")
+    if document.notes_to_editors:
+        out.append("## Notes to editors")
+        notes = []
+        for number, note in enumerate(document.notes_to_editors, start=1):
+            paragraphs = [" ".join(p.split()) for p in note.split("\n\n") if p.strip()]
+            marker = f"{number}. "
+            item = marker + escape_text(paragraphs[0])
+            for paragraph in paragraphs[1:]:
+                item += "\n\n" + " " * len(marker) + escape_text(paragraph)
+            notes.append(item)
+        out.append("\n".join(notes))
+    if document.has_contact:
+        out.append("## Media contact")
+        lines = []
+        who = ", ".join(p for p in (document.contact_name, document.contact_role) if p)
+        if who:
+            lines.append(escape_text(who))
+        if document.contact_phone:
+            lines.append(f"Phone: {escape_text(document.contact_phone)}")
+        if document.contact_email:
+            lines.append(f"Email: {escape_text(document.contact_email)}")
+        # A backslash at the end of a line is a hard break in CommonMark.
+        out.append("\\\n".join(lines))
+    if document.about:
+        heading = f"About {document.organisation}" if document.organisation else "About us"
+        out.append(f"## {escape_text(heading)}")
+        for paragraph in document.about.split("\n\n"):
+            if paragraph.strip():
+                out.append(escape_text(" ".join(paragraph.split())))
+    if document.imprint:
+        out.append(f"*{escape_text(document.imprint)}*")
+    if document.draft:
+        out.append(f"**{DRAFT_MARK}**")
+    body = "\n\n".join(part for part in out if part)
+    return f"{FRONT_MATTER_FENCE}\n{matter}{FRONT_MATTER_FENCE}\n\n{body}\n"
+
+
+def _with_dateline(prose: str, dateline: str) -> tuple[str, bool]:
+    """Prefix the first top-level paragraph of ``prose`` with the dateline."""
+    for token in _MARKDOWN.parse(prose):
+        if token.type == "paragraph_open" and token.level == 0 and token.map:
+            lines = prose.split("\n")
+            first = token.map[0]
+            lines[first] = dateline + lines[first].lstrip(" ")
+            return "\n".join(lines), True
+    return prose, False
