@@ -118,8 +118,14 @@ def _sha256(payload: Any) -> str:
 
 def _block_payload(block: Prose | QuoteBlock | CaptionBlock) -> dict[str, Any]:
     if isinstance(block, Prose):
-        # Trailing spaces and blank-line runs at the edges never change what is published.
-        lines = [line.rstrip() for line in block.markdown.strip("\n").split("\n")]
+        # Blank lines around a reference are layout, not content. Inside the
+        # prose every character counts: two trailing spaces are a Markdown
+        # line break.
+        lines = block.markdown.split("\n")
+        while lines and not lines[0].strip():
+            lines.pop(0)
+        while lines and not lines[-1].strip():
+            lines.pop()
         return {"prose": "\n".join(lines)}
     if isinstance(block, QuoteBlock):
         return {
