@@ -496,17 +496,24 @@ def rules_met(release: Release, library: Library, current: str | None = None) ->
     return not (rules.require_clearance and uncleared_quotes(release, library))
 
 
-def status(release: Release, library: Library) -> str:
-    """draft, in review, approved, stale, published or spiked."""
+def status(release: Release, library: Library, current: str | None = None) -> str:
+    """draft, in review, approved, stale, published or spiked.
+
+    ``current`` is the release's digest when the caller has it already.
+    """
     spiked = _last_index(release, {SPIKE, UNSPIKE})
     if spiked >= 0 and release.history[spiked].action == SPIKE:
         return SPIKED
-    current = release_digest(release, library)
-    if rules_met(release, library, current):
-        published = any(e.action == PUBLISH and e.digest == current for e in release.history)
-        return PUBLISHED if published else APPROVED
-    if release.approvals and not valid_approvals(release, library, current):
-        return STALE
+    # Without approvals the digest cannot change the answer, and computing it
+    # is the costly part of listing a large library.
+    if release.approvals:
+        current = current or release_digest(release, library)
+        if rules_met(release, library, current):
+            published = any(e.action == PUBLISH and e.digest == current
+                            for e in release.history)
+            return PUBLISHED if published else APPROVED
+        if not valid_approvals(release, library, current):
+            return STALE
     review = _last_index(release, {SUBMIT, REQUEST_CHANGES})
     if review >= 0 and release.history[review].action == SUBMIT:
         return IN_REVIEW
