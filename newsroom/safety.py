@@ -32,7 +32,9 @@ def strip_controls(text: str) -> str:
     Tabs and newlines survive; a carriage return does not (callers normalise
     line ends before this).
     """
-    if not text:
+    # Every escape sequence starts with ESC or a C1 control, both in _CONTROL:
+    # clean text (nearly all of it) skips the slow alternation below.
+    if not text or not _CONTROL.search(text):
         return text
     text = _ESCAPE_SEQUENCE.sub("", text)
     text = text.replace("\x1b", "")
