@@ -88,11 +88,11 @@ class DraftingPane(Widget):
     def compose(self) -> ComposeResult:
         values = field_values(self.release, self.default_zone)
         with Horizontal(id="drafting-columns"):
-            with VerticalScroll(id="drafting-fields"):
+            with VerticalScroll(id="drafting-fields", can_focus=False):
                 for widget_id, label, placeholder in LINE_FIELDS:
                     yield Label(label, classes="field-label")
                     yield Input(values[widget_id], id=widget_id, placeholder=placeholder,
-                                compact=True)
+                                compact=True, select_on_focus=False)
                     yield Static("", id=f"{widget_id}-error", classes="field-error",
                                  markup=False)
                 yield Label("Notes to editors (blank line between notes)",

@@ -11,7 +11,7 @@ from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Static, TabbedContent, TabPane, TextArea
 
-from ...bundle import BODY_FILE, RELEASE_FILE, BundleError
+from ...bundle import BODY_FILE, RELEASE_FILE, BundleError, ConflictError
 from ...model import Release, reference_line
 from ..messages import JumpTo, Notice, ReleaseEdited
 from ..panes.approval import ApprovalPane
@@ -231,13 +231,15 @@ class EditorScreen(Screen):
             field, problem = next(iter(problems.items()))
             self.say(f"Not saved: {problem} (field {field})")
             return False
-        if self.library.changed_on_disk(self.slug) and self._disk_bytes() != self._declined:
+        # "Keep mine" was chosen for exactly what is on disk now: overwrite it.
+        force = self._declined is not None and self._disk_bytes() == self._declined
+        try:
+            written = self.library.save(self.release, force=force)
+        except ConflictError:
             self.say(f"Not saved: {self.slug} changed on disk since it was opened. "
                      "Choose reload or keep mine first.")
             self._ask_about_disk()
             return False
-        try:
-            written = self.library.save(self.release)
         except BundleError as error:
             self.say(f"Not saved: {error}")
             return False

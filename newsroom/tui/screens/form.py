@@ -56,7 +56,7 @@ class FormDialog(ModalScreen[Values | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog form"):
             yield Static(self.form_title, markup=False, classes="question")
-            with VerticalScroll(classes="fields"):
+            with VerticalScroll(classes="fields", can_focus=False):
                 for spec in self.fields:
                     yield Label(spec.label, markup=False)
                     widget_id = f"field-{spec.name}"
@@ -77,6 +77,10 @@ class FormDialog(ModalScreen[Values | None]):
             with Horizontal(classes="buttons"):
                 yield Button(self.ok_label, id="ok", variant="primary")
                 yield Button("Cancel", id="cancel")
+
+    def on_mount(self) -> None:
+        if self.fields:
+            self.query_one(f"#field-{self.fields[0].name}").focus()
 
     def values(self) -> Values:
         result: Values = {}

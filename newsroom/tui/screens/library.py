@@ -14,7 +14,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input, Static
 
 from ...bundle import BundleError
-from ...model import Event, Release, slug_problem, slugify
+from ...model import Release, slug_problem, slugify
 from ..text import literal, one_line
 from .form import Field, FormDialog, Values
 
@@ -87,7 +87,8 @@ class LibraryScreen(Screen):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Input(placeholder="Type to filter by headline, slug or speaker…", id="filter")
+        yield Input(placeholder="Type to filter by headline, slug or speaker…", id="filter",
+                    select_on_focus=False)
         yield DataTable(id="releases", cursor_type="row", zebra_stripes=True)
         yield Static("", id="library-message", markup=False)
         yield Footer()
@@ -322,6 +323,10 @@ class LibraryScreen(Screen):
         form = self._slug_form("Duplicate release", source.headline, slug, "Duplicate")
         self.app.push_screen(form, duplicated)
 
+    def people_options(self) -> list[tuple[str, str]]:
+        return [(one_line(p.name) or pid, pid) for pid, p in sorted(
+            self.library.people.items(), key=lambda item: item[1].name.casefold())]
+
     def action_spike(self) -> None:
         row = self.selected_row()
         if row is None or row.release is None:
@@ -333,22 +338,28 @@ class LibraryScreen(Screen):
                 return
             from ... import workflow
 
+            self.app.user = values["by"]
             try:
                 fresh = self.library.load(release.slug)
-                fresh.history.append(Event(at=self.app.clock(), action=workflow.SPIKE,
-                                           by=self.app.user, note=values["note"].strip()))
-                self.library.save(fresh)
-            except BundleError as error:
-                self.say(str(error))
+                workflow.spike(fresh, self.library, values["by"], values["note"].strip(),
+                               now=self.app.clock())
+            except (BundleError, workflow.WorkflowError) as error:
+                self.say(f"Not spiked: {error}")
                 return
             self.say(f"Spiked {release.slug}.")
             self.load_rows()
 
+        def validate(values: Values) -> str | None:
+            if not values["by"]:
+                return "Say who you are."
+            return None if values["note"].strip() else "Say why it is spiked."
+
         self.app.push_screen(FormDialog(
             f"Spike “{one_line(release.headline, 60)}”?",
-            [Field("note", "Why (kept in the release's history)")],
-            validate=lambda v: None if v["note"].strip() else "Say why it is spiked.",
-            ok_label="Spike", id="spike-form",
+            [Field("note", "Why (kept in the release's history)"),
+             Field("by", "You are", self.app.user, kind="select",
+                   options=self.people_options())],
+            validate=validate, ok_label="Spike", id="spike-form",
         ), spiked)
 
     def action_export(self) -> None:

@@ -1,0 +1,46 @@
+"""Shared fixtures for the TUI tests: a tmp copy of the sample library, a fixed clock."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+SAMPLE = Path(__file__).resolve().parents[2] / "drafts"
+FIXED_NOW = datetime(2026, 11, 25, 10, 0, tzinfo=UTC)
+LIDO = "2026-11-24-lido-reopens"
+BUS = "2026-11-20-bus-route-consultation"
+
+
+@pytest.fixture
+def drafts(tmp_path: Path) -> Path:
+    target = tmp_path / "drafts"
+    shutil.copytree(SAMPLE, target, ignore=shutil.ignore_patterns(".newsroom", "*.lock"))
+    return target
+
+
+@pytest.fixture
+def make_app(drafts: Path, monkeypatch):
+    from newsroom.tui.app import NewsroomApp
+
+    monkeypatch.delenv("NEWSROOM_USER", raising=False)
+
+    def make(user: str = "") -> NewsroomApp:
+        return NewsroomApp(drafts, clock=lambda: FIXED_NOW, user=user)
+
+    return make
+
+
+async def settle(pilot, delay: float = 0.0) -> None:
+    """Let timers, workers and the messages they post run to completion."""
+    if delay:
+        await pilot.pause(delay)
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def type_text(pilot, text: str) -> None:
+    await pilot.press(*["enter" if c == "\n" else c for c in text])
