@@ -1,0 +1,1025 @@
+"""newsroom as a git citizen: commits for sign-off actions, sync, history.
+
+When the library (``drafts/``) lies inside a git work tree, sign-off actions
+are recorded as commits of that release's bundle, ``sync`` pulls (rebase) and
+pushes, and a release's history merges its commits with its events. Outside a
+work tree, or without ``git`` on PATH, every function here is a quiet no-op
+(``find_repo`` returns None) and nothing mentions git.
+
+We run the user's own ``git`` (their credentials, hooks and signing set-up),
+always as an argument list, never through a shell, with an explicit working
+folder and literal pathspecs. Core module: no Textual, no Rich.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import tomllib
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from .bundle import (
+    BODY_FILE,
+    RELEASE_FILE,
+    SETTINGS_FILE,
+    BundleError,
+    Library,
+    atomic_write,
+    dumps_toml,
+    release_from_toml,
+    release_to_toml,
+)
+from .model import Release, slug_problem
+from .safety import strip_controls
+
+# Commit message subjects per action; the slug is filled in.
+SUBJECTS = {
+    "create": "Start {slug}",
+    "save": "Save {slug}",
+    "submit": "Submit {slug} for review",
+    "clear": "Clear a quote in {slug}",
+    "approve": "Approve {slug}",
+    "request-changes": "Request changes to {slug}",
+    "spike": "Spike {slug}",
+    "unspike": "Restore {slug}",
+    "publish": "Publish {slug}",
+}
+
+TRAILER_RELEASE = "Release"
+TRAILER_ACTION = "Release-Action"
+TRAILER_DIGEST = "Release-Digest"
+TRAILER_APPROVED_BY = "Approved-by"
+
+# Arrays of release.toml that only ever grow by sign-off actions: a sync keeps
+# the entries of both sides instead of calling it a conflict.
+UNION_ARRAYS = ("approvals", "clearances", "history")
+# Arrays of tables with an ``id``: merged entry by entry.
+ID_ARRAYS = ("quotes", "captions")
+
+# Never let git open an editor or pager in the middle of a command.
+_QUIET_ENV = {
+    "GIT_EDITOR": "true",
+    "GIT_SEQUENCE_EDITOR": "true",
+    "GIT_PAGER": "cat",
+    "GIT_LITERAL_PATHSPECS": "1",
+    "GIT_MERGE_AUTOEDIT": "no",
+}
+
+
+class GitError(Exception):
+    """A git command failed, or the repository is not in a state we can work with."""
+
+    def __init__(self, message: str, *, stderr: str = "") -> None:
+        super().__init__(message)
+        self.stderr = stderr
+
+
+class NotReady(GitError):
+    """The repository is not in a state to sync from (no remote, uncommitted changes…)."""
+
+
+class SyncConflict(GitError):
+    """Both sides changed the same release in ways that cannot be merged safely.
+
+    The rebase was aborted: the work tree and the local commits are as they
+    were before ``sync``.
+    """
+
+    def __init__(self, message: str, releases: dict[str, list[str]]) -> None:
+        super().__init__(message)
+        # slug (or library file) -> what clashed (file names or TOML keys)
+        self.releases = releases
+
+
+# ---------------------------------------------------------------------------
+# Running git
+
+
+def git_executable() -> str | None:
+    return shutil.which("git")
+
+
+def run_git(
+    cwd: Path,
+    *args: str,
+    check: bool = True,
+    input: str | None = None,
+    env: dict[str, str] | None = None,
+) -> subprocess.CompletedProcess[str]:
+    """``git -c core.quotepath=off ARGS`` in ``cwd``; GitError on failure when ``check``."""
+    exe = git_executable()
+    if exe is None:
+        raise GitError("git is not installed (no `git` on PATH)")
+    full_env = {**os.environ, **_QUIET_ENV, **(env or {})}
+    command = [exe, "-c", "core.quotepath=off", *args]
+    try:
+        return subprocess.run(
+            command,
+            cwd=cwd,
+            check=check,
+            capture_output=True,
+            text=True,
+            encoding="utf-8",
+            errors="replace",
+            env=full_env,
+            input=input,
+            stdin=None if input is not None else subprocess.DEVNULL,
+        )
+    except subprocess.CalledProcessError as error:
+        detail = (error.stderr or error.stdout or "").strip()
+        raise GitError(
+            f"`git {' '.join(args[:2])}` failed" + (f": {detail}" if detail else ""),
+            stderr=error.stderr or "",
+        ) from None
+    except OSError as error:
+        raise GitError(f"could not run git: {error}") from None
+
+
+# ---------------------------------------------------------------------------
+# Finding the repository
+
+
+@dataclass(frozen=True)
+class Repo:
+    """The git work tree holding a library."""
+
+    top: Path
+    # The library folder relative to ``top`` in git's spelling ("" at the top).
+    prefix: str
+
+    def path(self, name: str = "") -> str:
+        """A path relative to the work tree's top for ``name`` inside the library."""
+        if not name:
+            return self.prefix or "."
+        return f"{self.prefix}/{name}" if self.prefix else name
+
+    def slug_of(self, path: str) -> str | None:
+        """The release a repository path belongs to, or None."""
+        rest = path
+        if self.prefix:
+            if not path.startswith(self.prefix + "/"):
+                return None
+            rest = path[len(self.prefix) + 1 :]
+        if "/" not in rest:
+            return None
+        slug = rest.split("/", 1)[0]
+        return None if slug_problem(slug) else slug
+
+    def git(self, *args: str, **kwargs: Any) -> subprocess.CompletedProcess[str]:
+        return run_git(self.top, *args, **kwargs)
+
+
+@dataclass(frozen=True)
+class GitSettings:
+    """``[git]`` in newsroom.toml."""
+
+    enabled: bool = True
+    commit_on_save: bool = False
+
+
+def git_settings(library: Library) -> GitSettings:
+    """Read ``[git]`` from the library settings (an unknown table kept in ``Settings.extra``)."""
+    table = library.settings.extra.get("git", {})
+    path = library.root / SETTINGS_FILE
+    if not isinstance(table, dict):
+        raise BundleError(path, "expected a table", key="git")
+    values = {}
+    for key in ("enabled", "commit_on_save"):
+        if key in table:
+            if not isinstance(table[key], bool):
+                raise BundleError(path, "expected true or false", key=f"git.{key}")
+            values[key] = table[key]
+    return GitSettings(**values)
+
+
+def find_repo(library: Library) -> Repo | None:
+    """The work tree holding ``library``, or None: no git, not in a work tree, or turned off."""
+    try:
+        if not git_settings(library).enabled:
+            return None
+    except BundleError:
+        return None
+    return find_repo_at(library.root)
+
+
+def find_repo_at(folder: Path) -> Repo | None:
+    if git_executable() is None or not Path(folder).is_dir():
+        return None
+    try:
+        result = run_git(
+            Path(folder), "rev-parse", "--is-inside-work-tree", "--show-toplevel",
+            "--show-prefix", check=False,
+        )
+    except GitError:
+        return None
+    lines = result.stdout.split("\n")
+    if result.returncode != 0 or len(lines) < 2 or lines[0] != "true":
+        return None
+    prefix = lines[2].rstrip("/") if len(lines) > 2 else ""
+    return Repo(top=Path(lines[1]), prefix=prefix)
+
+
+# ---------------------------------------------------------------------------
+# Recording actions as commits
+
+
+def identity_problem(repo_or_folder: Repo | Path) -> str | None:
+    """Why git cannot make a commit here (no name or email), or None."""
+    folder = repo_or_folder.top if isinstance(repo_or_folder, Repo) else repo_or_folder
+    result = run_git(folder, "var", "GIT_COMMITTER_IDENT", check=False)
+    if result.returncode != 0:
+        return (
+            "git does not know who you are; set it once with "
+            "`git config --global user.name \"Your Name\"` and "
+            "`git config --global user.email you@example.org`"
+        )
+    return None
+
+
+def _one_line(text: str) -> str:
+    return " ".join(strip_controls(text.replace("\r", " ")).split())
+
+
+def person_ident(library: Library, person: str) -> str:
+    """``Name <email>`` for a person id from people.toml; other text is used as given."""
+    found = library.people.get(person)
+    if found is None:
+        return _one_line(person)
+    name = _one_line(found.name) or person
+    email = _one_line(found.email)
+    return f"{name} <{email}>" if email else name
+
+
+def commit_message(
+    library: Library,
+    slug: str,
+    action: str,
+    digest: str,
+    approved_by: str | None = None,
+    message: str | None = None,
+) -> str:
+    """Subject, optional body, then the trailers git understands."""
+    subject = SUBJECTS.get(action, action.capitalize() + " {slug}").format(slug=slug)
+    parts = [_one_line(subject)]
+    if message:
+        body = strip_controls(message.replace("\r\n", "\n")).strip()
+        if body:
+            parts.append(body)
+    trailers = [f"{TRAILER_RELEASE}: {slug}", f"{TRAILER_ACTION}: {_one_line(action)}"]
+    if digest:
+        trailers.append(f"{TRAILER_DIGEST}: {_one_line(digest)}")
+    if approved_by:
+        trailers.append(f"{TRAILER_APPROVED_BY}: {person_ident(library, approved_by)}")
+    parts.append("\n".join(trailers))
+    return "\n\n".join(parts) + "\n"
+
+
+def record_action(
+    library: Library,
+    slug: str,
+    action: str,
+    digest: str,
+    approved_by: str | None = None,
+    message: str | None = None,
+) -> str | None:
+    """Commit this release's bundle (and only it) after a sign-off action.
+
+    Returns the new commit's id, or None when the library is not in a git work
+    tree or the bundle has nothing new to commit. Changes staged elsewhere in
+    the repository are left staged and out of the commit. Raises GitError when
+    git refuses (no identity, a failing hook…); the bundle on disk is saved
+    either way.
+    """
+    repo = find_repo(library)
+    if repo is None:
+        return None
+    problem = slug_problem(slug)
+    if problem:
+        raise GitError(problem)
+    path = repo.path(slug)
+    repo.git("add", "--all", "--", path)
+    # Anything staged for this bundle? (exit 1 means yes; works before the first commit too)
+    if repo.git("diff", "--cached", "--quiet", "--", path, check=False).returncode == 0:
+        return None
+    problem = identity_problem(repo)
+    if problem:
+        raise GitError(problem)
+    text = commit_message(library, slug, action, digest, approved_by, message)
+    # A pathspec makes this an --only commit: other staged changes stay out.
+    repo.git("commit", "--quiet", "--cleanup=whitespace", "-F", "-", "--", path, input=text)
+    return repo.git("rev-parse", "HEAD").stdout.strip()
+
+
+def record_save(library: Library, slug: str, digest: str = "") -> str | None:
+    """Commit a plain save, but only when newsroom.toml says ``[git] commit_on_save = true``."""
+    try:
+        if not git_settings(library).commit_on_save:
+            return None
+    except BundleError:
+        return None
+    return record_action(library, slug, "save", digest)
+
+
+# ---------------------------------------------------------------------------
+# History
+
+
+@dataclass
+class Commit:
+    id: str
+    at: datetime
+    author: str
+    email: str
+    subject: str
+    trailers: dict[str, list[str]] = field(default_factory=dict)
+
+    def trailer(self, key: str) -> str:
+        values = self.trailers.get(key.lower(), [])
+        return values[-1] if values else ""
+
+
+@dataclass
+class HistoryEntry:
+    """One line of a release's history: an event, an approval, a commit, or an event
+    together with the commit that recorded it."""
+
+    at: datetime
+    action: str
+    by: str = ""  # person id from the release file
+    name: str = ""  # who, for people: the person's name; else the commit author
+    digest: str = ""
+    note: str = ""
+    commit: str = ""  # full commit id, when git recorded it
+    author: str = ""  # "Name <email>" of the commit
+    approved_by: str = ""  # the Approved-by trailer
+    subject: str = ""  # the commit's subject
+    source: str = "event"  # "event", "approval", "clearance" or "commit"
+    current: bool | None = None  # whether ``digest`` is the release's digest now
+    extra: dict[str, Any] = field(default_factory=dict)  # the event's other keys
+
+    @property
+    def short_commit(self) -> str:
+        return self.commit[:7]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "at": self.at.isoformat(),
+            "action": self.action,
+            "by": self.by,
+            "name": self.name,
+            "digest": self.digest,
+            "note": self.note,
+            "commit": self.commit or None,
+            "author": self.author or None,
+            "approved_by": self.approved_by or None,
+            "subject": self.subject or None,
+            "source": self.source,
+            "current": self.current,
+            **{k: v for k, v in self.extra.items() if isinstance(v, str)
+               and k not in _JSON_KEYS},
+        }
+
+
+_JSON_KEYS = frozenset({"at", "action", "by", "name", "digest", "note", "commit", "author",
+                        "approved_by", "subject", "source", "current"})
+_FIELD = "\x1f"
+_RECORD = "\x1e"
+
+
+def _parse_trailers(text: str) -> dict[str, list[str]]:
+    trailers: dict[str, list[str]] = {}
+    for line in text.splitlines():
+        key, sep, value = line.partition(":")
+        if sep and key.strip() and " " not in key.strip():
+            trailers.setdefault(key.strip().lower(), []).append(value.strip())
+    return trailers
+
+
+def release_commits(repo: Repo, slug: str) -> list[Commit]:
+    """Commits that touched the bundle, newest first."""
+    if repo.git("rev-parse", "--verify", "--quiet", "HEAD", check=False).returncode != 0:
+        return []
+    fmt = _FIELD.join(["%H", "%aI", "%an", "%ae", "%s", "%(trailers:only,unfold)"]) + _RECORD
+    out = repo.git("log", f"--format={fmt}", "--", repo.path(slug)).stdout
+    commits = []
+    for record in out.split(_RECORD):
+        fields = record.strip("\n").split(_FIELD)
+        if len(fields) < 6:
+            continue
+        commit_id, at, author, email, subject, trailers = fields[:6]
+        try:
+            when = datetime.fromisoformat(at)
+        except ValueError:
+            continue
+        commits.append(
+            Commit(id=commit_id.strip(), at=when, author=author, email=email, subject=subject,
+                   trailers=_parse_trailers(trailers))
+        )
+    return commits
+
+
+def _sort_key(when: datetime) -> float:
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return when.timestamp()
+
+
+def release_history(
+    library: Library, slug: str, release: Release | None = None
+) -> list[HistoryEntry]:
+    """The release's history events, approvals and (in a git work tree) commits,
+    oldest first. An event and the commit that recorded it (same action and
+    digest) become one entry. Safe to call from a UI worker thread."""
+    from .workflow import release_digest
+
+    if release is None:
+        release = library.load(slug)
+    current = release_digest(release, library)
+
+    def name_of(person: str) -> str:
+        found = library.people.get(person)
+        return found.name if found else person
+
+    entries: list[HistoryEntry] = [
+        HistoryEntry(at=e.at, action=e.action, by=e.by, name=name_of(e.by), digest=e.digest,
+                     note=e.note, source="event", extra=dict(e.extra))
+        for e in release.history
+    ]
+    for approval in release.approvals:
+        recorded = any(
+            e.action == "approve" and e.by == approval.by and e.digest == approval.digest
+            for e in entries
+        )
+        if not recorded:
+            entries.append(HistoryEntry(
+                at=approval.at, action="approve", by=approval.by, name=name_of(approval.by),
+                digest=approval.digest, note=approval.note, source="approval"))
+    for clearance in release.clearances:
+        recorded = any(
+            e.action == "clear" and e.by == clearance.by and e.at == clearance.at
+            for e in entries
+        )
+        if not recorded:
+            entries.append(HistoryEntry(
+                at=clearance.at, action="clear", by=clearance.by, name=name_of(clearance.by),
+                digest=clearance.digest, note=f"quote {clearance.quote}", source="clearance"))
+
+    repo = find_repo(library)
+    if repo is not None:
+        try:
+            commits = release_commits(repo, slug)
+        except GitError:
+            commits = []
+        for commit in reversed(commits):
+            action = commit.trailer(TRAILER_ACTION)
+            digest = commit.trailer(TRAILER_DIGEST)
+            # The event this commit recorded: same action, same digest, nearest in
+            # time; a clearance's event holds the quote's digest, so for those the
+            # nearest within the hour.
+            candidates = [e for e in entries if not e.commit and action and e.action == action
+                          and e.source == "event"]
+            exact = [e for e in candidates if e.digest == digest]
+            near = [e for e in candidates
+                    if abs(_sort_key(e.at) - _sort_key(commit.at)) <= 3600]
+            candidates = exact or near
+            author = f"{commit.author} <{commit.email}>" if commit.email else commit.author
+            if candidates:
+                match = min(candidates, key=lambda e: abs(_sort_key(e.at) - _sort_key(commit.at)))
+                match.commit, match.author, match.subject = commit.id, author, commit.subject
+                match.approved_by = commit.trailer(TRAILER_APPROVED_BY)
+                continue
+            entries.append(HistoryEntry(
+                at=commit.at, action=action or "commit", name=commit.author, digest=digest,
+                commit=commit.id, author=author, subject=commit.subject,
+                approved_by=commit.trailer(TRAILER_APPROVED_BY), source="commit"))
+    for entry in entries:
+        entry.current = (entry.digest == current) if entry.digest.startswith("sha256:") else None
+    entries.sort(key=lambda e: _sort_key(e.at))
+    return entries
+
+
+# ---------------------------------------------------------------------------
+# Structural merge of release.toml
+
+
+class _Missing:
+    def __repr__(self) -> str:
+        return "<missing>"
+
+
+MISSING: Any = _Missing()
+
+
+def _identity(item: Any) -> str:
+    return json.dumps(item, sort_keys=True, default=str, ensure_ascii=False)
+
+
+def _time_key(item: Any) -> tuple[int, float]:
+    at = item.get("at") if isinstance(item, dict) else None
+    if isinstance(at, datetime):
+        return (0, _sort_key(at))
+    return (1, 0.0)
+
+
+def _merge_union(base: Any, ours: Any, theirs: Any) -> list[Any]:
+    """Entries of both sides, each once, oldest first; an entry that was in the
+    base and that one side removed stays removed."""
+    def as_list(value: Any) -> list[Any]:
+        return value if isinstance(value, list) else []
+
+    base_ids = {_identity(i) for i in as_list(base)}
+    our_ids = {_identity(i) for i in as_list(ours)}
+    their_ids = {_identity(i) for i in as_list(theirs)}
+    seen: set[str] = set()
+    merged = []
+    for item in [*as_list(ours), *as_list(theirs)]:
+        key = _identity(item)
+        if key in seen:
+            continue
+        seen.add(key)
+        if key in base_ids and (key not in our_ids or key not in their_ids):
+            continue
+        merged.append(item)
+    return sorted(merged, key=_time_key)
+
+
+def _merge_by_id(path: str, base: Any, ours: Any, theirs: Any, conflicts: list[str]) -> Any:
+    def index(value: Any) -> dict[str, Any] | None:
+        if value is MISSING:
+            return {}
+        if not isinstance(value, list):
+            return None
+        found = {}
+        for item in value:
+            if not isinstance(item, dict) or not isinstance(item.get("id"), str):
+                return None
+            found[item["id"]] = item
+        return found
+
+    b, o, t = index(base), index(ours), index(theirs)
+    if b is None or o is None or t is None:
+        conflicts.append(path)
+        return ours
+    merged = []
+    for item_id in [*o, *(i for i in t if i not in o)]:
+        value = _merge_value(f"{path}[id={item_id}]", b.get(item_id, MISSING),
+                             o.get(item_id, MISSING), t.get(item_id, MISSING), conflicts)
+        if value is not MISSING:
+            merged.append(value)
+    return merged if merged else MISSING
+
+
+def _merge_value(path: str, base: Any, ours: Any, theirs: Any, conflicts: list[str]) -> Any:
+    if ours == theirs:
+        return ours
+    if base == ours:
+        return theirs
+    if base == theirs:
+        return ours
+    if isinstance(ours, dict) and isinstance(theirs, dict) and (
+        isinstance(base, dict) or base is MISSING
+    ):
+        return _merge_tables(path, base if isinstance(base, dict) else {}, ours, theirs,
+                             conflicts)
+    conflicts.append(path)
+    return ours
+
+
+def _merge_tables(
+    path: str, base: dict, ours: dict, theirs: dict, conflicts: list[str], *, top: bool = False
+) -> dict:
+    merged = {}
+    for key in [*ours, *(k for k in theirs if k not in ours), *(k for k in base
+                if k not in ours and k not in theirs)]:
+        key_path = f"{path}.{key}" if path else key
+        b, o, t = base.get(key, MISSING), ours.get(key, MISSING), theirs.get(key, MISSING)
+        if top and key in UNION_ARRAYS:
+            value = _merge_union(b, o, t) or MISSING
+        elif top and key in ID_ARRAYS:
+            value = _merge_by_id(key_path, b, o, t, conflicts)
+        else:
+            value = _merge_value(key_path, b, o, t, conflicts)
+        if value is not MISSING:
+            merged[key] = value
+    return merged
+
+
+def merge_release_data(
+    base: dict[str, Any] | None, ours: dict[str, Any], theirs: dict[str, Any]
+) -> tuple[dict[str, Any], list[str]]:
+    """Three-way merge of two versions of a release.toml (parsed).
+
+    Approvals, clearances and history: entries of both sides kept, each once,
+    sorted by time. Quotes and captions: merged per id. Every other field: a
+    change on one side wins; a different change on both sides is a conflict,
+    returned as its key path.
+    """
+    conflicts: list[str] = []
+    merged = _merge_tables("", base or {}, ours, theirs, conflicts, top=True)
+    return merged, conflicts
+
+
+# ---------------------------------------------------------------------------
+# Sync
+
+
+@dataclass
+class ReleaseChange:
+    """What arrived for one release in a sync."""
+
+    slug: str
+    kind: str  # "new", "changed" or "removed"
+    headline: str = ""
+    files: list[str] = field(default_factory=list)
+    approvals_added: list[dict[str, Any]] = field(default_factory=list)
+    events_added: list[dict[str, Any]] = field(default_factory=list)
+    clearances_added: list[dict[str, Any]] = field(default_factory=list)
+
+
+@dataclass
+class SyncResult:
+    arrived: list[ReleaseChange] = field(default_factory=list)
+    library_files: list[str] = field(default_factory=list)  # newsroom.toml / people.toml
+    merged: dict[str, list[str]] = field(default_factory=dict)  # slug -> what was merged
+    pushed: int = 0  # local commits sent
+    committed: list[str] = field(default_factory=list)  # slugs committed before syncing
+    unshared: list[str] = field(default_factory=list)  # new releases never committed
+    published_branch: str = ""  # set when the branch was pushed for the first time
+    problems: list[str] = field(default_factory=list)  # releases that do not load after sync
+
+
+def _git_path(repo: Repo, name: str) -> Path:
+    out = repo.git("rev-parse", "--git-path", name).stdout.strip()
+    path = Path(out)
+    return path if path.is_absolute() else repo.top / path
+
+
+def rebase_in_progress(repo: Repo) -> bool:
+    return _git_path(repo, "rebase-merge").exists() or _git_path(repo, "rebase-apply").exists()
+
+
+def _head(repo: Repo) -> str | None:
+    result = repo.git("rev-parse", "--verify", "--quiet", "HEAD", check=False)
+    return result.stdout.strip() if result.returncode == 0 else None
+
+
+def _status_entries(repo: Repo) -> list[tuple[str, str]]:
+    """(two-letter status, path) for every changed or untracked path in the repository."""
+    out = repo.git("status", "--porcelain=v1", "-z", "--untracked-files=all").stdout
+    entries = []
+    items = out.split("\0")
+    i = 0
+    while i < len(items):
+        item = items[i]
+        i += 1
+        if len(item) < 4:
+            continue
+        code, path = item[:2], item[3:]
+        if code[0] in "RC":
+            i += 1  # the rename's source follows
+        entries.append((code, path))
+    return entries
+
+
+@dataclass
+class PendingChanges:
+    releases: dict[str, list[str]] = field(default_factory=dict)  # tracked, changed
+    new_releases: list[str] = field(default_factory=list)  # untracked bundles
+    library_files: list[str] = field(default_factory=list)  # settings / people
+    elsewhere: list[str] = field(default_factory=list)  # tracked changes outside the library
+
+
+def pending_changes(repo: Repo) -> PendingChanges:
+    pending = PendingChanges()
+    for code, path in _status_entries(repo):
+        untracked = code == "??"
+        slug = repo.slug_of(path)
+        name = path[len(repo.prefix) + 1:] if repo.prefix else path
+        in_library = not repo.prefix or path.startswith(repo.prefix + "/")
+        if slug is not None:
+            directory = repo.top / repo.path(slug)
+            if untracked and not _tracked(repo, repo.path(slug)):
+                if (directory / RELEASE_FILE).exists() and slug not in pending.new_releases:
+                    pending.new_releases.append(slug)
+                continue
+            if untracked:
+                continue  # a stray file in a shared bundle: not ours to send
+            pending.releases.setdefault(slug, []).append(name.split("/", 1)[1])
+        elif in_library and not untracked:
+            pending.library_files.append(path)
+        elif not untracked:
+            pending.elsewhere.append(path)
+    return pending
+
+
+def _tracked(repo: Repo, path: str) -> bool:
+    return bool(repo.git("ls-files", "--", path).stdout.strip())
+
+
+def commit_pending(library: Library, repo: Repo, pending: PendingChanges) -> list[str]:
+    """Commit every changed or new release (one commit each) and the library's own files."""
+    from .workflow import release_digest
+
+    committed = []
+    for slug in sorted({*pending.releases, *pending.new_releases}):
+        try:
+            digest = release_digest(library.load(slug), library)
+        except BundleError:
+            digest = ""
+        action = "create" if slug in pending.new_releases else "save"
+        if record_action(library, slug, action, digest):
+            committed.append(slug)
+    if pending.library_files:
+        repo.git("add", "--", *pending.library_files)
+        repo.git("commit", "--quiet", "-m", "Update the library settings", "--",
+                 *pending.library_files)
+        committed.extend(pending.library_files)
+    return committed
+
+
+def _upstream(repo: Repo) -> str | None:
+    result = repo.git("rev-parse", "--abbrev-ref", "--symbolic-full-name", "@{upstream}",
+                      check=False)
+    return result.stdout.strip() if result.returncode == 0 else None
+
+
+def _read_blob(repo: Repo, spec: str) -> bytes | None:
+    result = subprocess.run(
+        [git_executable() or "git", "-c", "core.quotepath=off", "cat-file", "blob", spec],
+        cwd=repo.top, capture_output=True, check=False, stdin=subprocess.DEVNULL,
+        env={**os.environ, **_QUIET_ENV},
+    )
+    return result.stdout if result.returncode == 0 else None
+
+
+def _load_toml(raw: bytes | None) -> dict[str, Any] | None:
+    if raw is None:
+        return None
+    try:
+        return tomllib.loads(raw.decode("utf-8").lstrip("\ufeff"))
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return None
+
+
+def _unmerged(repo: Repo) -> dict[str, dict[int, str]]:
+    """path -> {stage: blob id} for every conflicted path."""
+    out = repo.git("ls-files", "--unmerged", "-z").stdout
+    found: dict[str, dict[int, str]] = {}
+    for item in out.split("\0"):
+        if not item:
+            continue
+        meta, _, path = item.partition("\t")
+        _mode, blob, stage = meta.split()
+        found.setdefault(path, {})[int(stage)] = blob
+    return found
+
+
+def _conflict_report(repo: Repo, paths: Sequence[str]) -> dict[str, list[str]]:
+    report: dict[str, list[str]] = {}
+    for path in paths:
+        slug = repo.slug_of(path)
+        key = slug or path
+        report.setdefault(key, []).append(path.rsplit("/", 1)[-1] if slug else path)
+    return report
+
+
+def _abort(repo: Repo, message: str, releases: dict[str, list[str]]) -> SyncConflict:
+    repo.git("rebase", "--abort", check=False)
+    return SyncConflict(message, releases)
+
+
+def _resolve_step(library: Library, repo: Repo, merged: dict[str, list[str]]) -> None:
+    """Resolve the conflicts of one stopped rebase step, or abort the rebase."""
+    unmerged = _unmerged(repo)
+    structural = {
+        p: stages for p, stages in unmerged.items()
+        if repo.slug_of(p) and p.endswith("/" + RELEASE_FILE)
+        and p.count("/") == (repo.prefix.count("/") + 2 if repo.prefix else 1)
+        and 2 in stages and 3 in stages
+    }
+    others = [p for p in unmerged if p not in structural]
+    if others:
+        raise _abort(
+            repo,
+            "the same text was changed here and on the remote; sync was undone",
+            _conflict_report(repo, others + list(structural)),
+        )
+    clashes: dict[str, list[str]] = {}
+    resolved: dict[str, bytes] = {}
+    # The people directory as it stands at this step, not as it was before the sync.
+    try:
+        current = Library.open(library.root)
+    except BundleError:
+        current = library
+    for path, stages in structural.items():
+        slug = repo.slug_of(path) or ""
+        base = _load_toml(_read_blob(repo, stages[1])) if 1 in stages else {}
+        ours = _load_toml(_read_blob(repo, stages[2]))
+        theirs = _load_toml(_read_blob(repo, stages[3]))
+        if base is None or ours is None or theirs is None:
+            clashes[slug] = [f"{RELEASE_FILE} (not valid TOML on one side)"]
+            continue
+        data, conflicts = merge_release_data(base, ours, theirs)
+        if conflicts:
+            clashes[slug] = conflicts
+            continue
+        # Re-verify: the merged file must load as a release with this body.
+        body_path = repo.top / repo.path(f"{slug}/{BODY_FILE}")
+        try:
+            body = body_path.read_text(encoding="utf-8").lstrip("\ufeff")
+            body = body.replace("\r\n", "\n").replace("\r", "\n")
+            release = release_from_toml(dict(data), repo.top / path, slug, body)
+            current.validate(release)
+        except (BundleError, OSError, UnicodeDecodeError) as error:
+            clashes[slug] = [f"merged {RELEASE_FILE} does not load: {error}"]
+            continue
+        resolved[path] = dumps_toml(release_to_toml(release))
+        merged.setdefault(slug, [])
+        for key in UNION_ARRAYS:
+            if key in data and data.get(key) != ours.get(key) and key not in merged[slug]:
+                merged[slug].append(key)
+    if clashes:
+        raise _abort(
+            repo,
+            "the same details were changed differently here and on the remote; "
+            "sync was undone",
+            clashes,
+        )
+    for path, data in resolved.items():
+        atomic_write(repo.top / path, data)
+        repo.git("add", "--", path)
+
+
+def _pull_rebase(library: Library, repo: Repo, merged: dict[str, list[str]]) -> None:
+    result = repo.git("pull", "--rebase", "--no-autostash", "--quiet", check=False)
+    if result.returncode == 0 and not rebase_in_progress(repo):
+        return
+    if not rebase_in_progress(repo):
+        detail = (result.stderr or result.stdout).strip()
+        raise GitError("could not fetch from the remote" + (f": {detail}" if detail else ""),
+                       stderr=result.stderr)
+    for _ in range(10_000):  # one round per replayed commit that stopped
+        if not rebase_in_progress(repo):
+            return
+        if _unmerged(repo):
+            _resolve_step(library, repo, merged)
+        step = repo.git("rebase", "--continue", check=False)
+        if step.returncode != 0 and rebase_in_progress(repo) and not _unmerged(repo):
+            # The resolved commit turned out empty (both sides did the same): drop it.
+            if repo.git("diff", "--cached", "--quiet", check=False).returncode == 0:
+                repo.git("rebase", "--skip", check=False)
+            else:
+                detail = (step.stderr or step.stdout).strip()
+                raise _abort(repo, f"git could not continue the sync ({detail}); it was undone",
+                             {})
+    raise _abort(repo, "sync did not finish; it was undone", {})
+
+
+def _incoming(library: Library, repo: Repo, old: str, new: str, result: SyncResult) -> None:
+    if old == new:
+        return
+    out = repo.git("diff", "--name-status", "--no-renames", "-z", old, new, "--",
+                   repo.path()).stdout
+    items = [i for i in out.split("\0") if i]
+    changed: dict[str, list[str]] = {}
+    for code, path in zip(items[0::2], items[1::2], strict=False):
+        slug = repo.slug_of(path)
+        if slug is None:
+            result.library_files.append(path)
+            continue
+        changed.setdefault(slug, []).append(path.rsplit("/", 1)[-1])
+        del code
+    for slug, files in sorted(changed.items()):
+        toml_path = repo.path(f"{slug}/{RELEASE_FILE}")
+        before = _load_toml(_read_blob(repo, f"{old}:{toml_path}"))
+        after = _load_toml(_read_blob(repo, f"{new}:{toml_path}"))
+        kind = "new" if before is None else "removed" if after is None else "changed"
+        change = ReleaseChange(slug=slug, kind=kind, files=sorted(files))
+        source = after or before or {}
+        headline = source.get("headline", "")
+        change.headline = headline if isinstance(headline, str) else ""
+        for key, target in (("approvals", change.approvals_added),
+                            ("history", change.events_added),
+                            ("clearances", change.clearances_added)):
+            old_items = (before or {}).get(key, [])
+            new_items = (after or {}).get(key, [])
+            if not isinstance(old_items, list) or not isinstance(new_items, list):
+                continue
+            known = {_identity(i) for i in old_items}
+            target.extend(i for i in new_items if _identity(i) not in known)
+        result.arrived.append(change)
+
+
+def sync(library: Library, *, commit: bool = False) -> SyncResult:
+    """Pull (rebase) and push the repository holding ``library``.
+
+    With ``commit`` (or ``[git] commit_on_save = true``) uncommitted changes
+    to releases are committed first, one commit per release; otherwise they
+    stop the sync with a GitError listing them. A conflict inside a
+    release.toml is merged structurally (see ``merge_release_data``); any
+    other conflict, or a clash in the same field, aborts the rebase and raises
+    SyncConflict: nothing is lost and no conflict markers are left behind.
+    """
+    repo = find_repo(library)
+    if repo is None:
+        raise NotReady(f"{library.root} is not inside a git repository")
+    result = SyncResult()
+    if rebase_in_progress(repo):
+        raise NotReady(
+            "a rebase is already in progress in this repository; finish it with "
+            "`git rebase --continue` or undo it with `git rebase --abort`, then sync again"
+        )
+    pending = pending_changes(repo)
+    if pending.elsewhere:
+        raise NotReady(
+            "there are uncommitted changes outside the library; commit or put them aside "
+            "first: " + ", ".join(pending.elsewhere[:10])
+        )
+    if pending.releases or pending.library_files or (commit and pending.new_releases):
+        if commit or git_settings(library).commit_on_save:
+            problem = identity_problem(repo)
+            if problem:
+                raise GitError(problem)
+            result.committed = commit_pending(library, repo, pending)
+        else:
+            names = [*sorted(pending.releases), *pending.library_files]
+            raise NotReady(
+                "uncommitted changes in " + ", ".join(names) + "; run `newsroom sync --commit` "
+                "to commit them (one commit per release), or commit them yourself"
+            )
+    else:
+        result.unshared = sorted(pending.new_releases)
+
+    head = _head(repo)
+    if head is None:
+        raise NotReady("nothing has been committed yet; there is nothing to share")
+    upstream = _upstream(repo)
+    if upstream is None:
+        upstream = _first_publication(repo, result)
+        if upstream is None:
+            return result
+    merged: dict[str, list[str]] = {}
+    for attempt in range(3):
+        old = _head(repo) or head
+        _pull_rebase(library, repo, merged)
+        new = _head(repo) or old
+        _incoming(library, repo, old, new, result)
+        ahead = int(repo.git("rev-list", "--count", "@{upstream}..HEAD").stdout.strip() or 0)
+        if ahead == 0:
+            break
+        push = repo.git("push", "--quiet", check=False)
+        if push.returncode == 0:
+            result.pushed = ahead
+            break
+        if attempt == 2:
+            detail = (push.stderr or push.stdout).strip()
+            raise GitError("could not push to the remote" + (f": {detail}" if detail else ""),
+                           stderr=push.stderr)
+        # Someone pushed in between: pull again and retry.
+    result.merged = {slug: keys for slug, keys in merged.items()}
+    for change in result.arrived:
+        if change.kind == "removed":
+            continue
+        try:
+            library.load(change.slug)
+        except BundleError as error:
+            result.problems.append(str(error))
+    return result
+
+
+def _first_publication(repo: Repo, result: SyncResult) -> str | None:
+    """No upstream yet: track the remote branch if it exists, else push ours to it."""
+    remotes = repo.git("remote").stdout.split()
+    if not remotes:
+        raise NotReady(
+            "this repository has no remote to share with; add one with "
+            "`git remote add origin URL` (see docs/collaboration.md)"
+        )
+    if len(remotes) > 1 and "origin" not in remotes:
+        raise NotReady(
+            "this repository has several remotes and the branch tracks none; choose one with "
+            "`git branch --set-upstream-to REMOTE/BRANCH`"
+        )
+    remote = "origin" if "origin" in remotes else remotes[0]
+    branch = repo.git("symbolic-ref", "--short", "-q", "HEAD", check=False).stdout.strip()
+    if not branch:
+        raise NotReady("not on a branch (detached HEAD); check out a branch and sync again")
+    found = repo.git("ls-remote", "--heads", remote, f"refs/heads/{branch}", check=False)
+    if found.returncode != 0:
+        detail = (found.stderr or "").strip()
+        raise GitError(f"could not reach the remote {remote!r}" + (f": {detail}" if detail
+                                                                    else ""))
+    if found.stdout.strip():
+        repo.git("fetch", "--quiet", remote, branch)
+        repo.git("branch", "--quiet", f"--set-upstream-to={remote}/{branch}")
+        return f"{remote}/{branch}"
+    repo.git("push", "--quiet", "--set-upstream", remote, branch)
+    result.published_branch = f"{remote}/{branch}"
+    result.pushed = int(repo.git("rev-list", "--count", "HEAD").stdout.strip() or 0)
+    return None

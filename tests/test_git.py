@@ -1,0 +1,547 @@
+"""newsroom over real git: a bare repository as the shared remote and two
+clones as two volunteers, all inside ``tmp_path``.
+
+HOME points into ``tmp_path`` and the system config is off, so nothing of the
+machine's own git set-up is used; each clone has its own user.name/email.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import tomllib
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from newsroom import gitsync, workflow
+from newsroom.bundle import Library
+from newsroom.cli import main
+
+from conftest import DRAFTS, EARLY_SLUG, SAMPLE_SLUG, snapshot_tree
+
+pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+
+NOW = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
+
+
+def git(cwd: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(["git", *args], cwd=cwd, check=check, capture_output=True,
+                          text=True, encoding="utf-8")
+
+
+@pytest.fixture(autouse=True)
+def isolated_git(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+    for name in ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_AUTHOR_NAME",
+                 "GIT_AUTHOR_EMAIL", "GIT_COMMITTER_NAME", "GIT_COMMITTER_EMAIL",
+                 "GIT_CONFIG_GLOBAL", "NEWSROOM_USER", "NEWSROOM_DRAFTS", "EMAIL"):
+        monkeypatch.delenv(name, raising=False)
+    git(home, "config", "--global", "init.defaultBranch", "main")
+    # No identity unless a clone sets one: a commit without it must fail loudly.
+    git(home, "config", "--global", "user.useConfigOnly", "true")
+    return home
+
+
+class Volunteer:
+    """One clone of the shared library, with its own git identity."""
+
+    def __init__(self, root: Path, name: str, email: str) -> None:
+        self.root = root
+        self.drafts = root / "drafts"
+        git(root, "config", "user.name", name)
+        git(root, "config", "user.email", email)
+
+    def library(self) -> Library:
+        return Library.open(self.drafts)
+
+    def newsroom(self, *args: str, capsys: pytest.CaptureFixture[str] | None = None) -> int:
+        return main(["--drafts", str(self.drafts), *args])
+
+    def log(self, *args: str) -> str:
+        return git(self.root, "log", *args).stdout
+
+    def status(self) -> str:
+        return git(self.root, "status", "--porcelain").stdout
+
+
+@pytest.fixture
+def office(tmp_path: Path) -> tuple[Path, Volunteer, Volunteer]:
+    """The shared remote, Amira's clone holding the sample library, and David's clone."""
+    remote = tmp_path / "remote.git"
+    git(tmp_path, "init", "--quiet", "--bare", str(remote))
+    git(tmp_path, "clone", "--quiet", str(remote), "amira")
+    amira = Volunteer(tmp_path / "amira", "Amira Okafor",
+                      "amira.okafor@hollinsbury-progressives.example.org.uk")
+    shutil.copytree(DRAFTS, amira.drafts,
+                    ignore=shutil.ignore_patterns(".newsroom", ".*.tmp", ".*.new", ".snapshots"))
+    git(amira.root, "add", "drafts")
+    git(amira.root, "commit", "--quiet", "-m", "Sample library")
+    assert main(["--drafts", str(amira.drafts), "sync"]) == 0
+    git(tmp_path, "clone", "--quiet", str(remote), "david")
+    david = Volunteer(tmp_path / "david", "David Osei",
+                      "david.osei@hollinsbury-progressives.example.org.uk")
+    return remote, amira, david
+
+
+def _trailers(volunteer: Volunteer, rev: str = "HEAD") -> dict[str, str]:
+    out = git(volunteer.root, "log", "-1", "--format=%(trailers:only,unfold)", rev).stdout
+    return dict(line.split(": ", 1) for line in out.splitlines() if ": " in line)
+
+
+def submit_and_clear(volunteer: Volunteer, slug: str = SAMPLE_SLUG) -> str:
+    library = volunteer.library()
+    release = library.load(slug)
+    event = workflow.submit(release, library, "amira-okafor", now=NOW)
+    gitsync.record_action(library, slug, "submit", event.digest)
+    for quote in release.quotes:
+        workflow.clear(release, library, quote.id, quote.speaker, now=NOW)
+        gitsync.record_action(library, slug, "clear", workflow.release_digest(release, library),
+                              message=f"Quote {quote.id} cleared by {quote.speaker}.")
+    return event.digest
+
+
+def approve(volunteer: Volunteer, by: str = "david-osei", slug: str = SAMPLE_SLUG,
+            at: datetime = NOW) -> str:
+    library = volunteer.library()
+    release = library.load(slug)
+    approval = workflow.approve(release, library, by, now=at)
+    assert approval is not None
+    gitsync.record_action(library, slug, "approve", approval.digest, approved_by=by)
+    return approval.digest
+
+
+def edit(volunteer: Volunteer, slug: str, **fields: str) -> None:
+    library = volunteer.library()
+    release = library.load(slug)
+    for name, value in fields.items():
+        setattr(release, name, value)
+    library.save(release)
+
+
+# ---------------------------------------------------------------------------
+# Detection
+
+
+def test_outside_a_work_tree_nothing_mentions_git(
+    library_copy: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    library = Library.open(library_copy)
+    assert gitsync.find_repo(library) is None
+    release = library.load(SAMPLE_SLUG)
+    assert gitsync.record_action(library, SAMPLE_SLUG, "submit", "sha256:x") is None
+    for args in (["list"], ["show", SAMPLE_SLUG], ["history", SAMPLE_SLUG],
+                 ["history", SAMPLE_SLUG, "--json"]):
+        assert main(["--drafts", str(library_copy), *args]) == 0
+    workflow.submit(release, library, "amira-okafor", now=NOW)
+    assert main(["--drafts", str(library_copy), "history", SAMPLE_SLUG]) == 0
+    out, err = capsys.readouterr()
+    assert "submit" in out
+    assert "git" not in (out + err).lower().replace("digital", "")
+    assert "commit" not in (out + err).lower()
+    assert not (library_copy / ".git").exists()
+
+
+def test_without_git_on_path_features_are_off(
+    library_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    git(library_copy, "init", "--quiet")
+    assert gitsync.find_repo(Library.open(library_copy)) is not None
+    monkeypatch.setenv("PATH", str(library_copy / "no-such-bin"))
+    assert gitsync.find_repo(Library.open(library_copy)) is None
+
+
+def test_detection_reports_the_library_folder_inside_the_repository(
+    office: tuple[Path, Volunteer, Volunteer],
+) -> None:
+    _, amira, _ = office
+    repo = gitsync.find_repo(amira.library())
+    assert repo is not None
+    assert repo.top == amira.root.resolve()
+    assert repo.prefix == "drafts"
+    assert repo.slug_of(f"drafts/{SAMPLE_SLUG}/release.toml") == SAMPLE_SLUG
+    assert repo.slug_of("drafts/newsroom.toml") is None
+    assert repo.slug_of("README.md") is None
+
+
+def test_git_can_be_turned_off_in_newsroom_toml(office: tuple[Path, Volunteer, Volunteer]) -> None:
+    _, amira, _ = office
+    settings = amira.drafts / "newsroom.toml"
+    settings.write_text(settings.read_text(encoding="utf-8") + "\n[git]\nenabled = false\n",
+                        encoding="utf-8")
+    assert gitsync.find_repo(amira.library()) is None
+
+
+# ---------------------------------------------------------------------------
+# Commits for sign-off actions
+
+
+def test_record_action_commits_only_the_bundle_with_trailers(
+    office: tuple[Path, Volunteer, Volunteer],
+) -> None:
+    _, amira, _ = office
+    # Unrelated work in progress, staged and unstaged, must stay out of the commit.
+    (amira.root / "notes.txt").write_text("my own notes\n", encoding="utf-8")
+    git(amira.root, "add", "notes.txt")
+    edit(amira, EARLY_SLUG, headline="Changed but not committed")
+    digest = submit_and_clear(amira)
+    commits = amira.log("--format=%s", "-3").splitlines()
+    assert commits[-1] == f"Submit {SAMPLE_SLUG} for review"
+    assert commits[0] == f"Clear a quote in {SAMPLE_SLUG}"
+    files = git(amira.root, "show", "--name-only", "--format=", "HEAD~2").stdout.split()
+    assert files and all(f.startswith(f"drafts/{SAMPLE_SLUG}/") for f in files)
+    assert f"drafts/{SAMPLE_SLUG}/release.toml" in files
+    trailers = _trailers(amira, "HEAD~2")
+    assert trailers == {"Release": SAMPLE_SLUG, "Release-Action": "submit",
+                        "Release-Digest": digest}
+    # The unrelated changes are still there, still staged / unstaged.
+    status = amira.status()
+    assert "A  notes.txt" in status
+    assert f" M drafts/{EARLY_SLUG}/release.toml" in status
+    assert f"drafts/{SAMPLE_SLUG}" not in status
+
+    approved = approve(amira)
+    trailers = _trailers(amira)
+    assert trailers["Approved-by"] == (
+        "David Osei <david.osei@hollinsbury-progressives.example.org.uk>")
+    assert trailers["Release-Digest"] == approved
+    assert "Approve " + SAMPLE_SLUG in amira.log("-1", "--format=%s")
+
+
+def test_nothing_to_commit_makes_no_commit(office: tuple[Path, Volunteer, Volunteer]) -> None:
+    _, amira, _ = office
+    before = amira.log("--format=%H")
+    assert gitsync.record_action(amira.library(), SAMPLE_SLUG, "save", "") is None
+    assert amira.log("--format=%H") == before
+
+
+def test_missing_identity_is_a_clear_error_and_the_file_stays_saved(
+    office: tuple[Path, Volunteer, Volunteer],
+) -> None:
+    _, amira, _ = office
+    git(amira.root, "config", "--unset", "user.email")
+    git(amira.root, "config", "--unset", "user.name")
+    edit(amira, SAMPLE_SLUG, headline="Saved before the commit fails")
+    with pytest.raises(gitsync.GitError, match="who you are"):
+        gitsync.record_action(amira.library(), SAMPLE_SLUG, "submit", "sha256:1")
+    assert amira.library().load(SAMPLE_SLUG).headline == "Saved before the commit fails"
+
+
+def test_plain_saves_are_committed_only_with_commit_on_save(
+    office: tuple[Path, Volunteer, Volunteer],
+) -> None:
+    _, amira, _ = office
+    before = amira.log("--format=%H")
+    edit(amira, SAMPLE_SLUG, standfirst="First change.")
+    assert gitsync.record_save(amira.library(), SAMPLE_SLUG) is None
+    assert amira.log("--format=%H") == before
+    settings = amira.drafts / "newsroom.toml"
+    settings.write_text(settings.read_text(encoding="utf-8")
+                        + "\n[git]\ncommit_on_save = true\n", encoding="utf-8")
+    git(amira.root, "commit", "--quiet", "-m", "Commit saves", "--", "drafts/newsroom.toml")
+    library = amira.library()
+    assert gitsync.git_settings(library).commit_on_save is True
+    commit = gitsync.record_save(library, SAMPLE_SLUG)
+    assert commit is not None
+    assert _trailers(amira)["Release-Action"] == "save"
+    assert amira.log("-1", "--format=%s").strip() == f"Save {SAMPLE_SLUG}"
+
+
+def test_bad_git_setting_names_the_key(office: tuple[Path, Volunteer, Volunteer]) -> None:
+    _, amira, _ = office
+    settings = amira.drafts / "newsroom.toml"
+    settings.write_text(settings.read_text(encoding="utf-8")
+                        + '\n[git]\ncommit_on_save = "yes"\n', encoding="utf-8")
+    with pytest.raises(Exception, match=r"git\.commit_on_save"):
+        gitsync.git_settings(amira.library())
+
+
+# ---------------------------------------------------------------------------
+# Two volunteers
+
+
+def test_one_submits_the_other_approves_both_sync(
+    office: tuple[Path, Volunteer, Volunteer], capsys: pytest.CaptureFixture[str]
+) -> None:
+    _, amira, david = office
+    digest = submit_and_clear(amira)
+    capsys.readouterr()
+    assert amira.newsroom("sync") == 0
+    assert "Sent 3 commits." in capsys.readouterr().out
+
+    assert david.newsroom("sync") == 0
+    out = capsys.readouterr().out
+    assert f"Changed: {SAMPLE_SLUG}" in out
+    assert "quote okafor cleared by Cllr Amira Okafor" in out
+    assert "submit by Cllr Amira Okafor" in out
+    library = david.library()
+    release = library.load(SAMPLE_SLUG)
+    assert workflow.status(release, library) == workflow.IN_REVIEW
+    assert workflow.release_digest(release, library) == digest
+
+    approved = approve(david)
+    assert approved == digest
+    assert david.newsroom("sync") == 0
+    capsys.readouterr()
+    assert amira.newsroom("sync") == 0
+    out = capsys.readouterr().out
+    assert "approved by David Osei (sha256:" in out
+    # The approval made on David's clone is valid on Amira's.
+    library = amira.library()
+    release = library.load(SAMPLE_SLUG)
+    assert workflow.status(release, library) == workflow.APPROVED
+    assert [a.by for a in workflow.valid_approvals(release, library)] == ["david-osei"]
+    assert amira.status() == "" and david.status() == ""
+    assert amira.log("--format=%H") == david.log("--format=%H")
+
+
+def test_different_releases_merge_cleanly(office: tuple[Path, Volunteer, Volunteer],
+                                          capsys: pytest.CaptureFixture[str]) -> None:
+    _, amira, david = office
+    edit(amira, SAMPLE_SLUG, standfirst="Amira's standfirst.")
+    gitsync.record_action(amira.library(), SAMPLE_SLUG, "save", "")
+    edit(david, EARLY_SLUG, standfirst="David's standfirst.")
+    gitsync.record_action(david.library(), EARLY_SLUG, "save", "")
+    assert amira.newsroom("sync") == 0
+    assert david.newsroom("sync") == 0
+    assert amira.newsroom("sync") == 0
+    for volunteer in (amira, david):
+        library = volunteer.library()
+        assert library.load(SAMPLE_SLUG).standfirst == "Amira's standfirst."
+        assert library.load(EARLY_SLUG).standfirst == "David's standfirst."
+    # Rebased, not merged: a straight line of history.
+    assert git(amira.root, "rev-list", "--merges", "--count", "HEAD").stdout.strip() == "0"
+
+
+def test_same_release_different_fields_merge_and_keep_both_histories(
+    office: tuple[Path, Volunteer, Volunteer], capsys: pytest.CaptureFixture[str]
+) -> None:
+    _, amira, david = office
+    digest = submit_and_clear(amira)
+    assert amira.newsroom("sync") == 0
+    assert david.newsroom("sync") == 0
+    # Both act on the same release at once: Amira approves, David (also an
+    # approver) approves a moment later and records a note of his own.
+    approve(amira, by="priya-raman", at=NOW + timedelta(minutes=5))
+    approve(david, by="david-osei", at=NOW + timedelta(minutes=6))
+    assert amira.newsroom("sync") == 0
+    capsys.readouterr()
+    assert david.newsroom("sync") == 0
+    out = capsys.readouterr().out
+    assert f"Merged changes made here and elsewhere to {SAMPLE_SLUG}" in out
+    library = david.library()
+    release = library.load(SAMPLE_SLUG)
+    assert sorted(a.by for a in release.approvals) == ["david-osei", "priya-raman"]
+    assert [e.action for e in release.history].count("approve") == 2
+    # Sorted by time, each once.
+    times = [e.at for e in release.history]
+    assert times == sorted(times)
+    assert all(a.digest == digest for a in workflow.valid_approvals(release, library))
+    assert "<<<<<<<" not in (david.drafts / SAMPLE_SLUG / "release.toml").read_text()
+    assert amira.newsroom("sync") == 0
+    library = amira.library()
+    assert len(workflow.valid_approvals(library.load(SAMPLE_SLUG), library)) == 2
+
+
+def test_same_field_changed_on_both_sides_is_reported_and_nothing_is_lost(
+    office: tuple[Path, Volunteer, Volunteer], capsys: pytest.CaptureFixture[str]
+) -> None:
+    _, amira, david = office
+    edit(amira, SAMPLE_SLUG, headline="Amira's headline")
+    gitsync.record_action(amira.library(), SAMPLE_SLUG, "save", "")
+    edit(david, SAMPLE_SLUG, headline="David's headline")
+    gitsync.record_action(david.library(), SAMPLE_SLUG, "save", "")
+    assert amira.newsroom("sync") == 0
+    before = snapshot_tree(david.drafts)
+    head = git(david.root, "rev-parse", "HEAD").stdout
+    capsys.readouterr()
+    assert david.newsroom("sync") == 1
+    err = capsys.readouterr().err
+    assert SAMPLE_SLUG in err and "headline" in err and "Nothing was lost" in err
+    # Back as before: same files, same commit, no rebase left half-done.
+    assert snapshot_tree(david.drafts) == before
+    assert git(david.root, "rev-parse", "HEAD").stdout == head
+    assert david.status() == ""
+    assert not gitsync.rebase_in_progress(gitsync.find_repo(david.library()))
+    assert david.library().load(SAMPLE_SLUG).headline == "David's headline"
+    # Amira's version is on the remote, untouched.
+    assert amira.library().load(SAMPLE_SLUG).headline == "Amira's headline"
+    git(david.root, "fetch", "--quiet")
+    remote_toml = git(david.root, "show", f"origin/main:drafts/{SAMPLE_SLUG}/release.toml").stdout
+    assert tomllib.loads(remote_toml)["headline"] == "Amira's headline"
+
+
+def test_body_conflict_aborts_and_names_the_release(
+    office: tuple[Path, Volunteer, Volunteer], capsys: pytest.CaptureFixture[str]
+) -> None:
+    _, amira, david = office
+    for volunteer, text in ((amira, "Amira's opening."), (david, "David's opening.")):
+        library = volunteer.library()
+        release = library.load(SAMPLE_SLUG)
+        release.body = text + "\n" + release.body.split("\n", 1)[1]
+        library.save(release)
+        gitsync.record_action(library, SAMPLE_SLUG, "save", "")
+    assert amira.newsroom("sync") == 0
+    capsys.readouterr()
+    assert david.newsroom("sync") == 1
+    err = capsys.readouterr().err
+    assert f"{SAMPLE_SLUG}: body.md" in err
+    body = (david.drafts / SAMPLE_SLUG / "body.md").read_text(encoding="utf-8")
+    assert body.startswith("David's opening.") and "<<<<<<<" not in body
+    david.library().load(SAMPLE_SLUG)  # loads fine
+
+
+def test_uncommitted_changes_stop_sync_unless_asked_to_commit(
+    office: tuple[Path, Volunteer, Volunteer], capsys: pytest.CaptureFixture[str]
+) -> None:
+    _, amira, david = office
+    edit(amira, SAMPLE_SLUG, standfirst="Not committed yet.")
+    capsys.readouterr()
+    assert amira.newsroom("sync") == 2
+    assert f"uncommitted changes in {SAMPLE_SLUG}" in capsys.readouterr().err
+    assert amira.newsroom("sync", "--commit") == 0
+    out = capsys.readouterr().out
+    assert f"Committed {SAMPLE_SLUG} before syncing." in out
+    assert amira.status() == ""
+    assert david.newsroom("sync") == 0
+    assert david.library().load(SAMPLE_SLUG).standfirst == "Not committed yet."
+
+
+def test_new_release_is_shared_with_sync_commit(
+    office: tuple[Path, Volunteer, Volunteer], capsys: pytest.CaptureFixture[str]
+) -> None:
+    _, amira, david = office
+    assert amira.newsroom("new", "2026-11-25-new-bus-shelters",
+                          "--headline", "New bus shelters for Eastfield") == 0
+    capsys.readouterr()
+    assert amira.newsroom("sync") == 0
+    assert "Not shared yet (never committed): 2026-11-25-new-bus-shelters" in (
+        capsys.readouterr().out)
+    assert amira.newsroom("sync", "--commit") == 0
+    assert david.newsroom("sync") == 0
+    out = capsys.readouterr().out
+    assert "New release: 2026-11-25-new-bus-shelters – New bus shelters for Eastfield" in out
+    assert david.library().exists("2026-11-25-new-bus-shelters")
+
+
+def test_digest_stable_across_clones_with_autocrlf(
+    office: tuple[Path, Volunteer, Volunteer], tmp_path: Path
+) -> None:
+    remote, amira, _ = office
+    digest = approve_ready(amira)
+    assert amira.newsroom("sync") == 0
+    # A third volunteer whose git converts line ends (as on Windows) and whose
+    # files all have new modification times.
+    git(tmp_path, "-c", "core.autocrlf=true", "clone", "--quiet", "-c", "core.autocrlf=true",
+        str(remote), "windows")
+    raw = (tmp_path / "windows" / "drafts" / SAMPLE_SLUG / "body.md").read_bytes()
+    assert b"\r\n" in raw  # the conversion really happened
+    library = Library.open(tmp_path / "windows" / "drafts")
+    release = library.load(SAMPLE_SLUG)
+    assert workflow.release_digest(release, library) == digest
+    assert workflow.status(release, library) == workflow.APPROVED
+
+
+def approve_ready(volunteer: Volunteer) -> str:
+    submit_and_clear(volunteer)
+    return approve(volunteer)
+
+
+# ---------------------------------------------------------------------------
+# History
+
+
+def test_history_merges_commits_and_events(
+    office: tuple[Path, Volunteer, Volunteer], capsys: pytest.CaptureFixture[str]
+) -> None:
+    _, amira, david = office
+    digest = submit_and_clear(amira)
+    assert amira.newsroom("sync") == 0
+    assert david.newsroom("sync") == 0
+    approve(david)
+    entries = gitsync.release_history(david.library(), SAMPLE_SLUG)
+    actions = [(e.action, e.source) for e in entries]
+    assert ("submit", "event") in actions and ("approve", "event") in actions
+    recorded = {e.action: e for e in entries if e.commit}
+    assert set(recorded) >= {"submit", "clear", "approve"}
+    assert recorded["approve"].approved_by.startswith("David Osei <")
+    assert recorded["approve"].digest == digest and recorded["approve"].current is True
+    assert recorded["submit"].author.startswith("Amira Okafor <")
+    # The commit that brought the sample library in touched the bundle too.
+    assert any(e.source == "commit" and e.subject == "Sample library" for e in entries)
+    capsys.readouterr()
+    assert david.newsroom("history", SAMPLE_SLUG) == 0
+    out = capsys.readouterr().out
+    approve_line = next(line for line in out.splitlines() if " approve " in line)
+    assert "David Osei" in approve_line and "(current)" in approve_line
+    assert "commit " + recorded["approve"].short_commit in approve_line
+
+
+def test_history_marks_earlier_digests(office: tuple[Path, Volunteer, Volunteer]) -> None:
+    _, amira, _ = office
+    approve_ready(amira)
+    edit(amira, SAMPLE_SLUG, headline="Changed after approval")
+    entries = gitsync.release_history(amira.library(), SAMPLE_SLUG)
+    approval = next(e for e in entries if e.action == "approve")
+    assert approval.current is False
+
+
+# ---------------------------------------------------------------------------
+# init
+
+
+def test_init_creates_a_library_that_opens(tmp_path: Path) -> None:
+    target = tmp_path / "office" / "drafts"
+    assert main(["init", str(target), "--organisation", "Eastfield Residents"]) == 0
+    library = Library.open(target)
+    assert library.settings.organisation == "Eastfield Residents"
+    assert library.people == {}
+    assert gitsync.git_settings(library).commit_on_save is False
+    assert ".newsroom/" in (target / ".gitignore").read_text(encoding="utf-8").splitlines()
+    assert "#" in (target / "newsroom.toml").read_text(encoding="utf-8")
+    assert gitsync.find_repo(library) is None
+
+
+def test_init_refuses_an_existing_library(tmp_path: Path, library_copy: Path,
+                                          capsys: pytest.CaptureFixture[str]) -> None:
+    before = snapshot_tree(library_copy)
+    assert main(["init", str(library_copy)]) == 2
+    assert "already holds a library" in capsys.readouterr().err
+    assert snapshot_tree(library_copy) == before
+
+
+def test_init_git_makes_a_repository_with_a_first_commit(tmp_path: Path) -> None:
+    git(tmp_path, "config", "--global", "user.name", "Priya Raman")
+    git(tmp_path, "config", "--global", "user.email", "priya@example.org")
+    target = tmp_path / "press"
+    assert main(["init", str(target), "--git"]) == 0
+    assert (target / ".git").is_dir()
+    tracked = git(target, "ls-files").stdout.split()
+    assert sorted(tracked) == [".gitattributes", ".gitignore", "newsroom.toml", "people.toml"]
+    assert git(target, "status", "--porcelain").stdout == ""
+    assert gitsync.find_repo(Library.open(target)) is not None
+    assert git(target, "symbolic-ref", "--short", "HEAD").stdout.strip() == "main"
+
+
+def test_init_git_without_identity_changes_nothing(tmp_path: Path,
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    target = tmp_path / "press"
+    assert main(["init", str(target), "--git"]) == 2
+    assert "who you are" in capsys.readouterr().err
+    assert not target.exists()
+
+
+def test_init_git_inside_an_existing_repository_commits_there(tmp_path: Path) -> None:
+    outer = tmp_path / "branch-site"
+    outer.mkdir()
+    git(outer, "init", "--quiet")
+    git(outer, "config", "user.name", "Priya Raman")
+    git(outer, "config", "user.email", "priya@example.org")
+    assert main(["init", str(outer / "drafts"), "--git"]) == 0
+    assert not (outer / "drafts" / ".git").exists()
+    assert "drafts/newsroom.toml" in git(outer, "ls-files").stdout.split()
