@@ -19,7 +19,7 @@ import os
 import re
 import socket
 import tempfile
-import time
+import time as _time  # 'time' is datetime.time below
 import tomllib
 import unicodedata
 from copy import deepcopy
@@ -220,7 +220,7 @@ def _writer_gone(host_tag: str, pid: int, path: Path) -> bool:
     if host_tag == _HOST_TAG and pid == os.getpid():
         return True  # our own save, interrupted by an exception
     try:
-        age = time.time() - path.stat().st_mtime
+        age = _time.time() - path.stat().st_mtime
     except OSError:
         return True
     if age > _ABANDONED_AFTER:
@@ -275,13 +275,18 @@ def _recover_interrupted_save(directory: Path) -> tuple[dict[str, Path], bool]:
                     os.replace(directory / temp_base, directory / name)
             _fsync_dir(directory)
             journal.unlink()
+        live_staging = False
         for orphan in directory.glob(".*.new"):
             match = _STAGED.match(orphan.name)
             if match and not _writer_gone(match.group(1), int(match.group(2)), orphan):
-                continue  # another process is staging a save right now
+                live_staging = True  # another process is staging a save right now
+                continue
             orphan.unlink()
-        for orphan in directory.glob(f".{JOURNAL_FILE}.*.tmp"):
-            if _writer_gone("", 0, orphan):  # a journal torn before its rename
+        for orphan in directory.glob(".*.tmp"):
+            # A journal being written always has staged files beside it; other
+            # temp files carry no writer, so only old ones are surely orphans.
+            is_journal = orphan.name.startswith(f".{JOURNAL_FILE}.")
+            if (is_journal and not live_staging) or _writer_gone("", 0, orphan):
                 orphan.unlink()
     except OSError:
         # A read-only library: leave it; read the staged files in their place.
@@ -312,7 +317,7 @@ def _read_bundle_files(directory: Path) -> tuple[bytes, bytes]:
     for attempt in range(attempts):
         overrides, busy = _recover_interrupted_save(directory)
         if busy and attempt < attempts - 1:
-            time.sleep(0.01)
+            _time.sleep(0.01)
             continue
         before = _stamp(paths)
         data = []
@@ -326,7 +331,7 @@ def _read_bundle_files(directory: Path) -> tuple[bytes, bytes]:
                 data.append(path.read_bytes())  # renamed into place meanwhile
         if overrides or (_stamp(paths) == before and not (directory / JOURNAL_FILE).exists()):
             break
-        time.sleep(0.001)
+        _time.sleep(0.001)
     return data[0], data[1]
 
 
