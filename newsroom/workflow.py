@@ -763,8 +763,9 @@ def verify(release: Release, library: Library) -> list[str]:
         seen.add(approval.by)
         if well_formed(approval.digest) and not any(p.kind == "edited" for p in problems):
             if read_snapshot(library, release.slug, approval.digest) is None:
-                lines.append(f"approval by {approval.by}: no snapshot of the approved version "
-                             f"in {release.slug}/{SNAPSHOT_DIR}/")
+                lines.append(f"approval by {approval.by}: digest edited by hand? "
+                             f"{short(approval.digest)} matches no snapshot in "
+                             f"{release.slug}/{SNAPSHOT_DIR}/ (or that folder was not kept)")
     for clearance in release.clearances:
         lines.extend(p.message for p in clearance_problems(clearance, release, library))
     return lines

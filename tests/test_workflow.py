@@ -297,7 +297,7 @@ def test_missing_snapshot_is_reported(lib: Library) -> None:
     clear_all(lib, release)
     approve(release, lib, "david-osei", now=tick(3))
     shutil.rmtree(lib.root / SAMPLE_SLUG / workflow.SNAPSHOT_DIR)
-    assert any("no snapshot" in line for line in verify(release, lib))
+    assert any("matches no snapshot" in line for line in verify(release, lib))
 
 
 def test_snapshot_is_the_exact_hashed_bytes(lib: Library) -> None:

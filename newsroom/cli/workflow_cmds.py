@@ -108,6 +108,14 @@ def _act(action: Callable[[], Any]) -> Any:
         raise CommandError(str(error)) from None
 
 
+def _commit(library: Library, slug: str, action: str, digest: str,
+            approved_by: str | None = None) -> None:
+    """Commit the bundle when the library lives in a git work tree (a no-op otherwise)."""
+    from .git_cmds import record
+
+    record(library, slug, action, digest, approved_by=approved_by)
+
+
 def _say(text: str) -> None:
     print(strip_controls(text))
 
@@ -150,6 +158,7 @@ def cmd_submit(args: argparse.Namespace) -> int:
     release = load_release(library, args.slug)
     by = _identify(library, args)
     event = _act(lambda: submit(release, library, by, note=args.note))
+    _commit(library, release.slug, event.action, event.digest)
     _say(f"Submitted {release.slug} for review ({short(event.digest)}); "
          f"status: {status(release, library)}.")
     return 0
@@ -167,6 +176,7 @@ def cmd_clear(args: argparse.Namespace) -> int:
         _say(f"Quote {args.quote_id} is already cleared by {args.by} as it stands; "
              "nothing changed.")
     else:
+        _commit(library, release.slug, "clear", clearance.digest)
         _say(f"Quote {args.quote_id} cleared by {args.by} ({short(clearance.digest)}).")
     return 0
 
@@ -184,6 +194,7 @@ def cmd_approve(args: argparse.Namespace) -> int:
         _say(f"{by} has already approved {release.slug} as it stands; it counts once. "
              "Nothing changed.")
     else:
+        _commit(library, release.slug, "approve", approval.digest, approved_by=by)
         signed = ", signed" if approval.signature else ""
         _say(f"Approved {release.slug} as {by} ({short(approval.digest)}{signed}).")
     _say(f"Status: {status(release, library)} ({have} of {need} approvals).")
@@ -196,7 +207,8 @@ def cmd_request_changes(args: argparse.Namespace) -> int:
     library = open_library(args)
     release = load_release(library, args.slug)
     by = _identify(library, args)
-    _act(lambda: request_changes(release, library, by, args.note))
+    event = _act(lambda: request_changes(release, library, by, args.note))
+    _commit(library, release.slug, event.action, event.digest)
     _say(f"Changes requested on {release.slug} by {by}; status: {status(release, library)}.")
     return 0
 
@@ -207,7 +219,8 @@ def cmd_spike(args: argparse.Namespace) -> int:
     library = open_library(args)
     release = load_release(library, args.slug)
     by = _identify(library, args)
-    _act(lambda: spike(release, library, by, args.note, undo=args.undo))
+    event = _act(lambda: spike(release, library, by, args.note, undo=args.undo))
+    _commit(library, release.slug, event.action, event.digest)
     verb = "Unspiked" if args.undo else "Spiked"
     _say(f"{verb} {release.slug}; status: {status(release, library)}.")
     return 0
