@@ -303,7 +303,7 @@ def record_action(
     if problem:
         raise GitError(problem)
     path = repo.path(slug)
-    repo.git("add", "--all", "--", path)
+    repo.git("add", "--all", "--", *bundle_files(repo, slug))
     # Anything staged for this bundle? (exit 1 means yes; works before the first commit too)
     if repo.git("diff", "--cached", "--quiet", "--", path, check=False).returncode == 0:
         return None
@@ -314,6 +314,30 @@ def record_action(
     # A pathspec makes this an --only commit: other staged changes stay out.
     repo.git("commit", "--quiet", "--cleanup=whitespace", "-F", "-", "--", path, input=text)
     return repo.git("rev-parse", "HEAD").stdout.strip()
+
+
+# Files in a bundle folder that belong to this machine only, whatever .gitignore says.
+_PRIVATE_NAMES = frozenset({".lock", ".saving"})
+_SHARED_HIDDEN = frozenset({".snapshots"})  # content-addressed: the same on every clone
+
+
+def bundle_files(repo: Repo, slug: str) -> list[str]:
+    """The bundle's paths to stage: every tracked one (so deletions count) and every
+    untracked one that is not hidden (locks, half-written files) or git-ignored."""
+    path = repo.path(slug)
+    tracked = repo.git("ls-files", "-z", "--", path).stdout.split("\0")
+    untracked = repo.git("ls-files", "-z", "--others", "--exclude-standard", "--",
+                         path).stdout.split("\0")
+    chosen = {p for p in tracked if p}
+    for candidate in untracked:
+        if not candidate:
+            continue
+        parts = candidate[len(path) + 1:].split("/")
+        if any(part in _PRIVATE_NAMES or (part.startswith(".") and part not in _SHARED_HIDDEN)
+               for part in parts):
+            continue
+        chosen.add(candidate)
+    return sorted(chosen) or [path]
 
 
 def record_save(library: Library, slug: str, digest: str = "") -> str | None:

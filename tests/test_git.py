@@ -14,6 +14,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from newsroom import gitsync, workflow
 from newsroom.bundle import Library
@@ -545,3 +547,126 @@ def test_init_git_inside_an_existing_repository_commits_there(tmp_path: Path) ->
     assert main(["init", str(outer / "drafts"), "--git"]) == 0
     assert not (outer / "drafts" / ".git").exists()
     assert "drafts/newsroom.toml" in git(outer, "ls-files").stdout.split()
+
+
+def test_lock_and_half_written_files_are_never_committed(
+    office: tuple[Path, Volunteer, Volunteer],
+) -> None:
+    _, amira, _ = office
+    bundle = amira.drafts / SAMPLE_SLUG
+    (bundle / ".lock").write_text('{"pid": 1}', encoding="utf-8")
+    (bundle / ".release.toml.abc.new").write_text("half", encoding="utf-8")
+    (bundle / "photo.jpg").write_bytes(b"\xff\xd8 not really a photo")
+    submit_and_clear(amira)
+    files = git(amira.root, "ls-files", f"drafts/{SAMPLE_SLUG}").stdout.split()
+    assert f"drafts/{SAMPLE_SLUG}/photo.jpg" in files
+    assert any("/.snapshots/" in f for f in files)  # shared, so `diff` works on every clone
+    assert not any(f.endswith((".lock", ".new")) for f in files)
+
+
+def test_init_gitignore_already_holds_what_locks_need(tmp_path: Path) -> None:
+    from newsroom import locks
+
+    target = tmp_path / "drafts"
+    assert main(["init", str(target)]) == 0
+    before = (target / ".gitignore").read_bytes()
+    locks.ensure_gitignored(target)
+    assert (target / ".gitignore").read_bytes() == before
+
+
+# ---------------------------------------------------------------------------
+# The structural merge itself
+
+
+def _approval(by: str, minute: int, digest: str = "sha256:a") -> dict:
+    return {"by": by, "at": NOW + timedelta(minutes=minute), "digest": digest}
+
+
+def test_merge_keeps_both_sides_sign_offs_sorted_and_once() -> None:
+    base = {"schema": 1, "headline": "H", "approvals": [_approval("a", 0)]}
+    ours = {**base, "approvals": [_approval("a", 0), _approval("c", 9)]}
+    theirs = {**base, "standfirst": "New", "approvals": [_approval("a", 0), _approval("b", 5)]}
+    merged, conflicts = gitsync.merge_release_data(base, ours, theirs)
+    assert conflicts == []
+    assert [a["by"] for a in merged["approvals"]] == ["a", "b", "c"]
+    assert merged["standfirst"] == "New" and merged["headline"] == "H"
+
+
+def test_merge_respects_a_removal_on_one_side() -> None:
+    stale = _approval("a", 0, "sha256:old")
+    base = {"approvals": [stale]}
+    ours = {"approvals": [_approval("a", 3, "sha256:new")]}  # stale one retired
+    theirs = {"approvals": [stale, _approval("b", 4, "sha256:old")]}
+    merged, conflicts = gitsync.merge_release_data(base, ours, theirs)
+    assert conflicts == []
+    assert [(a["by"], a["digest"]) for a in merged["approvals"]] == [
+        ("a", "sha256:new"), ("b", "sha256:old")]
+
+
+def test_merge_reports_the_same_field_changed_differently() -> None:
+    base = {"headline": "H", "dateline": {"place": "P", "date": "d"}}
+    ours = {"headline": "Ours", "dateline": {"place": "Q", "date": "d"}}
+    theirs = {"headline": "Theirs", "dateline": {"place": "P", "date": "e"}}
+    merged, conflicts = gitsync.merge_release_data(base, ours, theirs)
+    assert conflicts == ["headline"]
+    assert merged["dateline"] == {"place": "Q", "date": "e"}
+
+
+def test_merge_quotes_by_id() -> None:
+    base = {"quotes": [{"id": "q1", "text": "one"}, {"id": "q2", "text": "two"}]}
+    ours = {"quotes": [{"id": "q1", "text": "ONE"}, {"id": "q2", "text": "two"}]}
+    theirs = {"quotes": [{"id": "q1", "text": "one"}, {"id": "q2", "text": "TWO"},
+                         {"id": "q3", "text": "three"}]}
+    merged, conflicts = gitsync.merge_release_data(base, ours, theirs)
+    assert conflicts == []
+    assert merged["quotes"] == [{"id": "q1", "text": "ONE"}, {"id": "q2", "text": "TWO"},
+                                {"id": "q3", "text": "three"}]
+    clash = {"quotes": [{"id": "q1", "text": "uno"}, {"id": "q2", "text": "two"}]}
+    _, conflicts = gitsync.merge_release_data(base, ours, clash)
+    assert conflicts == ["quotes[id=q1].text"]
+
+
+# Property: whatever the two sides add, nothing of either is lost, nothing is
+# doubled, and a side that changed nothing leaves the other side's version.
+
+_events = st.lists(
+    st.builds(lambda by, minute, action: {"by": by, "action": action,
+                                          "at": NOW + timedelta(minutes=minute)},
+              st.sampled_from(["a", "b", "c"]), st.integers(0, 50),
+              st.sampled_from(["submit", "approve", "clear"])),
+    max_size=6, unique_by=lambda e: (e["by"], e["at"], e["action"]))
+
+
+@settings(max_examples=60, deadline=None)
+@given(base=_events, ours_new=_events, theirs_new=_events,
+       headline=st.sampled_from(["H", "Ours"]))
+def test_merge_union_property(base: list, ours_new: list, theirs_new: list,
+                              headline: str) -> None:
+    ours = {"headline": headline, "history": base + ours_new}
+    theirs = {"headline": "H", "history": base + theirs_new}
+    merged, conflicts = gitsync.merge_release_data({"headline": "H", "history": base},
+                                                   ours, theirs)
+    assert conflicts == []
+    assert merged["headline"] == headline
+    keys = [gitsync._identity(e) for e in merged.get("history", [])]
+    assert len(keys) == len(set(keys))
+    assert set(keys) == {gitsync._identity(e) for e in base + ours_new + theirs_new}
+    times = [e["at"] for e in merged.get("history", [])]
+    assert times == sorted(times)
+    same, _ = gitsync.merge_release_data({"history": base}, {"history": base},
+                                         {"history": base + theirs_new})
+    expected: list[str] = []
+    for event in sorted(base + theirs_new, key=lambda e: e["at"]):
+        if gitsync._identity(event) not in expected:
+            expected.append(gitsync._identity(event))
+    assert [gitsync._identity(e) for e in same.get("history", [])] == expected
+
+
+def test_gitsync_is_core_no_textual_no_rich() -> None:
+    import sys
+
+    code = ("import sys, newsroom.gitsync, newsroom.cli.git_cmds; "
+            "print(sorted(m for m in sys.modules if m.split('.')[0] in ('textual', 'rich')))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout
+    assert out.strip() == "[]"

@@ -76,8 +76,9 @@ schema = 1
 """
 
 GITIGNORE_TEMPLATE = """\
-# newsroom's local caches and recovery files: per machine, never shared.
+# newsroom's local caches, recovery files and edit locks: per machine, never shared.
 .newsroom/
+*/.lock
 # Half-written files of an interrupted save (newsroom tidies them up).
 .*.tmp
 .*.new
