@@ -17,7 +17,7 @@ from ..text import literal, one_line
 
 def person_form(title: str, person: Person | None, people: dict[str, Person]) -> FormDialog:
     is_new = person is None
-    person = person or Person(id="")
+    person = person or Person(id="", name="")
     proposed = {"id": person.id}
 
     def follow(form: FormDialog, name: str, values: Values) -> None:
