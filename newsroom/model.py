@@ -288,10 +288,16 @@ def fill_intro(intro: str, person: Person | None, role: str, fallback_name: str 
     Plain replacement, not ``str.format``: an introduction is user text and
     format strings can reach attributes.
     """
-    name = person.name if person else fallback_name
-    organisation = person.organisation if person else ""
-    text = intro.replace("{name}", name).replace("{role}", role)
-    text = text.replace("{organisation}", organisation)
-    # "Jane Doe, , said:" when the role is empty reads badly; tidy it.
-    text = re.sub(r",\s*,", ",", text)
-    return text
+    values = {
+        "name": person.name if person else fallback_name,
+        "role": role,
+        "organisation": person.organisation if person else "",
+    }
+    # One pass, so a name holding "{role}" is not expanded again.
+    text = re.sub(r"\{(name|role|organisation)\}", lambda m: values[m.group(1)], intro)
+    # An empty value leaves stray punctuation; tidy it so an empty role reads
+    # "Jane Doe said:", never "Jane Doe, said:" or "Jane Doe () said:".
+    text = re.sub(r"\(\s*\)", "", text)
+    text = re.sub(r",\s*,", "", text)
+    text = re.sub(r"\s*,\s*(?=[:;.!?]|$)", "", text)
+    return " ".join(text.split())

@@ -65,7 +65,7 @@ class EmbargoLine:
     def describe(self) -> str:
         """'00:01 BST, Tuesday 3 June 2025' in the embargo's zone."""
         local = self.local
-        return f"{local:%H:%M} {local.tzname()}, {local:%A} {local.day} {local:%B %Y}"
+        return f"{local:%H:%M} {local.tzname()}, {_DAYS[local.weekday()]} {format_date(local)}"
 
 
 @dataclass(frozen=True)
@@ -103,8 +103,15 @@ class Document:
         return bool(self.contact_name or self.contact_phone or self.contact_email)
 
 
+# English names whatever the process locale (strftime's %A/%B follow LC_TIME).
+_DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
+           "September", "October", "November", "December")
+
+
 def format_date(day: date) -> str:
-    return f"{day.day} {day:%B %Y}"
+    """'2 August 2018'."""
+    return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
 
 
 def _zone(name: str) -> ZoneInfo:
@@ -176,8 +183,14 @@ def build_document(
                 )
             )
     embargo = None
-    if release.embargo.until is not None and release.embargo.until.tzinfo is not None:
-        embargo = EmbargoLine(release.embargo.until, release.embargo.timezone or settings.timezone)
+    if release.embargo.until is not None:
+        zone = release.embargo.timezone or settings.timezone
+        until = release.embargo.until
+        if until.tzinfo is None:
+            # A hand-written local time (no offset) is local to the embargo's
+            # zone; dropping it would print FOR IMMEDIATE RELEASE.
+            until = until.replace(tzinfo=_zone(zone))
+        embargo = EmbargoLine(until, zone)
     speakers = []
     for block in blocks:
         if isinstance(block, QuoteBlock) and block.speaker_id not in {s[0] for s in speakers}:

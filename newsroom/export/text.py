@@ -7,6 +7,7 @@ notes to editors, contact, boilerplate and imprint last.
 
 from __future__ import annotations
 
+import re
 import textwrap
 import unicodedata
 from dataclasses import dataclass
@@ -14,6 +15,7 @@ from dataclasses import dataclass
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
+from ..safety import strip_controls
 from .document import CaptionBlock, Document, Prose, QuoteBlock
 
 DRAFT_MARK = "DRAFT – NOT APPROVED"
@@ -35,14 +37,25 @@ _ASCII_PUNCTUATION = {
     "…": "...", "•": "*", "·": ".", "×": "x", "÷": "/",
     "\u00a0": " ", "\u202f": " ", "\u2009": " ", "\u200a": " ", "\u2002": " ", "\u2003": " ",
     "\u200b": "", "\u200c": "", "\u200d": "", "\ufeff": "",
-    "£": "GBP ", "€": "EUR ", "©": "(c)", "®": "(R)", "™": "(TM)", "°": " degrees",
+    "£": "GBP\x00", "€": "EUR\x00", "©": "(c)", "®": "(R)", "™": "(TM)", "°": " degrees",
     "½": "1/2", "¼": "1/4", "¾": "3/4", "ß": "ss", "æ": "ae", "Æ": "AE", "ø": "o", "Ø": "O",
     "œ": "oe", "Œ": "OE", "ł": "l", "Ł": "L", "đ": "d", "Đ": "D", "þ": "th", "Þ": "Th",
 }
 
 
-def to_ascii(text: str) -> str:
-    """Plain ASCII: punctuation replaced, accents dropped, anything else as '?'."""
+# Stands for a space the wrapper must not break at ("GBP 310,000" stays on
+# one line). Safe as a marker: clean() removes every real NUL first.
+_GLUE = "\x00"
+
+
+def to_ascii(text: str, *, glue: bool = False) -> str:
+    """Plain ASCII: punctuation replaced, accents dropped, anything else as '?'.
+
+    With ``glue`` the space after a currency code is left as ``_GLUE`` for
+    the wrapper to turn back into a space once lines are broken.
+    """
+    # Newspaper style for temperatures: 20C, not "20 degreesC".
+    text = text.replace("°C", "C").replace("°F", "F")
     text = "".join(_ASCII_PUNCTUATION.get(char, char) for char in text)
     decomposed = unicodedata.normalize("NFKD", text)
     out = []
@@ -53,7 +66,8 @@ def to_ascii(text: str) -> str:
             continue
         else:
             out.append("?")
-    return "".join(out)
+    result = "".join(out)
+    return result if glue else result.replace(_GLUE, " ")
 
 
 # ---------------------------------------------------------------------------
@@ -67,6 +81,8 @@ class _Para:
     hanging: str = ""  # indent of lines after the first
     keep_lines: bool = False  # code: do not wrap
     tight: bool = False  # an item of a tight list: no blank line before it
+    heading: bool = False  # a heading: the dateline never opens one
+    new_list: bool = False  # the first item of a top-level list: never joins what came before
 
 
 _MARKDOWN = MarkdownIt("commonmark", {"html": False})
@@ -104,24 +120,35 @@ def _inline_text(token: Token) -> str:
         elif kind in {"html_inline"}:
             out.append(child.content)
         # em/strong/s open and close: markers dropped.
-    return "".join(out)
+    # Entities such as &#12; decode to control characters: drop them too.
+    return strip_controls("".join(out))
 
 
 def markdown_paragraphs(markdown: str) -> list[_Para]:
     """Body Markdown as plain paragraphs, each with its list indent."""
     paragraphs: list[_Para] = []
-    # A stack of [kind, next number] for nested lists.
+    # A stack of [kind, next number] for nested lists, and the indent that
+    # lines up under each open item's text.
     lists: list[list] = []
+    items: list[str] = []
     pending_marker: str | None = None
     quote_depth = 0
     tight = False
+    heading = False
+    new_list = False  # the next item opens a new top-level list
     for token in _MARKDOWN.parse(markdown):
         kind = token.type
         if kind == "paragraph_open":
             tight = token.hidden
+        elif kind == "heading_open":
+            heading = True
+        elif kind == "heading_close":
+            heading = False
         elif kind == "bullet_list_open":
+            new_list = new_list or not lists
             lists.append(["bullet", 0])
         elif kind == "ordered_list_open":
+            new_list = new_list or not lists
             lists.append(["ordered", int(token.attrs.get("start", 1) or 1)])
         elif kind in {"bullet_list_close", "ordered_list_close"}:
             lists.pop()
@@ -132,29 +159,39 @@ def markdown_paragraphs(markdown: str) -> list[_Para]:
             else:
                 pending_marker = f"{current[1]}. "
                 current[1] += 1
+            items.append((items[-1] if items else "") + " " * len(pending_marker))
+        elif kind == "list_item_close":
+            items.pop()
+            pending_marker = None
         elif kind == "blockquote_open":
             quote_depth += 1
         elif kind == "blockquote_close":
             quote_depth -= 1
         elif kind == "inline":
             text = _inline_text(token)
-            base = "  " * max(len(lists) - 1, 0) + "> " * quote_depth
+            prefix = "> " * quote_depth
             if pending_marker is not None:
-                indent = base + pending_marker
-                hanging = base + " " * len(pending_marker)
+                indent = prefix + items[-1][: -len(pending_marker)] + pending_marker
+                hanging = prefix + items[-1]
                 pending_marker = None
-            elif lists:
-                indent = hanging = base + "  "
+            elif items:
+                indent = hanging = prefix + items[-1]
             else:
-                indent = hanging = base
-            paragraphs.append(_Para(text, indent, hanging, tight=tight and bool(lists)))
+                indent = hanging = prefix
+            # Two lists in a row stay apart; items of one list sit together.
+            paragraphs.append(
+                _Para(text, indent, hanging, tight=tight and bool(lists), heading=heading,
+                      new_list=new_list)
+            )
             tight = False
+            new_list = False
         elif kind in {"fence", "code_block"}:
-            paragraphs.append(_Para(token.content.rstrip("\n"), "    ", "    ", keep_lines=True))
+            code = strip_controls(token.content.rstrip("\n")).expandtabs(4)
+            paragraphs.append(_Para(code, "    ", "    ", keep_lines=True))
         elif kind == "hr":
             paragraphs.append(_Para("* * *"))
         elif kind == "html_block":
-            paragraphs.append(_Para(token.content.strip()))
+            paragraphs.append(_Para(strip_controls(token.content.strip())))
     return paragraphs
 
 
@@ -170,12 +207,14 @@ class _Writer:
         self._tight = False
 
     def _prepare(self, text: str) -> str:
-        return to_ascii(text) if self.options.ascii else text
+        return to_ascii(text, glue=True) if self.options.ascii else text
 
     def wrap(self, text: str, indent: str = "", hanging: str | None = None) -> list[str]:
         hanging = indent if hanging is None else hanging
         lines: list[str] = []
         for piece in self._prepare(text).split("\n"):
+            # Runs of typed spaces read as a gap in an email; NBSP is kept.
+            piece = re.sub(r"[ \t\x0b\x0c\r]+", " ", piece)
             wrapper = textwrap.TextWrapper(
                 width=self.options.width,
                 initial_indent=indent if not lines else hanging,
@@ -186,7 +225,7 @@ class _Writer:
                 replace_whitespace=True,
             )
             lines.extend(wrapper.wrap(piece) or [indent.rstrip()])
-        return [line.rstrip() for line in lines]
+        return [line.replace(_GLUE, " ").rstrip() for line in lines]
 
     def paragraph(
         self, text: str, indent: str = "", hanging: str | None = None, *, tight: bool = False
@@ -201,7 +240,9 @@ class _Writer:
         self._tight = tight
 
     def lines(self, lines: list[str]) -> None:
-        lines = [self._prepare(line).rstrip() for line in lines if line.strip()]
+        lines = [
+            self._prepare(line).replace(_GLUE, " ").rstrip() for line in lines if line.strip()
+        ]
         if lines:
             self.blocks.append(lines)
 
@@ -256,12 +297,22 @@ def render_text(document: Document, options: TextOptions | None = None) -> str:
         if isinstance(block, Prose):
             for para in markdown_paragraphs(block.markdown):
                 text = para.text
-                if not lead_done and not para.indent:
+                if not lead_done and not (para.indent or para.heading or para.keep_lines):
                     text = f"{dateline} {dash} {text}"
                     lead_done = True
                 if para.keep_lines:
-                    out.lines([para.indent + line for line in text.split("\n")])
+                    # Kept as written (often an accidental four-space indent),
+                    # but a line over the width is still wrapped.
+                    code: list[str] = []
+                    for line in text.split("\n"):
+                        if len(para.indent + line) <= options.width:
+                            code.append(para.indent + line)
+                        else:
+                            code.extend(out.wrap(line.strip(), para.indent))
+                    out.lines(code)
                 else:
+                    if para.new_list:
+                        out._tight = False
                     out.paragraph(text, para.indent, para.hanging, tight=para.tight)
         elif isinstance(block, QuoteBlock):
             if block.intro:
@@ -299,7 +350,7 @@ def render_text(document: Document, options: TextOptions | None = None) -> str:
         )
     if document.about:
         heading = f"About {document.organisation}" if document.organisation else "About us"
-        out.lines([heading])
+        out.paragraph(heading)
         for paragraph in document.about.split("\n\n"):
             out.paragraph(" ".join(paragraph.split()))
     if document.imprint:
