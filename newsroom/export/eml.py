@@ -20,7 +20,8 @@ from .document import Document
 from .text import DRAFT_MARK, TextOptions, render_text
 
 MAX_WIDTH = 78
-POLICY = email.policy.SMTP
+# RFC 2045 caps quoted-printable lines at 76; Python encodes to max_line_length.
+POLICY = email.policy.SMTP.clone(max_line_length=76)
 EMBARGO_PREFIX = "EMBARGOED: "
 
 
@@ -56,7 +57,9 @@ def _set_unstructured(message: EmailMessage, name: str, value: str) -> None:
     if "=?" in value:
         # Text that looks like an RFC 2047 encoded word would be decoded by the
         # reader; encoding the whole value keeps it literal.
-        encoded = Header(value, charset="utf-8", header_name=name).encode(linesep="\n")
+        encoded = Header(value, charset="utf-8", header_name=name, maxlinelen=72).encode(
+            linesep="\n"
+        )
         message.set_raw(name, encoded)
     else:
         message[name] = value

@@ -29,7 +29,7 @@ FRONT_MATTER_FENCE = "+++"
 # Punctuation that can start markup anywhere in a line. "{" is written as a
 # character reference: a backslash does not stop a shortcode, an entity does.
 _INLINE_SPECIAL = re.compile(r"[\\`*_\[\]<>&|~#!]")
-_LINE_START_SPECIAL = re.compile(r"^(\s*)([-+=>]|\d+(?=[.)]))")
+_LINE_START_SPECIAL = re.compile(r"^(\s*(?:\d+)?)([-+=>.)])")
 
 
 def escape_text(text: str) -> str:
