@@ -340,14 +340,16 @@ def bundle_files(repo: Repo, slug: str) -> list[str]:
     return sorted(chosen) or [path]
 
 
-def record_save(library: Library, slug: str, digest: str = "") -> str | None:
-    """Commit a plain save, but only when newsroom.toml says ``[git] commit_on_save = true``."""
+def record_save(library: Library, slug: str, digest: str = "", action: str = "save"
+                ) -> str | None:
+    """Commit a plain save (or a new release: ``action="create"``), but only when
+    newsroom.toml says ``[git] commit_on_save = true``."""
     try:
         if not git_settings(library).commit_on_save:
             return None
     except BundleError:
         return None
-    return record_action(library, slug, "save", digest)
+    return record_action(library, slug, action, digest)
 
 
 # ---------------------------------------------------------------------------
@@ -392,22 +394,23 @@ class HistoryEntry:
         return self.commit[:7]
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        row: dict[str, Any] = {
             "at": self.at.isoformat(),
             "action": self.action,
             "by": self.by,
             "name": self.name,
             "digest": self.digest,
             "note": self.note,
-            "commit": self.commit or None,
-            "author": self.author or None,
-            "approved_by": self.approved_by or None,
-            "subject": self.subject or None,
             "source": self.source,
             "current": self.current,
-            **{k: v for k, v in self.extra.items() if isinstance(v, str)
-               and k not in _JSON_KEYS},
         }
+        # Commit details only where there is a commit: without git, nothing mentions it.
+        if self.commit:
+            row.update(commit=self.commit, author=self.author, subject=self.subject,
+                       approved_by=self.approved_by or None)
+        row.update({k: v for k, v in self.extra.items()
+                    if isinstance(v, str) and k not in _JSON_KEYS})
+        return row
 
 
 _JSON_KEYS = frozenset({"at", "action", "by", "name", "digest", "note", "commit", "author",

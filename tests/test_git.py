@@ -80,8 +80,7 @@ def office(tmp_path: Path) -> tuple[Path, Volunteer, Volunteer]:
     git(tmp_path, "clone", "--quiet", str(remote), "amira")
     amira = Volunteer(tmp_path / "amira", "Amira Okafor",
                       "amira.okafor@hollinsbury-progressives.example.org.uk")
-    shutil.copytree(DRAFTS, amira.drafts,
-                    ignore=shutil.ignore_patterns(".newsroom", ".*.tmp", ".*.new", ".snapshots"))
+    copy_sample(amira.drafts)
     git(amira.root, "add", "drafts")
     git(amira.root, "commit", "--quiet", "-m", "Sample library")
     assert main(["--drafts", str(amira.drafts), "sync"]) == 0
@@ -89,6 +88,25 @@ def office(tmp_path: Path) -> tuple[Path, Volunteer, Volunteer]:
     david = Volunteer(tmp_path / "david", "David Osei",
                       "david.osei@hollinsbury-progressives.example.org.uk")
     return remote, amira, david
+
+
+def copy_sample(target: Path) -> None:
+    """The sample library as it stands, with git turned back on.
+
+    The sample opts out of git (it lives inside newsroom's own repository);
+    its bundles start without sign-offs so every test begins from a draft.
+    """
+    shutil.copytree(DRAFTS, target, ignore=shutil.ignore_patterns(
+        ".newsroom", ".*.tmp", ".*.new", ".snapshots", ".lock", ".saving"))
+    settings = target / "newsroom.toml"
+    text = settings.read_text(encoding="utf-8")
+    assert "[git]\nenabled = false\n" in text
+    settings.write_text(text.replace("[git]\nenabled = false\n", ""), encoding="utf-8")
+    library = Library.open(target)
+    for slug in library.slugs():
+        release = library.load(slug)
+        release.approvals, release.clearances, release.history = [], [], []
+        library.save(release)
 
 
 def _trailers(volunteer: Volunteer, rev: str = "HEAD") -> dict[str, str]:
@@ -100,11 +118,12 @@ def submit_and_clear(volunteer: Volunteer, slug: str = SAMPLE_SLUG) -> str:
     library = volunteer.library()
     release = library.load(slug)
     event = workflow.submit(release, library, "amira-okafor", now=NOW)
-    gitsync.record_action(library, slug, "submit", event.digest)
+    assert gitsync.record_action(library, slug, "submit", event.digest)
     for quote in release.quotes:
-        workflow.clear(release, library, quote.id, quote.speaker, now=NOW)
-        gitsync.record_action(library, slug, "clear", workflow.release_digest(release, library),
-                              message=f"Quote {quote.id} cleared by {quote.speaker}.")
+        assert workflow.clear(release, library, quote.id, quote.speaker, now=NOW)
+        assert gitsync.record_action(
+            library, slug, "clear", workflow.release_digest(release, library),
+            message=f"Quote {quote.id} cleared by {quote.speaker}.")
     return event.digest
 
 
@@ -131,9 +150,12 @@ def edit(volunteer: Volunteer, slug: str, **fields: str) -> None:
 
 
 def test_outside_a_work_tree_nothing_mentions_git(
-    library_copy: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    library_copy = tmp_path / "drafts"
+    copy_sample(library_copy)
     library = Library.open(library_copy)
+    assert gitsync.git_settings(library).enabled
     assert gitsync.find_repo(library) is None
     release = library.load(SAMPLE_SLUG)
     assert gitsync.record_action(library, SAMPLE_SLUG, "submit", "sha256:x") is None
@@ -150,8 +172,10 @@ def test_outside_a_work_tree_nothing_mentions_git(
 
 
 def test_without_git_on_path_features_are_off(
-    library_copy: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    library_copy = tmp_path / "drafts"
+    copy_sample(library_copy)
     git(library_copy, "init", "--quiet")
     assert gitsync.find_repo(Library.open(library_copy)) is not None
     monkeypatch.setenv("PATH", str(library_copy / "no-such-bin"))
@@ -171,7 +195,11 @@ def test_detection_reports_the_library_folder_inside_the_repository(
     assert repo.slug_of("README.md") is None
 
 
-def test_git_can_be_turned_off_in_newsroom_toml(office: tuple[Path, Volunteer, Volunteer]) -> None:
+def test_git_can_be_turned_off_in_newsroom_toml(
+    office: tuple[Path, Volunteer, Volunteer], library_copy: Path
+) -> None:
+    # The sample library opts out: it lives inside newsroom's own repository.
+    assert gitsync.git_settings(Library.open(library_copy)).enabled is False
     _, amira, _ = office
     settings = amira.drafts / "newsroom.toml"
     settings.write_text(settings.read_text(encoding="utf-8") + "\n[git]\nenabled = false\n",
@@ -670,3 +698,37 @@ def test_gitsync_is_core_no_textual_no_rich() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_documented_set_up_library_at_the_top_of_the_repository(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """docs/collaboration.md, steps 1 to 4, with the library as the repository itself."""
+    git(tmp_path, "config", "--global", "user.name", "Priya Raman")
+    git(tmp_path, "config", "--global", "user.email",
+        "press@hollinsbury-progressives.example.org.uk")
+    remote = tmp_path / "host" / "press-office.git"
+    remote.parent.mkdir()
+    git(tmp_path, "init", "--quiet", "--bare", str(remote))
+    office = tmp_path / "press-office"
+    assert main(["init", str(office), "--git", "--organisation", "Hollinsbury Progressives"]) == 0
+    copy_sample(tmp_path / "sample")
+    shutil.copy(tmp_path / "sample" / "people.toml", office / "people.toml")
+    git(office, "commit", "--quiet", "-am", "Our settings and people")
+    git(office, "remote", "add", "origin", str(remote))
+    capsys.readouterr()
+    assert main(["--drafts", str(office), "sync"]) == 0
+    assert "Published this branch as origin/main (2 commits)." in capsys.readouterr().out
+    git(tmp_path, "clone", "--quiet", str(remote), "amira")
+    amira = tmp_path / "amira"
+    git(amira, "config", "user.name", "Amira Okafor")
+    assert main(["--drafts", str(amira), "new", "2026-11-26-litter-pick",
+                 "--headline", "Volunteers clear Mill Lane"]) == 0
+    assert main(["--drafts", str(amira), "sync", "--commit"]) == 0
+    assert main(["--drafts", str(office), "sync"]) == 0
+    out = capsys.readouterr().out
+    assert "New release: 2026-11-26-litter-pick – Volunteers clear Mill Lane" in out
+    repo = gitsync.find_repo(Library.open(office))
+    assert repo is not None and repo.prefix == ""
+    entries = gitsync.release_history(Library.open(office), "2026-11-26-litter-pick")
+    assert [(e.action, e.name) for e in entries] == [("create", "Amira Okafor")]
