@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
-from datetime import UTC, datetime
 
 from ..bundle import BODY_FILE, RELEASE_FILE, BundleError, Library
 from ..model import Release, slug_problem
@@ -28,55 +26,39 @@ def register(subcommands: argparse._SubParsersAction) -> None:
     show.set_defaults(handler=cmd_show)
 
 
-def _updated(library: Library, slug: str) -> str:
-    directory = library.root / slug
-    mtime = max(
-        (directory / name).stat().st_mtime
-        for name in (RELEASE_FILE, BODY_FILE)
-        if (directory / name).exists()
-    )
-    return datetime.fromtimestamp(mtime, UTC).isoformat(timespec="seconds")
-
-
 def release_summary(release: Release, library: Library) -> dict:
-    from ..workflow import status, valid_approvals
+    """One release's list row (see ``newsroom.index.summary``)."""
+    import os
 
-    day = release.dateline.date or release.created
-    return {
-        "slug": release.slug,
-        "headline": release.headline,
-        "status": status(release, library),
-        "date": day.isoformat() if day else None,
-        "updated": _updated(library, release.slug),
-        "speakers": release.speakers(library.people),
-        "approvals": len(valid_approvals(release, library)),
-        "embargo": release.embargo.until.isoformat() if release.embargo.until else None,
-    }
+    from ..index import summary
+
+    directory = library.root / release.slug
+    updated = max((os.stat(directory / name).st_mtime_ns for name in (RELEASE_FILE, BODY_FILE)
+                   if (directory / name).exists()), default=0)
+    return summary(release, library, updated)
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    library = open_library(args)
-    rows, failures = [], []
-    for slug in library.slugs():
-        try:
-            release = library.load(slug)
-        except BundleError as error:
-            failures.append(error)
-            rows.append({"slug": slug, "status": "invalid", "error": str(error)})
-            continue
-        rows.append(release_summary(release, library))
+    # Rows come from the index (drafts/.newsroom/index.jsonl) where the files
+    # have not changed: a library of 10,000 lists in a blink, not seconds.
+    from ..index import listing
+
+    try:
+        result = listing(args.drafts)
+    except BundleError as error:
+        raise CommandError(str(error)) from None
     if args.json:
-        json.dump(rows, sys.stdout, ensure_ascii=False, indent=2)
-        sys.stdout.write("\n")
+        sys.stdout.write(result.json_text())
     else:
+        rows = result.dicts()
         for row in rows:
             headline = strip_controls(row.get("headline") or row.get("error", ""))
             print(f"{row['status']:<10} {row.get('date') or '':<10}  {row['slug']:<40}  {headline}")
         if not rows:
-            print(f"No releases in {library.root}. Create one with: newsroom new SLUG --headline TEXT")
-    for error in failures:
+            print(f"No releases in {args.drafts}. Create one with: newsroom new SLUG --headline TEXT")
+    for error in result.errors:
         print(f"newsroom: {error}", file=sys.stderr)
-    return EXIT_BAD_INPUT if failures else 0
+    return EXIT_BAD_INPUT if result.errors else 0
 
 
 def cmd_new(args: argparse.Namespace) -> int:
@@ -100,24 +82,32 @@ def cmd_show(args: argparse.Namespace) -> int:
     from ..export import export_text
     from ..workflow import status
 
+    from ..export import build_document
+    from ..model import REFERENCE_PATTERN
+
     library = open_library(args)
     release = load_release(library, args.slug)
     text = export_text(release, library)
-    words = len(release.body.split()) + sum(len(q.text.split()) for q in release.quotes)
+    document = build_document(release, library.settings, library.people)
+    # Reference lines ({{< quote id >}}) are placeholders, not words.
+    prose = [line for line in release.body.split("\n") if not REFERENCE_PATTERN.match(line)]
+    words = sum(len(line.split()) for line in prose)
+    words += sum(len(q.text.split()) for q in release.quotes)
     out = [
         f"Headline:  {strip_controls(release.headline)}",
         f"Slug:      {release.slug}",
         f"Status:    {status(release, library)}",
     ]
-    if release.embargo.until:
-        out.append(f"Embargo:   {release.embargo.until.isoformat()}")
+    if document.embargo:
+        out.append(f"Embargo:   {document.embargo.describe()}")
     out.append(f"Words:     {words} ({len(text.split())} in the exported text)")
     out.append(f"Quotes:    {len(release.quotes)}")
     for quote in release.quotes:
         person = library.people.get(quote.speaker)
         name = person.name if person else (quote.speaker or "no speaker yet")
-        first = " ".join(quote.text.split()[:8])
+        quote_words = quote.text.split()
+        first = " ".join(quote_words[:8]) + ("…" if len(quote_words) > 8 else "")
         out.append(f"  {quote.id}: {strip_controls(name)} ({strip_controls(quote.role) or 'no role'}) "
-                   f"– “{strip_controls(first)}…”")
+                   f"– “{strip_controls(first)}”")
     print("\n".join(out))
     return 0
