@@ -1,27 +1,254 @@
-"""Approval pane (placeholder until sign-off lands)."""
+"""Approval pane: checks, clearances and approvals, sign-off actions, the diff."""
 
 from __future__ import annotations
 
-from textual.app import ComposeResult
-from textual.containers import Vertical
-from textual.widgets import Label
+import copy
 
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.widgets import Button, DataTable, Label, Select, Static, TextArea
+
+from ...bundle import BundleError
 from ...model import Release
+from ..messages import JumpTo, Notice, ReleaseEdited
+from ..screens.form import Field, FormDialog, Values
+from ..text import literal, one_line
+from .signoff import Assessment, assess, jump_target
+
+BUTTONS = [
+    ("submit", "Submit for review"),
+    ("clear", "Record clearance"),
+    ("approve", "Approve"),
+    ("request_changes", "Request changes"),
+]
 
 
 class ApprovalPane(Vertical):
+    BINDINGS = [
+        Binding("u", "act('submit')", "Submit"),
+        Binding("c", "act('clear')", "Clearance"),
+        Binding("a", "act('approve')", "Approve"),
+        Binding("g", "act('request_changes')", "Request changes"),
+    ]
+
+    class Assessed(Message):
+        def __init__(self, assessment: Assessment) -> None:
+            super().__init__()
+            self.assessment = assessment
+
     def __init__(self, release: Release, **kwargs) -> None:
         super().__init__(**kwargs)
         self.release = release
+        self.assessment: Assessment | None = None
 
     def compose(self) -> ComposeResult:
-        yield Label("Approval", classes="pane-title")
+        with Horizontal(id="approval-top"):
+            yield Label("You are:", classes="inline-label")
+            yield Select([], id="acting-as", prompt="Choose who you are…")
+            yield Static("", id="approval-status", markup=False)
+        yield Label("Checks (errors first; enter jumps to the place)", classes="pane-title")
+        yield DataTable(id="check-table", cursor_type="row")
+        yield Label("Clearances and approvals", classes="pane-title")
+        yield DataTable(id="signoff-table", cursor_type="row")
+        with Horizontal(classes="buttons", id="approval-buttons"):
+            for name, label in BUTTONS:
+                yield Button(label, id=f"do-{name}", disabled=True)
+        yield Static("", id="action-reasons", markup=False)
+        yield Label("", id="diff-label", classes="pane-title", markup=False)
+        yield TextArea("", id="diff", read_only=True, soft_wrap=False, show_cursor=False)
+
+    def on_mount(self) -> None:
+        self.query_one("#check-table", DataTable).add_columns("Level", "Check", "Where",
+                                                              "Message")
+        self.query_one("#signoff-table", DataTable).add_columns("What", "Who", "When",
+                                                                "State", "Note")
+        self._fill_people()
+        self.request_checks()
+
+    @property
+    def library(self):
+        return self.app.library
 
     def focus_first(self) -> None:
-        pass
+        self.query_one("#check-table", DataTable).focus()
+
+    def _fill_people(self) -> None:
+        select = self.query_one("#acting-as", Select)
+        options = [(one_line(p.name) or pid, pid) for pid, p in sorted(
+            self.library.people.items(), key=lambda item: item[1].name.casefold())]
+        with select.prevent(Select.Changed):
+            select.set_options(options)
+            if self.app.user in self.library.people:
+                select.value = self.app.user
+
+    @on(Select.Changed, "#acting-as")
+    def _acting_as(self, event: Select.Changed) -> None:
+        event.stop()
+        self.app.user = "" if event.value is Select.NULL else str(event.value)
+        self.request_checks()
 
     def refresh_from(self, release: Release) -> None:
         self.release = release
+        self._fill_people()
+        self.request_checks()
+
+    # -- assessment (thread worker) -----------------------------------------------
 
     def request_checks(self) -> None:
-        pass
+        if not self.is_mounted:
+            return
+        editor = self.screen
+        self._assess(copy.deepcopy(self.release), self.app.user,
+                     bool(getattr(editor, "unsaved", False)))
+
+    @work(thread=True, exclusive=True, group="assess")
+    def _assess(self, release: Release, user: str, unsaved: bool) -> None:
+        try:
+            result = assess(release, self.library, user, unsaved, self.app.clock())
+        except Exception as error:  # a half-made release must not break the pane
+            self.app.call_from_thread(
+                self.post_message, Notice(f"Checks could not run: {error}"))
+            return
+        self.post_message(self.Assessed(result))
+
+    @on(Assessed)
+    def _show(self, message: Assessed) -> None:
+        message.stop()
+        result = self.assessment = message.assessment
+        counted = sum(1 for row in result.signoffs if row[0] == "approval" and row[3] == "valid")
+        needed = self.library.settings.rules.approvals_required
+        self.query_one("#approval-status", Static).update(
+            f"Status: {result.status} · approvals {counted}/{needed} · "
+            f"digest {result.digest.removeprefix('sha256:')[:12]}")
+        checks = self.query_one("#check-table", DataTable)
+        checks.clear()
+        for index, row in enumerate(result.checks):
+            checks.add_row(row.level, row.id, literal(row.where), literal(row.message),
+                           key=str(index))
+        if not result.checks:
+            checks.add_row("ok", "—", "", "Every check passes.", key="none")
+        signoffs = self.query_one("#signoff-table", DataTable)
+        signoffs.clear()
+        for what, who, when, state, note in result.signoffs:
+            signoffs.add_row(what, literal(who), when, state, literal(one_line(note, 40)))
+        reasons = []
+        for name, label in BUTTONS:
+            action = result.actions[name]
+            self.query_one(f"#do-{name}", Button).disabled = not action.allowed
+            if not action.allowed:
+                reasons.append(f"{label}: {action.reason}")
+        self.query_one("#action-reasons", Static).update("\n".join(reasons))
+        self.query_one("#diff-label", Label).update(result.diff_label)
+        diff = self.query_one("#diff", TextArea)
+        if diff.text != result.diff:
+            diff.load_text(result.diff)
+        self.screen.refresh_bindings()
+
+    @on(DataTable.RowSelected, "#check-table")
+    def _jump(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        if self.assessment is None or event.row_key.value == "none":
+            return
+        result = self.assessment.checks[int(str(event.row_key.value))]
+        field, line, quote = jump_target(result.where)
+        if quote:
+            self.screen.query_one("#panes").active = "quotes"
+            quotes = self.screen.query_one("QuotesPane")
+            if self.release.quote(quote):
+                quotes.select(quote)
+            quotes.focus_first()
+        elif field == "body":
+            self.post_message(JumpTo(line=line))
+        elif field:
+            self.post_message(JumpTo(field=field))
+        else:
+            self.post_message(Notice(f"{result.id}: {result.message}"))
+
+    # -- actions -----------------------------------------------------------------
+
+    def allowed(self, name: str) -> bool:
+        return bool(self.assessment and self.assessment.actions[name].allowed)
+
+    def action_act(self, name: str) -> None:
+        if not self.allowed(name):
+            reason = self.assessment.actions[name].reason if self.assessment else "checking…"
+            self.post_message(Notice(f"Not now: {reason}"))
+            return
+        if name == "submit":
+            self._run("submit", lambda wf, now: wf.submit(
+                self.release, self.library, self.app.user, now=now))
+        elif name == "approve":
+            self._ask_note("Approve this version", "Note (optional)", False, lambda note: self._run(
+                "approve", lambda wf, now: wf.approve(
+                    self.release, self.library, self.app.user, note=note, now=now)))
+        elif name == "request_changes":
+            self._ask_note("Request changes", "What needs to change", True,
+                           lambda note: self._run("request changes", lambda wf, now:
+                                                  wf.request_changes(self.release, self.library,
+                                                                     self.app.user, note,
+                                                                     now=now)))
+        elif name == "clear":
+            self._ask_clearance()
+
+    def _ask_note(self, title: str, label: str, required: bool, then) -> None:
+        def done(values: Values | None) -> None:
+            if values is not None:
+                then(values["note"].strip())
+
+        self.app.push_screen(FormDialog(
+            title, [Field("note", label)],
+            validate=(lambda v: None if v["note"].strip() else "Say what needs to change.")
+            if required else None, id="note-form"), done)
+
+    def _ask_clearance(self) -> None:
+        from ... import workflow
+
+        waiting = [q for q in self.release.quotes if q.speaker and
+                   workflow.clearance_state(self.release, q, self.library) != workflow.CLEARED]
+        options = []
+        for quote in waiting:
+            person = self.library.people.get(quote.speaker)
+            name = person.name if person else quote.speaker
+            options.append((f"{quote.id} — {one_line(name)}: {one_line(quote.text, 40)}",
+                            quote.id))
+
+        def done(values: Values | None) -> None:
+            if not values:
+                return
+            quote = self.release.quote(values["quote"])
+            self._run("record the clearance", lambda wf, now: wf.clear(
+                self.release, self.library, quote.id, quote.speaker, via=values["via"],
+                note=values["note"].strip(), recorded_by=self.app.user, now=now))
+
+        self.app.push_screen(FormDialog("Record that the speaker cleared their words", [
+            Field("quote", "Quote", waiting[0].id if waiting else "", kind="select",
+                  options=options),
+            Field("via", "Cleared by", "email", kind="select",
+                  options=[(v, v) for v in workflow.CLEARANCE_VIA]),
+            Field("note", "Note (optional)"),
+        ], validate=lambda v: None if v["quote"] else "Choose a quote.", id="clear-form"), done)
+
+    def _run(self, doing: str, step) -> None:
+        from ... import workflow
+
+        release = self.release
+        before = (list(release.history), list(release.approvals), list(release.clearances))
+        try:
+            step(workflow, self.app.clock())
+        except (workflow.WorkflowError, BundleError, OSError) as error:
+            # Nothing was saved: take back what the step appended in memory.
+            release.history, release.approvals, release.clearances = before
+            self.post_message(Notice(f"Could not {doing}: {error}"))
+            self.request_checks()
+            return
+        self.post_message(Notice(f"Done: {doing}."))
+        self.post_message(ReleaseEdited("workflow"))
+
+    @on(Button.Pressed)
+    def _button(self, event: Button.Pressed) -> None:
+        event.stop()
+        name = (event.button.id or "").removeprefix("do-")
+        self.action_act(name)

@@ -117,8 +117,10 @@ class EditorScreen(Screen):
 
     @on(ReleaseEdited)
     def _edited(self, message: ReleaseEdited) -> None:
-        if not self.unsaved:
-            self.unsaved = True
+        # Sign-off actions save the release themselves; anything else is unsaved work.
+        saved = message.what == "workflow"
+        if self.unsaved != (not saved):
+            self.unsaved = not saved
             self._show_title()
         self._preview_due = True
         if message.what in {"quotes", "people", "speaker", "workflow"}:

@@ -1,0 +1,153 @@
+"""What the approval pane shows, worked out away from the UI thread.
+
+``assess`` reads snapshots from disk and may run ssh-keygen to check
+signatures, so the pane calls it in a thread worker. Textual-free on purpose:
+it is the pane's model, and a candidate to move into the core.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from ...model import Release
+
+CHECK_FIELDS = {
+    "headline": "headline",
+    "standfirst": "standfirst",
+    "dateline": "place",
+    "contact": "contact-name",
+    "embargo": "embargo-date",
+    "notes_to_editors": "notes",
+    "internal_notes": "internal",
+}
+
+
+@dataclass
+class Action:
+    name: str
+    allowed: bool
+    reason: str = ""
+
+
+@dataclass
+class Assessment:
+    status: str
+    digest: str
+    checks: list = field(default_factory=list)  # checks.Result, errors first
+    signoffs: list[tuple[str, str, str, str, str]] = field(default_factory=list)
+    actions: dict[str, Action] = field(default_factory=dict)
+    diff_label: str = ""
+    diff: str = ""
+
+
+def jump_target(where: str) -> tuple[str, int | None, str]:
+    """(drafting field id, body line, quote id) a check's ``where`` points at."""
+    if where.startswith("body.md"):
+        parts = where.split()
+        line = int(parts[-1]) if parts[-1].isdigit() else 1
+        return "body", line, ""
+    if where.startswith("quotes["):
+        return "", None, where[len("quotes["):].split("]")[0]
+    head = where.split(".")[0].split("[")[0]
+    return CHECK_FIELDS.get(head, ""), None, ""
+
+
+def assess(release: Release, library, user: str, unsaved: bool, now: datetime) -> Assessment:
+    from ... import checks, workflow
+
+    current = workflow.release_digest(release, library)
+    state = workflow.status(release, library)
+    results = checks.run_checks(release, library, now=now)
+    rules = library.settings.rules
+    blocking = {id(r) for r in checks.blocking(results, rules)}
+    order = {"error": 0, "warning": 1}
+    results.sort(key=lambda r: (order.get(r.level, 2), id(r) not in blocking))
+    blocking_results = [r for r in results if id(r) in blocking]
+    assessment = Assessment(status=state, digest=current, checks=results)
+
+    for clearance in release.clearances:
+        problems = workflow.clearance_problems(clearance, release, library)
+        assessment.signoffs.append((
+            f"clearance of {clearance.quote}", clearance.by, _when(clearance.at),
+            "valid" if not problems else _kinds(problems), clearance.note))
+    counting = workflow.counting_approvals(release, library, current)
+    for approval in release.approvals:
+        problems = workflow.approval_problems(approval, release, library, current)
+        verdict = "valid" if not problems else _kinds(problems)
+        if not problems and approval not in counting:
+            verdict = "overtaken by a request for changes"
+        assessment.signoffs.append(("approval", approval.by, _when(approval.at), verdict,
+                                    approval.note))
+
+    def refuse(reason: str) -> str:
+        return reason
+
+    common = ""
+    if not user:
+        common = "choose who you are first"
+    elif user not in library.people:
+        common = f"{user} is not in people.toml"
+    elif unsaved:
+        common = "save first: sign-off is bound to what is on disk"
+    elif state == workflow.SPIKED:
+        common = "the release is spiked"
+
+    def action(name: str, reason: str) -> None:
+        reason = common or reason
+        assessment.actions[name] = Action(name, not reason, reason)
+
+    failing = [r for r in blocking_results if r.id not in workflow.NOT_BLOCKING_SUBMISSION]
+    if state in {workflow.APPROVED, workflow.PUBLISHED}:
+        action("submit", f"already {state}; edit it to submit a new version")
+    elif state == workflow.IN_REVIEW:
+        action("submit", "already in review")
+    elif failing:
+        action("submit", f"{len(failing)} blocking check(s) fail: "
+                         + ", ".join(sorted({r.id for r in failing})))
+    else:
+        action("submit", "")
+
+    uncleared = [q for q in release.quotes
+                 if workflow.clearance_state(release, q, library) != workflow.CLEARED]
+    speakerless = all(not q.speaker for q in uncleared)
+    action("clear", "every quote is cleared" if not uncleared else
+           "no quote waiting for clearance has a speaker" if speakerless else "")
+
+    approver = bool(user) and workflow.may_approve(user, library)
+    if user and not approver:
+        who = f"{user} may not approve; approvers are {workflow.who_may_approve(library)}"
+    else:
+        who = ""
+    if who:
+        action("approve", who)
+    elif any(a.by == user for a in counting):
+        action("approve", "you have already approved this version")
+    elif blocking_results and any(r.id != "cleared" for r in blocking_results):
+        action("approve", "blocking checks fail: "
+                          + ", ".join(sorted({r.id for r in blocking_results})))
+    elif rules.require_clearance and workflow.uncleared_quotes(release, library):
+        names = ", ".join(q.id for q in workflow.uncleared_quotes(release, library))
+        action("approve", f"quotes not cleared: {names}")
+    elif rules.require_signatures:
+        action("approve", "signed approvals are required: use `newsroom approve --sign KEY`")
+    else:
+        action("approve", "")
+    action("request_changes", who)
+
+    base = workflow.diff_base(release, library)
+    if base is not None:
+        _, text = workflow.diff(release, library)
+        assessment.diff_label = f"Changes since {base.label}"
+        assessment.diff = text or "(no changes)"
+    else:
+        assessment.diff_label = "Nothing to compare with: never submitted or approved"
+    return assessment
+
+
+def _kinds(problems) -> str:
+    return "; ".join(p.kind for p in problems)
+
+
+def _when(at: datetime) -> str:
+    return at.strftime("%Y-%m-%d %H:%M")
