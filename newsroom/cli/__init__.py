@@ -14,11 +14,11 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from . import export_cmds, git_cmds, library_cmds, workflow_cmds
+from . import export_cmds, git_cmds, import_cmds, library_cmds, workflow_cmds
 from .common import EXIT_BAD_INPUT, CommandError
 
 # One line per group of subcommands.
-COMMAND_MODULES = (library_cmds, export_cmds, workflow_cmds, git_cmds)
+COMMAND_MODULES = (library_cmds, export_cmds, workflow_cmds, git_cmds, import_cmds)
 
 
 def build_parser() -> argparse.ArgumentParser:

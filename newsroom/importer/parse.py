@@ -1,0 +1,601 @@
+"""The import pipeline: normalise → split blocks → classify → extract quotes → match people.
+
+``import_text`` returns an ``ImportResult``: the release as it would be
+saved, the people it adds, and an account of every line — what it became,
+what was set aside as structure and what was dropped as web furniture — that
+the command line and the TUI both display.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+from ..model import (
+    Contact,
+    Dateline,
+    Embargo,
+    Person,
+    Quote,
+    Release,
+    Settings,
+    reference_line,
+    slugify,
+)
+from .dates import LONDON, find_date, find_dateline, parse_embargo
+from .people import Speakers, name_tokens
+from .quotes import FoundQuote, Para, Prose, find_quotes, match_intro, opens_quote
+from .text import (
+    ABOUT_HEADING_RE,
+    CONTACT_HEADING_RE,
+    DATE_LINE_RE,
+    EMBARGO_RE,
+    ENDS_RE,
+    IMPRINT_RE,
+    MARKER_RE,
+    NOTES_HEADING_RE,
+    Block,
+    furniture,
+    normalise,
+    split_blocks,
+)
+
+# Sections in the order the text export prints them.
+HEAD, BODY, NOTES, CONTACT, ABOUT, IMPRINT = range(6)
+SECTION_NAMES = ["head", "body", "notes to editors", "contact", "about", "imprint"]
+
+
+@dataclass
+class Dropped:
+    line: int
+    text: str
+    why: str
+
+
+@dataclass
+class Structure:
+    """Words set aside because a field now holds their meaning (ENDS, headings, labels)."""
+
+    line: int
+    text: str
+    what: str
+
+
+@dataclass
+class QuoteReport:
+    quote_id: str
+    line: int
+    speaker_id: str
+    speaker_name: str
+    role: str
+    how: str  # "people.toml (by name)", "new person", ...
+    paragraphs: int
+    after: bool  # attributed after the words
+
+
+@dataclass
+class ImportResult:
+    release: Release
+    people: dict[str, Person]  # the directory with any new people added
+    new_people: list[Person]
+    quotes: list[QuoteReport]
+    body: list[tuple[int, str]]  # prose left as plain body: (line, text)
+    dropped: list[Dropped]
+    structure: list[Structure]
+    warnings: list[str]
+    notes: list[str]  # what normalising changed (BOM, CRLF…)
+    source: str  # the normalised input, line numbers as in the original
+    sections: dict[int, int]  # line number → section its words went to
+    defaults_used: list[str] = field(default_factory=list)
+
+    @property
+    def recognised_anything(self) -> bool:
+        release = self.release
+        return bool(
+            release.headline or self.quotes or release.dateline.is_set or release.embargo.is_set
+            or release.notes_to_editors or self.structure
+        )
+
+    def summary_lines(self) -> list[str]:
+        """What was recognised, as plain lines (never markup)."""
+        from .report import summary_lines
+
+        return summary_lines(self)
+
+
+def import_text(
+    text: str,
+    people: dict[str, Person] | None = None,
+    *,
+    today: date | None = None,
+    settings: Settings | None = None,
+    slug: str | None = None,
+) -> ImportResult:
+    """Parse pasted release text. Pure: reads and writes nothing."""
+    today = today or date.today()
+    clean, notes = normalise(text)
+    parser = _Parser(clean, split_blocks(clean), dict(people or {}), today)
+    parser.run()
+    return parser.result(notes, settings or Settings(), slug)
+
+
+class _Parser:
+    def __init__(self, source: str, blocks: list[Block], people: dict[str, Person], today: date):
+        self.source = source
+        self.blocks = blocks
+        self.today = today
+        self.speakers = Speakers(people)
+        self.i = 0
+        self.headline = ""
+        self.standfirst: list[str] = []
+        self.dateline = Dateline()
+        self.embargo = Embargo()
+        self.embargo_text = ""
+        self.head_date: date | None = None
+        self.body_paras: list[Para] = []
+        self.notes: list[str] = []
+        self.notes_numbers: list[int | None] = []
+        self.contact = Contact()
+        self.about: list[str] = []
+        self.imprint: list[str] = []
+        self.dropped: list[Dropped] = []
+        self.structure: list[Structure] = []
+        self.warnings: list[str] = []
+        self.sections: dict[int, int] = {}
+        self.internal: list[str] = []
+        self.items: list[Prose | FoundQuote] = []
+
+    # -- bookkeeping ------------------------------------------------------------
+
+    def _drop(self, block: Block, why: str) -> None:
+        for line in block.lines:
+            self.dropped.append(Dropped(line.number, line.text, why))
+
+    def _structure(self, block: Block, what: str) -> None:
+        for line in block.lines:
+            self.structure.append(Structure(line.number, line.text, what))
+
+    def _section(self, block: Block, section: int) -> None:
+        for line in block.lines:
+            self.sections.setdefault(line.number, section)
+
+    def _peek(self, offset: int = 0) -> Block | None:
+        index = self.i + offset
+        return self.blocks[index] if index < len(self.blocks) else None
+
+    # -- the pipeline ---------------------------------------------------------------
+
+    def run(self) -> None:
+        self._head()
+        self._body()
+        self._tail()
+        self._quotes()
+
+    def _head_line(self, block: Block) -> bool:
+        """Handle markers, embargo, date lines and furniture above the lead."""
+        text = block.text
+        why = furniture(text) if len(block.lines) == 1 else None
+        if why:
+            self._drop(block, f"web furniture ({why})")
+        elif MARKER_RE.match(text):
+            self._structure(block, "release marker")
+        elif len(block.lines) == 1 and EMBARGO_RE.match(text):
+            self._embargo(block)
+        elif len(block.lines) == 1 and DATE_LINE_RE.match(text):
+            day, has_year, _ = find_date(text, self.today.year)
+            self.head_date = day
+            self._structure(block, "date")
+        else:
+            return False
+        return True
+
+    def _head(self) -> None:
+        # Anything above a PRESS RELEASE line is page furniture or letterhead.
+        marker_at = next(
+            (n for n, b in enumerate(self.blocks[:10]) if MARKER_RE.match(b.text)), None
+        )
+        if marker_at:
+            for block in self.blocks[:marker_at]:
+                if not self._head_line(block):
+                    self._drop(block, "above the release marker (letterhead or page header)")
+            self.i = marker_at
+        while (block := self._peek()) is not None and self._head_line(block):
+            self.i += 1
+        block = self._peek()
+        if block is None:
+            return
+        first = block.lines[0].text
+        if (
+            len(first.split()) <= 30
+            and not opens_quote(first)
+            and not match_intro(first)
+            and not find_dateline(first)[1]
+            and not _is_heading(first)
+            and (len(self.blocks) > self.i + 1 or len(block.lines) > 1)
+        ):
+            taken = 1
+            # A headline wrapped over two lines continues in lower case.
+            while taken < len(block.lines) and block.lines[taken].text[:1].islower():
+                taken += 1
+            self.headline = " ".join(line.text for line in block.lines[:taken])
+            for line in block.lines[:taken]:
+                self.sections[line.number] = HEAD
+            if taken < len(block.lines):
+                self.blocks[self.i] = Block(block.lines[taken:])
+            else:
+                self.i += 1
+        else:
+            return
+        while (block := self._peek()) is not None and self._head_line(block):
+            self.i += 1
+        self._standfirst()
+
+    def _standfirst(self) -> None:
+        candidate, after = self._peek(), self._peek(1)
+        if candidate is None or after is None:
+            return
+        text = candidate.text
+        if (
+            opens_quote(text) or match_intro(text) or _is_heading(text)
+            or find_dateline(text)[1] or len(text.split()) > 60
+        ):
+            return
+        lead_has_dateline = find_dateline(after.text)[1] is not None
+        subhead = len(text.split()) <= 40 and text[-1:] not in ".!?\"”’"
+        if lead_has_dateline or subhead:
+            self.standfirst.append(text)
+            self._section(candidate, HEAD)
+            self.i += 1
+
+    def _embargo(self, block: Block) -> None:
+        text = block.text
+        until, problem = parse_embargo(text, (self.head_date or self.today).year)
+        if until is None:
+            self.warnings.append(
+                f"line {block.number}: embargo not understood ({problem}): {text!r}; it is kept "
+                "in the internal notes — set the embargo by hand before sending"
+            )
+            self.internal.append(f"Imported embargo line, not understood: {text}")
+        else:
+            if problem:
+                self.warnings.append(f"line {block.number}: {problem}")
+            self.embargo = Embargo(until=until, timezone=LONDON)
+            self.embargo_text = text
+        self._structure(block, "embargo")
+
+    def _body(self) -> None:
+        while (block := self._peek()) is not None:
+            text = block.text
+            if len(block.lines) == 1 and ENDS_RE.match(text):
+                self._structure(block, "ENDS")
+                self.i += 1
+                return
+            if _is_heading(text) and len(block.lines) == 1:
+                return
+            if len(block.lines) == 1 and (why := furniture(text)):
+                self._drop(block, f"web furniture ({why})")
+            elif len(block.lines) == 1 and EMBARGO_RE.match(text) and not self.embargo.is_set:
+                self._embargo(block)
+            elif IMPRINT_RE.match(text):
+                self._imprint(block)
+            else:
+                self.body_paras.append(Para(block.number, text))
+                self._section(block, BODY)
+            self.i += 1
+
+    def _imprint(self, block: Block) -> None:
+        self.imprint.append(block.text)
+        self._section(block, IMPRINT)
+
+    def _tail(self) -> None:
+        state = NOTES
+        numbered = False
+        while (block := self._peek()) is not None:
+            self.i += 1
+            text = block.text
+            single = len(block.lines) == 1
+            if single and (why := furniture(text)):
+                self._drop(block, f"web furniture ({why})")
+                continue
+            if single and ENDS_RE.match(text):
+                self._structure(block, "ENDS")
+                continue
+            if IMPRINT_RE.match(text):
+                self._imprint(block)
+                continue
+            heading = NOTES_HEADING_RE.match(text) if single else None
+            if heading:
+                state = NOTES
+                rest = heading.group("rest")
+                self._heading(block, rest, "notes to editors heading")
+                if rest:
+                    numbered = self._add_notes(Block([_tail_line(block, rest)]), numbered)
+                continue
+            heading = CONTACT_HEADING_RE.match(text) if single else None
+            if heading:
+                rest = heading.group("rest")
+                self._heading(block, rest, "contact heading")
+                blocks = [Block([_tail_line(block, rest)])] if rest else []
+                nxt = self._peek()
+                if not rest and nxt is not None and _contact_like(nxt):
+                    blocks.append(nxt)
+                    self.i += 1
+                self._contact(blocks)
+                continue
+            if single and ABOUT_HEADING_RE.match(text):
+                state = ABOUT
+                self._structure(block, "about heading")
+                continue
+            if state == ABOUT:
+                self.about.append(text)
+                self._section(block, ABOUT)
+            elif _contact_like(block) and not self.contact.is_set:
+                self._contact([block])
+            else:
+                numbered = self._add_notes(block, numbered)
+
+    def _heading(self, block: Block, rest: str | None, what: str) -> None:
+        line = block.lines[0]
+        head = line.text[: len(line.text) - len(rest)] if rest else line.text
+        self.structure.append(Structure(line.number, head.strip(), what))
+
+    def _add_notes(self, block: Block, numbered: bool) -> bool:
+        items: list[tuple[int | None, list[str]]] = []
+        for line in block.lines:
+            self.sections.setdefault(line.number, NOTES)
+            marker = re.match(r"^\s*(?:(\d{1,2})[.)]|[-•*–])\s+(.*)$", line.text)
+            if marker:
+                number = int(marker.group(1)) if marker.group(1) else None
+                items.append((number, [marker.group(2)]))
+            elif items:
+                items[-1][1].append(line.text)
+            else:
+                items.append((None, [line.text]))
+        for number, lines in items:
+            text = " ".join(lines)
+            if number is None and numbered and self.notes and items[0][0] is None:
+                # An unnumbered paragraph after numbered notes belongs to the last note.
+                self.notes[-1] += "\n\n" + text
+                continue
+            if number is not None:
+                numbered = True
+            self.notes.append(text)
+            self.notes_numbers.append(number)
+        return numbered
+
+    def _contact(self, blocks: list[Block]) -> None:
+        lines = [line for block in blocks for line in block.lines]
+        contact, problem = parse_contact([line.text for line in lines])
+        if problem or self.contact.is_set:
+            self.warnings.append(
+                f"line {lines[0].number if lines else '?'}: contact details not understood "
+                f"({problem or 'a second contact block'}); kept as a note to editors"
+            )
+            for block in blocks:
+                self._add_notes(block, False)
+            return
+        self.contact = contact
+        for line in lines:
+            self.sections.setdefault(line.number, CONTACT)
+            for part in re.split(r",\s*|\s+/\s+", line.text):
+                label = LABEL_RE.match(part.strip())
+                if label:
+                    self.structure.append(Structure(line.number, label.group(0).strip(), "contact label"))
+
+    # -- the body: dateline and quotes ---------------------------------------------
+
+    def _quotes(self) -> None:
+        paras = self.body_paras
+        for index, para in enumerate(paras[:3]):
+            if opens_quote(para.text) or match_intro(para.text):
+                continue
+            place, match = find_dateline(para.text)
+            if match is None:
+                break
+            day = None
+            if "date" in match.re.groupindex and match.group("date"):
+                default_year = (
+                    self.embargo.until.year if self.embargo.until else
+                    self.head_date.year if self.head_date else None
+                )
+                day, has_year, _ = find_date(match.group("date"), default_year)
+                if day is None and not has_year:
+                    day, _, _ = find_date(match.group("date"), self.today.year)
+                    if day is not None:
+                        self.warnings.append(
+                            f"line {para.line}: the dateline has no year; assumed {day.year}"
+                        )
+            self.dateline = Dateline(place=place, date=day or self.head_date)
+            self.structure.append(Structure(para.line, match.group(0).strip(), "dateline"))
+            paras[index] = Para(para.line, para.text[match.end() :])
+            break
+        else:
+            if self.head_date:
+                self.dateline = Dateline(date=self.head_date)
+        extraction = find_quotes(paras, self.speakers.known_parts())
+        self.items = extraction.items
+        self.warnings.extend(extraction.warnings)
+
+    # -- the release ----------------------------------------------------------------
+
+    def result(self, notes: list[str], settings: Settings, slug: str | None) -> ImportResult:
+        release = Release(slug="import", created=self.today)
+        release.headline = self.headline
+        release.standfirst = " ".join(self.standfirst)
+        release.dateline = self.dateline
+        release.embargo = self.embargo
+        body: list[str] = []
+        plain: list[tuple[int, str]] = []
+        reports: list[QuoteReport] = []
+        last_speaker: tuple[str, str] | None = None
+        for item in self.items:
+            if isinstance(item, Prose):
+                body.append(_markdown_safe(item.text))
+                if item.attribution_of is None:
+                    plain.append((item.line, item.text))
+                continue
+            quote_id = release.next_quote_id()
+            speaker_id, how, role = "", "no speaker named", item.role
+            if item.same_as_previous and last_speaker:
+                speaker_id, role = last_speaker
+                how = "same speaker as the quote before"
+            elif item.name:
+                organisation = item.role if item.parenthesised else ""
+                speaker_id, how = self.speakers.resolve(item.name, item.role, organisation)
+                person = self.speakers.people[speaker_id]
+                role = item.role or person.role
+            quote = Quote(id=quote_id, speaker=speaker_id, role=role, text="\n\n".join(item.paragraphs))
+            quote.intro = self._intro(item, speaker_id)
+            release.quotes.append(quote)
+            body.append(reference_line("quote", quote_id))
+            person = self.speakers.people.get(speaker_id)
+            reports.append(
+                QuoteReport(
+                    quote_id=quote_id, line=item.line, speaker_id=speaker_id,
+                    speaker_name=person.name if person else "", role=role, how=how,
+                    paragraphs=len(item.paragraphs), after=not item.intro,
+                )
+            )
+            if speaker_id:
+                last_speaker = (speaker_id, role)
+        release.body = "\n\n".join(body) + ("\n" if body else "")
+        release.notes_to_editors = self._final_notes()
+        defaults_used = []
+        release.contact = self.contact
+        if not self.contact.is_set and settings.default_contact.is_set:
+            release.contact = Contact(**{k: getattr(settings.default_contact, k)
+                                         for k in ("name", "role", "phone", "email")})
+            defaults_used.append("contact")
+        release.about = "\n\n".join(self.about)
+        if not release.about and settings.default_about:
+            release.about = settings.default_about
+            defaults_used.append("about")
+        release.imprint = " ".join(self.imprint)
+        if not release.imprint and settings.default_imprint:
+            release.imprint = settings.default_imprint
+            defaults_used.append("imprint")
+        release.internal_notes = "\n".join(self.internal)
+        if not self.headline:
+            self.warnings.insert(
+                0,
+                "no headline or other structure recognised: all the text is kept as body; "
+                "add a headline before sending",
+            )
+        day = self.dateline.date or self.today
+        release.slug = slug or slugify(self.headline or " ".join(
+            self.source.split()[:8]), prefix=day.isoformat())
+        return ImportResult(
+            release=release,
+            people=self.speakers.people,
+            new_people=list(self.speakers.new),
+            quotes=reports,
+            body=plain,
+            dropped=self.dropped,
+            structure=self.structure,
+            warnings=self.warnings,
+            notes=notes,
+            source=self.source,
+            sections=self.sections,
+            defaults_used=defaults_used,
+        )
+
+    def _intro(self, item: FoundQuote, speaker_id: str) -> str:
+        """The introduction with {name}/{role} where they appeared, when export restores them."""
+        intro = item.intro
+        if not intro:
+            return ""
+        person = self.speakers.people.get(speaker_id)
+        pieces: list[tuple[int, int, str]] = []
+        if item.name_span and person is not None:
+            written = intro[slice(*item.name_span)]
+            same = name_tokens(written) == name_tokens(person.name)
+            # Only when the directory's form keeps every written word (titles included).
+            if same and _subsequence(written.lower().split(), person.name.lower().split()):
+                pieces.append((*item.name_span, "{name}"))
+        if item.role_span:
+            pieces.append((*item.role_span, "{role}"))
+        for start, end, placeholder in sorted(pieces, reverse=True):
+            intro = intro[:start] + placeholder + intro[end:]
+        return intro
+
+    def _final_notes(self) -> list[str]:
+        numbers = self.notes_numbers
+        if numbers and any(n is not None for n in numbers) and numbers != list(
+            range(1, len(numbers) + 1)
+        ):
+            # Numbering the export would not reproduce: keep the numbers in the text.
+            return [
+                f"{n}. {note}" if n is not None else note
+                for n, note in zip(numbers, self.notes, strict=True)
+            ]
+        return list(self.notes)
+
+
+def _tail_line(block: Block, rest: str):
+    from .text import Line
+
+    return Line(block.lines[0].number, rest.strip())
+
+
+def _is_heading(text: str) -> bool:
+    return bool(
+        NOTES_HEADING_RE.match(text)
+        or (CONTACT_HEADING_RE.match(text) and len(text) < 120)
+        or ABOUT_HEADING_RE.match(text)
+    )
+
+
+def _subsequence(needle: list[str], haystack: list[str]) -> bool:
+    it = iter(haystack)
+    return all(word in it for word in needle)
+
+
+EMAIL_RE = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+")
+PHONE_RE = re.compile(r"^(?:\+44\s?(?:\(0\)\s?)?|0)\d[\d ]{7,13}\d$")
+LABEL_RE = re.compile(
+    r"^(?:tel(?:ephone)?|phone|mob(?:ile)?|m|t|e|e-?mail|email)\s*[:.]\s*|^(?:tel|mobile|email)\s+",
+    re.IGNORECASE,
+)
+
+
+def _contact_like(block: Block) -> bool:
+    return len(block.lines) <= 5 and any(
+        EMAIL_RE.search(line.text) or PHONE_RE.match(LABEL_RE.sub("", line.text).strip())
+        for line in block.lines
+    ) and all(len(line.text) < 100 for line in block.lines)
+
+
+def parse_contact(lines: list[str]) -> tuple[Contact, str]:
+    """A contact from lines like 'Jane Smith, Press Officer' / 'Tel: 07700 900123' / an email."""
+    contact = Contact()
+    phones: list[str] = []
+    emails: list[str] = []
+    texts: list[str] = []
+    for raw in lines:
+        line = LABEL_RE.sub("", raw.strip()).strip()
+        for part in [p.strip() for p in re.split(r",\s*|\s+/\s+", line) if p.strip()]:
+            part = LABEL_RE.sub("", part).strip()
+            if EMAIL_RE.fullmatch(part):
+                emails.append(part)
+            elif PHONE_RE.match(part):
+                phones.append(part)
+            else:
+                texts.append(part)
+    if not texts:
+        return contact, "no name"
+    if len(texts) > 3 or any(len(t.split()) > 10 or any(c.isdigit() for c in t) for t in texts):
+        return contact, "more than a name, role, phone and email"
+    contact.name = texts[0]
+    contact.role = ", ".join(texts[1:])
+    contact.phone = " / ".join(phones)
+    contact.email = " / ".join(emails)
+    return contact, ""
+
+
+def _markdown_safe(text: str) -> str:
+    """Prose that Markdown will print as written."""
+    text = re.sub(r"&(?=#?\w+;)", r"\\&", text)
+    if text.startswith("{{"):
+        text = "\\" + text
+    return text
