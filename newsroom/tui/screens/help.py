@@ -29,24 +29,32 @@ class HelpScreen(ModalScreen[None]):
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        table.add_columns("Key", "Action")
-        seen: set[tuple[str, str]] = set()
-        for binding in self.bindings_of(self.under):
+        table.add_columns("Key", "Action", "Where")
+        seen: set[tuple[str, str, str]] = set()
+        for where, binding in self.bindings_of(self.under):
             for key in binding.key.split(","):
                 key = key.strip()
-                row = (_NAMES.get(key, key), binding.description or binding.action)
+                row = (_NAMES.get(key, key), binding.description or binding.action, where)
                 if row not in seen:
                     seen.add(row)
                     table.add_row(*row)
-        table.add_row("ctrl+p", "Command palette")
+        table.add_row("ctrl+p", "Command palette", "everywhere")
 
     @staticmethod
-    def bindings_of(screen: Screen) -> list[Binding]:
-        found: list[Binding] = []
-        for node in (screen.app, screen):
-            found.extend(b for b in node.BINDINGS if isinstance(b, Binding))
-        for binding in getattr(screen, "EXTRA_HELP", ()):
-            found.append(binding)
+    def bindings_of(screen: Screen) -> list[tuple[str, Binding]]:
+        """The app's and the screen's bindings, then those of our own panes."""
+        found: list[tuple[str, Binding]] = []
+        for where, node in (("everywhere", screen.app), ("this screen", screen)):
+            found.extend((where, b) for b in node.BINDINGS if isinstance(b, Binding))
+        seen: set[type] = set()
+        for widget in screen.query("*"):
+            kind = type(widget)
+            if kind in seen or not kind.__module__.startswith("newsroom."):
+                continue
+            seen.add(kind)
+            where = kind.__name__.removesuffix("Pane").lower() + " pane"
+            found.extend((where, b) for b in kind.__dict__.get("BINDINGS", ())
+                         if isinstance(b, Binding))
         return found
 
     def action_close(self) -> None:

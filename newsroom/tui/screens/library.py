@@ -94,7 +94,7 @@ class LibraryScreen(Screen):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.sub_title = str(self.app.drafts_path)
+        self.sub_title = self.app.drafts_path.name
         table = self.query_one(DataTable)
         self._columns_for = 0
         self._setup_columns()

@@ -1,0 +1,67 @@
+"""F1 help lists the screen's bindings; the command palette offers only what applies."""
+
+from __future__ import annotations
+
+from textual.command import CommandPalette
+from textual.widgets import DataTable
+
+from newsroom.tui.commands import NewsroomCommands
+from newsroom.tui.screens.editor import EditorScreen
+from newsroom.tui.screens.help import HelpScreen
+
+from .conftest import BUS, settle
+
+
+def help_rows(app) -> dict[str, str]:
+    table = app.screen.query_one("#help-keys", DataTable)
+    return {str(table.get_row_at(i)[0]): str(table.get_row_at(i)[1])
+            for i in range(table.row_count)}
+
+
+async def test_help_lists_every_binding(make_app):
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("f1")
+        await settle(pilot)
+        assert isinstance(app.screen, HelpScreen)
+        rows = help_rows(app)
+        for key in ("enter", "n", "d", "x", "e", "/", "ctrl+q", "f1", "ctrl+p"):
+            assert key in rows, key
+        await pilot.press("escape")
+        app.open_release(BUS)
+        await settle(pilot)
+        await pilot.press("f1")
+        await settle(pilot)
+        rows = help_rows(app)
+        for key in ("ctrl+s", "f2", "f3", "f4", "f5", "f6", "ctrl+k", "ctrl+e", "esc"):
+            assert key in rows, key
+        # Pane keys are listed too.
+        assert rows["u"] == "Submit" and rows["a"].startswith(("Add person", "Approve"))
+
+
+async def titles(app) -> list[str]:
+    provider = NewsroomCommands(app.screen)
+    return [hit.text for hit in [h async for h in provider.discover()]]
+
+
+async def test_palette_offers_only_what_applies(make_app, drafts):
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        library_titles = await titles(app)
+        assert "Open release" in library_titles and "Spike release" in library_titles
+        app.open_release(BUS)
+        await settle(pilot)
+        editor_titles = await titles(app)
+        assert "Save" in editor_titles and "Open release" not in editor_titles
+        # Searching runs the action.
+        await pilot.press("ctrl+p")
+        await settle(pilot)
+        assert isinstance(app.screen, CommandPalette)
+        await pilot.press(*"quotes pane")
+        await settle(pilot, 0.3)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, EditorScreen)
+        assert app.screen.query_one("#panes").active == "quotes"

@@ -1,0 +1,66 @@
+"""SVG snapshots of the main screens at 120x40: fixed data, fixed clock, no blinking.
+
+Update after a deliberate change with ``pytest tests/tui/test_snapshots.py --snapshot-update``
+and look at the SVGs before committing them.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from .conftest import FIXED_NOW, settle
+
+DATA = Path(__file__).parent / "snapshot_drafts"
+LIDO = "2026-11-24-lido-reopens"
+
+
+@pytest.fixture
+def snapshot_app(tmp_path, monkeypatch):
+    from newsroom.tui.app import NewsroomApp
+
+    monkeypatch.delenv("NEWSROOM_USER", raising=False)
+    drafts = tmp_path / "drafts"
+    shutil.copytree(DATA, drafts)
+    return NewsroomApp(drafts, clock=lambda: FIXED_NOW, user="priya-raman")
+
+
+async def steady(pilot) -> None:
+    await settle(pilot, 0.3)
+    for widget in pilot.app.screen.query("Input, TextArea"):
+        widget.cursor_blink = False
+    await settle(pilot)
+
+
+def opening(*keys: str):
+    async def run_before(pilot) -> None:
+        await settle(pilot)
+        if keys:
+            pilot.app.open_release(LIDO)
+            await settle(pilot)
+            await pilot.press(*keys)
+        await steady(pilot)
+
+    return run_before
+
+
+def test_library(snap_compare, snapshot_app):
+    assert snap_compare(snapshot_app, terminal_size=(120, 40), run_before=opening())
+
+
+def test_editor_drafting(snap_compare, snapshot_app):
+    assert snap_compare(snapshot_app, terminal_size=(120, 40), run_before=opening("f2"))
+
+
+def test_editor_quotes(snap_compare, snapshot_app):
+    assert snap_compare(snapshot_app, terminal_size=(120, 40), run_before=opening("f3"))
+
+
+def test_editor_attribution(snap_compare, snapshot_app):
+    assert snap_compare(snapshot_app, terminal_size=(120, 40), run_before=opening("f4"))
+
+
+def test_editor_approval(snap_compare, snapshot_app):
+    assert snap_compare(snapshot_app, terminal_size=(120, 40), run_before=opening("f5"))
