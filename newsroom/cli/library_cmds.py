@@ -41,10 +41,10 @@ def release_summary(release: Release, library: Library) -> dict:
 def cmd_list(args: argparse.Namespace) -> int:
     # Rows come from the index (drafts/.newsroom/index.jsonl) where the files
     # have not changed: a library of 10,000 lists in a blink, not seconds.
-    from ..index import listing
+    from ..index import default_workers, listing
 
     try:
-        result = listing(args.drafts)
+        result = listing(args.drafts, workers=default_workers())
     except BundleError as error:
         raise CommandError(str(error)) from None
     if args.json:
