@@ -463,7 +463,7 @@ def release_history(
     """The release's history events, approvals and (in a git work tree) commits,
     oldest first. An event and the commit that recorded it (same action and
     digest) become one entry. Safe to call from a UI worker thread."""
-    from .workflow import release_digest
+    from .workflow import quote_digest, release_digest
 
     if release is None:
         release = library.load(slug)
@@ -495,7 +495,8 @@ def release_history(
         if not recorded:
             entries.append(HistoryEntry(
                 at=clearance.at, action="clear", by=clearance.by, name=name_of(clearance.by),
-                digest=clearance.digest, note=f"quote {clearance.quote}", source="clearance"))
+                digest=clearance.digest, note=clearance.note, source="clearance",
+                extra={"quote": clearance.quote}))
 
     repo = find_repo(library)
     if repo is not None:
@@ -525,8 +526,16 @@ def release_history(
                 at=commit.at, action=action or "commit", name=commit.author, digest=digest,
                 commit=commit.id, author=author, subject=commit.subject,
                 approved_by=commit.trailer(TRAILER_APPROVED_BY), source="commit"))
+    # A clearance is bound to its quote's digest, everything else to the release's.
     for entry in entries:
-        entry.current = (entry.digest == current) if entry.digest.startswith("sha256:") else None
+        if not entry.digest.startswith("sha256:"):
+            entry.current = None
+        elif entry.action == "clear":
+            quote = release.quote(str(entry.extra.get("quote") or ""))
+            entry.current = (entry.digest == quote_digest(quote, library.people)) if quote \
+                else None
+        else:
+            entry.current = entry.digest == current
     entries.sort(key=lambda e: _sort_key(e.at))
     return entries
 
@@ -576,7 +585,19 @@ def _merge_union(base: Any, ours: Any, theirs: Any) -> list[Any]:
     return sorted(merged, key=_time_key)
 
 
-def _merge_by_id(path: str, base: Any, ours: Any, theirs: Any, conflicts: list[str]) -> Any:
+class _Clashes(list[str]):
+    """Key paths changed differently on both sides, and which side wins them (if any)."""
+
+    def __init__(self, prefer: str | None = None) -> None:
+        super().__init__()
+        self.prefer = prefer
+
+    def clash(self, path: str, ours: Any, theirs: Any) -> Any:
+        self.append(path)
+        return theirs if self.prefer == "theirs" else ours
+
+
+def _merge_by_id(path: str, base: Any, ours: Any, theirs: Any, conflicts: _Clashes) -> Any:
     def index(value: Any) -> dict[str, Any] | None:
         if value is MISSING:
             return {}
@@ -591,8 +612,7 @@ def _merge_by_id(path: str, base: Any, ours: Any, theirs: Any, conflicts: list[s
 
     b, o, t = index(base), index(ours), index(theirs)
     if b is None or o is None or t is None:
-        conflicts.append(path)
-        return ours
+        return conflicts.clash(path, ours, theirs)
     merged = []
     for item_id in [*o, *(i for i in t if i not in o)]:
         value = _merge_value(f"{path}[id={item_id}]", b.get(item_id, MISSING),
@@ -602,7 +622,7 @@ def _merge_by_id(path: str, base: Any, ours: Any, theirs: Any, conflicts: list[s
     return merged if merged else MISSING
 
 
-def _merge_value(path: str, base: Any, ours: Any, theirs: Any, conflicts: list[str]) -> Any:
+def _merge_value(path: str, base: Any, ours: Any, theirs: Any, conflicts: _Clashes) -> Any:
     if ours == theirs:
         return ours
     if base == ours:
@@ -614,12 +634,11 @@ def _merge_value(path: str, base: Any, ours: Any, theirs: Any, conflicts: list[s
     ):
         return _merge_tables(path, base if isinstance(base, dict) else {}, ours, theirs,
                              conflicts)
-    conflicts.append(path)
-    return ours
+    return conflicts.clash(path, ours, theirs)
 
 
 def _merge_tables(
-    path: str, base: dict, ours: dict, theirs: dict, conflicts: list[str], *, top: bool = False
+    path: str, base: dict, ours: dict, theirs: dict, conflicts: _Clashes, *, top: bool = False
 ) -> dict:
     merged = {}
     for key in [*ours, *(k for k in theirs if k not in ours), *(k for k in base
@@ -638,18 +657,21 @@ def _merge_tables(
 
 
 def merge_release_data(
-    base: dict[str, Any] | None, ours: dict[str, Any], theirs: dict[str, Any]
+    base: dict[str, Any] | None, ours: dict[str, Any], theirs: dict[str, Any],
+    prefer: str | None = None,
 ) -> tuple[dict[str, Any], list[str]]:
     """Three-way merge of two versions of a release.toml (parsed).
 
     Approvals, clearances and history: entries of both sides kept, each once,
     sorted by time. Quotes and captions: merged per id. Every other field: a
     change on one side wins; a different change on both sides is a conflict,
-    returned as its key path.
+    returned as its key path. ``prefer`` ("ours" or "theirs") says which side
+    such a field takes; without it the merged value is ``ours`` and the caller
+    should treat the merge as failed.
     """
-    conflicts: list[str] = []
+    conflicts = _Clashes(prefer)
     merged = _merge_tables("", base or {}, ours, theirs, conflicts, top=True)
-    return merged, conflicts
+    return merged, list(conflicts)
 
 
 # ---------------------------------------------------------------------------
@@ -674,6 +696,8 @@ class SyncResult:
     arrived: list[ReleaseChange] = field(default_factory=list)
     library_files: list[str] = field(default_factory=list)  # newsroom.toml / people.toml
     merged: dict[str, list[str]] = field(default_factory=dict)  # slug -> what was merged
+    kept: dict[str, list[str]] = field(default_factory=dict)  # slug -> clashes settled by keep
+    keep: str = ""  # "mine" or "theirs" when asked to settle clashes
     pushed: int = 0  # local commits sent
     committed: list[str] = field(default_factory=list)  # slugs committed before syncing
     unshared: list[str] = field(default_factory=list)  # new releases never committed
@@ -821,22 +845,39 @@ def _abort(repo: Repo, message: str, releases: dict[str, list[str]]) -> SyncConf
     return SyncConflict(message, releases)
 
 
-def _resolve_step(library: Library, repo: Repo, merged: dict[str, list[str]]) -> None:
-    """Resolve the conflicts of one stopped rebase step, or abort the rebase."""
+def _resolve_step(library: Library, repo: Repo, merged: dict[str, list[str]],
+                  keep: str | None = None, kept: dict[str, list[str]] | None = None) -> None:
+    """Resolve the conflicts of one stopped rebase step, or abort the rebase.
+
+    ``keep`` ("mine" or "theirs") settles what cannot be merged: a field
+    changed on both sides, or a whole file (body.md) of a bundle. Without it
+    such a clash aborts the rebase. Library-wide files always abort.
+    """
     unmerged = _unmerged(repo)
+    depth = repo.prefix.count("/") + 2 if repo.prefix else 1
     structural = {
         p: stages for p, stages in unmerged.items()
-        if repo.slug_of(p) and p.endswith("/" + RELEASE_FILE)
-        and p.count("/") == (repo.prefix.count("/") + 2 if repo.prefix else 1)
+        if repo.slug_of(p) and p.endswith("/" + RELEASE_FILE) and p.count("/") == depth
         and 2 in stages and 3 in stages
     }
     others = [p for p in unmerged if p not in structural]
-    if others:
+    if others and (keep is None or any(repo.slug_of(p) is None for p in others)):
         raise _abort(
             repo,
             "the same text was changed here and on the remote; sync was undone",
             _conflict_report(repo, others + list(structural)),
         )
+    # During a rebase git's "ours" (stage 2) is the remote's side and "theirs"
+    # (stage 3) the local commit being replayed.
+    stage = 3 if keep == "mine" else 2
+    for path in others:
+        if stage in unmerged[path]:
+            repo.git("checkout", "--ours" if stage == 2 else "--theirs", "--", path)
+            repo.git("add", "--", path)
+        else:
+            repo.git("rm", "--quiet", "--", path)
+        if kept is not None:
+            kept.setdefault(repo.slug_of(path) or path, []).append(path.rsplit("/", 1)[-1])
     clashes: dict[str, list[str]] = {}
     resolved: dict[str, bytes] = {}
     # The people directory as it stands at this step, not as it was before the sync.
@@ -844,6 +885,7 @@ def _resolve_step(library: Library, repo: Repo, merged: dict[str, list[str]]) ->
         current = Library.open(library.root)
     except BundleError:
         current = library
+    prefer = None if keep is None else ("theirs" if keep == "mine" else "ours")
     for path, stages in structural.items():
         slug = repo.slug_of(path) or ""
         base = _load_toml(_read_blob(repo, stages[1])) if 1 in stages else {}
@@ -852,8 +894,8 @@ def _resolve_step(library: Library, repo: Repo, merged: dict[str, list[str]]) ->
         if base is None or ours is None or theirs is None:
             clashes[slug] = [f"{RELEASE_FILE} (not valid TOML on one side)"]
             continue
-        data, conflicts = merge_release_data(base, ours, theirs)
-        if conflicts:
+        data, conflicts = merge_release_data(base, ours, theirs, prefer)
+        if conflicts and prefer is None:
             clashes[slug] = conflicts
             continue
         # Re-verify: the merged file must load as a release with this body.
@@ -871,6 +913,8 @@ def _resolve_step(library: Library, repo: Repo, merged: dict[str, list[str]]) ->
         for key in UNION_ARRAYS:
             if key in data and data.get(key) != ours.get(key) and key not in merged[slug]:
                 merged[slug].append(key)
+        if conflicts and kept is not None:
+            kept.setdefault(slug, []).extend(conflicts)
     if clashes:
         raise _abort(
             repo,
@@ -883,7 +927,8 @@ def _resolve_step(library: Library, repo: Repo, merged: dict[str, list[str]]) ->
         repo.git("add", "--", path)
 
 
-def _pull_rebase(library: Library, repo: Repo, merged: dict[str, list[str]]) -> None:
+def _pull_rebase(library: Library, repo: Repo, merged: dict[str, list[str]],
+                 keep: str | None = None, kept: dict[str, list[str]] | None = None) -> None:
     result = repo.git("pull", "--rebase", "--no-autostash", "--quiet", check=False)
     if result.returncode == 0 and not rebase_in_progress(repo):
         return
@@ -895,7 +940,7 @@ def _pull_rebase(library: Library, repo: Repo, merged: dict[str, list[str]]) -> 
         if not rebase_in_progress(repo):
             return
         if _unmerged(repo):
-            _resolve_step(library, repo, merged)
+            _resolve_step(library, repo, merged, keep, kept)
         step = repo.git("rebase", "--continue", check=False)
         if step.returncode != 0 and rebase_in_progress(repo) and not _unmerged(repo):
             # The resolved commit turned out empty (both sides did the same): drop it.
@@ -943,7 +988,7 @@ def _incoming(library: Library, repo: Repo, old: str, new: str, result: SyncResu
         result.arrived.append(change)
 
 
-def sync(library: Library, *, commit: bool = False) -> SyncResult:
+def sync(library: Library, *, commit: bool = False, keep: str | None = None) -> SyncResult:
     """Pull (rebase) and push the repository holding ``library``.
 
     With ``commit`` (or ``[git] commit_on_save = true``) uncommitted changes
@@ -952,11 +997,14 @@ def sync(library: Library, *, commit: bool = False) -> SyncResult:
     release.toml is merged structurally (see ``merge_release_data``); any
     other conflict, or a clash in the same field, aborts the rebase and raises
     SyncConflict: nothing is lost and no conflict markers are left behind.
+    ``keep`` ("mine" or "theirs") settles such clashes by taking one side.
     """
+    if keep not in (None, "mine", "theirs"):
+        raise ValueError(f"keep must be 'mine' or 'theirs', not {keep!r}")
     repo = find_repo(library)
     if repo is None:
         raise NotReady(f"{library.root} is not inside a git repository")
-    result = SyncResult()
+    result = SyncResult(keep=keep or "")
     if rebase_in_progress(repo):
         raise NotReady(
             "a rebase is already in progress in this repository; finish it with "
@@ -994,7 +1042,7 @@ def sync(library: Library, *, commit: bool = False) -> SyncResult:
     merged: dict[str, list[str]] = {}
     for attempt in range(3):
         old = _head(repo) or head
-        _pull_rebase(library, repo, merged)
+        _pull_rebase(library, repo, merged, keep, result.kept)
         new = _head(repo) or old
         _incoming(library, repo, old, new, result)
         ahead = int(repo.git("rev-list", "--count", "@{upstream}..HEAD").stdout.strip() or 0)

@@ -732,3 +732,44 @@ def test_documented_set_up_library_at_the_top_of_the_repository(
     assert repo is not None and repo.prefix == ""
     entries = gitsync.release_history(Library.open(office), "2026-11-26-litter-pick")
     assert [(e.action, e.name) for e in entries] == [("create", "Amira Okafor")]
+
+
+@pytest.mark.parametrize("keep", ["mine", "theirs"])
+def test_keep_settles_a_clash_and_keeps_both_sides_sign_offs(
+    office: tuple[Path, Volunteer, Volunteer], capsys: pytest.CaptureFixture[str], keep: str
+) -> None:
+    _, amira, david = office
+    submit_and_clear(amira)
+    assert amira.newsroom("sync") == 0
+    assert david.newsroom("sync") == 0
+    # Amira rewrites headline and body; David rewrites both too, and approves his version.
+    for volunteer, who in ((amira, "Amira"), (david, "David")):
+        library = volunteer.library()
+        release = library.load(SAMPLE_SLUG)
+        release.headline = f"{who}'s headline"
+        release.body = f"{who}'s opening.\n" + release.body.split("\n", 1)[1]
+        library.save(release)
+        gitsync.record_action(library, SAMPLE_SLUG, "save", "")
+    approve(david, at=NOW + timedelta(hours=1))
+    assert david.newsroom("sync") == 0
+    capsys.readouterr()
+    assert amira.newsroom("sync") == 1
+    assert "--keep mine" in capsys.readouterr().err
+    assert amira.newsroom("sync", "--keep", keep) == 0
+    out = capsys.readouterr().out
+    winner = "Amira" if keep == "mine" else "David"
+    assert f"Kept {'your' if keep == 'mine' else 'the other'} version of " in out
+    for volunteer in (amira, david):
+        if volunteer is david:
+            assert david.newsroom("sync") == 0
+        library = volunteer.library()
+        release = library.load(SAMPLE_SLUG)
+        assert release.headline == f"{winner}'s headline"
+        assert release.body.startswith(f"{winner}'s opening.")
+        # David's approval came through either way; it is valid only for his version.
+        assert [a.by for a in release.approvals] == ["david-osei"]
+        valid = workflow.valid_approvals(release, library)
+        assert bool(valid) == (keep == "theirs")
+        assert any(e.action == "submit" for e in release.history)
+        assert "<<<<<<<" not in (volunteer.drafts / SAMPLE_SLUG / "body.md").read_text()
+    assert amira.status() == "" and david.status() == ""

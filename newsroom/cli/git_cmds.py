@@ -106,6 +106,9 @@ def register(subcommands: argparse._SubParsersAction) -> None:
         "sync", help="share the library: pull others' changes (rebase), push yours")
     sync.add_argument("--commit", action="store_true",
                       help="commit uncommitted changes to releases first, one commit each")
+    sync.add_argument("--keep", choices=("mine", "theirs"), default=None,
+                      help="when both sides changed the same field or body, keep this side's "
+                      "version (sign-offs from both sides are always kept)")
     sync.add_argument("--json", action="store_true", help="a JSON report for scripts")
     sync.set_defaults(handler=cmd_sync)
 
@@ -242,13 +245,15 @@ def cmd_sync(args: argparse.Namespace) -> int:
             f"{library.root} is not inside a git repository; `newsroom init --git` makes one "
             "(see docs/collaboration.md)", EXIT_BAD_INPUT)
     try:
-        result = sync(library, commit=args.commit)
+        result = sync(library, commit=args.commit, keep=args.keep)
     except SyncConflict as conflict:
         lines = [f"sync stopped: {conflict}. Nothing was lost: your commits and files are as "
                  "they were, and nothing was pushed."]
         for name, what in sorted(conflict.releases.items()):
             lines.append(f"  {name}: {', '.join(what)}")
-        lines.append("Agree who keeps which version, change one side to match, and sync again.")
+        lines.append("Agree whose version stands, then run `newsroom sync --keep mine` to keep "
+                     "yours or `newsroom sync --keep theirs` to take the other one (sign-offs "
+                     "from both sides are kept either way).")
         if args.json:
             json.dump({"ok": False, "error": str(conflict), "conflicts": conflict.releases},
                       sys.stdout, ensure_ascii=False, indent=2)
@@ -285,7 +290,8 @@ def _sync_report(result, library) -> str:
     if result.published_branch:
         lines.append(f"Published this branch as {result.published_branch} "
                      f"({result.pushed} commit{'s' if result.pushed != 1 else ''}).")
-    if not result.arrived and not result.library_files and not result.published_branch:
+    if not (result.arrived or result.library_files or result.published_branch or result.merged
+            or result.kept):
         lines.append("Nothing new from the others.")
     for change in result.arrived:
         headline = strip_controls(change.headline)
@@ -311,6 +317,9 @@ def _sync_report(result, library) -> str:
     for slug, keys in sorted(result.merged.items()):
         kept = f" ({', '.join(keys)} from both sides kept)" if keys else ""
         lines.append(f"Merged changes made here and elsewhere to {slug}{kept}.")
+    for slug, what in sorted(result.kept.items()):
+        side = "your version" if result.keep == "mine" else "the other version"
+        lines.append(f"Kept {side} of {', '.join(what)} in {slug}.")
     if result.pushed and not result.published_branch:
         lines.append(f"Sent {result.pushed} commit{'s' if result.pushed != 1 else ''}.")
     elif not result.published_branch:
@@ -365,6 +374,8 @@ def cmd_history(args: argparse.Namespace) -> int:
             line += f"  commit {entry.short_commit}"
         print(line.rstrip())
         detail = entry.note or (entry.subject if entry.source == "commit" else "")
+        if entry.extra.get("quote"):
+            detail = f"quote {entry.extra['quote']}" + (f": {detail}" if detail else "")
         if detail:
             print(f"{'':18}{strip_controls(detail)}")
     return 0
