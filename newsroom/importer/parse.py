@@ -401,21 +401,31 @@ class _Parser:
                 )
                 day, has_year, _ = find_date(match.group("date"), default_year)
                 if day is None and not has_year:
-                    day, _, _ = find_date(match.group("date"), self.today.year)
+                    year, why = self._likely_year()
+                    day, _, _ = find_date(match.group("date"), year)
                     if day is not None:
                         self.warnings.append(
-                            f"line {para.line}: the dateline has no year; assumed {day.year}"
+                            f"line {para.line}: the dateline has no year; assumed {day.year} "
+                            f"({why})"
                         )
             self.dateline = Dateline(place=place, date=day or self.head_date)
             self.structure.append(Structure(para.line, match.group(0).strip(), "dateline"))
             paras[index] = Para(para.line, para.text[match.end() :])
             break
-        else:
-            if self.head_date:
-                self.dateline = Dateline(date=self.head_date)
+        if not self.dateline.is_set and self.head_date:
+            self.dateline = Dateline(date=self.head_date)
         extraction = find_quotes(paras, self.speakers.known_parts())
         self.items = extraction.items
         self.warnings.extend(extraction.warnings)
+
+    def _likely_year(self) -> tuple[int, str]:
+        """The year of the first full date elsewhere in the text, else this year."""
+        from .text import DATE_RE
+
+        for match in DATE_RE.finditer(self.source):
+            if match.group("y"):
+                return int(match.group("y")), "the year of another date in the text"
+        return self.today.year, "this year"
 
     # -- the release ----------------------------------------------------------------
 

@@ -27,9 +27,9 @@ NOT_NAME_WORDS = {
     "meeting", "today", "yesterday", "commenting", "speaking", "responding", "also",
     "however", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
     "january", "february", "march", "april", "june", "july", "august", "september",
-    "october", "november", "december", "labour", "liberal", "green", "conservative",
+    "october", "november", "december", "labour", "liberal", "conservative",
     "progressive", "progressives", "borough", "town", "city", "county", "street", "road",
-    "lane", "hall", "centre", "school", "library", "lido", "park", "campaign", "cabinet",
+    "centre", "school", "library", "lido", "campaign", "cabinet",
     "spokesperson's", "i", "we", "it", "this", "that", "in", "on", "at",
 }
 PRONOUNS = {"he", "she", "they", "i", "we"}
@@ -125,7 +125,8 @@ def split_who(text: str, known_parts: set[str]) -> tuple[tuple[int, int] | None,
 
 def _role_like(text: str) -> bool:
     words = re.findall(r"[\w'’-]+", text.lower())
-    return bool(words) and any(w in NOT_NAME_WORDS for w in words) and words[0] not in {
+    described = any(w in NOT_NAME_WORDS for w in words) or words[:1] in (["a"], ["an"], ["the"])
+    return bool(words) and described and words[0] not in {
         "commenting", "speaking", "responding", "adding", "and", "but", "as", "when",
     }
 

@@ -143,7 +143,7 @@ CONTACT_HEADING_RE = re.compile(
     re.IGNORECASE,
 )
 ABOUT_HEADING_RE = re.compile(
-    r"^\s*about\s+(?:us|the\s+[A-Z][^.:]{0,80}|[A-Z][^.:]{0,80})\s*:?\s*$"
+    r"^\s*[Aa]bout\s+(?:us|the\s+[A-Z][^.:]{0,80}|[A-Z][^.:]{0,80})\s*:?\s*$"
 )
 IMPRINT_RE = re.compile(
     r"^\s*(?:(?:published|printed)\s+and\s+)?promoted\s+(?:and\s+\w+\s+)?by\s+.+",
