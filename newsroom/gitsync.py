@@ -51,6 +51,8 @@ SUBJECTS = {
     "publish": "Publish {slug}",
 }
 
+BEFORE_SYNC_REF = "refs/newsroom/before-sync"
+
 TRAILER_RELEASE = "Release"
 TRAILER_ACTION = "Release-Action"
 TRAILER_DIGEST = "Release-Digest"
@@ -1039,6 +1041,8 @@ def sync(library: Library, *, commit: bool = False, keep: str | None = None) -> 
         upstream = _first_publication(repo, result)
         if upstream is None:
             return result
+    # Where this clone stood before the sync, whatever --keep decides later.
+    repo.git("update-ref", "-m", "newsroom sync", BEFORE_SYNC_REF, head)
     merged: dict[str, list[str]] = {}
     for attempt in range(3):
         old = _head(repo) or head

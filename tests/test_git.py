@@ -298,8 +298,15 @@ def test_bad_git_setting_names_the_key(office: tuple[Path, Volunteer, Volunteer]
 def test_one_submits_the_other_approves_both_sync(
     office: tuple[Path, Volunteer, Volunteer], capsys: pytest.CaptureFixture[str]
 ) -> None:
+    """The whole journey through the command line, as two volunteers would."""
     _, amira, david = office
-    digest = submit_and_clear(amira)
+    assert amira.newsroom("submit", SAMPLE_SLUG, "--as", "amira-okafor") == 0
+    assert amira.newsroom("clear", SAMPLE_SLUG, "okafor", "--by", "amira-okafor") == 0
+    assert amira.newsroom("clear", SAMPLE_SLUG, "whitfield", "--by", "tom-whitfield",
+                          "--via", "email", "--as", "amira-okafor") == 0
+    assert amira.status() == ""  # each action is already a commit
+    assert _trailers(amira, "HEAD~2")["Release-Action"] == "submit"
+    digest = _trailers(amira, "HEAD~2")["Release-Digest"]
     capsys.readouterr()
     assert amira.newsroom("sync") == 0
     assert "Sent 3 commits." in capsys.readouterr().out
@@ -314,8 +321,11 @@ def test_one_submits_the_other_approves_both_sync(
     assert workflow.status(release, library) == workflow.IN_REVIEW
     assert workflow.release_digest(release, library) == digest
 
-    approved = approve(david)
-    assert approved == digest
+    # David is identified by his git user.email, as in people.toml.
+    assert david.newsroom("approve", SAMPLE_SLUG) == 0
+    assert _trailers(david) == {
+        "Release": SAMPLE_SLUG, "Release-Action": "approve", "Release-Digest": digest,
+        "Approved-by": "David Osei <david.osei@hollinsbury-progressives.example.org.uk>"}
     assert david.newsroom("sync") == 0
     capsys.readouterr()
     assert amira.newsroom("sync") == 0
@@ -326,8 +336,13 @@ def test_one_submits_the_other_approves_both_sync(
     release = library.load(SAMPLE_SLUG)
     assert workflow.status(release, library) == workflow.APPROVED
     assert [a.by for a in workflow.valid_approvals(release, library)] == ["david-osei"]
+    assert amira.newsroom("verify", SAMPLE_SLUG) == 0  # snapshots travelled too
     assert amira.status() == "" and david.status() == ""
     assert amira.log("--format=%H") == david.log("--format=%H")
+    assert amira.log("--format=%an: %s", "-4").splitlines() == [
+        f"David Osei: Approve {SAMPLE_SLUG}", f"Amira Okafor: Clear a quote in {SAMPLE_SLUG}",
+        f"Amira Okafor: Clear a quote in {SAMPLE_SLUG}",
+        f"Amira Okafor: Submit {SAMPLE_SLUG} for review"]
 
 
 def test_different_releases_merge_cleanly(office: tuple[Path, Volunteer, Volunteer],
@@ -773,3 +788,6 @@ def test_keep_settles_a_clash_and_keeps_both_sides_sign_offs(
         assert any(e.action == "submit" for e in release.history)
         assert "<<<<<<<" not in (volunteer.drafts / SAMPLE_SLUG / "body.md").read_text()
     assert amira.status() == "" and david.status() == ""
+    # Amira's own wording is still at hand even when she let it go.
+    before = git(amira.root, "show", f"newsroom/before-sync:drafts/{SAMPLE_SLUG}/release.toml")
+    assert "Amira's headline" in before.stdout
