@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from textual.content import Content
+from rich.text import Text
 
 from ..safety import strip_controls
 
@@ -12,9 +12,9 @@ def safe(text: str) -> str:
     return strip_controls(text.replace("\r\n", "\n").replace("\r", "\n"))
 
 
-def literal(text: str) -> Content:
-    """A Content that shows ``text`` exactly: brackets stay brackets."""
-    return Content(safe(text))
+def literal(text: str) -> Text:
+    """A Text that shows ``text`` exactly: brackets stay brackets, no markup."""
+    return Text(safe(text))
 
 
 def one_line(text: str, width: int = 0) -> str:

@@ -100,7 +100,7 @@ class QuotesPane(Vertical):
             person = self.library.people.get(quote.speaker)
             name = person.name if person else (quote.speaker or "—")
             table.add_row(literal(quote.id), literal(one_line(name)),
-                          literal(one_line(quote.text, 80)),
+                          literal(one_line(quote.text, 56)),
                           clearance_state(release, quote, self.library), key=quote.id)
         if keep and release.quote(keep):
             table.move_cursor(row=table.get_row_index(keep))
