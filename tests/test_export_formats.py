@@ -552,6 +552,8 @@ hostile_text = st.lists(
 @given(headline=hostile_text, quote=hostile_text, name=hostile_text, embargo=st.booleans())
 @example(headline="1.", quote="2) x", name="- a", embargo=False)  # list markers
 @example(headline="=?utf-8?q?x?=", quote="+++", name="\ufdd0", embargo=True)
+@example(headline="](🏊<]]><![CDATA[<D\tæ", quote="x", name="", embargo=True)  # lost space
+@example(headline="x" * 70 + " " + "y" * 5, quote="x", name="", embargo=False)  # folding
 def test_random_text_round_trips_through_every_format(
     headline: str, quote: str, name: str, embargo: bool
 ) -> None:

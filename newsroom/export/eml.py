@@ -21,7 +21,8 @@ from .text import DRAFT_MARK, TextOptions, render_text
 
 MAX_WIDTH = 78
 # RFC 2045 caps quoted-printable lines at 76; Python encodes to max_line_length.
-POLICY = email.policy.SMTP.clone(max_line_length=76)
+# refold_source="none": headers folded here are written as they are.
+POLICY = email.policy.SMTP.clone(max_line_length=76, refold_source="none")
 EMBARGO_PREFIX = "EMBARGOED: "
 
 
@@ -53,16 +54,42 @@ def check_addresses(name: str, value: str, source: str) -> str:
     return value
 
 
+def _fold_plain(name: str, value: str, width: int) -> str | None:
+    """``value`` folded before single spaces, or None when that cannot be lossless."""
+    if not value.isascii() or "=?" in value or value != value.strip() or "  " in value:
+        return None
+    if any(not (char.isprintable() or char == " ") for char in value):
+        return None
+    lines: list[str] = []
+    line = f"{name}: "
+    for index, word in enumerate(value.split(" ")):
+        piece = word if index == 0 else f" {word}"
+        if index and len(line) + len(piece) > width:
+            lines.append(line)
+            line = piece  # the space opens the continuation line
+        else:
+            line += piece
+        if len(line) > width:
+            return None  # a word too long to fold
+    lines.append(line)
+    return "\n".join(lines)[len(name) + 2 :]
+
+
 def _set_unstructured(message: EmailMessage, name: str, value: str) -> None:
-    if "=?" in value:
-        # Text that looks like an RFC 2047 encoded word would be decoded by the
-        # reader; encoding the whole value keeps it literal.
-        encoded = Header(value, charset="utf-8", header_name=name, maxlinelen=72).encode(
+    """Set a free-text header so any reader gets back exactly ``value``.
+
+    The stdlib folder can drop the space between two encoded words or decode
+    literal text that looks like one, so the header is folded here: plain
+    ASCII at its spaces, anything else as RFC 2047 encoded words throughout
+    (spaces inside them are kept).
+    """
+    width = POLICY.max_line_length
+    folded = _fold_plain(name, value, width)
+    if folded is None:
+        folded = Header(value, charset="utf-8", header_name=name, maxlinelen=width - 4).encode(
             linesep="\n"
         )
-        message.set_raw(name, encoded)
-    else:
-        message[name] = value
+    message.set_raw(name, folded)
 
 
 def render_eml(
