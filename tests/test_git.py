@@ -791,3 +791,66 @@ def test_keep_settles_a_clash_and_keeps_both_sides_sign_offs(
     # Amira's own wording is still at hand even when she let it go.
     before = git(amira.root, "show", f"newsroom/before-sync:drafts/{SAMPLE_SLUG}/release.toml")
     assert "Amira's headline" in before.stdout
+
+
+def test_sync_outside_git_is_usage_error(library_copy: Path,
+                                         capsys: pytest.CaptureFixture[str]) -> None:
+    before = snapshot_tree(library_copy)
+    assert main(["--drafts", str(library_copy), "sync"]) == 2
+    assert "not inside a git repository" in capsys.readouterr().err
+    assert snapshot_tree(library_copy) == before
+
+
+def test_unreachable_remote_fails_cleanly(office: tuple[Path, Volunteer, Volunteer],
+                                          capsys: pytest.CaptureFixture[str]) -> None:
+    remote, amira, _ = office
+    submit_and_clear(amira)
+    shutil.rmtree(remote)
+    head = git(amira.root, "rev-parse", "HEAD").stdout
+    capsys.readouterr()
+    assert amira.newsroom("sync") == 1
+    assert "could not fetch from the remote" in capsys.readouterr().err
+    assert git(amira.root, "rev-parse", "HEAD").stdout == head
+    assert amira.status() == ""
+
+
+def test_sync_json_report(office: tuple[Path, Volunteer, Volunteer],
+                          capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    _, amira, david = office
+    submit_and_clear(amira)
+    assert amira.newsroom("sync") == 0
+    capsys.readouterr()
+    assert david.newsroom("sync", "--json") == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["ok"] is True and report["pushed"] == 0
+    (change,) = report["arrived"]
+    assert change["slug"] == SAMPLE_SLUG and change["kind"] == "changed"
+    assert [e["action"] for e in change["events_added"]] == ["submit", "clear", "clear"]
+
+
+def test_no_remote_is_usage_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    git(tmp_path, "config", "--global", "user.name", "Priya Raman")
+    git(tmp_path, "config", "--global", "user.email", "priya@example.org")
+    assert main(["init", str(tmp_path / "lib"), "--git"]) == 0
+    capsys.readouterr()
+    assert main(["--drafts", str(tmp_path / "lib"), "sync"]) == 2
+    assert "git remote add origin" in capsys.readouterr().err
+
+
+def test_new_release_is_committed_with_commit_on_save(
+    office: tuple[Path, Volunteer, Volunteer], capsys: pytest.CaptureFixture[str]
+) -> None:
+    _, amira, _ = office
+    slug = "2026-11-27-library-hours"
+    assert amira.newsroom("new", slug, "--headline", "Library keeps Saturday hours") == 0
+    assert amira.log("-1", "--format=%s").strip() == "Sample library"  # off by default
+    shutil.rmtree(amira.drafts / slug)
+    settings = amira.drafts / "newsroom.toml"
+    settings.write_text(settings.read_text(encoding="utf-8")
+                        + "\n[git]\ncommit_on_save = true\n", encoding="utf-8")
+    git(amira.root, "commit", "--quiet", "-m", "Commit saves", "--", "drafts/newsroom.toml")
+    assert amira.newsroom("new", slug, "--headline", "Library keeps Saturday hours") == 0
+    assert amira.log("-1", "--format=%s").strip() == f"Start {slug}"
+    assert amira.status() == ""

@@ -147,6 +147,21 @@ def record(library, slug: str, action: str, digest: str, *, approved_by: str | N
     return commit
 
 
+def record_save(library, slug: str, *, action: str = "save") -> str | None:
+    """After a plain save: commit it only when ``[git] commit_on_save = true``; warn on failure."""
+    from ..gitsync import GitError
+    from ..gitsync import record_save as commit_save
+
+    try:
+        commit = commit_save(library, slug, action=action)
+    except GitError as error:
+        print(f"newsroom: saved, but not committed: {error}", file=sys.stderr)
+        return None
+    if commit:
+        print(f"Committed {commit[:7]} ({action} {slug}).", file=sys.stderr)
+    return commit
+
+
 # ---------------------------------------------------------------------------
 # init
 

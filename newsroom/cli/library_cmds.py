@@ -75,6 +75,9 @@ def cmd_new(args: argparse.Namespace) -> int:
     except BundleError as error:
         raise CommandError(str(error)) from None
     print(f"Created {library.root / release.slug}/")
+    from .git_cmds import record_save  # commits only with [git] commit_on_save = true
+
+    record_save(library, release.slug, action="create")
     return 0
 
 
