@@ -343,3 +343,55 @@ def test_strategies_produce_all_value_types() -> None:
 
     collect()
     assert {str, int, bool, float, date, datetime, time} <= seen
+
+
+# -- the importer ------------------------------------------------------------------------------
+
+_CORPUS = sorted((Path(__file__).parent / "import_corpus").glob("*.txt"))
+# Lines a press release is made of, to assemble plausible-but-odd releases.
+_RELEASE_LINES = st.sampled_from([
+    "FOR IMMEDIATE RELEASE", "EMBARGOED UNTIL 00:01 ON TUESDAY 3 JUNE 2025",
+    "Embargo: 31 February 2026 25:99", "HOLLINSBURY, 24 November 2026 –", "ENDS", "-ENDS-",
+    "Notes to editors", "Notes to Editors:", "1. The council met.", "2.", "Media contact:",
+    "Contact: Priya Raman, 07700 900461, press@example.org", "About us", "Promoted by",
+    "Commenting on the news, Jane Doe said:", "“We are delighted,” said Jane Doe, Chair.",
+    "“Unclosed quote", "”Backwards”", "'Single,' she said.", "\"Straight,\" said they.",
+    "Share this post on social media", "Photo: Jane Doe", "Caption:", "", "   ", "\t",
+    "{{< quote q1 >}}", "# Heading", "> quoted", "- item", "said:", "said", "—", "…",
+])
+_IMPORT_TEXT = st.lists(st.one_of(_RELEASE_LINES, _TEXT), min_size=1, max_size=30).map(
+    lambda lines: "\n".join(lines).encode("utf-8", "surrogatepass"))
+
+
+def _import(raw: bytes) -> None:
+    from newsroom.importer import decode_input, import_text
+
+    text = decode_input(raw, "pasted.txt")
+    result = import_text(text, dict(PEOPLE), today=date(2026, 11, 25))
+    result.summary_lines()
+    dumps_toml(release_to_toml(result.release))  # what imports can be saved
+
+
+def test_fuzz_importer() -> None:
+    from newsroom.importer import ImportRefused
+
+    outcomes = {"imported": 0, "refused": 0}
+    sources = [st.binary(max_size=300), _IMPORT_TEXT, _IMPORT_TEXT]
+    sources += [_mutations(path.read_bytes()) for path in _CORPUS[:6]]
+
+    @FUZZ
+    @given(st.one_of(sources))
+    def fuzz(raw: bytes) -> None:
+        try:
+            _import(raw)
+        except ImportRefused as error:
+            assert str(error).strip(), "an ImportRefused without a message"
+            outcomes["refused"] += 1
+            return
+        outcomes["imported"] += 1
+
+    fuzz()
+    total = sum(outcomes.values())
+    print(f"importer: {total} inputs, {outcomes}")
+    assert total >= FUZZ_EXAMPLES
+    assert outcomes["imported"] >= FUZZ_EXAMPLES // 50, outcomes
