@@ -259,7 +259,7 @@ class Prose:
         thing = r(THINGS)
         text = r(HEADLINE_TEMPLATES).format(
             Subject=r(SUBJECTS).capitalize(), subject=r(SUBJECTS), verb=r(VERBS),
-            verb2=r(VERBS).split()[-1] + " it", adj=r(ADJECTIVES), thing=thing,
+            verb2=r(("campaigned", "stepped in", "rallied", "objected", "raised the alarm")), adj=r(ADJECTIVES), thing=thing,
             thing_title=thing.removeprefix("the ").capitalize(), place=r(PLACES),
             number=r(NUMBERS), adj_title=r(ADJECTIVES).capitalize(),
         )
