@@ -336,6 +336,18 @@ def test_eml_without_embargo_has_plain_subject_and_draft_is_marked(
     assert body.startswith(DRAFT_MARK) and body.rstrip().endswith(DRAFT_MARK)
 
 
+def test_eml_from_falls_back_to_the_organisation_address(
+    library: Library, sample: Release
+) -> None:
+    library.settings.from_address = ""
+    library.settings.press_list = []
+    message = parse_eml(render(sample, library, "eml"))
+    assert message["From"] == (
+        "Hollinsbury Progressives <press@hollinsbury-progressives.example.org.uk>"
+    )
+    assert "To" not in message  # no press list and no --to: the sender fills it in
+
+
 def test_eml_needs_a_usable_from_address(library: Library, sample: Release) -> None:
     library.settings.from_address = ""
     library.settings.email = ""
@@ -472,6 +484,7 @@ def check_all_formats(release: Release, library: Library) -> None:
         matter, body = parse_md(outputs["md"])
         title = f"{DRAFT_MARK}: {document.headline}" if draft else document.headline
         assert matter["title"] == (title if document.headline else title + "hostile")
+        assert matter["extra"]["speakers"] == [name for _, name, _ in document.speakers]
         blocks = md_blocks(body)
         if document.headline:
             assert ("h1", document.headline) in blocks
@@ -482,6 +495,7 @@ def check_all_formats(release: Release, library: Library) -> None:
         item = json.loads(outputs["ninjs"])
         check_ninjs(item)
         assert item["headlines"][0]["value"] == document.headline
+        assert [p["name"] for p in item.get("people", [])] == [n for _, n, _ in document.speakers]
 
         # eml: parses with no defects; subject and body exact
         message = parse_eml(outputs["eml"])
