@@ -248,7 +248,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
     if problems:
         return EXIT_FAILED
     where = args.slug or f"{len(slugs)} release{'s' * (len(slugs) != 1)}"
-    _say(f"{where}: all {claims} approvals and clearances claimed are valid.")
+    _say(f"{where}: every approval and clearance claimed is valid ({claims} in all).")
     return 0
 
 
