@@ -750,6 +750,7 @@ class PendingChanges:
 
 def pending_changes(repo: Repo) -> PendingChanges:
     pending = PendingChanges()
+    tracked_slugs: dict[str, bool] = {}
     for code, path in _status_entries(repo):
         untracked = code == "??"
         slug = repo.slug_of(path)
@@ -757,7 +758,9 @@ def pending_changes(repo: Repo) -> PendingChanges:
         in_library = not repo.prefix or path.startswith(repo.prefix + "/")
         if slug is not None:
             directory = repo.top / repo.path(slug)
-            if untracked and not _tracked(repo, repo.path(slug)):
+            if slug not in tracked_slugs:
+                tracked_slugs[slug] = _tracked(repo, repo.path(slug))
+            if untracked and not tracked_slugs[slug]:
                 if (directory / RELEASE_FILE).exists() and slug not in pending.new_releases:
                     pending.new_releases.append(slug)
                 continue
@@ -962,13 +965,16 @@ def _incoming(library: Library, repo: Repo, old: str, new: str, result: SyncResu
                    repo.path()).stdout
     items = [i for i in out.split("\0") if i]
     changed: dict[str, list[str]] = {}
-    for code, path in zip(items[0::2], items[1::2], strict=False):
+    for path in items[1::2]:  # pairs of (status letter, path)
         slug = repo.slug_of(path)
         if slug is None:
             result.library_files.append(path)
             continue
-        changed.setdefault(slug, []).append(path.rsplit("/", 1)[-1])
-        del code
+        inside = path[len(repo.path(slug)) + 1:]
+        if not inside.startswith("."):  # snapshots travel silently with their release
+            changed.setdefault(slug, []).append(inside)
+        else:
+            changed.setdefault(slug, [])
     for slug, files in sorted(changed.items()):
         toml_path = repo.path(f"{slug}/{RELEASE_FILE}")
         before = _load_toml(_read_blob(repo, f"{old}:{toml_path}"))
