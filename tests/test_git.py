@@ -854,3 +854,34 @@ def test_new_release_is_committed_with_commit_on_save(
     assert amira.newsroom("new", slug, "--headline", "Library keeps Saturday hours") == 0
     assert amira.log("-1", "--format=%s").strip() == f"Start {slug}"
     assert amira.status() == ""
+
+
+def test_same_new_release_on_both_sides_is_reported(
+    office: tuple[Path, Volunteer, Volunteer], capsys: pytest.CaptureFixture[str]
+) -> None:
+    _, amira, david = office
+    slug = "2026-11-28-market-stalls"
+    assert amira.newsroom("new", slug, "--headline", "Market stalls return") == 0
+    assert david.newsroom("new", slug, "--headline", "Stallholders welcome market plan") == 0
+    assert amira.newsroom("sync", "--commit") == 0
+    before = snapshot_tree(david.drafts)
+    capsys.readouterr()
+    assert david.newsroom("sync", "--commit") == 1
+    err = capsys.readouterr().err
+    assert f"{slug}: headline" in err
+    assert snapshot_tree(david.drafts) == before
+    assert david.library().load(slug).headline == "Stallholders welcome market plan"
+
+
+def test_edit_against_removal_is_reported(
+    office: tuple[Path, Volunteer, Volunteer], capsys: pytest.CaptureFixture[str]
+) -> None:
+    _, amira, david = office
+    git(amira.root, "rm", "-r", "--quiet", f"drafts/{EARLY_SLUG}")
+    git(amira.root, "commit", "--quiet", "-m", "Drop the bus release")
+    assert amira.newsroom("sync") == 0
+    edit(david, EARLY_SLUG, standfirst="Still wanted.")
+    capsys.readouterr()
+    assert david.newsroom("sync", "--commit") == 1
+    assert f"{EARLY_SLUG}: release.toml" in capsys.readouterr().err
+    assert david.library().load(EARLY_SLUG).standfirst == "Still wanted."
