@@ -231,3 +231,21 @@ def test_workflow_commands_do_not_import_textual_or_rich(library_copy: Path) -> 
 def test_verify_subprocess_exit_code(library_copy: Path) -> None:
     result = run_newsroom("verify", drafts=library_copy)
     assert result.returncode == 0, result.stderr
+
+
+def test_sign_off_refused_while_someone_edits_the_release(run: Run) -> None:
+    from datetime import UTC, datetime
+
+    from newsroom.locks import LOCK_FILE, LockInfo
+
+    info = LockInfo(user="carol", host="someone-elses-laptop", pid=4242,
+                    since=datetime(2026, 11, 25, 9, 30, tzinfo=UTC), token="other")
+    (run.root / SAMPLE_SLUG / LOCK_FILE).write_bytes(info.to_json())
+    before = snapshot_tree(run.root)
+    for args in (["clear", SAMPLE_SLUG, "okafor", "--by", "amira-okafor"],
+                 ["submit", SAMPLE_SLUG, "--as", "priya-raman"],
+                 ["spike", SAMPLE_SLUG, "--as", "priya-raman", "--note", "x"]):
+        code, _, err = run(*args)
+        assert code == 2 and "carol" in err, (args, err)
+    assert snapshot_tree(run.root) == before
+    assert run("verify", SAMPLE_SLUG)[0] == 0  # reading ignores the lock

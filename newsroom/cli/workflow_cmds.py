@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from ..bundle import BundleError, Library
+from ..model import Release
 from ..safety import strip_controls
 from .common import EXIT_FAILED, CommandError, load_release, open_library
 
@@ -108,6 +109,19 @@ def _act(action: Callable[[], Any]) -> Any:
         raise CommandError(str(error)) from None
 
 
+def _locked(library: Library, slug: str, action: Callable[[Release], Any]
+            ) -> tuple[Release, Any]:
+    """Load and change ``slug`` while holding its edit lock (the TUI may have it open)."""
+    from .. import locks
+
+    try:
+        with locks.hold(library.root, slug):
+            release = load_release(library, slug)
+            return release, _act(lambda: action(release))
+    except BundleError as error:  # LockedError: someone is editing it
+        raise CommandError(str(error)) from None
+
+
 def _commit(library: Library, slug: str, action: str, digest: str,
             approved_by: str | None = None) -> None:
     """Commit the bundle when the library lives in a git work tree (a no-op otherwise)."""
@@ -155,9 +169,9 @@ def cmd_submit(args: argparse.Namespace) -> int:
     from ..workflow import short, status, submit
 
     library = open_library(args)
-    release = load_release(library, args.slug)
     by = _identify(library, args)
-    event = _act(lambda: submit(release, library, by, note=args.note))
+    release, event = _locked(library, args.slug,
+                             lambda release: submit(release, library, by, note=args.note))
     _commit(library, release.slug, event.action, event.digest)
     _say(f"Submitted {release.slug} for review ({short(event.digest)}); "
          f"status: {status(release, library)}.")
@@ -168,10 +182,10 @@ def cmd_clear(args: argparse.Namespace) -> int:
     from ..workflow import clear, short
 
     library = open_library(args)
-    release = load_release(library, args.slug)
     recorder = _identify(library, args, required=False)
-    clearance = _act(lambda: clear(release, library, args.quote_id, args.by, via=args.via,
-                                   note=args.note, recorded_by=recorder))
+    release, clearance = _locked(library, args.slug, lambda release: clear(
+        release, library, args.quote_id, args.by, via=args.via, note=args.note,
+        recorded_by=recorder))
     if clearance is None:
         _say(f"Quote {args.quote_id} is already cleared by {args.by} as it stands; "
              "nothing changed.")
@@ -185,9 +199,9 @@ def cmd_approve(args: argparse.Namespace) -> int:
     from ..workflow import approve, counting_approvals, short, status
 
     library = open_library(args)
-    release = load_release(library, args.slug)
     by = _identify(library, args)
-    approval = _act(lambda: approve(release, library, by, note=args.note, key=args.sign))
+    release, approval = _locked(library, args.slug, lambda release: approve(
+        release, library, by, note=args.note, key=args.sign))
     have = len(counting_approvals(release, library))
     need = library.settings.rules.approvals_required
     if approval is None:
@@ -205,9 +219,9 @@ def cmd_request_changes(args: argparse.Namespace) -> int:
     from ..workflow import request_changes, status
 
     library = open_library(args)
-    release = load_release(library, args.slug)
     by = _identify(library, args)
-    event = _act(lambda: request_changes(release, library, by, args.note))
+    release, event = _locked(library, args.slug,
+                             lambda release: request_changes(release, library, by, args.note))
     _commit(library, release.slug, event.action, event.digest)
     _say(f"Changes requested on {release.slug} by {by}; status: {status(release, library)}.")
     return 0
@@ -217,9 +231,9 @@ def cmd_spike(args: argparse.Namespace) -> int:
     from ..workflow import spike, status
 
     library = open_library(args)
-    release = load_release(library, args.slug)
     by = _identify(library, args)
-    event = _act(lambda: spike(release, library, by, args.note, undo=args.undo))
+    release, event = _locked(library, args.slug, lambda release: spike(
+        release, library, by, args.note, undo=args.undo))
     _commit(library, release.slug, event.action, event.digest)
     verb = "Unspiked" if args.undo else "Spiked"
     _say(f"{verb} {release.slug}; status: {status(release, library)}.")
