@@ -424,6 +424,34 @@ def make_library(count: int, root: Path, seed: int = 1) -> list[str]:
     return slugs
 
 
+def make_editor_library(root: Path, words: int = 5000, seed: int = 1) -> str:
+    """A library holding one release with a body of ``words`` words and two quotes."""
+    from newsroom.bundle import settings_from_toml
+    import tomllib
+
+    rng = random.Random(f"newsroom-editor-{seed}")
+    root.mkdir(parents=True, exist_ok=True)
+    (root / "newsroom.toml").write_text(SETTINGS_TOML, encoding="utf-8")
+    settings_from_toml(tomllib.loads(SETTINGS_TOML), root / "newsroom.toml")
+    people = make_people(rng)
+    (root / "people.toml").write_bytes(dumps_toml(people_to_toml(people, {})))
+    release = make_release(rng, 0, people, sorted(people), set())
+    prose = Prose(rng)
+    paragraphs = prose.body_paragraphs(words)
+    release.quotes = release.quotes[:2] or [Quote(id="q1", speaker="david-osei",
+                                                  role="Branch Chair", text=prose.quote_text())]
+    release.captions = []
+    for quote in release.quotes:
+        paragraphs.insert(rng.randint(1, len(paragraphs)), reference_line("quote", quote.id))
+    release.body = "\n\n".join(paragraphs) + "\n"
+    release.approvals, release.history, release.clearances = [], [], []
+    directory = root / release.slug
+    directory.mkdir()
+    (directory / "release.toml").write_bytes(dumps_toml(release_to_toml(release)))
+    (directory / "body.md").write_bytes(release.body.encode("utf-8"))
+    return release.slug
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("count", type=int, help="number of releases")
