@@ -14,14 +14,13 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from conftest import DRAFTS, EARLY_SLUG, SAMPLE_SLUG, snapshot_tree
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from newsroom import gitsync, workflow
+from newsroom import gitsync, tomlmerge, workflow
 from newsroom.bundle import Library
 from newsroom.cli import main
-
-from conftest import DRAFTS, EARLY_SLUG, SAMPLE_SLUG, snapshot_tree
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
 
@@ -691,24 +690,24 @@ def test_merge_union_property(base: list, ours_new: list, theirs_new: list,
                                                    ours, theirs)
     assert conflicts == []
     assert merged["headline"] == headline
-    keys = [gitsync._identity(e) for e in merged.get("history", [])]
+    keys = [tomlmerge.identity(e) for e in merged.get("history", [])]
     assert len(keys) == len(set(keys))
-    assert set(keys) == {gitsync._identity(e) for e in base + ours_new + theirs_new}
+    assert set(keys) == {tomlmerge.identity(e) for e in base + ours_new + theirs_new}
     times = [e["at"] for e in merged.get("history", [])]
     assert times == sorted(times)
     same, _ = gitsync.merge_release_data({"history": base}, {"history": base},
                                          {"history": base + theirs_new})
     expected: list[str] = []
     for event in sorted(base + theirs_new, key=lambda e: e["at"]):
-        if gitsync._identity(event) not in expected:
-            expected.append(gitsync._identity(event))
-    assert [gitsync._identity(e) for e in same.get("history", [])] == expected
+        if tomlmerge.identity(event) not in expected:
+            expected.append(tomlmerge.identity(event))
+    assert [tomlmerge.identity(e) for e in same.get("history", [])] == expected
 
 
 def test_gitsync_is_core_no_textual_no_rich() -> None:
     import sys
 
-    code = ("import sys, newsroom.gitsync, newsroom.cli.git_cmds; "
+    code = ("import sys, newsroom.gitsync, newsroom.tomlmerge, newsroom.cli.git_cmds; "
             "print(sorted(m for m in sys.modules if m.split('.')[0] in ('textual', 'rich')))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True).stdout
