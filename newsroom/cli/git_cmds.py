@@ -107,8 +107,9 @@ def register(subcommands: argparse._SubParsersAction) -> None:
     sync.add_argument("--commit", action="store_true",
                       help="commit uncommitted changes to releases first, one commit each")
     sync.add_argument("--keep", choices=("mine", "theirs"), default=None,
-                      help="when both sides changed the same field or body, keep this side's "
-                      "version (sign-offs from both sides are always kept)")
+                      help="where both sides changed the same field or body.md: keep your "
+                      "version (mine) or the remote's (theirs); sign-offs from both sides "
+                      "are kept either way")
     sync.add_argument("--json", action="store_true", help="a JSON report for scripts")
     sync.set_defaults(handler=cmd_sync)
 
