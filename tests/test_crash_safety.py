@@ -201,16 +201,17 @@ def test_a_reader_never_sees_half_a_save_in_progress(tmp_path: Path) -> None:
         while time.monotonic() < deadline or len(seen) < 2:
             release = Library.open(root).load(SLUG)
             label = release.headline.removeprefix("Version ")
-            origin_files = Library.open(root)
             assert label in ("A", "B")
             quote = release.quote("q1")
             assert quote is not None and quote.text.startswith(f"Version {label} quote")
             assert f"of version {label}:" in release.body
             assert f"of version {'B' if label == 'A' else 'A'}:" not in release.body
             seen[label] += 1
-            del origin_files
             if time.monotonic() > deadline + 10:
                 break
+        # The saver is still saving: the loads never swept or replayed its
+        # staging files or journal from under it (it would have died).
+        assert os.waitpid(child, os.WNOHANG) == (0, 0), "the saver died during the loads"
     finally:
         os.kill(child, signal.SIGKILL)
         os.waitpid(child, 0)
@@ -218,3 +219,40 @@ def test_a_reader_never_sees_half_a_save_in_progress(tmp_path: Path) -> None:
     assert seen["A"] and seen["B"]
     Library.open(root).load(SLUG)
     assert _which(_on_disk(root), versions) is not None
+
+
+def test_a_pending_journal_in_a_read_only_library_is_read_through(tmp_path: Path,
+                                                                  monkeypatch) -> None:
+    """A crash after the journal, then the folder became read-only: read the new version."""
+    import newsroom.bundle as bundle
+
+    root = _library(tmp_path)
+    versions = _versions(root)  # B is on disk
+    library = Library.open(root)
+    library.load(SLUG)
+    real_replace = os.replace
+
+    def crash_after_journal(src, dst):
+        if str(dst).endswith(JOURNAL_FILE):
+            return real_replace(src, dst)
+        raise KeyboardInterrupt  # dies before renaming the staged files
+
+    monkeypatch.setattr(bundle.os, "replace", crash_after_journal)
+    with pytest.raises(KeyboardInterrupt):
+        library.save(_version("A"), force=True)
+    assert _which(_on_disk(root), versions) == "B"
+
+    def read_only(src, dst):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(bundle.os, "replace", read_only)
+    monkeypatch.setattr(bundle.os, "unlink", read_only)
+    monkeypatch.setattr(Path, "unlink", lambda self, missing_ok=False: read_only(self, self))
+    before = sorted(p.name for p in (root / SLUG).iterdir())
+    release = Library.open(root).load(SLUG)
+    assert release.headline == "Version A"  # the committed save, read through the journal
+    assert "of version A:" in release.body
+    assert sorted(p.name for p in (root / SLUG).iterdir()) == before  # nothing touched
+    monkeypatch.undo()
+    Library.open(root).load(SLUG)  # writable again: rolled forward for good
+    assert _which(_on_disk(root), versions) == "A"
