@@ -66,7 +66,6 @@ _QUIET_ENV = {
     "GIT_EDITOR": "true",
     "GIT_SEQUENCE_EDITOR": "true",
     "GIT_PAGER": "cat",
-    "GIT_LITERAL_PATHSPECS": "1",
     "GIT_MERGE_AUTOEDIT": "no",
 }
 
@@ -116,6 +115,11 @@ def run_git(
     if exe is None:
         raise GitError("git is not installed (no `git` on PATH)")
     full_env = {**os.environ, **_QUIET_ENV, **(env or {})}
+    if "--" in args:
+        # Paths are paths: a folder called "press [2026]" is not a glob. (Per
+        # pathspec rather than GIT_LITERAL_PATHSPECS, which hooks would inherit.)
+        split = args.index("--") + 1
+        args = (*args[:split], *(f":(literal){path}" for path in args[split:]))
     command = [exe, "-c", "core.quotepath=off", *args]
     try:
         return subprocess.run(

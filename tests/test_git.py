@@ -884,3 +884,26 @@ def test_edit_against_removal_is_reported(
     assert david.newsroom("sync", "--commit") == 1
     assert f"{EARLY_SLUG}: release.toml" in capsys.readouterr().err
     assert david.library().load(EARLY_SLUG).standfirst == "Still wanted."
+
+
+def test_folder_names_with_glob_characters_are_taken_literally(tmp_path: Path) -> None:
+    top = tmp_path / "branch [2026]*"
+    top.mkdir()
+    git(top, "init", "--quiet")
+    git(top, "config", "user.name", "Amira Okafor")
+    git(top, "config", "user.email", "amira@example.org")
+    copy_sample(top / "drafts?")
+    # A decoy that a glob would also match, with staged work that must stay out.
+    copy_sample(top / "draftsX")
+    git(top, "add", "draftsX")
+    library = Library.open(top / "drafts?")
+    git(top, "add", "drafts?")
+    git(top, "commit", "--quiet", "-m", "Library", "--", "drafts?")
+    release = library.load(SAMPLE_SLUG)
+    event = workflow.submit(release, library, "amira-okafor", now=NOW)
+    assert gitsync.record_action(library, SAMPLE_SLUG, "submit", event.digest)
+    files = git(top, "show", "--name-only", "--format=", "HEAD").stdout.split()
+    assert files and all(f.startswith(f"drafts?/{SAMPLE_SLUG}/") for f in files)
+    assert git(top, "diff", "--cached", "--name-only").stdout.split()  # draftsX still staged
+    entries = gitsync.release_history(library, SAMPLE_SLUG)
+    assert sorted(e.action for e in entries if e.commit) == ["commit", "submit"]
