@@ -95,14 +95,15 @@ class ConflictError(BundleError):
     """
 
     def __init__(self, directory: Path, slug: str, theirs: dict[str, bytes],
-                 ours: dict[str, bytes]) -> None:
+                 ours: dict[str, bytes], message: str | None = None) -> None:
         self.slug = slug
         self.theirs = theirs
         self.ours = ours
         super().__init__(
             directory,
-            "changed on disk since it was loaded (another editor or command saved it); "
-            "nothing was written: reload it, save a copy under a new slug, or overwrite",
+            message or "changed on disk since it was loaded (another editor or command "
+            "saved it); nothing was written: reload it, save a copy under a new slug, "
+            "or overwrite",
         )
 
     def diff(self) -> str:
@@ -1153,16 +1154,60 @@ class Library:
 
     # -- people -------------------------------------------------------------
 
-    def save_people(self) -> bool:
+    def save_people(self, *, force: bool = False) -> bool:
+        """Write people.toml if the directory changed. Returns whether anything was written.
+
+        If someone else saved people.toml since it was read, their changes and
+        ours are merged person by person; the same person changed differently
+        on both sides raises ``ConflictError`` (nothing written) unless ``force``.
+        """
         data = dumps_toml(people_to_toml(self.people, self.people_extra))
         path = self.root / PEOPLE_FILE
         if self.people_origin is not None:
             previous, _ = _parse_toml(path, self.people_origin)
             if previous == people_to_toml(self.people, self.people_extra):
                 return False
-        atomic_write(path, data)
+            try:
+                on_disk: bytes | None = path.read_bytes()
+            except FileNotFoundError:
+                on_disk = None
+            if not force and on_disk is not None and on_disk != self.people_origin:
+                self._merge_people(path, previous, on_disk, data)
+                data = dumps_toml(people_to_toml(self.people, self.people_extra))
+        try:
+            atomic_write(path, data)
+        except OSError as error:
+            raise BundleError(
+                path, f"could not save ({error.strerror or error}); the file is unchanged"
+            ) from None
         self.people_origin = data
         return True
+
+    def _merge_people(self, path: Path, base_data: dict[str, Any], on_disk: bytes,
+                      ours: bytes) -> None:
+        """Apply our changes since loading on top of what another process saved."""
+        theirs_data, _ = _parse_toml(path, on_disk)
+        theirs, theirs_extra = people_from_toml(theirs_data, path)
+        base, base_extra = people_from_toml(base_data, path)
+        merged = dict(theirs)
+        for person_id in sorted(set(base) | set(self.people)):
+            before, mine, other = (base.get(person_id), self.people.get(person_id),
+                                   theirs.get(person_id))
+            if mine == before or mine == other:
+                continue  # we did not touch this person, or both did the same
+            if other != before:
+                raise ConflictError(
+                    path, PEOPLE_FILE, {PEOPLE_FILE: on_disk}, {PEOPLE_FILE: ours},
+                    f"{person_id!r} was changed by someone else since it was loaded; "
+                    "nothing was written: reload the people directory, or overwrite",
+                )
+            if mine is None:
+                merged.pop(person_id, None)
+            else:
+                merged[person_id] = mine
+        self.people = merged
+        if self.people_extra == base_extra:
+            self.people_extra = theirs_extra
 
 
 def open_library(root: Path | str) -> Library:

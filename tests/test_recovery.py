@@ -399,3 +399,31 @@ def test_deleted_bundle_is_a_conflict_too(library_copy: Path) -> None:
     with pytest.raises(ConflictError):
         library.save(mine)
     assert not (library_copy / SAMPLE_SLUG / BODY_FILE).exists()
+
+
+def test_people_saved_by_two_processes_are_merged(library_copy: Path) -> None:
+    from newsroom.model import Person
+
+    mine = Library.open(library_copy)
+    theirs = Library.open(library_copy)
+    theirs.people["new-from-them"] = Person(id="new-from-them", name="Them")
+    theirs.save_people()
+    mine.people["new-from-me"] = Person(id="new-from-me", name="Me")
+    assert mine.save_people()
+    people = Library.open(library_copy).people
+    assert {"new-from-them", "new-from-me", "amira-okafor"} <= set(people)
+
+
+def test_people_changed_differently_on_both_sides_is_a_conflict(library_copy: Path) -> None:
+    people_file = library_copy / "people.toml"
+    mine = Library.open(library_copy)
+    theirs = Library.open(library_copy)
+    theirs.people["amira-okafor"].role = "Chair"
+    theirs.save_people()
+    on_disk = people_file.read_bytes()
+    mine.people["amira-okafor"].role = "Treasurer"
+    with pytest.raises(ConflictError, match="amira-okafor"):
+        mine.save_people()
+    assert people_file.read_bytes() == on_disk
+    mine.save_people(force=True)
+    assert Library.open(library_copy).people["amira-okafor"].role == "Treasurer"
