@@ -225,6 +225,7 @@ def test_clearance_only_by_the_speaker(lib: Library) -> None:
 def test_clearance_goes_stale_when_wording_or_attribution_changes(lib: Library) -> None:
     release = lib.load(SAMPLE_SLUG)
     quote = release.quote("okafor")
+    quote.intro = "{name} said:"  # so the role appears only as the role
     clear(release, lib, "okafor", "amira-okafor", now=tick(1))
     assert workflow.clearance_state(release, quote, lib) == "cleared"
     release.headline += " (updated)"  # not the quote: clearance holds
@@ -238,6 +239,19 @@ def test_clearance_goes_stale_when_wording_or_attribution_changes(lib: Library) 
     assert workflow.clearance_state(release, quote, lib) == "stale"
     lib.save(release)
     assert any("okafor" in line and "stale" in line for line in verify(*reversed(reload(lib))))
+
+
+def test_a_clearance_removed_by_hand_unapproves_the_release(lib: Library) -> None:
+    release = lib.load(SAMPLE_SLUG)
+    clear_all(lib, release)
+    approve(release, lib, "david-osei", now=tick(3))
+    release.clearances = [c for c in release.clearances if c.quote != "okafor"]
+    lib.save(release)
+    lib2, again = reload(lib)
+    assert status(again, lib2) == DRAFT  # never submitted; approval alone is not enough
+    assert "not cleared: okafor" in publication_refusal(again, lib2)
+    lib2.settings.rules.require_clearance = False
+    assert status(again, lib2) == APPROVED
 
 
 def test_clearance_recorded_in_history_with_quote_digest(lib: Library) -> None:
