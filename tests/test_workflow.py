@@ -254,6 +254,17 @@ def test_a_clearance_removed_by_hand_unapproves_the_release(lib: Library) -> Non
     assert status(again, lib2) == APPROVED
 
 
+def test_clearing_the_new_wording_retires_the_stale_clearance(lib: Library) -> None:
+    release = lib.load(SAMPLE_SLUG)
+    clear_all(lib, release)
+    assert clear(release, lib, "okafor", "amira-okafor", now=tick(3)) is None  # no change
+    release.quote("okafor").text += " We will be there."
+    clear(release, lib, "okafor", "amira-okafor", now=tick(4))
+    assert [c.at for c in release.clearances if c.quote == "okafor"] == [tick(4)]
+    assert verify(release, lib) == []
+    assert [e.action for e in release.history].count("clear") == 3  # history keeps all
+
+
 def test_clearance_recorded_in_history_with_quote_digest(lib: Library) -> None:
     release = lib.load(SAMPLE_SLUG)
     clear(release, lib, "okafor", "amira-okafor", via="email", note="by reply",
