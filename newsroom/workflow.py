@@ -753,7 +753,7 @@ def record_publication(release: Release, library: Library, by: str, fmt: str, *,
 def verify(release: Release, library: Library) -> list[str]:
     """One line per claimed approval or clearance that does not hold (empty: all good)."""
     current = release_digest(release, library)
-    lines = []
+    lines: list[str] = []
     seen: set[str] = set()
     for approval in release.approvals:
         problems = approval_problems(approval, release, library, current)

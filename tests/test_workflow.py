@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from conftest import SAMPLE_SLUG, snapshot_tree
 
 from newsroom import workflow
 from newsroom.bundle import Library
@@ -33,8 +34,6 @@ from newsroom.workflow import (
     valid_approvals,
     verify,
 )
-
-from conftest import SAMPLE_SLUG, snapshot_tree
 
 T0 = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
 
