@@ -12,6 +12,7 @@ Golden files live in tests/golden/formats/; regenerate them with
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import re
@@ -112,6 +113,11 @@ def parse_eml(raw: bytes):
 def ninjs_validator():
     if not SCHEMA.is_file():
         pytest.skip(f"ninjs schema not found at {SCHEMA} (shared/ is beside the repo in CI)")
+    return _validator()
+
+
+@functools.cache
+def _validator():
     from jsonschema import Draft202012Validator
 
     schema = json.loads(SCHEMA.read_text(encoding="utf-8"))
