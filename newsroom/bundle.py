@@ -1054,6 +1054,12 @@ class Library:
                 on_disk = None
             if on_disk != data:
                 changed[name] = data
+        if changed:
+            # Another process editing this release holds its lock: refuse.
+            # (Imported here: locks imports this module.)
+            from .locks import ensure_unlocked
+
+            ensure_unlocked(self.root, release.slug)
         if changed and not force and self.changed_on_disk(release.slug):
             raise ConflictError(directory, release.slug, on_disk_files, files)
         if changed:

@@ -200,3 +200,37 @@ def test_reading_commands_ignore_locks(library_copy: Path, live_process) -> None
     assert SAMPLE_SLUG in result.stdout
     result = run_newsroom("show", SAMPLE_SLUG, drafts=library_copy)
     assert result.returncode == 0, result.stderr
+
+
+def test_save_refuses_while_another_process_holds_the_lock(library_copy: Path,
+                                                           live_process) -> None:
+    """Defence in depth: every write path (CLI, importer, git sync) goes through save."""
+    from newsroom.bundle import Library
+
+    library = Library.open(library_copy)
+    release = library.load(SAMPLE_SLUG)
+    write_lock(library_copy, SAMPLE_SLUG, pid=live_process.pid, user="dana")
+    before = snapshot_tree(library_copy / SAMPLE_SLUG)
+    release.headline = "Sneaked in"
+    with pytest.raises(LockedError, match="dana"):
+        library.save(release)
+    assert snapshot_tree(library_copy / SAMPLE_SLUG) == before
+    # Our own lock does not stop us.
+    (library_copy / SAMPLE_SLUG / LOCK_FILE).unlink()
+    with locks.acquire(library_copy, SAMPLE_SLUG):
+        assert library.save(release)
+
+
+def test_cli_sign_off_commands_refuse_a_locked_release(library_copy: Path, live_process,
+                                                       capsys) -> None:
+    write_lock(library_copy, SAMPLE_SLUG, pid=live_process.pid, user="erin")
+    before = snapshot_tree(library_copy / SAMPLE_SLUG)
+    for args in (["submit", SAMPLE_SLUG, "--as", "priya-raman"],
+                 ["approve", SAMPLE_SLUG, "--as", "priya-raman"],
+                 ["spike", SAMPLE_SLUG, "--as", "priya-raman"],
+                 ["clear", SAMPLE_SLUG, "okafor", "--by", "amira-okafor"]):
+        code = cli_main(["--drafts", str(library_copy), *args])
+        err = capsys.readouterr().err
+        assert code == 2, (args, err)
+        assert "erin" in err, (args, err)
+    assert snapshot_tree(library_copy / SAMPLE_SLUG) == before
