@@ -125,21 +125,32 @@ def bench_env() -> dict[str, str]:
     return env
 
 
-def run(command: list[str], *, capture: bool = False, check: bool = True
+def run(command: list[str], *, capture: bool = False, check: bool = True,
+        env: dict[str, str] | None = None, timeout: float | None = None
         ) -> tuple[float, str, float]:
     """(wall seconds, stdout, peak RSS in MB) of one command in a new process."""
-    started = time.perf_counter()
-    process = subprocess.Popen(command, stdout=subprocess.PIPE if capture else subprocess.DEVNULL,
-                               stderr=subprocess.PIPE, env=bench_env(), cwd=REPO)
-    out = process.stdout.read() if capture else b""
-    err = process.stderr.read()
-    _, status, usage = os.wait4(process.pid, 0)
-    elapsed = time.perf_counter() - started
-    process.returncode = os.waitstatus_to_exitcode(status)
-    if check and process.returncode not in (0, 1):
-        raise RuntimeError(f"{' '.join(command)} exited {process.returncode}: "
-                           f"{err.decode(errors='replace')[-2000:]}")
-    return elapsed, out.decode("utf-8", "replace"), usage.ru_maxrss / 1024
+    with tempfile.TemporaryFile() as err, tempfile.TemporaryFile() as out:
+        started = time.perf_counter()
+        process = subprocess.Popen(command, stdout=out if capture else subprocess.DEVNULL,
+                                   stderr=err, env={**bench_env(), **(env or {})}, cwd=REPO)
+        deadline = None if timeout is None else started + timeout
+        while True:
+            pid, status, usage = os.wait4(process.pid, os.WNOHANG)
+            if pid:
+                break
+            if deadline is not None and time.perf_counter() > deadline:
+                process.kill()
+                os.wait4(process.pid, 0)
+                raise TimeoutError(f"timed out after {timeout:.0f} s")
+            time.sleep(0.002)
+        elapsed = time.perf_counter() - started
+        process.returncode = os.waitstatus_to_exitcode(status)
+        if check and process.returncode not in (0, 1):
+            err.seek(0)
+            raise RuntimeError(f"{' '.join(command)} exited {process.returncode}: "
+                               f"{err.read().decode(errors='replace')[-2000:]}")
+        out.seek(0)
+        return elapsed, out.read().decode("utf-8", "replace"), usage.ru_maxrss / 1024
 
 
 def interleaved(runs: int, *jobs: Callable[[], float]) -> list[list[float]]:
@@ -187,6 +198,10 @@ def measure_list(root: Path, size: int, runs: int) -> list[Row]:
         drop_index(root)
         return run(list_cmd)[0]
 
+    def cold_one_process() -> float:
+        drop_index(root)
+        return run(list_cmd, env={"NEWSROOM_WORKERS": "1"})[0]
+
     def warm() -> float:
         return run(list_cmd)[0]
 
@@ -195,33 +210,31 @@ def measure_list(root: Path, size: int, runs: int) -> list[Row]:
     rows = json.loads(out)
     assert len(rows) == size, f"list printed {len(rows)} rows, expected {size}"
 
-    cold_t, floor_t = interleaved(runs, cold, floor)
+    cold_t, cold1_t, floor_t = interleaved(runs, cold, cold_one_process, floor)
     warm(), warm()  # make sure the index is complete and settled
     warm_t, pass_t = interleaved(runs, warm, python_pass)
 
     # After one change: a different release each run, edited just before.
     slugs = sorted(p.name for p in root.iterdir() if p.is_dir() and not p.name.startswith("."))
-    originals: dict[str, tuple[bytes, int]] = {}
     changed_t: list[float] = []
     reread_ok = True
-    try:
-        for turn in range(runs + 1):
-            slug = slugs[(turn * 7919) % len(slugs)]
-            body = root / slug / "body.md"
-            originals.setdefault(slug, (body.read_bytes(), body.stat().st_mtime_ns))
-            body.write_bytes(body.read_bytes() + b"\nA late paragraph from the benchmark.\n")
+    for turn in range(runs + 1):
+        slug = slugs[(turn * 7919) % len(slugs)]
+        body = root / slug / "body.md"
+        original, mtime = body.read_bytes(), body.stat().st_mtime_ns
+        try:
+            body.write_bytes(original + b"\nA late paragraph from the benchmark.\n")
             elapsed = run(list_cmd)[0]
             if turn:  # the first is a warm-up
                 changed_t.append(elapsed)
-            # The entry is too fresh to store, so the next listing reads it again:
-            # exactly one release, and that one.
+            # Too fresh to be stored, so a listing now reads it again: that
+            # release and no other.
             reread_ok &= listing(root, write=False).reread == [slug]
-    finally:
-        for slug, (data, mtime) in originals.items():
-            body = root / slug / "body.md"
-            body.write_bytes(data)
+        finally:
+            body.write_bytes(original)
             os.utime(body, ns=(mtime, mtime))
-    run(list_cmd)  # settle the index again
+        listing(root)  # settle: the restored release is stored again
+    run(list_cmd)
 
     floor_ratio = statistics.median(cold_t) / statistics.median(floor_t)
     warm_ratio = statistics.median(warm_t) / statistics.median(pass_t)
@@ -230,6 +243,8 @@ def measure_list(root: Path, size: int, runs: int) -> list[Row]:
         Row("1a", "list --json, no index", f"{size:,}", cold_t, "tomllib floor", floor_t,
             "≤1.3× floor at 10,000",
             ("PASS" if floor_ratio <= 1.3 else "FAIL") if big else "(info)"),
+        Row("1a′", "list --json, no index, one process", f"{size:,}", cold1_t,
+            "tomllib floor", floor_t, "(NEWSROOM_WORKERS=1, for comparison)", "(info)"),
         Row("1b", "list --json, with index", f"{size:,}", warm_t, "python -c pass", pass_t,
             "≤8× python -c pass", ("PASS" if warm_ratio <= 8 else "FAIL") if big else "(info)"),
         Row("1c", "list --json, one release changed", f"{size:,}", changed_t,
@@ -281,9 +296,13 @@ def tui_ready() -> str | None:
     return None
 
 
-def probe(mode: str, *args: str, timeout_note: str = "") -> tuple[float, dict, float]:
+PROBE_TIMEOUT = 300.0
+
+
+def probe(mode: str, *args: str) -> tuple[float, dict, float]:
     started = time.time()
-    elapsed, out, rss = run([sys.executable, str(TUI_PROBE), mode, *args], capture=True)
+    elapsed, out, rss = run([sys.executable, str(TUI_PROBE), mode, *args], capture=True,
+                            timeout=PROBE_TIMEOUT)
     report = json.loads(out.strip().splitlines()[-1])
     if "error" in report:
         raise RuntimeError(report["error"])
@@ -403,7 +422,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", default="1,2,3,4,5,6",
                         help="comma-separated measurement numbers")
     parser.add_argument("--fresh", action="store_true", help="regenerate the libraries")
+    parser.add_argument("--tui-runs", type=int, default=None,
+                        help="runs for the TUI figures (default: --runs)")
+    parser.add_argument("--probe-timeout", type=float, default=PROBE_TIMEOUT,
+                        help="seconds before a TUI probe is given up")
     args = parser.parse_args(argv)
+    globals()["PROBE_TIMEOUT"] = args.probe_timeout
     if args.runs < 5:
         print("note: fewer than 5 runs per figure; the issue asks for at least 5",
               file=sys.stderr)
@@ -417,13 +441,14 @@ def main(argv: list[str] | None = None) -> int:
         if "1" in only:
             rows += measure_list(root, size, args.runs)
         if only & {"2", "3", "6"}:
-            rows += [r for r in measure_tui(root, size, args.runs) if r.number in only]
+            rows += [r for r in measure_tui(root, size, args.tui_runs or args.runs)
+                     if r.number in only]
         if "5" in only:
             rows += measure_export(root, size, args.runs)
         print(f"... N={size:,} done ({time.perf_counter() - started:.0f} s)",
               file=sys.stderr, flush=True)
     if "4" in only:
-        rows += measure_editor(args.runs)
+        rows += measure_editor(args.tui_runs or args.runs)
     print()
     print_table(rows)
     print(f"\nmachine after: {machine()}; total {time.perf_counter() - started:.0f} s")

@@ -431,6 +431,8 @@ def _read_all(reader: _Reader, misses: list[tuple[str, bool]], workers: int
         from concurrent.futures import ProcessPoolExecutor
         from multiprocessing import get_context
 
+        from . import workflow  # noqa: F401 - imported once here, not in every worker
+
         reader.library  # noqa: B018 - open (and report errors) before forking
         _forked_reader = reader
         size = -(-len(misses) // (workers * 4))
@@ -458,6 +460,10 @@ def _can_fork() -> bool:
 
 
 def default_workers() -> int:
+    """Processes for a long rebuild: $NEWSROOM_WORKERS, else the CPUs we may use (at most 4)."""
+    setting = os.environ.get("NEWSROOM_WORKERS", "")
+    if setting.isdigit() and int(setting) >= 1:
+        return int(setting)
     try:
         cpus = len(os.sched_getaffinity(0))
     except (AttributeError, OSError):
