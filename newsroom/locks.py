@@ -24,6 +24,7 @@ import json
 import os
 import secrets
 import socket
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -34,6 +35,7 @@ from .bundle import BundleError
 from .model import slug_problem
 
 LOCK_FILE = ".lock"
+UNREADABLE_GRACE = 5.0  # seconds
 
 
 def current_user() -> str:
@@ -72,6 +74,7 @@ class LockInfo:
     since: datetime
     token: str = ""
     path: Path | None = None
+    unreadable: bool = False  # torn by a crash, or not written by newsroom
 
     @property
     def local(self) -> bool:
@@ -83,7 +86,13 @@ class LockInfo:
 
     @property
     def stale(self) -> bool:
-        """The holder's process is gone. Only knowable on the same host."""
+        """The holder's process is gone. Only knowable on the same host.
+
+        An unreadable lock is stale once it is a few seconds old: newsroom
+        writes a lock's content straight after creating it.
+        """
+        if self.unreadable:
+            return self.path is not None and time.time() - _mtime(self.path) > UNREADABLE_GRACE
         return self.local and not process_alive(self.pid)
 
     def describe(self) -> str:
@@ -123,7 +132,8 @@ class LockInfo:
             # means "someone is editing"; treat it as held by an unknown
             # process on an unknown host, so it is respected, not stolen.
             return cls(user="someone", host="an unknown host", pid=0,
-                       since=datetime.fromtimestamp(_mtime(path), UTC), path=path)
+                       since=datetime.fromtimestamp(_mtime(path), UTC), path=path,
+                       unreadable=True)
 
 
 def _mtime(path: Path) -> float:
@@ -143,7 +153,13 @@ class LockedError(BundleError):
     def __init__(self, holder: LockInfo, slug: str) -> None:
         self.holder = holder
         self.slug = slug
-        if holder.stale:
+        if holder.unreadable:
+            message = (
+                f"{slug!r} has a lock file newsroom cannot read (left by a crash?); "
+                + ("open it in the editor to take the lock over, or delete it"
+                   if holder.stale else "try again in a few seconds")
+            )
+        elif holder.stale:
             message = (
                 f"locked by {holder.describe()}, but that process is no longer running; "
                 f"open it in the editor to take the lock over, or delete {holder.path}"

@@ -596,7 +596,10 @@ def test_lock_and_half_written_files_are_never_committed(
 ) -> None:
     _, amira, _ = office
     bundle = amira.drafts / SAMPLE_SLUG
-    (bundle / ".lock").write_text('{"pid": 1}', encoding="utf-8")
+    from newsroom import locks
+
+    # This process has the release open (a foreign lock would make saves refuse).
+    locks.acquire(amira.drafts, SAMPLE_SLUG)
     (bundle / ".release.toml.abc.new").write_text("half", encoding="utf-8")
     (bundle / "photo.jpg").write_bytes(b"\xff\xd8 not really a photo")
     submit_and_clear(amira)

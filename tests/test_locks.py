@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -118,14 +119,21 @@ def test_release_does_not_remove_someone_elses_lock(library_copy: Path, live_pro
     assert json.loads(path.read_text())["pid"] == live_process.pid
 
 
-def test_unreadable_lock_is_respected_not_stolen(library_copy: Path) -> None:
+def test_unreadable_lock_is_respected_then_stale_after_a_grace(library_copy: Path) -> None:
     path = library_copy / SAMPLE_SLUG / LOCK_FILE
     path.write_bytes(b"\x00garbage")
     holder = locks.holder(library_copy, SAMPLE_SLUG)
-    assert holder is not None and not holder.stale
+    assert holder is not None and holder.unreadable and not holder.stale
     with pytest.raises(LockedError):
         locks.acquire(library_copy, SAMPLE_SLUG, take_over=True)
     assert path.read_bytes() == b"\x00garbage"
+    # Seconds later it is crash debris: stale, and taken over only when asked.
+    old = time.time() - locks.UNREADABLE_GRACE - 1
+    os.utime(path, (old, old))
+    with pytest.raises(LockedError, match="cannot read.*take the lock over"):
+        locks.acquire(library_copy, SAMPLE_SLUG)
+    with locks.acquire(library_copy, SAMPLE_SLUG, take_over=True) as lock:
+        assert lock.held
 
 
 def test_only_one_of_many_processes_gets_the_lock(library_copy: Path) -> None:
