@@ -69,7 +69,17 @@ _SOURCES = ("__init__.py", "index.py", "bundle.py", "model.py", "workflow.py", "
             "signing.py", os.path.join("export", "document.py"))
 _SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,78}[a-z0-9])?$")
 _OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
-_encode_row = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+_encode_json = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+# JSON escapes C0 itself; DEL and C1 (U+009B is CSI to many terminals) must
+# not reach a terminal raw either. They only occur inside strings: \u escapes.
+_RAW_CONTROL = re.compile("[\x7f-\x9f]")
+
+
+def _encode_row(row: object) -> str:
+    text = _encode_json(row)
+    if _RAW_CONTROL.search(text):
+        text = _RAW_CONTROL.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+    return text
 
 
 @dataclass
