@@ -9,19 +9,19 @@ import select
 import subprocess
 import sys
 import tomllib
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from email import policy
 from email.parser import BytesParser
 from pathlib import Path
 
 import pytest
+from conftest import EARLY_SLUG, REPO, SAMPLE_SLUG, snapshot_tree
 
 from newsroom.bundle import Library
 from newsroom.cli.export_all import want_progress
 from newsroom.export.text import DRAFT_MARK
 from newsroom.workflow import PUBLISH, approve, clear
-
-from conftest import EARLY_SLUG, REPO, SAMPLE_SLUG, run_newsroom, snapshot_tree
 
 FORMATS = ("text", "md", "html", "eml", "ninjs")
 T0 = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
@@ -49,18 +49,41 @@ def add_broken_bundle(root: Path) -> None:
 ENV = {"NEWSROOM_USER": "priya-raman"}
 
 
+@dataclass
+class Result:
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+@pytest.fixture
+def cli(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch):
+    """``newsroom ARGS`` in this interpreter (quick); the subprocess tests cover the rest."""
+    from newsroom.cli import main
+
+    for key, value in ENV.items():
+        monkeypatch.setenv(key, value)
+
+    def run(*args: str, drafts: Path) -> Result:
+        capsys.readouterr()
+        code = main(["--drafts", str(drafts), *args])
+        captured = capsys.readouterr()
+        return Result(code, captured.out, captured.err)
+
+    return run
+
+
 # ---------------------------------------------------------------------------
 # One release
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_unapproved_release_is_refused_in_every_format(
-    library_copy: Path, tmp_path: Path, fmt: str
+    cli, library_copy: Path, tmp_path: Path, fmt: str
 ) -> None:
     before = snapshot_tree(library_copy)
     target = tmp_path / f"out.{fmt}"
-    result = run_newsroom("export", SAMPLE_SLUG, "--format", fmt, "-o", str(target),
-                          drafts=library_copy, env=ENV)
+    result = cli("export", SAMPLE_SLUG, "--format", fmt, "-o", str(target), drafts=library_copy)
     assert result.returncode == 1, result.stderr
     assert "not approved" in result.stderr and "--draft" in result.stderr
     assert not target.exists()
@@ -68,14 +91,14 @@ def test_unapproved_release_is_refused_in_every_format(
 
 
 def test_draft_is_marked_in_every_format_and_not_recorded(
-    library_copy: Path, tmp_path: Path
+    cli, library_copy: Path, tmp_path: Path
 ) -> None:
     before = snapshot_tree(library_copy)
     files = {}
     for fmt in FORMATS:
         files[fmt] = tmp_path / f"draft.{fmt}"
-        result = run_newsroom("export", SAMPLE_SLUG, "--format", fmt, "--draft",
-                              "-o", str(files[fmt]), drafts=library_copy, env=ENV)
+        result = cli("export", SAMPLE_SLUG, "--format", fmt, "--draft",
+                     "-o", str(files[fmt]), drafts=library_copy)
         assert result.returncode == 0, result.stderr
     assert snapshot_tree(library_copy) == before  # a draft is not a publication
     assert files["text"].read_text(encoding="utf-8").startswith(DRAFT_MARK)
@@ -92,12 +115,12 @@ def test_draft_is_marked_in_every_format_and_not_recorded(
 
 
 def test_approved_release_exports_and_records_publication(
-    library_copy: Path, tmp_path: Path
+    cli, library_copy: Path, tmp_path: Path
 ) -> None:
     approve_sample(library_copy)
     target = tmp_path / "lido.html"
-    result = run_newsroom("export", SAMPLE_SLUG, "--format", "html", "-o", str(target),
-                          drafts=library_copy, env=ENV)
+    result = cli("export", SAMPLE_SLUG, "--format", "html", "-o", str(target),
+                 drafts=library_copy)
     assert result.returncode == 0, result.stderr
     assert "<article>" in target.read_text(encoding="utf-8")
     published = [e for e in history(library_copy) if e.action == PUBLISH]
@@ -127,23 +150,23 @@ def test_eml_to_stdout_with_to_override(library_copy: Path) -> None:
         (["--all", "--out", "x", "--status", "finished"], "not a status"),
     ],
 )
-def test_usage_errors_exit_2(library_copy: Path, args: list[str], message: str) -> None:
+def test_usage_errors_exit_2(cli, library_copy: Path, args: list[str], message: str) -> None:
     before = snapshot_tree(library_copy)
-    result = run_newsroom("export", *args, drafts=library_copy, env=ENV)
+    result = cli("export", *args, drafts=library_copy)
     assert result.returncode == 2, result.stderr
     assert message in result.stderr
     assert snapshot_tree(library_copy) == before
 
 
-def test_eml_without_from_address_is_a_clear_error(library_copy: Path) -> None:
+def test_eml_without_from_address_is_a_clear_error(cli, library_copy: Path) -> None:
     settings = library_copy / "newsroom.toml"
     text = settings.read_text(encoding="utf-8")
     text = text.replace('from = "Hollinsbury', 'unused = "Hollinsbury')
     text = text.replace('email = "press@hollinsbury-progressives.example.org.uk"\n\n[defaults]',
                         "\n[defaults]")
     settings.write_text(text, encoding="utf-8")
-    result = run_newsroom("export", SAMPLE_SLUG, "--format", "eml", "--draft",
-                          drafts=library_copy, env=ENV)
+    result = cli("export", SAMPLE_SLUG, "--format", "eml", "--draft", "-o", "-",
+                 drafts=library_copy)
     assert result.returncode == 2
     assert "export.from" in result.stderr
 
@@ -153,13 +176,12 @@ def test_eml_without_from_address_is_a_clear_error(library_copy: Path) -> None:
 
 
 def test_all_writes_approved_and_reports_what_it_skipped(
-    library_copy: Path, tmp_path: Path
+    cli, library_copy: Path, tmp_path: Path
 ) -> None:
     approve_sample(library_copy)
     add_broken_bundle(library_copy)
     out = tmp_path / "site"
-    result = run_newsroom("export", "--all", "--format", "md", "--out", str(out),
-                          drafts=library_copy, env=ENV)
+    result = cli("export", "--all", "--format", "md", "--out", str(out), drafts=library_copy)
     assert sorted(p.name for p in out.iterdir()) == [f"{SAMPLE_SLUG}.md"]
     assert result.stdout.strip() == str(out / f"{SAMPLE_SLUG}.md")
     assert f"skipped {EARLY_SLUG}: draft, not approved" in result.stderr
@@ -171,20 +193,22 @@ def test_all_writes_approved_and_reports_what_it_skipped(
 
 
 def test_all_exit_code_is_1_when_the_gate_held_something_back(
-    library_copy: Path, tmp_path: Path
+    cli, library_copy: Path, tmp_path: Path
 ) -> None:
     approve_sample(library_copy)
-    result = run_newsroom("export", "--all", "--format", "ninjs", "--out", str(tmp_path / "o"),
-                          drafts=library_copy, env=ENV)
+    result = cli("export", "--all", "--format", "ninjs", "--out", str(tmp_path / "o"),
+                 drafts=library_copy)
     assert result.returncode == 1
     assert (tmp_path / "o" / f"{SAMPLE_SLUG}.json").is_file()
 
 
-def test_all_with_status_selects_and_skips_nothing(library_copy: Path, tmp_path: Path) -> None:
+def test_all_with_status_selects_and_skips_nothing(
+    cli, library_copy: Path, tmp_path: Path
+) -> None:
     approve_sample(library_copy)
     out = tmp_path / "approved"
-    result = run_newsroom("export", "--all", "--format", "eml", "--out", str(out),
-                          "--status", "approved", drafts=library_copy, env=ENV)
+    result = cli("export", "--all", "--format", "eml", "--out", str(out),
+                 "--status", "approved", drafts=library_copy)
     assert result.returncode == 0, result.stderr
     assert [p.name for p in out.iterdir()] == [f"{SAMPLE_SLUG}.eml"]
     assert "skipped 0" in result.stderr and EARLY_SLUG not in result.stderr
@@ -194,11 +218,13 @@ def test_all_with_status_selects_and_skips_nothing(library_copy: Path, tmp_path:
     assert message.defects == [] and message["Subject"].startswith("EMBARGOED: ")
 
 
-def test_all_draft_writes_every_valid_release_marked(library_copy: Path, tmp_path: Path) -> None:
+def test_all_draft_writes_every_valid_release_marked(
+    cli, library_copy: Path, tmp_path: Path
+) -> None:
     add_broken_bundle(library_copy)
     out = tmp_path / "drafts-out"
-    result = run_newsroom("export", "--all", "--format", "html", "--draft", "--out", str(out),
-                          drafts=library_copy, env=ENV)
+    result = cli("export", "--all", "--format", "html", "--draft", "--out", str(out),
+                 drafts=library_copy)
     assert result.returncode == 2  # the broken bundle
     names = sorted(p.name for p in out.iterdir())
     assert names == [f"{EARLY_SLUG}.html", f"{SAMPLE_SLUG}.html"]
@@ -207,10 +233,9 @@ def test_all_draft_writes_every_valid_release_marked(library_copy: Path, tmp_pat
     assert not any(e.action == PUBLISH for e in history(library_copy))
 
 
-def test_all_out_must_be_a_folder(library_copy: Path, tmp_path: Path) -> None:
+def test_all_out_must_be_a_folder(cli, library_copy: Path, tmp_path: Path) -> None:
     (tmp_path / "file").write_text("x")
-    result = run_newsroom("export", "--all", "--out", str(tmp_path / "file"),
-                          drafts=library_copy, env=ENV)
+    result = cli("export", "--all", "--out", str(tmp_path / "file"), drafts=library_copy)
     assert result.returncode == 2 and "not a folder" in result.stderr
 
 

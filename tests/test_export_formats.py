@@ -26,6 +26,7 @@ from zoneinfo import ZoneInfo
 
 import html5lib
 import pytest
+from conftest import SAMPLE_SLUG
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
@@ -45,8 +46,6 @@ from newsroom.model import (
     Settings,
 )
 from newsroom.workflow import release_digest
-
-from conftest import SAMPLE_SLUG
 
 HERE = Path(__file__).resolve().parent
 GOLDEN = HERE / "golden" / "formats"

@@ -13,11 +13,13 @@ from datetime import datetime
 from ..bundle import Library
 from ..model import Release
 from .document import Document, build_document
+from .eml import ExportError
 from .text import TextOptions, render_text
 
 __all__ = [
     "EXTENSIONS",
     "FORMATS",
+    "ExportError",
     "MEDIA_TYPES",
     "Document",
     "TextOptions",
@@ -148,7 +150,3 @@ def _organisation_address(library: Library) -> str:
     except (ValueError, IndexError):
         return settings.email
 
-
-from .eml import ExportError  # noqa: E402  (stdlib only: cheap)
-
-__all__.append("ExportError")

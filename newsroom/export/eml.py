@@ -113,7 +113,8 @@ def render_eml(
     _set_unstructured(message, "Subject", subject(document))
     message["From"] = from_address
     if reply_to:
-        message["Reply-To"] = check_addresses("Reply-To", reply_to, "newsroom.toml: export.reply_to")
+        source = "newsroom.toml: export.reply_to"
+        message["Reply-To"] = check_addresses("Reply-To", reply_to, source)
     if to:
         joined = ", ".join(to)
         message["To"] = check_addresses("To", joined, "recipients")
