@@ -427,3 +427,20 @@ def test_people_changed_differently_on_both_sides_is_a_conflict(library_copy: Pa
     assert people_file.read_bytes() == on_disk
     mine.save_people(force=True)
     assert Library.open(library_copy).people["amira-okafor"].role == "Treasurer"
+
+
+def test_recovery_of_a_release_whose_bundle_was_deleted(library_copy: Path) -> None:
+    import shutil
+
+    library = Library.open(library_copy)
+    _foreign(recovery.checkpoint(library, _edit(library)), _dead_pid())
+    shutil.rmtree(library_copy / SAMPLE_SLUG)
+    (found,) = recovery.pending(library_copy)
+    assert not found.based_on_disk(library)
+    found = recovery.begin_replay(found)
+    fresh = Library.open(library_copy)
+    restored = found.release(fresh)
+    fresh.save_as(restored, SAMPLE_SLUG)  # the folder is gone: bring it back
+    recovery.clear(library_copy, SAMPLE_SLUG)
+    assert Library.open(library_copy).load(SAMPLE_SLUG).headline == "Edited headline"
+    assert recovery.all_files(library_copy) == []
