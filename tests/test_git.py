@@ -329,7 +329,8 @@ def test_one_submits_the_other_approves_both_sync(
     capsys.readouterr()
     assert amira.newsroom("sync") == 0
     out = capsys.readouterr().out
-    assert "approved by David Osei (sha256:" in out
+    assert f"Changed: {SAMPLE_SLUG} – " in out and "[approved]" in out
+    assert f"approved by David Osei ({digest[:15]}…, this version)" in out
     # The approval made on David's clone is valid on Amira's.
     library = amira.library()
     release = library.load(SAMPLE_SLUG)

@@ -253,6 +253,7 @@ def _initial_branch(directory: Path) -> list[str]:
 
 
 def cmd_sync(args: argparse.Namespace) -> int:
+    from ..bundle import BundleError, Library
     from ..gitsync import GitError, NotReady, SyncConflict, find_repo, sync
 
     library = open_library(args)
@@ -286,6 +287,10 @@ def cmd_sync(args: argparse.Namespace) -> int:
                   ensure_ascii=False, indent=2, default=str)
         sys.stdout.write("\n")
     else:
+        try:  # names, rules and people as they stand after the sync
+            library = Library.open(library.root)
+        except BundleError:
+            pass
         print(_sync_report(result, library))
     return EXIT_FAILED if result.problems else 0
 
@@ -312,10 +317,15 @@ def _sync_report(result, library) -> str:
     for change in result.arrived:
         headline = strip_controls(change.headline)
         label = {"new": "New release", "changed": "Changed", "removed": "Removed"}[change.kind]
-        lines.append(f"{label}: {change.slug}" + (f" – {headline}" if headline else ""))
+        current, state = _now(library, change.slug) if change.kind != "removed" else ("", "")
+        lines.append(f"{label}: {change.slug}" + (f" – {headline}" if headline else "")
+                     + (f" [{state}]" if state else ""))
         for approval in change.approvals_added:
+            digest = str(approval.get("digest", ""))
+            which = "" if not current else (
+                ", this version" if digest == current else ", an earlier version")
             lines.append(f"    approved by {_describe_person(library, approval.get('by', ''))}"
-                         f" ({_short(approval.get('digest', ''))})")
+                         f" ({_short(digest)}{which})")
         for clearance in change.clearances_added:
             lines.append(f"    quote {strip_controls(str(clearance.get('quote', '')))} cleared by "
                          f"{_describe_person(library, clearance.get('by', ''))}")
@@ -346,6 +356,18 @@ def _sync_report(result, library) -> str:
     for problem in result.problems:
         lines.append(f"Needs attention: {problem}")
     return "\n".join(lines)
+
+
+def _now(library, slug: str) -> tuple[str, str]:
+    """The release's digest and status after the sync, or blanks if it does not load."""
+    from ..bundle import BundleError
+    from ..workflow import release_digest, status
+
+    try:
+        release = library.load(slug)
+        return release_digest(release, library), status(release, library)
+    except (BundleError, ValueError):
+        return "", ""
 
 
 def _short(digest: str) -> str:
