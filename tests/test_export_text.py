@@ -46,12 +46,13 @@ def _check_layout(text: str, width: int) -> None:
     """The rules every text export keeps."""
     assert text.endswith("\n") and not text.endswith("\n\n")
     assert "\r" not in text
+    release_line = next(line for line in text.split("\n") if line.startswith(("FOR", "EMB")))
     for line in text.split("\n"):
         assert line == line.rstrip(), f"trailing space: {line!r}"
-        if len(line) > width:
-            assert len(line.split()) == 1 or line.startswith(" "), f"too long: {line!r}"
-            # Only one token (after an indent) may overflow.
-            assert len(line.strip().split()) == 1 or line.lstrip()[:3] in {"1. ", "- "}
+        if len(line) > width and line != release_line:  # the release line is kept whole
+            # Only a single token may overflow, after any indent or list marker.
+            content = re.sub(r"^\s*(?:(?:[-*>]|\d+\.)\s+)*", "", line)
+            assert len(content.split()) == 1, f"too long: {line!r}"
 
 
 # ---------------------------------------------------------------------------
@@ -374,6 +375,13 @@ def test_no_embargo_means_immediate_release() -> None:
     assert render(Release(slug="x")).startswith("FOR IMMEDIATE RELEASE\n\n")
 
 
+def test_release_line_is_never_wrapped() -> None:
+    until = datetime(2025, 6, 2, 23, 1, tzinfo=UTC)
+    out = render(Release(slug="x", body="Lead.\n", embargo=Embargo(until=until)), width=20)
+    assert out.startswith("EMBARGOED UNTIL 00:01 BST, Tuesday 3 June 2025\n\nLead.\n")
+    assert render(Release(slug="x"), width=20).startswith("FOR IMMEDIATE RELEASE\n\n")
+
+
 def test_month_and_day_names_ignore_the_locale(monkeypatch) -> None:
     import locale
 
@@ -496,3 +504,68 @@ def test_known_escape_sequences_leave_no_residue() -> None:
     out = render(release)
     assert "Safe click red\n" in out
     assert "Body text." in out
+
+
+# ---------------------------------------------------------------------------
+# The whole export (hypothesis): layout rules and quotation for any release
+
+plain_word = st.from_regex(r"[A-Za-z0-9]{1,14}", fullmatch=True)
+plain_token = st.one_of(plain_word, plain_word, plain_word, url)
+paragraph = st.lists(plain_token, min_size=1, max_size=40).map(" ".join)
+
+
+@st.composite
+def plain_releases(draw) -> tuple[Release, list[str], list[int]]:
+    """A release of plain words; returns it, every word in reading order, and
+    the number of paragraphs of each quote."""
+    words: list[str] = []
+    body: list[str] = []
+    quotes: list[Quote] = []
+    sizes: list[int] = []
+    for index in range(draw(st.integers(min_value=1, max_value=5))):
+        kind = draw(st.sampled_from(["prose", "prose", "list", "quote"]))
+        if kind == "prose":
+            text = draw(paragraph)
+            body.append(text)
+            words += text.split()
+        elif kind == "list":
+            items = draw(st.lists(paragraph, min_size=1, max_size=3))
+            body.append("\n".join(f"- {item}" for item in items))
+            words += " ".join(items).split()
+        else:
+            paragraphs = draw(st.lists(paragraph, min_size=1, max_size=4))
+            quote = Quote(id=f"q{index}", speaker="jane", role="Chair",
+                          intro="{name}, {role}, said:", text="\n\n".join(paragraphs))
+            quotes.append(quote)
+            sizes.append(len(paragraphs))
+            body.append(f"{{{{< quote {quote.id} >}}}}")
+            words += "Jane Doe, Chair, said:".split() + " ".join(paragraphs).split()
+    release = Release(slug="x", body="\n\n".join(body) + "\n",
+                      quotes=quotes)
+    return release, words, sizes
+
+
+@PROPS
+@given(case=plain_releases(), width=st.integers(min_value=20, max_value=120),
+       ascii=st.booleans())
+def test_any_release_keeps_the_layout_rules(case, width: int, ascii: bool) -> None:
+    release, words, sizes = case
+    out = render(release, width=width, ascii=ascii)
+    _check_layout(out, width)
+    opening, closing = ('"', '"') if ascii else (OPEN, CLOSE)
+    assert [len(run) for run in _quote_runs(out)] == sizes
+    for run in _quote_runs(out):
+        assert all(p.startswith(opening) for p in run)
+        assert [p.endswith(closing) for p in run] == [False] * (len(run) - 1) + [True]
+    # Every word of the body, in order, none split or lost.
+    tokens = [t.strip('“”"') for t in body_of(out).split() if t != "-"]
+    assert tokens == words
+    assert out.startswith("FOR IMMEDIATE RELEASE\n\n")
+
+
+def test_bare_urls_keep_their_underscores_and_asterisks() -> None:
+    body = ("See https://example.org/_next_/page and www.example.org/a_b_ or "
+            "https://example.org/*x* and file_name_.pdf, with _real emphasis_.\n")
+    out = render(Release(slug="x", body=body), width=200)
+    assert ("See https://example.org/_next_/page and www.example.org/a_b_ or "
+            "https://example.org/*x* and file_name_.pdf, with real emphasis.") in out

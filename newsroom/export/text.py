@@ -85,7 +85,9 @@ class _Para:
     new_list: bool = False  # the first item of a top-level list: never joins what came before
 
 
-_MARKDOWN = MarkdownIt("commonmark", {"html": False})
+# linkify: a bare URL is read as a link, so underscores or asterisks inside
+# it are never taken for emphasis and dropped ("example.org/_next_/").
+_MARKDOWN = MarkdownIt("commonmark", {"html": False, "linkify": True}).enable("linkify")
 
 
 def _inline_text(token: Token) -> str:
@@ -102,7 +104,9 @@ def _inline_text(token: Token) -> str:
         elif kind == "code_inline":
             out.append(child.content)
         elif kind == "link_open":
-            links.append(str(child.attrs.get("href", "")))
+            # A bare or <angle> URL prints as written: no "(url)" after it.
+            written = child.markup in {"linkify", "autolink"}
+            links.append("" if written else str(child.attrs.get("href", "")))
             out.append("\x00LINK\x00")
         elif kind == "link_close":
             href = links.pop() if links else ""
@@ -284,10 +288,12 @@ def render_text(document: Document, options: TextOptions | None = None) -> str:
     dash = "-" if options.ascii else "–"
     if document.draft:
         out.lines([DRAFT_MARK])
+    # The release line is never wrapped: desks look for it whole on one line,
+    # even at a width narrower than it.
     if document.embargo:
-        out.paragraph(f"EMBARGOED UNTIL {document.embargo.describe()}")
+        out.lines([f"EMBARGOED UNTIL {document.embargo.describe()}"])
     else:
-        out.paragraph("FOR IMMEDIATE RELEASE")
+        out.lines(["FOR IMMEDIATE RELEASE"])
     out.paragraph(document.headline)
     out.paragraph(document.standfirst)
 
