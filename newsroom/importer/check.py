@@ -45,11 +45,17 @@ def source_words(result: ImportResult, *, export_order: bool = True) -> list[str
     set_aside: dict[int, list[str]] = {}
     for item in result.structure:
         set_aside.setdefault(item.line, []).append(item.text)
+    dropped = {item.line for item in result.dropped}
     pieces: list[tuple[int, int, list[str]]] = []
-    for number, section in result.sections.items():
-        found = words(lines[number - 1])
+    for number, line in enumerate(lines, start=1):
+        if number in dropped and number not in result.sections:
+            continue
+        found = words(line)
         for fragment in set_aside.get(number, []):
             found = _remove(found, words(fragment))
+        # A line the parser did not account for still has to be in the export:
+        # the check does not trust the parser's bookkeeping.
+        section = result.sections.get(number, 1)
         pieces.append((section if export_order else 0, number, found))
     pieces.sort(key=lambda piece: (piece[0], piece[1]))
     return [word for _, _, found in pieces for word in found]

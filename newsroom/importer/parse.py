@@ -605,7 +605,11 @@ def parse_contact(lines: list[str]) -> tuple[Contact, str]:
 
 def _markdown_safe(text: str) -> str:
     """Prose that Markdown will print as written."""
+    # Pasted text is not Markdown: escape what Markdown would act on.
+    text = re.sub(r"([\\`*_\[\]<])", r"\\\1", text)
     text = re.sub(r"&(?=#?\w+;)", r"\\&", text)
+    # '2025. The council…' must not become a numbered list.
+    text = re.sub(r"^(\d{1,9})([.)])(?=\s|$)", r"\1\\\2", text)
     if text.startswith("{{"):
         text = "\\" + text
     return text

@@ -354,7 +354,13 @@ class QuoteFinder:
             if index < len(paras) and opens_quote(paras[index].text):
                 nxt = paras[index].text
                 nkind, _, _ = split_close(strip_open(nxt), _family(nxt[0]) == (OPEN_SINGLE, CLOSE_SINGLE))
-                if nkind in {"closed", "open"}:
+                after = paras[index + 1].text if index + 1 < len(paras) else ""
+                # '“…”' then '- Name, Role': that paragraph is someone's own quote.
+                attributed_alone = bool(
+                    nkind == "closed" and (_DASH.match(after) or _PAREN.match(after))
+                    and attribution_form(after)
+                )
+                if nkind in {"closed", "open"} and not attributed_alone:
                     current = strip_open(nxt)
                     continue
             return index, None
