@@ -240,10 +240,11 @@ def test_export_width_must_be_a_number(library_copy: Path, capsys) -> None:
 
 
 def test_export_to_an_unwritable_place(library_copy: Path, capsys, tmp_path: Path) -> None:
+    target = tmp_path / "no" / "such" / "folder" / "out.txt"
     code, out, err = cli(capsys, "--drafts", str(library_copy), "export", SAMPLE_SLUG, "--draft",
-                         "-o", str(tmp_path / "no" / "such" / "folder" / "out.txt"))
+                         "-o", str(target))
     assert code == 2 and out == ""
-    assert "newsroom: " in err
+    assert err == f"newsroom: {target}: cannot write the export (No such file or directory)\n"
 
 
 # ---------------------------------------------------------------------------

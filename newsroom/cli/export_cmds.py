@@ -66,10 +66,18 @@ def cmd_export(args: argparse.Namespace) -> int:
         )
     except ExportError as error:
         raise CommandError(str(error)) from None
-    if isinstance(output, bytes):
-        write_bytes(output, args.output)
-    else:
-        write_output(output, args.output)
+    try:
+        if isinstance(output, bytes):
+            write_bytes(output, args.output)
+        else:
+            write_output(output, args.output)
+    except BrokenPipeError:
+        raise  # `newsroom export … | head`: main treats it as success
+    except OSError as error:
+        # Name the file asked for, not the temporary file beside it.
+        raise CommandError(
+            f"{args.output or 'stdout'}: cannot write the export ({error.strerror or error})"
+        ) from None
     if not args.draft:
         record_publication(release, library, publisher, args.format)
     return 0
