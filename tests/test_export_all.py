@@ -233,6 +233,16 @@ def test_all_draft_writes_every_valid_release_marked(
     assert not any(e.action == PUBLISH for e in history(library_copy))
 
 
+def test_all_write_failure_names_the_file(cli, library_copy: Path, tmp_path: Path) -> None:
+    out = tmp_path / "o"
+    (out / f"{EARLY_SLUG}.md").mkdir(parents=True)  # a folder where the file should go
+    result = cli("export", "--all", "--draft", "--format", "md", "--out", str(out),
+                 drafts=library_copy)
+    assert result.returncode == 2
+    assert f"{out / EARLY_SLUG}.md: cannot write the export" in result.stderr
+    assert not any(p.name.endswith(".tmp") for p in out.iterdir())
+
+
 def test_all_out_must_be_a_folder(cli, library_copy: Path, tmp_path: Path) -> None:
     (tmp_path / "file").write_text("x")
     result = cli("export", "--all", "--out", str(tmp_path / "file"), drafts=library_copy)

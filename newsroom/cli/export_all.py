@@ -74,7 +74,12 @@ def cmd_export_all(args: argparse.Namespace) -> int:
             publisher = resolve(library, required=False)
         except IdentityError as error:
             raise CommandError(str(error)) from None
-    out_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise CommandError(
+            f"{out_dir}: cannot create the folder ({error.strerror or error})"
+        ) from None
 
     slugs = library.slugs()
     show = want_progress(
@@ -109,7 +114,14 @@ def cmd_export_all(args: argparse.Namespace) -> int:
             # Settings problems are the same for every release: stop at the first.
             raise CommandError(str(error)) from None
         target = out_dir / f"{slug}{EXTENSIONS[args.format]}"
-        atomic_write(target, output if isinstance(output, bytes) else output.encode("utf-8"))
+        data = output if isinstance(output, bytes) else output.encode("utf-8")
+        try:
+            atomic_write(target, data)
+        except OSError as error:
+            # Name the file asked for, not the temporary file beside it.
+            raise CommandError(
+                f"{target}: cannot write the export ({error.strerror or error})"
+            ) from None
         outcome.written.append(target)
         print(target, flush=True)
         if not args.draft:
