@@ -310,12 +310,16 @@ def record_action(
     # Anything staged for this bundle? (exit 1 means yes; works before the first commit too)
     if repo.git("diff", "--cached", "--quiet", "--", path, check=False).returncode == 0:
         return None
-    problem = identity_problem(repo)
-    if problem:
-        raise GitError(problem)
     text = commit_message(library, slug, action, digest, approved_by, message)
     # A pathspec makes this an --only commit: other staged changes stay out.
-    repo.git("commit", "--quiet", "--cleanup=whitespace", "-F", "-", "--", path, input=text)
+    try:
+        repo.git("commit", "--quiet", "--cleanup=whitespace", "-F", "-", "--", path,
+                 input=text)
+    except GitError:
+        problem = identity_problem(repo)  # the usual reason, worth a plain explanation
+        if problem:
+            raise GitError(problem) from None
+        raise
     return repo.git("rev-parse", "HEAD").stdout.strip()
 
 
@@ -328,13 +332,14 @@ def bundle_files(repo: Repo, slug: str) -> list[str]:
     """The bundle's paths to stage: every tracked one (so deletions count) and every
     untracked one that is not hidden (locks, half-written files) or git-ignored."""
     path = repo.path(slug)
-    tracked = repo.git("ls-files", "-z", "--", path).stdout.split("\0")
-    untracked = repo.git("ls-files", "-z", "--others", "--exclude-standard", "--",
-                         path).stdout.split("\0")
-    chosen = {p for p in tracked if p}
-    for candidate in untracked:
-        if not candidate:
+    # -t tags each path: "?" untracked, anything else known to git.
+    listed = repo.git("ls-files", "-z", "-t", "--cached", "--others", "--exclude-standard",
+                      "--", path).stdout.split("\0")
+    chosen = {item[2:] for item in listed if item and not item.startswith("?")}
+    for item in listed:
+        if not item.startswith("?"):
             continue
+        candidate = item[2:]
         parts = candidate[len(path) + 1:].split("/")
         if any(part in _PRIVATE_NAMES or (part.startswith(".") and part not in _SHARED_HIDDEN)
                for part in parts):
