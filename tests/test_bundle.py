@@ -32,7 +32,9 @@ def test_sample_library_loads_with_expected_content(library: Library) -> None:
     assert release.contact.name == "Priya Raman"
     assert release.imprint.startswith("Promoted by")
     assert [(kind, ref) for _, kind, ref in release.references()] == [
-        ("caption", "gates"), ("quote", "okafor"), ("quote", "whitfield"),
+        ("caption", "gates"),
+        ("quote", "okafor"),
+        ("quote", "whitfield"),
     ]
 
 
@@ -141,7 +143,7 @@ def test_unknown_keys_in_people_entries_survive(library_copy: Path) -> None:
     people_path.write_text(
         people_path.read_text(encoding="utf-8")
         + '\n[people.helen-marsh.socials]\nmastodon = "@helen@example.social"\n'
-        + "\n[directory]\nowner = \"press office\"\n",
+        + '\n[directory]\nowner = "press office"\n',
         encoding="utf-8",
     )
     library = Library.open(library_copy)
@@ -156,7 +158,7 @@ def test_unknown_keys_in_people_entries_survive(library_copy: Path) -> None:
 
 
 def test_bom_and_crlf_are_kept(empty_library: Path) -> None:
-    toml = "\ufeffschema = 1\r\nheadline = \"Windows\"\r\n"
+    toml = '\ufeffschema = 1\r\nheadline = "Windows"\r\n'
     body = "\ufeffFirst line.\r\n\r\nSecond.\r\n"
     directory = _write_bundle(empty_library, "windows", toml, body)
     library = Library.open(empty_library)

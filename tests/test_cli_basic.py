@@ -82,13 +82,19 @@ def test_list_never_prints_control_sequences(library_copy: Path, capsys) -> None
 
 
 def test_newsroom_drafts_env_var_stands_in_for_option(library_copy: Path, tmp_path: Path) -> None:
-    result = run_newsroom("list", "--json", env={"NEWSROOM_DRAFTS": str(library_copy)},
-                          cwd=tmp_path)
+    result = run_newsroom(
+        "list", "--json", env={"NEWSROOM_DRAFTS": str(library_copy)}, cwd=tmp_path
+    )
     assert result.returncode == 0, result.stderr
     assert [row["slug"] for row in json.loads(result.stdout)] == [EARLY_SLUG, SAMPLE_SLUG]
     # --drafts wins over the variable.
-    result = run_newsroom("list", "--json", drafts=library_copy,
-                          env={"NEWSROOM_DRAFTS": str(tmp_path / "nowhere")}, cwd=tmp_path)
+    result = run_newsroom(
+        "list",
+        "--json",
+        drafts=library_copy,
+        env={"NEWSROOM_DRAFTS": str(tmp_path / "nowhere")},
+        cwd=tmp_path,
+    )
     assert result.returncode == 0, result.stderr
 
 
@@ -101,13 +107,15 @@ def test_env_var_in_process(library_copy: Path, capsys, monkeypatch, tmp_path) -
 
 def test_python_dash_m_newsroom_from_the_repo() -> None:
     # The real sample library, read only: list must not write anything but its index.
-    before = {k: v for k, v in snapshot_tree(REPO / "drafts").items()
-              if not k.startswith(".newsroom")}
+    before = {
+        k: v for k, v in snapshot_tree(REPO / "drafts").items() if not k.startswith(".newsroom")
+    }
     result = run_newsroom("--drafts", "drafts", "list", cwd=REPO)
     assert result.returncode == 0, result.stderr
     assert SAMPLE_SLUG in result.stdout and EARLY_SLUG in result.stdout
-    after = {k: v for k, v in snapshot_tree(REPO / "drafts").items()
-             if not k.startswith(".newsroom")}
+    after = {
+        k: v for k, v in snapshot_tree(REPO / "drafts").items() if not k.startswith(".newsroom")
+    }
     assert after == before
 
 
@@ -123,8 +131,15 @@ def test_default_drafts_is_the_working_folder(library_copy: Path) -> None:
 
 def test_new_creates_a_prefilled_bundle(library_copy: Path, capsys) -> None:
     slug = "2026-12-01-winter-gritting"
-    code, out, err = cli(capsys, "--drafts", str(library_copy), "new", slug,
-                         "--headline", "  Councillors demand gritting of Mill Lane  ")
+    code, out, err = cli(
+        capsys,
+        "--drafts",
+        str(library_copy),
+        "new",
+        slug,
+        "--headline",
+        "  Councillors demand gritting of Mill Lane  ",
+    )
     assert code == 0 and err == ""
     assert f"Created {library_copy / slug}/" in out
     assert sorted(p.name for p in (library_copy / slug).iterdir()) == [BODY_FILE, RELEASE_FILE]
@@ -141,8 +156,9 @@ def test_new_creates_a_prefilled_bundle(library_copy: Path, capsys) -> None:
 
 def test_new_refuses_an_existing_release(library_copy: Path, capsys) -> None:
     before = snapshot_tree(library_copy)
-    code, out, err = cli(capsys, "--drafts", str(library_copy), "new", SAMPLE_SLUG,
-                         "--headline", "Clash")
+    code, out, err = cli(
+        capsys, "--drafts", str(library_copy), "new", SAMPLE_SLUG, "--headline", "Clash"
+    )
     assert code == 2 and out == ""
     assert "already exists" in err
     assert snapshot_tree(library_copy) == before
@@ -172,7 +188,9 @@ def test_show_summarises_the_release(library_copy: Path, capsys) -> None:
     # Body words without the {{< … >}} reference lines, plus the quotes' words.
     release = Library.open(library_copy).load(SAMPLE_SLUG)
     prose = [line for line in release.body.split("\n") if "{{<" not in line]
-    words = sum(len(line.split()) for line in prose) + sum(len(q.text.split()) for q in release.quotes)
+    words = sum(len(line.split()) for line in prose) + sum(
+        len(q.text.split()) for q in release.quotes
+    )
     assert f"Words:     {words} (" in out
 
 
@@ -198,8 +216,9 @@ def test_export_refuses_an_unapproved_release(library_copy: Path, capsys) -> Non
     ],
 )
 def test_export_draft_to_stdout_matches_golden(library_copy, capsys, options, golden) -> None:
-    code, out, err = cli(capsys, "--drafts", str(library_copy), "export", SAMPLE_SLUG,
-                         "--draft", *options)
+    code, out, err = cli(
+        capsys, "--drafts", str(library_copy), "export", SAMPLE_SLUG, "--draft", *options
+    )
     assert code == 0 and err == ""
     expected = (GOLDEN / golden).read_text(encoding="utf-8")
     assert _without_draft_marks(out) == expected
@@ -207,8 +226,17 @@ def test_export_draft_to_stdout_matches_golden(library_copy, capsys, options, go
 
 def test_export_crlf_to_file(library_copy: Path, tmp_path: Path, capsys) -> None:
     target = tmp_path / "out.txt"
-    code, out, err = cli(capsys, "--drafts", str(library_copy), "export", SAMPLE_SLUG,
-                         "--draft", "--crlf", "-o", str(target))
+    code, out, err = cli(
+        capsys,
+        "--drafts",
+        str(library_copy),
+        "export",
+        SAMPLE_SLUG,
+        "--draft",
+        "--crlf",
+        "-o",
+        str(target),
+    )
     assert code == 0 and out == "" and err == ""
     data = target.read_bytes().decode("utf-8")
     assert b"\n" not in target.read_bytes().replace(b"\r\n", b"")
@@ -218,8 +246,9 @@ def test_export_crlf_to_file(library_copy: Path, tmp_path: Path, capsys) -> None
 
 def test_export_via_subprocess_writes_utf8(library_copy: Path, tmp_path: Path) -> None:
     target = tmp_path / "sub.txt"
-    result = run_newsroom("export", SAMPLE_SLUG, "--draft", "--width", "60", "-o", str(target),
-                          drafts=library_copy)
+    result = run_newsroom(
+        "export", SAMPLE_SLUG, "--draft", "--width", "60", "-o", str(target), drafts=library_copy
+    )
     assert result.returncode == 0, result.stderr
     expected = (GOLDEN / "lido-reopens-60.txt").read_text(encoding="utf-8")
     assert _without_draft_marks(target.read_text(encoding="utf-8")) == expected
@@ -227,8 +256,9 @@ def test_export_via_subprocess_writes_utf8(library_copy: Path, tmp_path: Path) -
 
 @pytest.mark.parametrize("width", ["19", "201", "-5"])
 def test_export_width_out_of_range(library_copy: Path, capsys, width: str) -> None:
-    code, out, err = cli(capsys, "--drafts", str(library_copy), "export", SAMPLE_SLUG,
-                         "--draft", "--width", width)
+    code, out, err = cli(
+        capsys, "--drafts", str(library_copy), "export", SAMPLE_SLUG, "--draft", "--width", width
+    )
     assert code == 2 and out == ""
     assert "out of range (20 to 200)" in err
 
@@ -241,8 +271,9 @@ def test_export_width_must_be_a_number(library_copy: Path, capsys) -> None:
 
 def test_export_to_an_unwritable_place(library_copy: Path, capsys, tmp_path: Path) -> None:
     target = tmp_path / "no" / "such" / "folder" / "out.txt"
-    code, out, err = cli(capsys, "--drafts", str(library_copy), "export", SAMPLE_SLUG, "--draft",
-                         "-o", str(target))
+    code, out, err = cli(
+        capsys, "--drafts", str(library_copy), "export", SAMPLE_SLUG, "--draft", "-o", str(target)
+    )
     assert code == 2 and out == ""
     assert err == f"newsroom: {target}: cannot write the export (No such file or directory)\n"
 

@@ -30,8 +30,11 @@ from newsroom.model import (
 
 GOLDEN = Path(__file__).parent / "golden"
 UPDATE = os.environ.get("NEWSROOM_UPDATE_GOLDEN") == "1"
-PROPS = settings(max_examples=int(os.environ.get("NEWSROOM_PROP_EXAMPLES", "150")), deadline=None,
-                 suppress_health_check=[HealthCheck.too_slow])
+PROPS = settings(
+    max_examples=int(os.environ.get("NEWSROOM_PROP_EXAMPLES", "150")),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
 
 OPEN, CLOSE = "“", "”"
 
@@ -115,7 +118,9 @@ def test_golden_british_quotation(ascii: bool) -> None:
             last = index == len(run) - 1
             assert paragraph.startswith(opening)
             assert paragraph.endswith(closing) is last
-            marks = paragraph.count('"') if ascii else paragraph.count(OPEN) + paragraph.count(CLOSE)
+            marks = (
+                paragraph.count('"') if ascii else paragraph.count(OPEN) + paragraph.count(CLOSE)
+            )
             assert marks == (2 if last else 1), paragraph
 
 
@@ -161,8 +166,13 @@ PEOPLE = {
 }
 
 
-def render(release: Release, width: int = 72, ascii: bool = False, tz: str = "Europe/London",
-           draft: bool = False) -> str:
+def render(
+    release: Release,
+    width: int = 72,
+    ascii: bool = False,
+    tz: str = "Europe/London",
+    draft: bool = False,
+) -> str:
     document = build_document(
         release, Settings(organisation="Test Group", timezone=tz), PEOPLE, draft=draft
     )
@@ -185,21 +195,35 @@ def test_markdown_emphasis_markers_are_dropped() -> None:
 
 
 def test_markdown_links_become_text_and_url() -> None:
-    out = render(Release(slug="x", body=(
-        "See [our site](https://example.org/a) and <https://auto.example/b> and "
-        "[https://same.example](https://same.example) and [mail us](mailto:a@b.example).\n"
-    )))
+    out = render(
+        Release(
+            slug="x",
+            body=(
+                "See [our site](https://example.org/a) and <https://auto.example/b> and "
+                "[https://same.example](https://same.example) and [mail us](mailto:a@b.example).\n"
+            ),
+        )
+    )
     assert "See our site (https://example.org/a) and https://auto.example/b and" in out
     assert "https://same.example and mail us (a@b.example)." in out
     assert "[" not in out and "](" not in out
 
 
 def test_markdown_lists_keep_their_markers() -> None:
-    out = render(Release(slug="x", body=(
-        "Intro:\n\n- apples\n- pears that are described at enough length to need a second "
-        "line when wrapped\n\n1. first\n2. second\n\nAfter.\n"
-    )), width=50)
-    assert "Intro:\n\n- apples\n- pears that are described at enough length to\n  need a second line when wrapped\n\n1. first\n2. second\n\nAfter." in out
+    out = render(
+        Release(
+            slug="x",
+            body=(
+                "Intro:\n\n- apples\n- pears that are described at enough length to need a second "
+                "line when wrapped\n\n1. first\n2. second\n\nAfter.\n"
+            ),
+        ),
+        width=50,
+    )
+    assert (
+        "Intro:\n\n- apples\n- pears that are described at enough length to\n"
+        "  need a second line when wrapped\n\n1. first\n2. second\n\nAfter." in out
+    )
 
 
 def test_markdown_nested_list_lines_up_under_its_parent() -> None:
@@ -237,8 +261,11 @@ def test_accidental_indent_is_kept_but_still_wrapped() -> None:
 
 
 def test_dateline_opens_the_lead() -> None:
-    release = Release(slug="x", body="# Heading\n\n- a list\n\nThe lead.\n",
-                      dateline=Dateline(place="Hackney", date=date(2018, 8, 2)))
+    release = Release(
+        slug="x",
+        body="# Heading\n\n- a list\n\nThe lead.\n",
+        dateline=Dateline(place="Hackney", date=date(2018, 8, 2)),
+    )
     out = render(release)
     assert "HACKNEY, 2 August 2018 – The lead." in out
     assert "Heading\n" in out and "HACKNEY, 2 August 2018 – Heading" not in out
@@ -263,10 +290,18 @@ def test_dateline_without_prose_is_still_printed() -> None:
 
 
 def test_quote_intro_with_name_and_role() -> None:
-    quote = Quote(id="q", speaker="jane", role="Vice Chair", intro="Commenting, {name}, {role}, said:",
-                  text="One.\n\nTwo.\n\nThree.")
+    quote = Quote(
+        id="q",
+        speaker="jane",
+        role="Vice Chair",
+        intro="Commenting, {name}, {role}, said:",
+        text="One.\n\nTwo.\n\nThree.",
+    )
     out = render(Release(slug="x", body="{{< quote q >}}\n", quotes=[quote]))
-    assert f"Commenting, Jane Doe, Vice Chair, said:\n\n{OPEN}One.\n\n{OPEN}Two.\n\n{OPEN}Three.{CLOSE}" in out
+    assert (
+        "Commenting, Jane Doe, Vice Chair, said:\n\n"
+        f"{OPEN}One.\n\n{OPEN}Two.\n\n{OPEN}Three.{CLOSE}" in out
+    )
 
 
 @pytest.mark.parametrize(
@@ -294,9 +329,12 @@ def test_intro_placeholders_are_not_expanded_twice() -> None:
 
 def test_caption_line() -> None:
     release = Release(
-        slug="x", body="{{< caption a >}}\n\n{{< caption b >}}\n",
-        captions=[Caption(id="a", text="Jane at the gates", credit="Sam Li"),
-                  Caption(id="b", text="The pool?")],
+        slug="x",
+        body="{{< caption a >}}\n\n{{< caption b >}}\n",
+        captions=[
+            Caption(id="a", text="Jane at the gates", credit="Sam Li"),
+            Caption(id="b", text="The pool?"),
+        ],
     )
     out = render(release)
     assert "[Photo: Jane at the gates. Picture: Sam Li]\n\n[Photo: The pool?]" in out
@@ -304,8 +342,10 @@ def test_caption_line() -> None:
 
 def test_furniture_order_and_numbering() -> None:
     release = Release(
-        slug="x", body="Lead.\n",
-        notes_to_editors=["First note.", "Second note\nover lines.", "  "] + [f"N{i}." for i in range(8)],
+        slug="x",
+        body="Lead.\n",
+        notes_to_editors=["First note.", "Second note\nover lines.", "  "]
+        + [f"N{i}." for i in range(8)],
         contact=Contact(name="Sam Li", phone="0123", email="sam@example.org"),
         about="We are a group.\n\nSecond paragraph.",
         imprint="Promoted by Sam Li.",
@@ -316,7 +356,9 @@ def test_furniture_order_and_numbering() -> None:
     assert "1. First note.\n\n2. Second note over lines.\n\n3. N0." in out
     assert "10. N7." in out  # the blank note was skipped, numbering kept tight
     assert "Media contact\nSam Li\nPhone: 0123\nEmail: sam@example.org" in out
-    assert "About Test Group\n\nWe are a group.\n\nSecond paragraph.\n\nPromoted by Sam Li.\n" in out
+    assert (
+        "About Test Group\n\nWe are a group.\n\nSecond paragraph.\n\nPromoted by Sam Li.\n" in out
+    )
 
 
 def test_draft_mark_top_and_bottom() -> None:
@@ -390,7 +432,9 @@ def test_month_and_day_names_ignore_the_locale(monkeypatch) -> None:
     except locale.Error:
         pytest.skip("no French locale on this machine")
     try:
-        out = render(Release(slug="x", embargo=Embargo(until=datetime(2025, 6, 2, 23, 1, tzinfo=UTC))))
+        out = render(
+            Release(slug="x", embargo=Embargo(until=datetime(2025, 6, 2, 23, 1, tzinfo=UTC)))
+        )
     finally:
         locale.setlocale(locale.LC_TIME, "C")
     assert "Tuesday 3 June 2025" in out
@@ -401,7 +445,9 @@ def test_month_and_day_names_ignore_the_locale(monkeypatch) -> None:
 
 
 def test_to_ascii() -> None:
-    assert to_ascii("“Café” – naïve… £5 ‘ok’ Łódź 20°C") == '"Cafe" - naive... GBP 5 \'ok\' Lodz 20C'
+    assert (
+        to_ascii("“Café” – naïve… £5 ‘ok’ Łódź 20°C") == "\"Cafe\" - naive... GBP 5 'ok' Lodz 20C"
+    )
     assert to_ascii("日本").isascii()
 
 
@@ -429,8 +475,12 @@ tokens = st.lists(st.one_of(word, word, word, url), min_size=1, max_size=60)
 
 
 @PROPS
-@given(tokens=tokens, width=st.integers(min_value=20, max_value=120),
-       ascii=st.booleans(), indent=st.sampled_from(["", "  ", "1. "]))
+@given(
+    tokens=tokens,
+    width=st.integers(min_value=20, max_value=120),
+    ascii=st.booleans(),
+    indent=st.sampled_from(["", "  ", "1. "]),
+)
 def test_wrapper_properties(tokens: list[str], width: int, ascii: bool, indent: str) -> None:
     writer = _Writer(TextOptions(width=width, ascii=ascii))
     hanging = " " * len(indent)
@@ -442,7 +492,7 @@ def test_wrapper_properties(tokens: list[str], width: int, ascii: bool, indent: 
         assert line == line.rstrip()
         lead = indent if number == 0 else hanging
         assert line.startswith(lead)
-        body = line[len(lead):]
+        body = line[len(lead) :]
         if len(line) > width:
             assert len(body.split()) == 1, f"only a single token may overflow: {line!r}"
         got.extend(body.split())
@@ -453,13 +503,30 @@ def test_wrapper_properties(tokens: list[str], width: int, ascii: bool, indent: 
 # Control characters and escape sequences (hypothesis)
 
 NASTY = [
-    "\x1b[31m", "\x1b[2J", "\x1b]0;title\x07", "\x1b]8;;https://evil.example\x1b\\",
-    "\x1bP+q\x1b\\", "\x9b31m", "\x9d0;t\x9c", "\x07", "\x00", "\x08", "\x0c", "\x7f", "\x85",
-    "\r", "\x1b", "\x1bc", "&#27;", "&#x9b;", "&#12;", "\t",
+    "\x1b[31m",
+    "\x1b[2J",
+    "\x1b]0;title\x07",
+    "\x1b]8;;https://evil.example\x1b\\",
+    "\x1bP+q\x1b\\",
+    "\x9b31m",
+    "\x9d0;t\x9c",
+    "\x07",
+    "\x00",
+    "\x08",
+    "\x0c",
+    "\x7f",
+    "\x85",
+    "\r",
+    "\x1b",
+    "\x1bc",
+    "&#27;",
+    "&#x9b;",
+    "&#12;",
+    "\t",
 ]
-nasty_text = st.lists(
-    st.one_of(st.sampled_from(NASTY), st.text(max_size=6)), max_size=8
-).map("".join)
+nasty_text = st.lists(st.one_of(st.sampled_from(NASTY), st.text(max_size=6)), max_size=8).map(
+    "".join
+)
 CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f]")
 
 
@@ -470,14 +537,32 @@ def nasty_releases(draw) -> Release:
         headline=draw(nasty_text),
         standfirst=draw(nasty_text),
         dateline=Dateline(place=draw(nasty_text), date=date(2025, 1, 1)),
-        body=draw(nasty_text) + "\n\n{{< quote q >}}\n\n{{< caption c >}}\n\n" + draw(nasty_text)
-        + "\n\n    " + draw(nasty_text) + "\n\n- " + draw(nasty_text) + "\n\n# " + draw(nasty_text),
-        quotes=[Quote(id="q", speaker="jane", role=draw(nasty_text),
-                      intro=draw(nasty_text) + " {name}, {role}:", text=draw(nasty_text))],
+        body=draw(nasty_text)
+        + "\n\n{{< quote q >}}\n\n{{< caption c >}}\n\n"
+        + draw(nasty_text)
+        + "\n\n    "
+        + draw(nasty_text)
+        + "\n\n- "
+        + draw(nasty_text)
+        + "\n\n# "
+        + draw(nasty_text),
+        quotes=[
+            Quote(
+                id="q",
+                speaker="jane",
+                role=draw(nasty_text),
+                intro=draw(nasty_text) + " {name}, {role}:",
+                text=draw(nasty_text),
+            )
+        ],
         captions=[Caption(id="c", text=draw(nasty_text), credit=draw(nasty_text))],
         notes_to_editors=[draw(nasty_text), draw(nasty_text)],
-        contact=Contact(name=draw(nasty_text), role=draw(nasty_text), phone=draw(nasty_text),
-                        email=draw(nasty_text)),
+        contact=Contact(
+            name=draw(nasty_text),
+            role=draw(nasty_text),
+            phone=draw(nasty_text),
+            email=draw(nasty_text),
+        ),
         about=draw(nasty_text),
         imprint=draw(nasty_text),
     )
@@ -485,8 +570,9 @@ def nasty_releases(draw) -> Release:
 
 @PROPS
 @given(release=nasty_releases(), ascii=st.booleans(), organisation=nasty_text)
-def test_no_control_character_reaches_the_output(release: Release, ascii: bool,
-                                                 organisation: str) -> None:
+def test_no_control_character_reaches_the_output(
+    release: Release, ascii: bool, organisation: str
+) -> None:
     people = {"jane": Person(id="jane", name="Jane\x1b[1m Doe\x07", organisation="\x9bX")}
     document = build_document(release, Settings(organisation=organisation), people)
     out = render_text(document, TextOptions(width=40, ascii=ascii))
@@ -534,20 +620,23 @@ def plain_releases(draw) -> tuple[Release, list[str], list[int]]:
             words += " ".join(items).split()
         else:
             paragraphs = draw(st.lists(paragraph, min_size=1, max_size=4))
-            quote = Quote(id=f"q{index}", speaker="jane", role="Chair",
-                          intro="{name}, {role}, said:", text="\n\n".join(paragraphs))
+            quote = Quote(
+                id=f"q{index}",
+                speaker="jane",
+                role="Chair",
+                intro="{name}, {role}, said:",
+                text="\n\n".join(paragraphs),
+            )
             quotes.append(quote)
             sizes.append(len(paragraphs))
             body.append(f"{{{{< quote {quote.id} >}}}}")
             words += "Jane Doe, Chair, said:".split() + " ".join(paragraphs).split()
-    release = Release(slug="x", body="\n\n".join(body) + "\n",
-                      quotes=quotes)
+    release = Release(slug="x", body="\n\n".join(body) + "\n", quotes=quotes)
     return release, words, sizes
 
 
 @PROPS
-@given(case=plain_releases(), width=st.integers(min_value=20, max_value=120),
-       ascii=st.booleans())
+@given(case=plain_releases(), width=st.integers(min_value=20, max_value=120), ascii=st.booleans())
 def test_any_release_keeps_the_layout_rules(case, width: int, ascii: bool) -> None:
     release, words, sizes = case
     out = render(release, width=width, ascii=ascii)
@@ -564,8 +653,12 @@ def test_any_release_keeps_the_layout_rules(case, width: int, ascii: bool) -> No
 
 
 def test_bare_urls_keep_their_underscores_and_asterisks() -> None:
-    body = ("See https://example.org/_next_/page and www.example.org/a_b_ or "
-            "https://example.org/*x* and file_name_.pdf, with _real emphasis_.\n")
+    body = (
+        "See https://example.org/_next_/page and www.example.org/a_b_ or "
+        "https://example.org/*x* and file_name_.pdf, with _real emphasis_.\n"
+    )
     out = render(Release(slug="x", body=body), width=200)
-    assert ("See https://example.org/_next_/page and www.example.org/a_b_ or "
-            "https://example.org/*x* and file_name_.pdf, with real emphasis.") in out
+    assert (
+        "See https://example.org/_next_/page and www.example.org/a_b_ or "
+        "https://example.org/*x* and file_name_.pdf, with real emphasis."
+    ) in out

@@ -19,10 +19,24 @@ from conftest import REPO, SAMPLE_SLUG
 import newsroom
 
 # The core as DESIGN §6 names it; optional modules are checked when present.
-CORE = ["newsroom", "newsroom.model", "newsroom.bundle", "newsroom.safety", "newsroom.workflow",
-        "newsroom.export"]
-OPTIONAL = ["newsroom.checks", "newsroom.importer", "newsroom.index", "newsroom.identity",
-            "newsroom.locks", "newsroom.recovery", "newsroom.gitsync", "newsroom.signing"]
+CORE = [
+    "newsroom",
+    "newsroom.model",
+    "newsroom.bundle",
+    "newsroom.safety",
+    "newsroom.workflow",
+    "newsroom.export",
+]
+OPTIONAL = [
+    "newsroom.checks",
+    "newsroom.importer",
+    "newsroom.index",
+    "newsroom.identity",
+    "newsroom.locks",
+    "newsroom.recovery",
+    "newsroom.gitsync",
+    "newsroom.signing",
+]
 FORBIDDEN = ("textual", "rich")
 
 
@@ -56,7 +70,10 @@ print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] in ('textual',
 def _leaked(*modules: str) -> list[str]:
     result = subprocess.run(
         [sys.executable, "-c", PROBE, *modules],
-        capture_output=True, text=True, cwd=REPO, timeout=60,
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        timeout=60,
     )
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout)
@@ -105,7 +122,10 @@ print(json.dumps({"code": code, "leaked": leaked}), file=sys.stderr)
 def test_commands_do_not_import_textual_or_rich(library_copy: Path, argv: list[str]) -> None:
     result = subprocess.run(
         [sys.executable, "-c", RUN_CLI, "--drafts", str(library_copy), *argv],
-        capture_output=True, text=True, cwd=REPO, timeout=60,
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        timeout=60,
     )
     report = json.loads(result.stderr.strip().splitlines()[-1])
     assert report["code"] == 0, result.stderr
@@ -115,14 +135,29 @@ def test_commands_do_not_import_textual_or_rich(library_copy: Path, argv: list[s
 def test_newsroom_list_json_under_importtime(library_copy: Path) -> None:
     """`python -X importtime -m newsroom list --json`: no textual or rich line at all."""
     result = subprocess.run(
-        [sys.executable, "-X", "importtime", "-m", "newsroom", "--drafts", str(library_copy),
-         "list", "--json"],
-        capture_output=True, text=True, cwd=REPO, timeout=60,
+        [
+            sys.executable,
+            "-X",
+            "importtime",
+            "-m",
+            "newsroom",
+            "--drafts",
+            str(library_copy),
+            "list",
+            "--json",
+        ],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        timeout=60,
     )
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)  # it really listed
-    imported = [line.rsplit("|", 1)[-1].strip() for line in result.stderr.splitlines()
-                if line.startswith("import time:")]
+    imported = [
+        line.rsplit("|", 1)[-1].strip()
+        for line in result.stderr.splitlines()
+        if line.startswith("import time:")
+    ]
     assert "newsroom.cli" in imported
     assert not [name for name in imported if name.split(".")[0] in FORBIDDEN]
 

@@ -47,9 +47,11 @@ def nfc(value: str) -> str:
 text = st.text(st.characters(exclude_categories=("Cs",)), max_size=40).map(nfc)
 # body.md is raw text: a NUL makes it "not a text file", CR is normalised to
 # LF on load, and a leading U+FEFF is read as a byte-order mark.
-body_text = st.text(
-    st.characters(exclude_categories=("Cs",), exclude_characters="\x00\r"), max_size=200
-).map(nfc).filter(lambda s: not s.startswith("\ufeff"))
+body_text = (
+    st.text(st.characters(exclude_categories=("Cs",), exclude_characters="\x00\r"), max_size=200)
+    .map(nfc)
+    .filter(lambda s: not s.startswith("\ufeff"))
+)
 ids = st.from_regex(r"[A-Za-z0-9][A-Za-z0-9_-]{0,10}", fullmatch=True)
 people_ids = st.sampled_from(["jane-doe", "sam-li", ""])
 
@@ -91,29 +93,69 @@ def extras(known: set[str]) -> st.SearchStrategy[dict]:
 
 
 quotes = st.builds(
-    Quote, id=ids, speaker=people_ids, role=text, intro=text, text=text,
+    Quote,
+    id=ids,
+    speaker=people_ids,
+    role=text,
+    intro=text,
+    text=text,
     extra=extras({"id", "speaker", "role", "intro", "text"}),
 )
 captions = st.builds(
-    Caption, id=ids, text=text, credit=text, file=text,
+    Caption,
+    id=ids,
+    text=text,
+    credit=text,
+    file=text,
     extra=extras({"id", "text", "credit", "file"}),
 )
 clearances = st.builds(
-    Clearance, quote=text, by=text, at=aware, digest=text, via=text, note=text,
+    Clearance,
+    quote=text,
+    by=text,
+    at=aware,
+    digest=text,
+    via=text,
+    note=text,
     extra=extras({"quote", "by", "at", "digest", "via", "note"}),
 )
 approvals = st.builds(
-    Approval, by=text, at=aware, digest=text, role=text, note=text, signature=text,
+    Approval,
+    by=text,
+    at=aware,
+    digest=text,
+    role=text,
+    note=text,
+    signature=text,
     extra=extras({"by", "at", "digest", "role", "note", "signature"}),
 )
 events = st.builds(
-    Event, at=aware, action=text, by=text, digest=text, note=text,
+    Event,
+    at=aware,
+    action=text,
+    by=text,
+    digest=text,
+    note=text,
     extra=extras({"at", "action", "by", "digest", "note"}),
 )
 RELEASE_KEYS = {
-    "schema", "status", "headline", "standfirst", "created", "about", "imprint",
-    "internal_notes", "notes_to_editors", "dateline", "embargo", "contact", "quotes",
-    "captions", "clearances", "approvals", "history",
+    "schema",
+    "status",
+    "headline",
+    "standfirst",
+    "created",
+    "about",
+    "imprint",
+    "internal_notes",
+    "notes_to_editors",
+    "dateline",
+    "embargo",
+    "contact",
+    "quotes",
+    "captions",
+    "clearances",
+    "approvals",
+    "history",
 }
 
 
@@ -134,17 +176,19 @@ def releases(draw) -> Release:
     pieces = draw(st.lists(body_text, min_size=1, max_size=3))
     refs = [reference_line("quote", q.id) for q in quote_list]
     refs += [reference_line("caption", c.id) for c in caption_list]
-    body = "\n".join(
-        piece + ("\n" + ref if i < len(refs) else "")
-        for i, (piece, ref) in enumerate(zip(pieces + [""] * len(refs), refs + [""] * len(pieces)))
-    )
+    # Free text and references alternate; leftovers of either go at the end.
+    lines = []
+    for index in range(max(len(pieces), len(refs))):
+        lines += pieces[index : index + 1] + refs[index : index + 1]
+    body = "\n".join(lines)
     return Release(
         slug="prop",
         headline=draw(text),
         standfirst=draw(text),
         created=draw(st.none() | dates),
         dateline=Dateline(
-            place=draw(text), date=draw(st.none() | dates),
+            place=draw(text),
+            date=draw(st.none() | dates),
             extra=draw(extras({"place", "date"})),
         ),
         embargo=Embargo(
@@ -157,7 +201,10 @@ def releases(draw) -> Release:
         captions=caption_list,
         notes_to_editors=draw(st.lists(text, max_size=3)),
         contact=Contact(
-            name=draw(text), role=draw(text), phone=draw(text), email=draw(text),
+            name=draw(text),
+            role=draw(text),
+            phone=draw(text),
+            email=draw(text),
             extra=draw(extras({"name", "role", "phone", "email"})),
         ),
         about=draw(text),
@@ -249,7 +296,7 @@ def hand_written(draw) -> tuple[bytes, bytes]:
     order = draw(st.permutations(entries))
     tables = [
         f"[dateline]{comment}{nl}place = 'X'{nl}odd = {{ a = 1, b = [1, 2] }}",
-        f"[[quotes]]{nl}{sp}id = \"q1\"{nl}{sp}speaker = \"jane-doe\"{nl}{sp}aside = 1979-05-27",
+        f'[[quotes]]{nl}{sp}id = "q1"{nl}{sp}speaker = "jane-doe"{nl}{sp}aside = 1979-05-27',
         f"[future]{nl}x = 1.5{nl}[future.deeper]{nl}y = true",
     ]
     tables = draw(st.permutations(tables))
@@ -301,7 +348,10 @@ def test_people_round_trip_keeps_unknown_keys(tmp_path: Path) -> None:
     library.people["sam"] = Person(id="sam", name="Sam", extra={"since": time(9, 30)})
     assert library.save_people() is True
     again = Library.open(tmp_path)
-    assert again.people["jane-doe"].extra == {"pronouns": "she/her", "social": {"mastodon": "@jane"}}
+    assert again.people["jane-doe"].extra == {
+        "pronouns": "she/her",
+        "social": {"mastodon": "@jane"},
+    }
     assert again.people["sam"].extra == {"since": time(9, 30)}
     assert again.people_extra == {"owner": "press office"}
 
