@@ -927,6 +927,8 @@ def sync(library: Library, *, commit: bool = False, keep: str | None = None) -> 
         _pull_rebase(library, repo, merged, keep, result.kept)
         new = _head(repo) or old
         _incoming(library, repo, old, new, result)
+        _check_merged(library, repo, {c.slug for c in result.arrived if c.kind != "removed"}
+                      | set(merged), result)
         ahead = int(repo.git("rev-list", "--count", "@{upstream}..HEAD").stdout.strip() or 0)
         if ahead == 0:
             break
@@ -940,14 +942,51 @@ def sync(library: Library, *, commit: bool = False, keep: str | None = None) -> 
                            stderr=push.stderr)
         # Someone pushed in between: pull again and retry.
     result.merged = {slug: keys for slug, keys in merged.items()}
-    for change in result.arrived:
-        if change.kind == "removed":
+    return result
+
+
+def _check_merged(library: Library, repo: Repo, slugs: set[str], result: SyncResult) -> None:
+    """Before anything is pushed: every release the sync touched must still load.
+
+    Git can merge two sides line by line into something neither side wrote (a
+    quote removed here, a new reference to it there). If a release loads on the
+    remote but not after the merge, the sync is undone. If it is already broken
+    on the remote, undoing would not help: it is reported instead.
+    """
+    try:
+        fresh = Library.open(library.root)
+    except BundleError as error:
+        result.problems.append(str(error))
+        return
+    broken: dict[str, list[str]] = {}
+    for slug in sorted(slugs):
+        if not (fresh.root / slug / RELEASE_FILE).exists():
             continue
         try:
-            library.load(change.slug)
+            fresh.load(slug)
         except BundleError as error:
-            result.problems.append(str(error))
-    return result
+            if _loads_at(repo, fresh, "@{upstream}", slug):
+                broken[slug] = [f"the merged version does not load: {error}"]
+            elif str(error) not in result.problems:
+                result.problems.append(str(error))
+    if broken:
+        repo.git("reset", "--quiet", "--keep", BEFORE_SYNC_REF)
+        raise SyncConflict(
+            "the two sides merged into releases that do not load; sync was undone", broken)
+
+
+def _loads_at(repo: Repo, library: Library, rev: str, slug: str) -> bool:
+    data = _load_toml(_read_blob(repo, f"{rev}:{repo.path(f'{slug}/{RELEASE_FILE}')}"))
+    body = _read_blob(repo, f"{rev}:{repo.path(f'{slug}/{BODY_FILE}')}")
+    if data is None or body is None:
+        return False
+    try:
+        text = body.decode("utf-8").lstrip("\ufeff").replace("\r\n", "\n")
+        release = release_from_toml(data, library.root / slug / RELEASE_FILE, slug, text)
+        library.validate(release)
+    except (BundleError, UnicodeDecodeError):
+        return False
+    return True
 
 
 def _first_publication(repo: Repo, result: SyncResult) -> str | None:

@@ -911,3 +911,36 @@ def test_folder_names_with_glob_characters_are_taken_literally(tmp_path: Path) -
     assert git(top, "diff", "--cached", "--name-only").stdout.split()  # draftsX still staged
     entries = gitsync.release_history(library, SAMPLE_SLUG)
     assert sorted(e.action for e in entries if e.commit) == ["commit", "submit"]
+
+
+def test_a_clean_text_merge_that_breaks_a_release_is_undone(
+    office: tuple[Path, Volunteer, Volunteer], capsys: pytest.CaptureFixture[str]
+) -> None:
+    _, amira, david = office
+    # Amira drops Tom's quote (and its place in the body)...
+    library = amira.library()
+    release = library.load(SAMPLE_SLUG)
+    release.quotes = [q for q in release.quotes if q.id != "whitfield"]
+    release.body = "\n".join(line for line in release.body.split("\n")
+                             if "quote whitfield" not in line)
+    library.save(release)
+    gitsync.record_action(library, SAMPLE_SLUG, "save", "")
+    assert amira.newsroom("sync") == 0
+    # ...while David places it a second time at the top: git merges both cleanly.
+    library = david.library()
+    release = library.load(SAMPLE_SLUG)
+    release.body = "{{< quote whitfield >}}\n\n" + release.body
+    library.save(release)
+    gitsync.record_action(library, SAMPLE_SLUG, "save", "")
+    before = snapshot_tree(david.drafts)
+    head = git(david.root, "rev-parse", "HEAD").stdout
+    capsys.readouterr()
+    assert david.newsroom("sync") == 1
+    err = capsys.readouterr().err
+    assert f"{SAMPLE_SLUG}: the merged version does not load" in err and "whitfield" in err
+    assert snapshot_tree(david.drafts) == before
+    assert git(david.root, "rev-parse", "HEAD").stdout == head
+    assert david.status() == ""
+    git(david.root, "fetch", "--quiet")
+    assert "whitfield" not in git(
+        david.root, "show", f"origin/main:drafts/{SAMPLE_SLUG}/body.md").stdout
