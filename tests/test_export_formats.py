@@ -243,6 +243,18 @@ def test_md_body_html_and_shortcodes_are_made_inert(library: Library, sample: Re
     assert "<pre> in a fence {{ stays }}" in body
 
 
+def test_md_fence_left_open_in_the_body_does_not_swallow_the_quote(
+    library: Library, sample: Release
+) -> None:
+    sample.body = "Lead.\n\n```\nunclosed code\n\n{{< quote whitfield >}}\n"
+    _, body = parse_md(render(sample, library, "md"))
+    blocks = md_blocks(body)
+    assert ("blockquote/p", "“We are thrilled, and a little exhausted. Our volunteers will be at "
+            "the gates on Saturday morning with tea, cake and a sign-up sheet for the opening "
+            "gala.”") in blocks
+    assert ("p", "ENDS") in blocks
+
+
 # --- HTML
 
 
@@ -580,3 +592,41 @@ def test_random_text_round_trips_through_every_format(
         quote = quote + "words"
     release, library = hostile_release(headline, quote, name or "Someone", embargo)
     check_all_formats(release, library)
+
+
+BODY_PIECES = HOSTILE_PIECES + [
+    "\n", "\n\n", "    ", "> ", "- ", "1. ", "```", "~~~", "<div>", "</div>", "<b>", "<a href=x>",
+    "<https://example.org/a_b>", "<me@example.org>", "<?php", "<!DOCTYPE", "{{< x >}}", "{%",
+    "[link](https://example.org)", "![img](a.png)", "&copy;", "&#x3c;", "\\<", "`", "``",
+]
+body_text = st.lists(st.sampled_from(BODY_PIECES) | st.text(max_size=4), max_size=25).map("".join)
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(body=body_text)
+@example(body="``<b>`` and `` ` `` <b>x</b> {{< y >}}")
+@example(body="<https://e.org/{{x}}> <a\n\n<b>")
+@example(body="{{{< x >}}")
+@example(body="- `a\n- <b>x`")  # looks like a code span, is two list items
+@example(body="```\n<b>")  # a fence left open must not swallow the rest of the page
+def test_random_body_markdown_never_becomes_html(body: str) -> None:
+    """The author's Markdown: no tag survives into md (HTML on) or into html."""
+    release, library = hostile_release("Headline", "Words.")
+    release.body = body
+    _, page = parse_md(render(release, library, "md"))
+    md_blocks(page)  # fails on any raw HTML token
+    # A shortcode opener may stand literally in the page only inside code.
+    in_code = 0
+    for token in _MD_HTML_ON.parse(page):
+        if token.type in {"fence", "code_block"}:
+            in_code += token.content.count("{{<") + token.content.count("{{%")
+        for child in token.children or []:
+            if child.type == "code_inline":
+                in_code += child.content.count("{{<") + child.content.count("{{%")
+    assert page.count("{{<") + page.count("{{%") <= in_code
+    tree = parse_html(render(release, library, "html"))
+    allowed = {"p", "a", "img", "em", "strong", "code", "pre", "ul", "ol", "li", "blockquote",
+               "h2", "h3", "h4", "h5", "h6", "hr", "br", "span", "figure", "figcaption", "cite",
+               "article", "header", "footer", "section", "h1", "time", "small"}
+    for element in tree.find("body/article").iter():
+        assert element.tag in allowed | {"article"}, element.tag

@@ -44,33 +44,44 @@ def escape_text(text: str) -> str:
 
 
 # --- the body: the author's Markdown, made inert where it could hold HTML
+#
+# Escaping is done on the source, so it is checked against the real parser:
+# the friendliest rewrite (code spans and autolinks kept as typed) is used
+# only when markdown-it with raw HTML *on* finds no HTML and no shortcode
+# outside code in it; otherwise a blunter one that escapes every tag opening
+# outside code blocks; failing that, every one everywhere.
 
 _MARKDOWN = MarkdownIt("commonmark", {"html": False})
+_MARKDOWN_HTML_ON = MarkdownIt("commonmark", {"html": True})
 _TAG_START = re.compile(r"<(?=[A-Za-z/!?])")
 _AUTOLINK = re.compile(r"<(?:[A-Za-z][A-Za-z0-9+.-]{1,31}:[^\s<>]*|[^\s<>@]+@[^\s<>@]+)>")
-_SHORTCODE = re.compile(r"\{([{%#])")
-_CODE_SPAN = re.compile(r"(`+)(?:.|\n)*?(?<!`)\1(?!`)")
+_SHORTCODE = re.compile(r"\{(?=[{%#])")
+_SHORTCODE_OPENERS = ("{{", "{%")
+# A whole run of backticks (never part of one, never escaped), then the
+# shortest text up to the same run, not crossing a blank line.
+_CODE_SPAN = re.compile(r"(?<![`\\])(`+)(?!`)(?:[^\n]|\n(?![ \t]*\n))*?(?<!`)\1(?!`)")
 
 
-def _inert_inline(text: str) -> str:
-    """Escape tag openings and shortcode braces, leaving autolinks alone."""
+def _escape_tags(text: str, *, keep_autolinks: bool) -> str:
     out: list[str] = []
     position = 0
-    for match in _AUTOLINK.finditer(text):
-        out.append(_TAG_START.sub("&lt;", text[position : match.start()]))
-        out.append(match.group(0))
-        position = match.end()
+    if keep_autolinks:
+        for match in _AUTOLINK.finditer(text):
+            out.append(_TAG_START.sub("&lt;", text[position : match.start()]))
+            out.append(match.group(0))
+            position = match.end()
     out.append(_TAG_START.sub("&lt;", text[position:]))
-    return _SHORTCODE.sub(lambda m: "&#123;" + m.group(1), "".join(out))
+    return _SHORTCODE.sub("&#123;", "".join(out))
 
 
-def inert_markdown(markdown: str) -> str:
-    """``markdown`` with raw HTML and shortcodes turned into text; code untouched."""
+def _rewrite(markdown: str, level: int) -> str:
+    """Level 0 keeps code spans, code blocks and autolinks; 1 keeps code blocks; 2 nothing."""
     lines = markdown.split("\n")
     code_lines: set[int] = set()
-    for token in _MARKDOWN.parse(markdown):
-        if token.type in {"fence", "code_block"} and token.map:
-            code_lines.update(range(*token.map))
+    if level < 2:
+        for token in _MARKDOWN.parse(markdown):
+            if token.type in {"fence", "code_block"} and token.map:
+                code_lines.update(range(*token.map))
     out: list[str] = []
     run: list[str] = []
 
@@ -79,11 +90,12 @@ def inert_markdown(markdown: str) -> str:
             return
         chunk = "\n".join(run)
         pieces, position = [], 0
-        for match in _CODE_SPAN.finditer(chunk):
-            pieces.append(_inert_inline(chunk[position : match.start()]))
-            pieces.append(match.group(0))
-            position = match.end()
-        pieces.append(_inert_inline(chunk[position:]))
+        if level == 0:
+            for match in _CODE_SPAN.finditer(chunk):
+                pieces.append(_escape_tags(chunk[position : match.start()], keep_autolinks=True))
+                pieces.append(match.group(0))
+                position = match.end()
+        pieces.append(_escape_tags(chunk[position:], keep_autolinks=level == 0))
         out.append("".join(pieces))
         run.clear()
 
@@ -95,6 +107,41 @@ def inert_markdown(markdown: str) -> str:
             run.append(line)
     flush()
     return "\n".join(out)
+
+
+def is_inert(markdown: str) -> bool:
+    """No raw HTML, and no shortcode opener outside code, even with raw HTML on."""
+    in_code = 0
+    for token in _MARKDOWN_HTML_ON.parse(markdown):
+        if token.type in {"html_block", "html_inline"}:
+            return False
+        if token.type in {"fence", "code_block"}:
+            in_code += sum(token.content.count(o) for o in _SHORTCODE_OPENERS)
+        for child in token.children or []:
+            if child.type == "html_inline":
+                return False
+            if child.type == "code_inline":
+                in_code += sum(child.content.count(o) for o in _SHORTCODE_OPENERS)
+    return sum(markdown.count(o) for o in _SHORTCODE_OPENERS) <= in_code
+
+
+def _close_fence(markdown: str) -> str:
+    """Close a fence left open, as the text and HTML exports do at the block's end."""
+    probe = _MARKDOWN.parse(markdown + "\n\nx")
+    last = [t for t in probe if t.level == 0 and t.type != "paragraph_close"]
+    if last and last[-1].type == "fence":
+        return markdown + "\n" + last[-1].markup
+    return markdown
+
+
+def inert_markdown(markdown: str) -> str:
+    """``markdown`` with raw HTML and shortcodes turned into text; code untouched."""
+    markdown = _close_fence(markdown)
+    for level in (0, 1):
+        rewritten = _rewrite(markdown, level)
+        if is_inert(rewritten):
+            return rewritten
+    return _rewrite(markdown, 2)
 
 
 # --- the page
