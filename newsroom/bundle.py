@@ -975,6 +975,12 @@ class Library:
                 body_path, "missing; every bundle needs a body.md next to its release.toml "
                 "(an empty file will do)"
             ) from None
+        except OSError as error:
+            # A folder where a file belongs, no permission…: name the file, no errno.
+            raise BundleError(
+                Path(error.filename) if error.filename else directory,
+                f"cannot be read ({error.strerror or error})",
+            ) from None
         data, toml_bom = _parse_toml(toml_path, toml_bytes)
         body_text = _decode(body_path, body_bytes)
         body_bom = body_text.startswith(BOM)

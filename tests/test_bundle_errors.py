@@ -349,3 +349,13 @@ def test_non_utf8_column_counts_characters(library_copy: Path) -> None:
     (library_copy / SAMPLE_BODY).write_bytes("a\n£5 caf".encode() + b"\xe9\n")
     error = _load_error(library_copy)
     assert (error.line, error.column) == (2, 7)
+
+
+def test_body_md_that_is_a_folder(library_copy: Path, capsys) -> None:
+    body = library_copy / SAMPLE_BODY
+    body.unlink()
+    body.mkdir()
+    error = _load_error(library_copy)
+    assert str(error) == f"{body}: cannot be read (Is a directory)"
+    err = _cli_error(library_copy, capsys, "show", SAMPLE_SLUG)
+    assert err == f"newsroom: {body}: cannot be read (Is a directory)\n"
