@@ -211,6 +211,23 @@ def find_repo(library: Library) -> Repo | None:
     return find_repo_at(library.root)
 
 
+def why_no_repo(library: Library) -> str:
+    """Why ``find_repo`` found nothing, in words (for commands that need git)."""
+    if git_executable() is None:
+        return "git is not installed (no `git` on PATH)"
+    try:
+        if not git_settings(library).enabled:
+            return f"git is turned off for this library ({SETTINGS_FILE}: [git] enabled = false)"
+    except BundleError as error:
+        return str(error)
+    result = run_git(library.root, "rev-parse", "--show-toplevel", check=False)
+    detail = (result.stderr or "").strip().splitlines()
+    if result.returncode != 0 and detail and "not a git repository" not in detail[0]:
+        # e.g. "detected dubious ownership": git's own words say what to do.
+        return f"git cannot use the repository here: {' '.join(detail)}"
+    return f"{library.root} is not inside a git repository"
+
+
 def find_repo_at(folder: Path) -> Repo | None:
     if git_executable() is None or not Path(folder).is_dir():
         return None
@@ -883,7 +900,7 @@ def sync(library: Library, *, commit: bool = False, keep: str | None = None) -> 
         raise ValueError(f"keep must be 'mine' or 'theirs', not {keep!r}")
     repo = find_repo(library)
     if repo is None:
-        raise NotReady(f"{library.root} is not inside a git repository")
+        raise NotReady(why_no_repo(library))
     result = SyncResult(keep=keep or "")
     if rebase_in_progress(repo):
         raise NotReady(

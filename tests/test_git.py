@@ -944,3 +944,9 @@ def test_a_clean_text_merge_that_breaks_a_release_is_undone(
     git(david.root, "fetch", "--quiet")
     assert "whitfield" not in git(
         david.root, "show", f"origin/main:drafts/{SAMPLE_SLUG}/body.md").stdout
+
+
+def test_sync_says_why_git_is_off(library_copy: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    git(library_copy, "init", "--quiet")
+    assert main(["--drafts", str(library_copy), "sync"]) == 2
+    assert "[git] enabled = false" in capsys.readouterr().err

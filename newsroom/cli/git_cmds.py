@@ -254,12 +254,12 @@ def _initial_branch(directory: Path) -> list[str]:
 
 def cmd_sync(args: argparse.Namespace) -> int:
     from ..bundle import BundleError, Library
-    from ..gitsync import GitError, NotReady, SyncConflict, find_repo, sync
+    from ..gitsync import GitError, NotReady, SyncConflict, find_repo, sync, why_no_repo
 
     library = open_library(args)
     if find_repo(library) is None:
         raise CommandError(
-            f"{library.root} is not inside a git repository; `newsroom init --git` makes one "
+            f"{why_no_repo(library)}; `newsroom init --git` makes a repository "
             "(see docs/collaboration.md)", EXIT_BAD_INPUT)
     try:
         result = sync(library, commit=args.commit, keep=args.keep)
