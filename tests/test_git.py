@@ -796,8 +796,10 @@ def test_keep_settles_a_clash_and_keeps_both_sides_sign_offs(
     assert "Amira's headline" in before.stdout
 
 
-def test_sync_outside_git_is_usage_error(library_copy: Path,
+def test_sync_outside_git_is_usage_error(tmp_path: Path,
                                          capsys: pytest.CaptureFixture[str]) -> None:
+    library_copy = tmp_path / "drafts"
+    copy_sample(library_copy)
     before = snapshot_tree(library_copy)
     assert main(["--drafts", str(library_copy), "sync"]) == 2
     assert "not inside a git repository" in capsys.readouterr().err
