@@ -374,8 +374,11 @@ def test_eml_needs_a_usable_from_address(library: Library, sample: Release) -> N
     with pytest.raises(ExportError, match="export.from"):
         render(sample, library, "eml")
     library.settings.from_address = "Press <press@example.org>"
-    with pytest.raises(ExportError, match="recipients"):
+    with pytest.raises(ExportError, match="--to: 'nobody'"):
         render(sample, library, "eml", to=["nobody"])
+    library.settings.press_list = ["desk@paper.example", "news desk at the paper"]
+    with pytest.raises(ExportError, match="export.press_list"):
+        render(sample, library, "eml")
 
 
 # --- ninjs

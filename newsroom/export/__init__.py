@@ -120,6 +120,7 @@ def render(
             from_address=settings.from_address or _organisation_address(library),
             reply_to=settings.reply_to,
             to=list(to) if to else list(settings.press_list),
+            to_source="--to" if to else "newsroom.toml: export.press_list",
             digest=current,
             now=now,
             width=width,

@@ -97,6 +97,7 @@ def render_eml(
     *,
     from_address: str,
     to: list[str] | tuple[str, ...] = (),
+    to_source: str = "recipients",
     reply_to: str = "",
     digest: str = "",
     now: datetime | None = None,
@@ -117,7 +118,7 @@ def render_eml(
         message["Reply-To"] = check_addresses("Reply-To", reply_to, source)
     if to:
         joined = ", ".join(to)
-        message["To"] = check_addresses("To", joined, "recipients")
+        message["To"] = check_addresses("To", joined, to_source)
     message["Date"] = format_datetime(now or datetime.now(UTC))
     message["Message-ID"] = make_msgid(domain=sender.domain)
     if digest:
