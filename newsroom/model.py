@@ -293,11 +293,16 @@ def fill_intro(intro: str, person: Person | None, role: str, fallback_name: str 
         "role": role,
         "organisation": person.organisation if person else "",
     }
-    # One pass, so a name holding "{role}" is not expanded again.
-    text = re.sub(r"\{(name|role|organisation)\}", lambda m: values[m.group(1)], intro)
-    # An empty value leaves stray punctuation; tidy it so an empty role reads
-    # "Jane Doe said:", never "Jane Doe, said:" or "Jane Doe () said:".
-    text = re.sub(r"\(\s*\)", "", text)
-    text = re.sub(r",\s*,", "", text)
-    text = re.sub(r"\s*,\s*(?=[:;.!?]|$)", "", text)
-    return " ".join(text.split())
+    # One pass, so a name holding "{role}" is not expanded again. An empty
+    # value becomes a marker first, so only the punctuation around it is tidied:
+    # an empty role reads "Jane Doe said:", never "Jane Doe, , said:" or
+    # "Jane Doe () said:", and the writer's own commas are left alone.
+    empty = "\x00\ue000\x00"
+    text = re.sub(
+        r"\{(name|role|organisation)\}", lambda m: values[m.group(1)] or empty, intro
+    )
+    gap = re.escape(empty)
+    text = re.sub(rf"\(\s*{gap}\s*\)", "", text)
+    text = re.sub(rf",\s*{gap}\s*,", "", text)
+    text = re.sub(rf",\s*{gap}\s*(?=[:;.!?]|$)", "", text)
+    return " ".join(text.replace(empty, "").split())

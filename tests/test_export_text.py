@@ -311,6 +311,7 @@ def test_quote_intro_with_name_and_role() -> None:
         ("{name} ({role}) said:", "Jane Doe said:"),
         ("{name}, {role}:", "Jane Doe:"),
         ("{role} {name} said:", "Jane Doe said:"),
+        ("Asked, {name} said,", "Asked, Jane Doe said,"),  # the writer's own comma stays
     ],
 )
 def test_quote_intro_with_empty_role_reads_cleanly(intro: str, expected: str) -> None:
