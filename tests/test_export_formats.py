@@ -197,6 +197,23 @@ def test_md_front_matter_parses_and_carries_the_facts(library: Library, sample: 
     assert extra["digest"].startswith("sha256:")
 
 
+# Zola 0.19 refuses any other top-level key in a page's front matter.
+ZOLA_PAGE_KEYS = {"title", "description", "date", "updated", "weight", "draft", "slug", "path",
+                  "aliases", "authors", "in_search_index", "template", "taxonomies", "extra"}
+
+
+def test_md_front_matter_keys_are_ones_zola_accepts(library: Library, sample: Release) -> None:
+    for draft in (False, True):
+        matter, _ = parse_md(render(sample, library, "md", draft=draft))
+        assert set(matter) <= ZOLA_PAGE_KEYS
+
+
+def test_render_refuses_an_unknown_format(library: Library, sample: Release) -> None:
+    with pytest.raises(ValueError, match="unknown export format 'pdf'"):
+        render(sample, library, "pdf")
+    assert set(EXTENSIONS) == set(FORMATS)
+
+
 def test_md_quotes_are_blockquotes_followed_by_attribution(
     library: Library, sample: Release
 ) -> None:
