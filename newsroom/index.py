@@ -37,16 +37,17 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import stat
 import time
 import zlib
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
+# The warm path imports only the above: typing, pathlib, re, datetime and
+# dataclasses cost a python -c pass each on a small machine.
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from pathlib import Path
+    from typing import Any
+
     from .bundle import Library
     from .model import Release
 
@@ -67,30 +68,40 @@ RACY_NS = 3_000_000_000
 # newsroom's own modules whose code decides what a row says.
 _SOURCES = ("__init__.py", "index.py", "bundle.py", "model.py", "workflow.py", "safety.py",
             "signing.py", os.path.join("export", "document.py"))
-_SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,78}[a-z0-9])?$")
 _OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
 _encode_json = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
-# JSON escapes C0 itself; DEL and C1 (U+009B is CSI to many terminals) must
-# not reach a terminal raw either. They only occur inside strings: \u escapes.
-_RAW_CONTROL = re.compile("[\x7f-\x9f]")
+_patterns: dict[str, Any] = {}
+
+
+def _pattern(name: str) -> Any:
+    """Compiled on first use: the warm path needs none of them."""
+    if name not in _patterns:
+        import re
+
+        _patterns["slug"] = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,78}[a-z0-9])?$")
+        # JSON escapes C0 itself; DEL and C1 (U+009B is CSI to many terminals)
+        # must not reach a terminal raw either. They only occur inside strings.
+        _patterns["raw_control"] = re.compile("[\x7f-\x9f]")
+    return _patterns[name]
 
 
 def _encode_row(row: object) -> str:
     text = _encode_json(row)
-    if _RAW_CONTROL.search(text):
-        text = _RAW_CONTROL.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+    raw_control = _pattern("raw_control")
+    if raw_control.search(text):
+        text = raw_control.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
     return text
 
 
-@dataclass
 class Listing:
     """The rows of a library listing and how they were obtained."""
 
-    rows: list[str] = field(default_factory=list)  # JSON text of each row, sorted by slug
-    errors: list[str] = field(default_factory=list)  # messages for the invalid rows
-    reread: list[str] = field(default_factory=list)  # slugs read from their files this time
-    rebuilt: str | None = None  # why the index could not be used at all; None if it was
-    written: bool = False  # whether the index file was (re)written
+    def __init__(self, rebuilt: str | None = None) -> None:
+        self.rows: list[str] = []  # JSON text of each row, sorted by slug
+        self.errors: list[str] = []  # messages for the invalid rows
+        self.reread: list[str] = []  # slugs read from their files this time
+        self.rebuilt = rebuilt  # why the index could not be used at all; None if it was
+        self.written = False  # whether the index file was (re)written
 
     def dicts(self) -> list[dict[str, Any]]:
         return [json.loads(row) for row in self.rows]
@@ -103,6 +114,8 @@ class Listing:
 
 
 def index_path(root: Path | str) -> Path:
+    from pathlib import Path
+
     return Path(root) / INDEX_DIR / INDEX_FILE
 
 
@@ -150,7 +163,7 @@ def _prefix(slug: str, toml: tuple[int, ...], body: tuple[int, ...] | None) -> s
 # Reading the index
 
 
-def _read_index(path: Path) -> tuple[dict[str, Any] | None, dict[str, str], str | None]:
+def _read_index(path: str) -> tuple[dict[str, Any] | None, dict[str, str], str | None]:
     """(header, slug -> entry line, why it is unusable or None)."""
     try:
         with open(path, "rb") as handle:
@@ -273,6 +286,8 @@ def summary(release: Release, library: Library, updated_ns: int) -> dict[str, An
 
 
 def _iso(ns: int) -> str:
+    from datetime import UTC, datetime
+
     return datetime.fromtimestamp(ns // 1_000_000_000, UTC).isoformat(timespec="seconds")
 
 
@@ -283,7 +298,7 @@ def _invalid(slug: str, error: Exception) -> dict[str, Any]:
 class _Reader:
     """Reads releases on demand, opening the library only if one is needed."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: str) -> None:
         self.root = root
         self._library: Library | None = None
         self.reread: list[str] = []
@@ -303,7 +318,7 @@ class _Reader:
 
         directory = os.path.join(self.root, slug)
         try:
-            if link or not _SLUG.match(slug):
+            if link or not _pattern("slug").match(slug):
                 raise _Unsettled
             toml_bytes, body_bytes, toml, body = _read_files(directory)
         except FileNotFoundError:
@@ -315,6 +330,8 @@ class _Reader:
         self.reread.append(slug)
         try:
             if body_bytes is None:
+                from pathlib import Path
+
                 raise BundleError(
                     Path(directory) / BODY_FILE, "missing; every bundle needs a body.md next "
                     "to its release.toml (an empty file will do)")
@@ -358,12 +375,11 @@ def listing(root: Path | str, *, write: bool = True, workers: int = 1) -> Listin
     processes. Raises ``BundleError`` only when ``newsroom.toml`` or
     ``people.toml`` is unusable and a release had to be read.
     """
-    root = Path(root)
-    root_s = str(root)
+    root_s = os.fspath(root)
     racy_after = time.time_ns() - RACY_NS
-    path = index_path(root)
+    path = os.path.join(root_s, INDEX_DIR, INDEX_FILE)
     header, entries, why = _read_index(path)
-    reader = _Reader(root)
+    reader = _Reader(root_s)
 
     stamps_now = _header_stamps(root_s, header.get("signers_file") if header else None)
     if header is not None and {k: header.get(k) for k in stamps_now} != stamps_now:
@@ -374,7 +390,7 @@ def listing(root: Path | str, *, write: bool = True, workers: int = 1) -> Listin
         signers = reader.library.settings.rules.allowed_signers or None
         stamps_now = _header_stamps(root_s, signers)
 
-    with os.scandir(root) as scan:
+    with os.scandir(root_s) as scan:
         folders = sorted(
             (entry.name, entry.is_symlink()) for entry in scan
             if not entry.name.startswith(".") and entry.is_dir()
@@ -383,27 +399,34 @@ def listing(root: Path | str, *, write: bool = True, workers: int = 1) -> Listin
     found: list[tuple[str, str | None, bool]] = []  # (slug, row JSON or None: read it, ok)
     misses: list[tuple[str, bool]] = []
     lines: dict[str, str] = {}
+    # Relative to an open folder: a shorter path for the kernel to walk.
+    root_fd = os.open(root_s, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
     lstat = os.lstat
-    for name, link in folders:
-        line = entries.get(name)
-        if line is not None and not link:
-            directory = root_s + os.sep + name
-            try:
-                t = lstat(directory + "/" + RELEASE_FILE)
-            except OSError:
-                continue  # the release is gone
-            try:
-                b = lstat(directory + "/" + BODY_FILE)
-                body = (b.st_size, b.st_mtime_ns, b.st_ctime_ns, b.st_ino)
-            except OSError:
-                body = None
-            prefix = _prefix(name, (t.st_size, t.st_mtime_ns, t.st_ctime_ns, t.st_ino), body)
-            if line.startswith(prefix) and line.endswith("]"):
-                lines[name] = line
-                found.append((name, line[len(prefix) + 2:-1], line[len(prefix)] == "1"))
-                continue
-        found.append((name, None, False))
-        misses.append((name, link))
+    toml_name, body_name = "/" + RELEASE_FILE, "/" + BODY_FILE
+    try:
+        for name, link in folders:
+            line = entries.get(name)
+            if line is not None and not link:
+                try:
+                    t = lstat(name + toml_name, dir_fd=root_fd)
+                except OSError:
+                    continue  # the release is gone
+                try:
+                    b = lstat(name + body_name, dir_fd=root_fd)
+                    prefix = (f'["{name}",{t.st_size},{t.st_mtime_ns},{t.st_ctime_ns},'
+                              f"{t.st_ino},{b.st_size},{b.st_mtime_ns},{b.st_ctime_ns},"
+                              f"{b.st_ino},")
+                except OSError:
+                    prefix = _prefix(name, (t.st_size, t.st_mtime_ns, t.st_ctime_ns, t.st_ino),
+                                     None)
+                if line.startswith(prefix) and line.endswith("]"):
+                    lines[name] = line
+                    found.append((name, line[len(prefix) + 2:-1], line[len(prefix)] == "1"))
+                    continue
+            found.append((name, None, False))
+            misses.append((name, link))
+    finally:
+        os.close(root_fd)
 
     # Then the releases that must be read from their files.
     read = _read_all(reader, misses, workers) if misses else {}
@@ -486,16 +509,18 @@ def _racy(line: str, racy_after: int) -> bool:
     return int(fields[2]) >= racy_after or int(fields[6]) >= racy_after
 
 
-def _write(path: Path, stamps: dict[str, Any], lines: dict[str, str]) -> bool:
+def _write(path: str, stamps: dict[str, Any], lines: dict[str, str]) -> bool:
     from .bundle import atomic_write
 
     body = "".join(lines[slug] + "\n" for slug in sorted(lines)).encode("utf-8")
     header = {"format": FORMAT, "count": len(lines), "bytes": len(body),
               "crc32": zlib.crc32(body), **stamps}
     data = json.dumps(header, separators=(",", ":")).encode("utf-8") + b"\n" + body
+    from pathlib import Path
+
     try:
-        path.parent.mkdir(exist_ok=True)
-        atomic_write(path, data)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        atomic_write(Path(path), data)
     except OSError:
         return False  # a read-only library lists all the same
     return True
