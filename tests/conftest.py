@@ -37,7 +37,10 @@ def snapshot_tree(root: Path) -> dict[str, bytes]:
 def library_copy(tmp_path: Path) -> Path:
     """A private copy of the sample library ``drafts/``; returns its folder."""
     target = tmp_path / "drafts"
-    shutil.copytree(DRAFTS, target, ignore=shutil.ignore_patterns(".newsroom", ".*.tmp", ".*.new"))
+    # Per-machine state of the real library (an editor's lock, a save in
+    # flight, the list index) is not part of the sample.
+    state = shutil.ignore_patterns(".newsroom", ".lock", ".saving", ".*.tmp", ".*.new")
+    shutil.copytree(DRAFTS, target, ignore=state)
     return target
 
 
