@@ -315,3 +315,20 @@ def test_subprocess_exit_codes(library_copy: Path) -> None:
     assert "Traceback" not in bad.stderr
     usage = run_newsroom("show", drafts=library_copy)
     assert usage.returncode == 2 and "usage:" in usage.stderr
+
+
+def test_new_takes_whatever_defaults_the_library_sets(empty_library: Path, capsys) -> None:
+    (empty_library / "newsroom.toml").write_text(
+        'schema = 1\n[organisation]\nname = "Eastfield Residents"\n'
+        '[defaults]\nabout = "We are residents."\nimprint = "Published by E."\n'
+        '[defaults.contact]\nname = "Sam Li"\nemail = "sam@example.org"\n',
+        encoding="utf-8",
+    )
+    code, _, err = cli(capsys, "--drafts", str(empty_library), "new", "first", "--headline", "Hi")
+    assert code == 0, err
+    release = Library.open(empty_library).load("first")
+    assert (release.contact.name, release.contact.email) == ("Sam Li", "sam@example.org")
+    assert (release.about, release.imprint) == ("We are residents.", "Published by E.")
+    text = (empty_library / "first" / RELEASE_FILE).read_text(encoding="utf-8")
+    assert text.startswith("schema = 1\n") and 'headline = "Hi"' in text
+    assert (empty_library / "first" / BODY_FILE).read_bytes() == b""
