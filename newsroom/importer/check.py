@@ -30,29 +30,60 @@ def words(text: str) -> list[str]:
     return re.findall(r"[^\W_]+", text)
 
 
-def _remove(haystack: list[str], needle: list[str]) -> list[str]:
+def _remove(haystack: list[str], needle: list[str], *, last: bool = False) -> list[str]:
     if not needle:
         return haystack
-    for start in range(len(haystack) - len(needle) + 1):
+    starts = range(len(haystack) - len(needle) + 1)
+    for start in reversed(starts) if last else starts:
         if haystack[start : start + len(needle)] == needle:
             return haystack[:start] + haystack[start + len(needle) :]
     return haystack
 
 
+def _is_structure(what: str, text: str) -> bool:
+    """Whether ``text`` really is the kind of structure the parser says it set aside."""
+    from . import text as patterns
+    from .dates import find_dateline
+    from .parse import LABEL_RE
+
+    checks = {
+        "release marker": patterns.MARKER_RE.match,
+        "ENDS": patterns.ENDS_RE.match,
+        "embargo": patterns.EMBARGO_RE.match,
+        "date": patterns.DATE_LINE_RE.match,
+        "notes to editors heading": patterns.NOTES_HEADING_RE.match,
+        "contact heading": patterns.CONTACT_HEADING_RE.match,
+        "about heading": patterns.ABOUT_HEADING_RE.match,
+        "contact label": LABEL_RE.match,
+        "dateline": lambda t: find_dateline(t + " x")[1],
+    }
+    check = checks.get(what)
+    return bool(check and check(text))
+
+
+def _is_droppable(why: str, text: str) -> bool:
+    from .text import furniture
+
+    return bool(furniture(text)) or why.startswith("above the release marker")
+
+
 def source_words(result: ImportResult, *, export_order: bool = True) -> list[str]:
     """The input's words that must survive, in the order the export should show them."""
     lines = result.source.split("\n")
-    set_aside: dict[int, list[str]] = {}
+    set_aside: dict[int, list[tuple[str, bool]]] = {}
     for item in result.structure:
-        set_aside.setdefault(item.line, []).append(item.text)
-    dropped = {item.line for item in result.dropped}
+        # Only what matches its pattern may be set aside: no trusting the parser.
+        if _is_structure(item.what, item.text):
+            set_aside.setdefault(item.line, []).append((item.text, item.what == "ENDS"))
+    dropped = {item.line for item in result.dropped if _is_droppable(item.why, item.text)}
     pieces: list[tuple[int, int, list[str]]] = []
     for number, line in enumerate(lines, start=1):
         if number in dropped and number not in result.sections:
             continue
         found = words(line)
-        for fragment in set_aside.get(number, []):
-            found = _remove(found, words(fragment))
+        # ENDS closes a line; every other piece of structure opens one.
+        for fragment, at_end in set_aside.get(number, []):
+            found = _remove(found, words(fragment), last=at_end)
         # A line the parser did not account for still has to be in the export:
         # the check does not trust the parser's bookkeeping.
         section = result.sections.get(number, 1)

@@ -582,18 +582,24 @@ def parse_contact(lines: list[str]) -> tuple[Contact, str]:
     phones: list[str] = []
     emails: list[str] = []
     texts: list[str] = []
+    order: list[int] = []  # 0 name/role, 1 phone, 2 email: the export's order
     for raw in lines:
         line = LABEL_RE.sub("", raw.strip()).strip()
         for part in [p.strip() for p in re.split(r",\s*|\s+/\s+", line) if p.strip()]:
             part = LABEL_RE.sub("", part).strip()
             if EMAIL_RE.fullmatch(part):
                 emails.append(part)
+                order.append(2)
             elif PHONE_RE.match(part):
                 phones.append(part)
+                order.append(1)
             else:
                 texts.append(part)
+                order.append(0)
     if not texts:
         return contact, "no name"
+    if order != sorted(order):
+        return contact, "not in the order name, phone, email"
     if len(texts) > 3 or any(len(t.split()) > 10 or any(c.isdigit() for c in t) for t in texts):
         return contact, "more than a name, role, phone and email"
     contact.name = texts[0]
