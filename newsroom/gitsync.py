@@ -135,9 +135,9 @@ def run_git(
             stdin=None if input is not None else subprocess.DEVNULL,
         )
     except subprocess.CalledProcessError as error:
-        detail = (error.stderr or error.stdout or "").strip()
+        detail = strip_controls((error.stderr or error.stdout or "").strip())
         raise GitError(
-            f"`git {' '.join(args[:2])}` failed" + (f": {detail}" if detail else ""),
+            f"`git {args[0]}` failed" + (f": {detail}" if detail else ""),
             stderr=error.stderr or "",
         ) from None
     except OSError as error:
@@ -206,8 +206,9 @@ def find_repo(library: Library) -> Repo | None:
     try:
         if not git_settings(library).enabled:
             return None
-    except BundleError:
-        return None
+    except BundleError as error:
+        # Say so rather than quietly leaving sign-offs uncommitted.
+        raise NotReady(str(error)) from None
     return find_repo_at(library.root)
 
 
@@ -372,8 +373,8 @@ def record_save(library: Library, slug: str, digest: str = "", action: str = "sa
     try:
         if not git_settings(library).commit_on_save:
             return None
-    except BundleError:
-        return None
+    except BundleError as error:
+        raise NotReady(str(error)) from None
     return record_action(library, slug, action, digest)
 
 
@@ -523,12 +524,12 @@ def release_history(
                 digest=clearance.digest, note=clearance.note, source="clearance",
                 extra={"quote": clearance.quote}))
 
-    repo = find_repo(library)
+    try:
+        repo = find_repo(library)
+        commits = release_commits(repo, slug) if repo is not None else []
+    except GitError:
+        repo, commits = None, []
     if repo is not None:
-        try:
-            commits = release_commits(repo, slug)
-        except GitError:
-            commits = []
         for commit in reversed(commits):
             action = commit.trailer(TRAILER_ACTION)
             digest = commit.trailer(TRAILER_DIGEST)

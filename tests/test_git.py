@@ -952,3 +952,19 @@ def test_sync_says_why_git_is_off(library_copy: Path, capsys: pytest.CaptureFixt
     git(library_copy, "init", "--quiet")
     assert main(["--drafts", str(library_copy), "sync"]) == 2
     assert "[git] enabled = false" in capsys.readouterr().err
+
+
+def test_a_bad_git_setting_is_a_warning_after_the_action(
+    office: tuple[Path, Volunteer, Volunteer], capsys: pytest.CaptureFixture[str]
+) -> None:
+    _, amira, _ = office
+    settings = amira.drafts / "newsroom.toml"
+    settings.write_text(settings.read_text(encoding="utf-8")
+                        + '\n[git]\nenabled = "yes"\n', encoding="utf-8")
+    capsys.readouterr()
+    assert amira.newsroom("submit", SAMPLE_SLUG, "--as", "amira-okafor") == 0
+    err = capsys.readouterr().err
+    assert "saved, but not committed" in err and "git.enabled" in err
+    assert workflow.status(amira.library().load(SAMPLE_SLUG), amira.library()) == "in review"
+    assert amira.newsroom("sync") == 2
+    assert "git.enabled" in capsys.readouterr().err

@@ -257,7 +257,11 @@ def cmd_sync(args: argparse.Namespace) -> int:
     from ..gitsync import GitError, NotReady, SyncConflict, find_repo, sync, why_no_repo
 
     library = open_library(args)
-    if find_repo(library) is None:
+    try:
+        repo = find_repo(library)
+    except NotReady as error:
+        raise CommandError(f"sync did not run: {error}", EXIT_BAD_INPUT) from None
+    if repo is None:
         raise CommandError(
             f"{why_no_repo(library)}; `newsroom init --git` makes a repository "
             "(see docs/collaboration.md)", EXIT_BAD_INPUT)
