@@ -332,3 +332,11 @@ def test_new_takes_whatever_defaults_the_library_sets(empty_library: Path, capsy
     text = (empty_library / "first" / RELEASE_FILE).read_text(encoding="utf-8")
     assert text.startswith("schema = 1\n") and 'headline = "Hi"' in text
     assert (empty_library / "first" / BODY_FILE).read_bytes() == b""
+
+
+def test_new_refuses_an_empty_headline(library_copy: Path, capsys) -> None:
+    before = snapshot_tree(library_copy)
+    code, out, err = cli(capsys, "--drafts", str(library_copy), "new", "blank", "--headline", "  ")
+    assert code == 2 and out == ""
+    assert err == "newsroom: --headline cannot be empty: a release needs a headline\n"
+    assert snapshot_tree(library_copy) == before

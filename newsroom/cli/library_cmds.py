@@ -65,6 +65,8 @@ def cmd_new(args: argparse.Namespace) -> int:
     problem = slug_problem(args.slug)
     if problem:
         raise CommandError(problem)
+    if not args.headline.strip():
+        raise CommandError("--headline cannot be empty: a release needs a headline")
     from .. import locks
 
     library = open_library(args)
@@ -82,11 +84,9 @@ def cmd_new(args: argparse.Namespace) -> int:
 
 
 def cmd_show(args: argparse.Namespace) -> int:
-    from ..export import export_text
-    from ..workflow import status
-
-    from ..export import build_document
+    from ..export import build_document, export_text
     from ..model import REFERENCE_PATTERN
+    from ..workflow import status
 
     library = open_library(args)
     release = load_release(library, args.slug)
