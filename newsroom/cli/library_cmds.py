@@ -55,7 +55,8 @@ def cmd_list(args: argparse.Namespace) -> int:
             headline = strip_controls(row.get("headline") or row.get("error", ""))
             print(f"{row['status']:<10} {row.get('date') or '':<10}  {row['slug']:<40}  {headline}")
         if not rows:
-            print(f"No releases in {args.drafts}. Create one with: newsroom new SLUG --headline TEXT")
+            print(f"No releases in {args.drafts}. "
+                  "Create one with: newsroom new SLUG --headline TEXT")
     for error in result.errors:
         print(f"newsroom: {error}", file=sys.stderr)
     return EXIT_BAD_INPUT if result.errors else 0
@@ -110,7 +111,7 @@ def cmd_show(args: argparse.Namespace) -> int:
         name = person.name if person else (quote.speaker or "no speaker yet")
         quote_words = quote.text.split()
         first = " ".join(quote_words[:8]) + ("…" if len(quote_words) > 8 else "")
-        out.append(f"  {quote.id}: {strip_controls(name)} ({strip_controls(quote.role) or 'no role'}) "
-                   f"– “{strip_controls(first)}”")
+        role = strip_controls(quote.role) or "no role"
+        out.append(f"  {quote.id}: {strip_controls(name)} ({role}) – “{strip_controls(first)}”")
     print("\n".join(out))
     return 0
