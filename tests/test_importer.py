@@ -421,3 +421,24 @@ def test_importer_never_imports_textual_or_rich():
 def test_words_normalise_marks_dashes_and_case():
     assert words("“It’s – GREAT,” she said…") == words('"it\'s - great," She said...')
     assert words("### -- !!") == []
+
+
+def test_first_name_speaker_takes_full_name_from_the_prose():
+    text = (
+        "Greens demand answers on bus cuts\n\nThe candidate for Eastfield, Owen Pritchard, has "
+        "written to the bus company.\n\nSpeaking after the meeting, Owen said:\n\n“Cutting the "
+        "evening buses cuts people off.”\n\n“How am I to get home?” said local resident Bethan "
+        "Morgan, 19.\n"
+    )
+    result = _one(text)
+    assert [result.people[q.speaker].name for q in result.release.quotes] == [
+        "Owen Pritchard", "Bethan Morgan"]
+    assert result.release.quotes[0].intro == "Speaking after the meeting, Owen said:"
+    assert result.people["bethan-morgan"].role == ""  # an age is not a role
+
+
+def test_quote_with_no_named_speaker_is_kept_with_a_warning():
+    result = _one("Headline\n\nLead.\n\nThe branch said:\n\n“We will fight on.”\n")
+    (quote,) = result.release.quotes
+    assert quote.speaker == "" and quote.text == "We will fight on."
+    assert any("speaker is not named" in w for w in result.warnings)

@@ -414,6 +414,8 @@ class _Parser:
             break
         if not self.dateline.is_set and self.head_date:
             self.dateline = Dateline(date=self.head_date)
+        for para in paras:
+            self.speakers.learn_prose(para.text)
         extraction = find_quotes(paras, self.speakers.known_parts())
         self.items = extraction.items
         self.warnings.extend(extraction.warnings)

@@ -31,6 +31,8 @@ NOT_NAME_WORDS = {
     "progressive", "progressives", "borough", "town", "city", "county", "street", "road",
     "centre", "school", "library", "lido", "campaign", "cabinet",
     "spokesperson's", "i", "we", "it", "this", "that", "in", "on", "at",
+    "church", "chapel", "hospital", "station", "market", "estate", "university", "college",
+    "club", "museum", "avenue", "academy", "company", "agency", "hub", "bookshop", "ltd",
 }
 PRONOUNS = {"he", "she", "they", "i", "we"}
 
@@ -43,6 +45,12 @@ _PARTICLE = r"(?:de|da|van|von|der|den|du|le|la|bin|al|ap)"
 _SUFFIX = r"(?:MP|MSP|MEP|OBE|MBE|CBE|KC|QC|JP)"
 NAME_RE = re.compile(
     rf"(?:{_TITLE}\s+)*{_WORD}(?:\s+(?:{_PARTICLE}\s+)?{_WORD}){{0,3}}(?:,?\s+{_SUFFIX})?"
+)
+
+
+# Two or three capitalised words in running text: a candidate full name.
+_PROSE_NAME = re.compile(
+    rf"(?<![\w'’])(?:{_TITLE}\s+)?[A-Z][a-z][\w'’\-]*(?:\s+[A-Z][a-z][\w'’\-]*){{1,2}}(?![\w'’])"
 )
 
 
@@ -147,10 +155,24 @@ class Speakers:
     people: dict[str, Person]
     new: list[Person] = field(default_factory=list)
     mentioned: list[str] = field(default_factory=list)  # ids, in order of first mention
+    # Full names met in the prose ('…, Owen Pritchard, has written…'), by first
+    # name and surname, so a later 'Owen said:' finds the whole name.
+    aliases: dict[str, str] = field(default_factory=dict)
+
+    def learn_prose(self, text: str) -> None:
+        for match in _PROSE_NAME.finditer(text):
+            name = match.group(0)
+            if not looks_like_name(name, set()):
+                continue
+            words = name_tokens(name)
+            if len(words) < 2 or any(w.removesuffix("'s") in NOT_NAME_WORDS for w in words):
+                continue
+            for word in (words[0], words[-1]):
+                self.aliases.setdefault(word, name)
 
     def known_parts(self) -> set[str]:
         """First names and surnames that may stand alone as a name."""
-        parts: set[str] = set()
+        parts: set[str] = set(self.aliases)
         for person in self.people.values():
             words = name_tokens(person.name)
             if words:
@@ -178,6 +200,10 @@ class Speakers:
             ]
             if len(found) == 1:
                 return self._mention(found[0]), self._how(found[0], "by first name or surname")
+            full = self.aliases.get(words[0])
+            if full and name_key(full) != key:
+                person_id, how = self.resolve(full, role, organisation)
+                return person_id, f"{how}; full name from earlier in the text"
         person_id = self._new_id(key or written)
         person = Person(id=person_id, name=written, role=role, organisation=organisation)
         self.people[person_id] = person

@@ -197,6 +197,8 @@ class QuoteFinder:
 
     def _who(self, quote: FoundQuote, text: str) -> None:
         name, role = split_who(text, self.known)
+        if role and text[slice(*role)].strip().isdigit():
+            role = None  # 'Bethan Morgan, 19': an age, not a role
         quote.name_span, quote.role_span = name, role
         self._learn(text[slice(*name)] if name else "")
 
@@ -235,6 +237,11 @@ class QuoteFinder:
         quote.paragraphs = [p for p in paragraphs if p]
         if not quote.paragraphs:
             return None
+        if quote.name_span is None and not quote.same_as_previous:
+            self.out.warnings.append(
+                f"line {quote.line}: a quotation whose speaker is not named "
+                f"({quote.intro!r}); set the speaker by hand"
+            )
         self.out.items.append(quote)
         self.last_quote = quote
         consumed = i + 1 + taken - (1 if rest else 0)
@@ -302,6 +309,8 @@ class QuoteFinder:
             return
         quote.parenthesised = match.re is _PAREN
         name, role = split_who(who, self.known)
+        if role and who[slice(*role)].strip().isdigit():
+            role = None  # an age, not a role
         self._learn(who[slice(*name)] if name else "")
         if name:
             quote.name_span = (offset + name[0], offset + name[1])
