@@ -908,6 +908,8 @@ def sync(library: Library, *, commit: bool = False, keep: str | None = None) -> 
             "a rebase is already in progress in this repository; finish it with "
             "`git rebase --continue` or undo it with `git rebase --abort`, then sync again"
         )
+    if _head(repo) is None:
+        _adopt_remote_branch(repo)
     pending = pending_changes(repo)
     if pending.elsewhere:
         raise NotReady(
@@ -1007,20 +1009,63 @@ def _loads_at(repo: Repo, library: Library, rev: str, slug: str) -> bool:
     return True
 
 
-def _first_publication(repo: Repo, result: SyncResult) -> str | None:
-    """No upstream yet: track the remote branch if it exists, else push ours to it."""
+def _choose_remote(repo: Repo) -> str | None:
     remotes = repo.git("remote").stdout.split()
     if not remotes:
-        raise NotReady(
-            "this repository has no remote to share with; add one with "
-            "`git remote add origin URL` (see docs/collaboration.md)"
-        )
+        return None
     if len(remotes) > 1 and "origin" not in remotes:
         raise NotReady(
             "this repository has several remotes and the branch tracks none; choose one with "
             "`git branch --set-upstream-to REMOTE/BRANCH`"
         )
-    remote = "origin" if "origin" in remotes else remotes[0]
+    return "origin" if "origin" in remotes else remotes[0]
+
+
+def _adopt_remote_branch(repo: Repo) -> None:
+    """Nothing committed here yet: check out the shared branch, if there is one.
+
+    A clone whose checkout failed (a bare repository whose HEAD names a branch
+    nobody pushed, e.g. ``master`` when the library was pushed as ``main``)
+    would otherwise start a second, unrelated history.
+    """
+    remote = _choose_remote(repo)
+    if remote is None:
+        return
+    fetched = repo.git("fetch", "--quiet", remote, check=False)
+    if fetched.returncode != 0:
+        detail = strip_controls((fetched.stderr or "").strip())
+        raise GitError(f"could not fetch from the remote {remote!r}"
+                       + (f": {detail}" if detail else ""), stderr=fetched.stderr)
+    prefix = f"refs/remotes/{remote}/"
+    branches = [
+        ref[len(prefix):] for ref in repo.git(
+            "for-each-ref", "--format=%(refname)", prefix).stdout.split()
+        if ref != prefix + "HEAD"
+    ]
+    if not branches:
+        return  # an empty remote: our first commit will publish the branch
+    if len(branches) > 1:
+        raise NotReady(
+            f"nothing is checked out here and {remote} has several branches "
+            f"({', '.join(branches)}); check out the shared one with `git checkout BRANCH`"
+        )
+    (branch,) = branches
+    result = repo.git("checkout", "--quiet", "-b", branch, "--track", f"{remote}/{branch}",
+                      check=False)
+    if result.returncode != 0:
+        detail = strip_controls((result.stderr or "").strip())
+        raise NotReady(f"could not check out {remote}/{branch}" + (f": {detail}" if detail
+                                                                  else ""))
+
+
+def _first_publication(repo: Repo, result: SyncResult) -> str | None:
+    """No upstream yet: track the remote branch if it exists, else push ours to it."""
+    remote = _choose_remote(repo)
+    if remote is None:
+        raise NotReady(
+            "this repository has no remote to share with; add one with "
+            "`git remote add origin URL` (see docs/collaboration.md)"
+        )
     branch = repo.git("symbolic-ref", "--short", "-q", "HEAD", check=False).stdout.strip()
     if not branch:
         raise NotReady("not on a branch (detached HEAD); check out a branch and sync again")

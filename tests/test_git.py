@@ -968,3 +968,29 @@ def test_a_bad_git_setting_is_a_warning_after_the_action(
     assert workflow.status(amira.library().load(SAMPLE_SLUG), amira.library()) == "in review"
     assert amira.newsroom("sync") == 2
     assert "git.enabled" in capsys.readouterr().err
+
+
+def test_a_clone_whose_checkout_failed_joins_the_shared_branch(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A bare repository made without a default branch name says HEAD is master;
+    the library was pushed as main, so a clone checks nothing out."""
+    git(tmp_path, "config", "--global", "--unset", "init.defaultBranch")
+    git(tmp_path, "config", "--global", "user.name", "Priya Raman")
+    git(tmp_path, "config", "--global", "user.email", "priya@example.org")
+    git(tmp_path, "init", "--quiet", "--bare", "--initial-branch=master", "host.git")
+    assert main(["init", str(tmp_path / "office"), "--git"]) == 0
+    git(tmp_path / "office", "remote", "add", "origin", str(tmp_path / "host.git"))
+    assert main(["--drafts", str(tmp_path / "office"), "sync"]) == 0
+    git(tmp_path, "clone", "--quiet", "host.git", "amira")
+    amira = tmp_path / "amira"
+    assert not (amira / "newsroom.toml").exists()  # nothing checked out
+    assert main(["--drafts", str(amira), "new", "2026-12-01-first",
+                 "--headline", "Our first release"]) == 0
+    capsys.readouterr()
+    assert main(["--drafts", str(amira), "sync", "--commit"]) == 0
+    assert "Sent 1 commit." in capsys.readouterr().out
+    assert git(amira, "symbolic-ref", "--short", "HEAD").stdout.strip() == "main"
+    log = git(amira, "log", "--format=%s", "origin/main").stdout.splitlines()
+    assert log == ["Start 2026-12-01-first", "Start the newsroom library"]
+    assert git(amira, "ls-remote", "--heads", "origin").stdout.count("refs/heads/") == 1
