@@ -994,3 +994,24 @@ def test_a_clone_whose_checkout_failed_joins_the_shared_branch(
     log = git(amira, "log", "--format=%s", "origin/main").stdout.splitlines()
     assert log == ["Start 2026-12-01-first", "Start the newsroom library"]
     assert git(amira, "ls-remote", "--heads", "origin").stdout.count("refs/heads/") == 1
+
+
+_fields = st.dictionaries(st.sampled_from(["headline", "standfirst", "about", "imprint"]),
+                          st.sampled_from(["a", "b", "c"]), max_size=4)
+
+
+@settings(max_examples=80, deadline=None)
+@given(base=_fields, ours=_fields, theirs=_fields, prefer=st.sampled_from([None, "ours", "theirs"]))
+def test_merge_fields_three_way_property(base: dict, ours: dict, theirs: dict,
+                                         prefer: str | None) -> None:
+    merged, conflicts = tomlmerge.merge_release_data(base, ours, theirs, prefer)
+    for key in {*base, *ours, *theirs}:
+        b, o, t = (side.get(key, tomlmerge.MISSING) for side in (base, ours, theirs))
+        got = merged.get(key, tomlmerge.MISSING)
+        if o == t or b == t:
+            assert got == o and key not in conflicts
+        elif b == o:
+            assert got == t and key not in conflicts
+        else:
+            assert key in conflicts
+            assert got == (t if prefer == "theirs" else o)
