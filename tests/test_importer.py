@@ -182,12 +182,16 @@ def test_end_markers(marker: str):
 
 
 def test_ends_at_the_end_of_a_quote_line():
-    result = _one('Headline\n\nJane Doe said:\n\n"We are pleased." ENDS\n\nNotes to editors\n1. A note.\n')
+    result = _one(
+        'Headline\n\nJane Doe said:\n\n"We are pleased." ENDS\n\nNotes to editors\n1. A note.\n'
+    )
     assert [q.text for q in result.release.quotes] == ["We are pleased."]
     assert result.release.notes_to_editors == ["A note."]
 
 
-@pytest.mark.parametrize("heading", ["Notes to editors", "Note to editors:", "NOTES FOR EDITORS", "Background"])
+@pytest.mark.parametrize(
+    "heading", ["Notes to editors", "Note to editors:", "NOTES FOR EDITORS", "Background"]
+)
 def test_notes_headings(heading: str):
     result = _one(f"Headline\n\nBody text.\n\n{heading}\n\n1. First.\n2. Second.\n")
     assert result.release.notes_to_editors == ["First.", "Second."]
@@ -200,7 +204,8 @@ def test_notes_headings(heading: str):
         "Jane Doe, Chair of the Eastfield Residents' Association, said:\n\n“First.”\n\n“Second.”",
         "Jane Doe, Chair of the Eastfield Residents' Association, said:\n\n‘First.\n\nSecond.’",
         "Jane Doe, Chair of the Eastfield Residents' Association, said:\n\nFirst.\n\nSecond.",
-        "Jane Doe, Chair of the Eastfield Residents' Association, said:\n\n\" First. \n\n\" Second . \"",
+        "Jane Doe, Chair of the Eastfield Residents' Association, said:\n\n"
+        '" First. \n\n" Second . "',
         "Jane Doe, Chair of the Eastfield Residents' Association, said:\n\n'First.\n\n'Second.'",
     ],
 )
@@ -218,7 +223,7 @@ def test_quote_punctuation_styles(text: str):
     ("text", "name"),
     [
         ("“We are pleased,” said Cllr Jane Doe.", "Cllr Jane Doe"),
-        ("\"We are pleased.\" (Jane Doe, Eastfield Residents' Association).", "Jane Doe"),
+        ('"We are pleased." (Jane Doe, Eastfield Residents\' Association).', "Jane Doe"),
         ("“We are pleased.”\n\n- Jane Doe, Chair", "Jane Doe"),
         ("‘We’re pleased,’ Jane Doe said.", "Jane Doe"),
     ],
@@ -234,8 +239,11 @@ def test_attributed_after_the_words(text: str, name: str):
 
 
 def test_speakers_match_people_ignoring_titles_and_case():
-    people = {"amira-okafor": __import__("newsroom.model").model.Person(
-        "amira-okafor", "Cllr Amira Okafor", "Vice Chair")}
+    people = {
+        "amira-okafor": __import__("newsroom.model").model.Person(
+            "amira-okafor", "Cllr Amira Okafor", "Vice Chair"
+        )
+    }
     text = (
         "Headline\n\nLead text here.\n\nCOUNCILLOR AMIRA OKAFOR said:\n\n“One.”\n\n"
         "Dr Peter Lang, Chair of the Friends, said:\n\n“Two.”\n\nOkafor added:\n\n“Three.”\n\n"
@@ -243,7 +251,11 @@ def test_speakers_match_people_ignoring_titles_and_case():
     )
     result = _one(text, people)
     assert [q.speaker for q in result.release.quotes] == [
-        "amira-okafor", "peter-lang", "amira-okafor", "peter-lang"]
+        "amira-okafor",
+        "peter-lang",
+        "amira-okafor",
+        "peter-lang",
+    ]
     assert [p.id for p in result.new_people] == ["peter-lang"]
     assert result.people["peter-lang"].name == "Dr Peter Lang"
     assert result.people["peter-lang"].role == "Chair of the Friends"
@@ -270,15 +282,20 @@ def test_imprint_and_contact():
         "both at 14 Mill Lane.\n"
     )
     release = _one(text).release
-    assert (release.contact.name, release.contact.role, release.contact.phone,
-            release.contact.email) == ("Priya Raman", "Press Officer", "07700 900461",
-                                       "press@example.org.uk")
+    assert (
+        release.contact.name,
+        release.contact.role,
+        release.contact.phone,
+        release.contact.email,
+    ) == ("Priya Raman", "Press Officer", "07700 900461", "press@example.org.uk")
     assert release.imprint.startswith("Promoted by Priya Raman on behalf of")
 
 
 def test_no_structure_all_body_with_warning():
-    text = ("the council met on a wet evening and talked for a long time about the budget, "
-            "the buses and the park, and nobody could agree on anything at all that night. ") * 3
+    text = (
+        "the council met on a wet evening and talked for a long time about the budget, "
+        "the buses and the park, and nobody could agree on anything at all that night. "
+    ) * 3
     result = _one(text)
     assert result.release.headline == ""
     assert result.release.quotes == []
@@ -316,7 +333,9 @@ def test_bad_input_is_refused(raw: bytes, message: str):
 
 
 def _snapshot(root: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+    return {
+        str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()
+    }
 
 
 def test_command_creates_bundle_and_people(library: Library, capsys):
@@ -335,7 +354,9 @@ def test_command_creates_bundle_and_people(library: Library, capsys):
 
 def test_command_dry_run_writes_nothing(library: Library, capsys):
     before = _snapshot(library.root)
-    code = main(["--drafts", str(library.root), "import", str(CORPUS / "lido-campaign.txt"), "--dry-run"])
+    code = main(
+        ["--drafts", str(library.root), "import", str(CORPUS / "lido-campaign.txt"), "--dry-run"]
+    )
     out = capsys.readouterr().out
     assert code == 0
     assert "Dry run: nothing written" in out
@@ -432,7 +453,9 @@ def test_first_name_speaker_takes_full_name_from_the_prose():
     )
     result = _one(text)
     assert [result.people[q.speaker].name for q in result.release.quotes] == [
-        "Owen Pritchard", "Bethan Morgan"]
+        "Owen Pritchard",
+        "Bethan Morgan",
+    ]
     assert result.release.quotes[0].intro == "Speaking after the meeting, Owen said:"
     assert result.people["bethan-morgan"].role == ""  # an age is not a role
 

@@ -42,7 +42,9 @@ words = st.lists(st.sampled_from(VOCABULARY), min_size=3, max_size=14)
 @st.composite
 def sentence(draw) -> str:
     found = draw(words)
-    return found[0].capitalize() + " " + " ".join(found[1:]) + draw(st.sampled_from([".", "!", "?"]))
+    return (
+        found[0].capitalize() + " " + " ".join(found[1:]) + draw(st.sampled_from([".", "!", "?"]))
+    )
 
 
 @st.composite
@@ -64,12 +66,16 @@ def quote(draw, used: list[str]):
     style = draw(st.sampled_from(["british", "each", "ends", "none", "after", "dash", "paren"]))
     if len(paragraphs) > 1 and style in {"after", "dash", "paren"}:
         style = "british"
-    intro = draw(st.sampled_from([
-        f"{title}{name}, {role}, said:",
-        f"Commenting on the news, {title}{name} said:",
-        f"{title}{name} says:",
-        f"In a statement, {title}{name}, {role}, stated that:",
-    ]))
+    intro = draw(
+        st.sampled_from(
+            [
+                f"{title}{name}, {role}, said:",
+                f"Commenting on the news, {title}{name} said:",
+                f"{title}{name} says:",
+                f"In a statement, {title}{name}, {role}, stated that:",
+            ]
+        )
+    )
     if name in used and draw(st.booleans()):
         intro = draw(st.sampled_from([f"{first} says:", f"{last} added:"]))
     n = len(paragraphs)
@@ -86,7 +92,7 @@ def quote(draw, used: list[str]):
             for i, p in enumerate(paragraphs)
         )
     if style == "after":
-        text = f'{body[:-1].rstrip()[:-1]},{close_mark} said {title}{name}.'
+        text = f"{body[:-1].rstrip()[:-1]},{close_mark} said {title}{name}."
     elif style == "dash":
         text = f"{body}\n\n- {title}{name}, {role}"
     elif style == "paren":
@@ -101,17 +107,26 @@ def release(draw):
     lines: list[str] = []
     expected: dict = {}
     if draw(st.booleans()):
-        lines.append(draw(st.sampled_from(["Home > News > Latest", "Share this post on social media"])))
+        lines.append(
+            draw(st.sampled_from(["Home > News > Latest", "Share this post on social media"]))
+        )
     if draw(st.booleans()):
-        lines.append(draw(st.sampled_from(["PRESS RELEASE", "FOR IMMEDIATE RELEASE", "NEWS RELEASE"])))
+        lines.append(
+            draw(st.sampled_from(["PRESS RELEASE", "FOR IMMEDIATE RELEASE", "NEWS RELEASE"]))
+        )
     day = draw(st.dates(min_value=date(2020, 1, 1), max_value=date(2030, 12, 31)))
     if draw(st.booleans()):
         hour, minute = draw(st.integers(0, 23)), draw(st.sampled_from([0, 1, 30]))
-        form = draw(st.sampled_from([
-            f"EMBARGOED UNTIL {hour:02d}:{minute:02d} {day:%A} {day.day} {day:%B %Y}",
-            f"Strictly embargoed for {hour % 12 or 12:02d}.{minute:02d}{'am' if hour < 12 else 'pm'} "
-            f"{day:%A} {day.day} {day:%B %Y}",
-        ]))
+        form = draw(
+            st.sampled_from(
+                [
+                    f"EMBARGOED UNTIL {hour:02d}:{minute:02d} {day:%A} {day.day} {day:%B %Y}",
+                    f"Strictly embargoed for {hour % 12 or 12:02d}.{minute:02d}"
+                    f"{'am' if hour < 12 else 'pm'} "
+                    f"{day:%A} {day.day} {day:%B %Y}",
+                ]
+            )
+        )
         lines.append(form)
         expected["embargo"] = datetime(day.year, day.month, day.day, hour, minute)
     headline = " ".join(draw(words)).capitalize()
@@ -120,10 +135,14 @@ def release(draw):
     lead = draw(paragraph())
     if draw(st.booleans()):
         place = draw(st.sampled_from(["HOLLINSBURY", "Eastfield", "LONDON", "Millbrook"]))
-        lead = draw(st.sampled_from([
-            f"{place}, {day.day} {day:%B %Y} – {lead}",
-            f"{day:%B} {day.day}th, {place.title()}: {lead}",
-        ]))
+        lead = draw(
+            st.sampled_from(
+                [
+                    f"{place}, {day.day} {day:%B %Y} – {lead}",
+                    f"{day:%B} {day.day}th, {place.title()}: {lead}",
+                ]
+            )
+        )
         expected["dateline"] = place.title()
     lines.append(lead)
     used: list[str] = []
@@ -147,25 +166,47 @@ def release(draw):
     expected["quotes"] = quotes
     notes = draw(st.lists(paragraph(), max_size=3))
     if notes:
-        lines.append(draw(st.sampled_from(["Notes to editors", "NOTES FOR EDITORS", "Background", "Note to editors:"])))
+        lines.append(
+            draw(
+                st.sampled_from(
+                    ["Notes to editors", "NOTES FOR EDITORS", "Background", "Note to editors:"]
+                )
+            )
+        )
         lines.extend(f"{i}. {note}" for i, note in enumerate(notes, start=1))
     expected["notes"] = len(notes)
     if draw(st.booleans()):
-        lines.append("Media contact\nPriya Raman, Press Officer\nTel: 07700 900461\npress@example.org.uk")
+        lines.append(
+            "Media contact\nPriya Raman, Press Officer\nTel: 07700 900461\npress@example.org.uk"
+        )
     if draw(st.booleans()):
-        lines.append("Promoted by Priya Raman on behalf of Hollinsbury Progressives, both at 14 Mill Lane.")
+        lines.append(
+            "Promoted by Priya Raman on behalf of Hollinsbury Progressives, both at 14 Mill Lane."
+        )
     if draw(st.booleans()):
-        lines.append(draw(st.sampled_from(["No comments:", "Post a Comment", "Sign in with Facebook, Twitter or Email"])))
+        lines.append(
+            draw(
+                st.sampled_from(
+                    ["No comments:", "Post a Comment", "Sign in with Facebook, Twitter or Email"]
+                )
+            )
+        )
     return "\n\n".join(lines) + "\n", expected
 
 
-@settings(max_examples=150 * SCALE, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+@settings(
+    max_examples=150 * SCALE,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+)
 @given(release())
 def test_generated_release_keeps_every_word_and_quote(case):
     text, expected = case
     people = {"amira-okafor": Person("amira-okafor", "Cllr Amira Okafor", "Vice Chair")}
     result = import_text(text, people, today=TODAY, settings=SETTINGS)
-    exported = export_for_check(result, Library(root=LIBRARY.root, settings=SETTINGS, people=result.people))
+    exported = export_for_check(
+        result, Library(root=LIBRARY.root, settings=SETTINGS, people=result.people)
+    )
     assert lost_words(result, exported, export_order=False) == [], text
     release = result.release
     assert release.headline == expected["headline"]
@@ -190,24 +231,63 @@ def test_generated_release_keeps_every_word_and_quote(case):
 @given(st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=400))
 def test_any_text_imports_without_losing_words(text):
     result = import_text(text, {}, today=TODAY, settings=SETTINGS)
-    exported = export_for_check(result, Library(root=LIBRARY.root, settings=SETTINGS, people=result.people))
+    exported = export_for_check(
+        result, Library(root=LIBRARY.root, settings=SETTINGS, people=result.people)
+    )
     assert lost_words(result, exported) == []
 
 
 TRICKY_LINES = [
-    "PRESS RELEASE", "FOR IMMEDIATE RELEASE", "ENDS", "-30-", "###", "Notes to editors",
-    "Note to editors: see below", "Background", "Jane Doe said:", "Peter says:",
+    "PRESS RELEASE",
+    "FOR IMMEDIATE RELEASE",
+    "ENDS",
+    "-30-",
+    "###",
+    "Notes to editors",
+    "Note to editors: see below",
+    "Background",
+    "Jane Doe said:",
+    "Peter says:",
     "Commenting on the news, Cllr Jane Doe, Chair of the Friends, said:",
-    "“We are pleased,” said Jane Doe.", "“Open and never closed", "closed at last.”",
-    "- Jane Doe, Chair", "(Jane Doe, Friends of Mill Park).", "Media contact: Jane Doe, 07700 900000",
-    "Tel: 07700 900123", "jane@example.org.uk", "Promoted by A Person on behalf of B Group",
-    "Home > News > Item", "Share this post on social media", "No comments:", "Post a Comment",
-    "EMBARGOED UNTIL 00:01 3 June 2025", "Strictly embargoed for 00.01am Tuesday",
-    "LONDON, 3 June 2025 – The council met.", "July 26th, Dublin: They met.", "About us",
-    "About the Friends of Mill Park", "1. A numbered note", "2) Another", "* star", "_under_",
-    "[link](http://example.org)", "<b>bold</b>", "&amp; &#169;", "    indented code", "> quoted",
-    "# heading", "---", "===", "`code`", "{{< quote q1 >}}", "\\*escaped", "0) zero",
-    "‘Single,’ she added.", "\" stray spaces . \"", "Date: 9 April 2026", "3 June 2025",
+    "“We are pleased,” said Jane Doe.",
+    "“Open and never closed",
+    "closed at last.”",
+    "- Jane Doe, Chair",
+    "(Jane Doe, Friends of Mill Park).",
+    "Media contact: Jane Doe, 07700 900000",
+    "Tel: 07700 900123",
+    "jane@example.org.uk",
+    "Promoted by A Person on behalf of B Group",
+    "Home > News > Item",
+    "Share this post on social media",
+    "No comments:",
+    "Post a Comment",
+    "EMBARGOED UNTIL 00:01 3 June 2025",
+    "Strictly embargoed for 00.01am Tuesday",
+    "LONDON, 3 June 2025 – The council met.",
+    "July 26th, Dublin: They met.",
+    "About us",
+    "About the Friends of Mill Park",
+    "1. A numbered note",
+    "2) Another",
+    "* star",
+    "_under_",
+    "[link](http://example.org)",
+    "<b>bold</b>",
+    "&amp; &#169;",
+    "    indented code",
+    "> quoted",
+    "# heading",
+    "---",
+    "===",
+    "`code`",
+    "{{< quote q1 >}}",
+    "\\*escaped",
+    "0) zero",
+    "‘Single,’ she added.",
+    '" stray spaces . "',
+    "Date: 9 April 2026",
+    "3 June 2025",
 ]
 
 
@@ -225,5 +305,7 @@ TRICKY_LINES = [
 def test_structured_looking_text_loses_no_words(lines, gaps):
     text = "".join(line + gap for line, gap in zip(lines, gaps, strict=False))
     result = import_text(text, {}, today=TODAY, settings=SETTINGS)
-    exported = export_for_check(result, Library(root=LIBRARY.root, settings=SETTINGS, people=result.people))
+    exported = export_for_check(
+        result, Library(root=LIBRARY.root, settings=SETTINGS, people=result.people)
+    )
     assert lost_words(result, exported) == []

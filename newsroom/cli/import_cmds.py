@@ -16,7 +16,9 @@ def register(subcommands: argparse._SubParsersAction) -> None:
         "to editors, contact and imprint in pasted text, and create a bundle from it.",
     )
     command.add_argument("file", help="the text file to import, or - to read standard input")
-    command.add_argument("--slug", help="folder name for the new release (default: from the headline)")
+    command.add_argument(
+        "--slug", help="folder name for the new release (default: from the headline)"
+    )
     command.add_argument(
         "--dry-run", action="store_true", help="show what would be imported; write nothing"
     )

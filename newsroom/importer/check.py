@@ -18,10 +18,24 @@ if TYPE_CHECKING:
     from ..bundle import Library
     from .parse import ImportResult
 
-_FOLD = str.maketrans({
-    "“": '"', "”": '"', "‘": "'", "’": "'", "„": '"', "«": '"', "»": '"', "‚": "'",
-    "–": "-", "—": "-", "‐": "-", "‑": "-", "−": "-", "…": "...",
-})
+_FOLD = str.maketrans(
+    {
+        "“": '"',
+        "”": '"',
+        "‘": "'",
+        "’": "'",
+        "„": '"',
+        "«": '"',
+        "»": '"',
+        "‚": "'",
+        "–": "-",
+        "—": "-",
+        "‐": "-",
+        "‑": "-",
+        "−": "-",
+        "…": "...",
+    }
+)
 
 
 def words(text: str) -> list[str]:
@@ -92,9 +106,7 @@ def source_words(result: ImportResult, *, export_order: bool = True) -> list[str
     return [word for _, _, found in pieces for word in found]
 
 
-def lost_words(
-    result: ImportResult, exported: str, *, export_order: bool = True
-) -> list[str]:
+def lost_words(result: ImportResult, exported: str, *, export_order: bool = True) -> list[str]:
     """Words of the input missing (or out of order) in ``exported``; empty when none are lost.
 
     Returns up to the first 12 words from the first one that could not be matched.

@@ -79,8 +79,18 @@ _DATELINES = [
     re.compile(rf"^(?P<date>{DATE})\s*[-–—:]+\s*", re.IGNORECASE),
 ]
 _NOT_PLACES = set(MONTHS) | {
-    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "today",
-    "breaking", "update", "news", "the",
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+    "today",
+    "breaking",
+    "update",
+    "news",
+    "the",
 }
 
 

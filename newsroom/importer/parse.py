@@ -93,8 +93,12 @@ class ImportResult:
     def recognised_anything(self) -> bool:
         release = self.release
         return bool(
-            release.headline or self.quotes or release.dateline.is_set or release.embargo.is_set
-            or release.notes_to_editors or self.structure
+            release.headline
+            or self.quotes
+            or release.dateline.is_set
+            or release.embargo.is_set
+            or release.notes_to_editors
+            or self.structure
         )
 
     def summary_lines(self) -> list[str]:
@@ -237,12 +241,15 @@ class _Parser:
             return
         text = candidate.text
         if (
-            opens_quote(text) or match_intro(text) or _is_heading(text)
-            or find_dateline(text)[1] or len(text.split()) > 60
+            opens_quote(text)
+            or match_intro(text)
+            or _is_heading(text)
+            or find_dateline(text)[1]
+            or len(text.split()) > 60
         ):
             return
         lead_has_dateline = find_dateline(after.text)[1] is not None
-        subhead = len(text.split()) <= 40 and text[-1:] not in ".!?\"”’"
+        subhead = len(text.split()) <= 40 and text[-1:] not in '.!?"”’'
         if lead_has_dateline or subhead:
             self.standfirst.append(text)
             self._section(candidate, HEAD)
@@ -381,7 +388,9 @@ class _Parser:
             for part in re.split(r",\s*|\s+/\s+", line.text):
                 label = LABEL_RE.match(part.strip())
                 if label:
-                    self.structure.append(Structure(line.number, label.group(0).strip(), "contact label"))
+                    self.structure.append(
+                        Structure(line.number, label.group(0).strip(), "contact label")
+                    )
 
     # -- the body: dateline and quotes ---------------------------------------------
 
@@ -396,8 +405,11 @@ class _Parser:
             day = None
             if "date" in match.re.groupindex and match.group("date"):
                 default_year = (
-                    self.embargo.until.year if self.embargo.until else
-                    self.head_date.year if self.head_date else None
+                    self.embargo.until.year
+                    if self.embargo.until
+                    else self.head_date.year
+                    if self.head_date
+                    else None
                 )
                 day, has_year, _ = find_date(match.group("date"), default_year)
                 if day is None and not has_year:
@@ -457,16 +469,23 @@ class _Parser:
                 speaker_id, how = self.speakers.resolve(item.name, item.role, organisation)
                 person = self.speakers.people[speaker_id]
                 role = item.role or person.role
-            quote = Quote(id=quote_id, speaker=speaker_id, role=role, text="\n\n".join(item.paragraphs))
+            quote = Quote(
+                id=quote_id, speaker=speaker_id, role=role, text="\n\n".join(item.paragraphs)
+            )
             quote.intro = self._intro(item, speaker_id)
             release.quotes.append(quote)
             body.append(reference_line("quote", quote_id))
             person = self.speakers.people.get(speaker_id)
             reports.append(
                 QuoteReport(
-                    quote_id=quote_id, line=item.line, speaker_id=speaker_id,
-                    speaker_name=person.name if person else "", role=role, how=how,
-                    paragraphs=len(item.paragraphs), after=not item.intro,
+                    quote_id=quote_id,
+                    line=item.line,
+                    speaker_id=speaker_id,
+                    speaker_name=person.name if person else "",
+                    role=role,
+                    how=how,
+                    paragraphs=len(item.paragraphs),
+                    after=not item.intro,
                 )
             )
             if speaker_id:
@@ -476,8 +495,12 @@ class _Parser:
         defaults_used = []
         release.contact = self.contact
         if not self.contact.is_set and settings.default_contact.is_set:
-            release.contact = Contact(**{k: getattr(settings.default_contact, k)
-                                         for k in ("name", "role", "phone", "email")})
+            release.contact = Contact(
+                **{
+                    k: getattr(settings.default_contact, k)
+                    for k in ("name", "role", "phone", "email")
+                }
+            )
             defaults_used.append("contact")
         release.about = "\n\n".join(self.about)
         if not release.about and settings.default_about:
@@ -495,8 +518,9 @@ class _Parser:
                 "add a headline before sending",
             )
         day = self.dateline.date or self.today
-        release.slug = slug or slugify(self.headline or " ".join(
-            self.source.split()[:8]), prefix=day.isoformat())
+        release.slug = slug or slugify(
+            self.headline or " ".join(self.source.split()[:8]), prefix=day.isoformat()
+        )
         return ImportResult(
             release=release,
             people=self.speakers.people,
@@ -533,8 +557,10 @@ class _Parser:
 
     def _final_notes(self) -> list[str]:
         numbers = self.notes_numbers
-        if numbers and any(n is not None for n in numbers) and numbers != list(
-            range(1, len(numbers) + 1)
+        if (
+            numbers
+            and any(n is not None for n in numbers)
+            and numbers != list(range(1, len(numbers) + 1))
         ):
             # Numbering the export would not reproduce: keep the numbers in the text.
             return [
@@ -572,10 +598,14 @@ LABEL_RE = re.compile(
 
 
 def _contact_like(block: Block) -> bool:
-    return len(block.lines) <= 5 and any(
-        EMAIL_RE.search(line.text) or PHONE_RE.match(LABEL_RE.sub("", line.text).strip())
-        for line in block.lines
-    ) and all(len(line.text) < 100 for line in block.lines)
+    return (
+        len(block.lines) <= 5
+        and any(
+            EMAIL_RE.search(line.text) or PHONE_RE.match(LABEL_RE.sub("", line.text).strip())
+            for line in block.lines
+        )
+        and all(len(line.text) < 100 for line in block.lines)
+    )
 
 
 def parse_contact(lines: list[str]) -> tuple[Contact, str]:

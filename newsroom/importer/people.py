@@ -8,31 +8,164 @@ from dataclasses import dataclass, field
 from ..model import ID_PATTERN, Person, slugify
 
 TITLES = {
-    "cllr", "councillor", "dr", "doctor", "prof", "professor", "sir", "dame", "mr", "mrs",
-    "ms", "miss", "mx", "rev", "revd", "reverend", "lord", "lady", "baroness", "baron",
-    "canon", "father", "rt", "hon", "the",
+    "cllr",
+    "councillor",
+    "dr",
+    "doctor",
+    "prof",
+    "professor",
+    "sir",
+    "dame",
+    "mr",
+    "mrs",
+    "ms",
+    "miss",
+    "mx",
+    "rev",
+    "revd",
+    "reverend",
+    "lord",
+    "lady",
+    "baroness",
+    "baron",
+    "canon",
+    "father",
+    "rt",
+    "hon",
+    "the",
 }
 SUFFIXES = {"mp", "msp", "mep", "am", "obe", "mbe", "cbe", "kc", "qc", "jp"}
 
 # Words that mark a phrase as a role or a lead-in, never as a person's name.
 NOT_NAME_WORDS = {
-    "chair", "chairman", "chairwoman", "chairperson", "vice", "deputy", "secretary",
-    "treasurer", "president", "leader", "member", "members", "officer", "spokesperson",
-    "spokesman", "spokeswoman", "director", "manager", "coordinator", "co-ordinator",
-    "organiser", "campaigner", "campaigners", "founder", "trustee", "chief", "executive",
-    "head", "mayor", "candidate", "convenor", "representative", "rep", "steward", "volunteer",
-    "resident", "residents", "branch", "party", "association", "group", "union", "council",
-    "committee", "society", "trust", "charity", "friends", "press", "media", "minister",
-    "shadow", "governor", "headteacher", "teacher", "parent", "owner", "news", "statement",
-    "meeting", "today", "yesterday", "commenting", "speaking", "responding", "also",
-    "however", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
-    "january", "february", "march", "april", "june", "july", "august", "september",
-    "october", "november", "december", "labour", "liberal", "conservative",
-    "progressive", "progressives", "borough", "town", "city", "county", "street", "road",
-    "centre", "school", "library", "lido", "campaign", "cabinet",
-    "spokesperson's", "i", "we", "it", "this", "that", "in", "on", "at",
-    "church", "chapel", "hospital", "station", "market", "estate", "university", "college",
-    "club", "museum", "avenue", "academy", "company", "agency", "hub", "bookshop", "ltd",
+    "chair",
+    "chairman",
+    "chairwoman",
+    "chairperson",
+    "vice",
+    "deputy",
+    "secretary",
+    "treasurer",
+    "president",
+    "leader",
+    "member",
+    "members",
+    "officer",
+    "spokesperson",
+    "spokesman",
+    "spokeswoman",
+    "director",
+    "manager",
+    "coordinator",
+    "co-ordinator",
+    "organiser",
+    "campaigner",
+    "campaigners",
+    "founder",
+    "trustee",
+    "chief",
+    "executive",
+    "head",
+    "mayor",
+    "candidate",
+    "convenor",
+    "representative",
+    "rep",
+    "steward",
+    "volunteer",
+    "resident",
+    "residents",
+    "branch",
+    "party",
+    "association",
+    "group",
+    "union",
+    "council",
+    "committee",
+    "society",
+    "trust",
+    "charity",
+    "friends",
+    "press",
+    "media",
+    "minister",
+    "shadow",
+    "governor",
+    "headteacher",
+    "teacher",
+    "parent",
+    "owner",
+    "news",
+    "statement",
+    "meeting",
+    "today",
+    "yesterday",
+    "commenting",
+    "speaking",
+    "responding",
+    "also",
+    "however",
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+    "january",
+    "february",
+    "march",
+    "april",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+    "labour",
+    "liberal",
+    "conservative",
+    "progressive",
+    "progressives",
+    "borough",
+    "town",
+    "city",
+    "county",
+    "street",
+    "road",
+    "centre",
+    "school",
+    "library",
+    "lido",
+    "campaign",
+    "cabinet",
+    "spokesperson's",
+    "i",
+    "we",
+    "it",
+    "this",
+    "that",
+    "in",
+    "on",
+    "at",
+    "church",
+    "chapel",
+    "hospital",
+    "station",
+    "market",
+    "estate",
+    "university",
+    "college",
+    "club",
+    "museum",
+    "avenue",
+    "academy",
+    "company",
+    "agency",
+    "hub",
+    "bookshop",
+    "ltd",
 }
 PRONOUNS = {"he", "she", "they", "i", "we"}
 
@@ -82,7 +215,9 @@ def looks_like_name(text: str, known_parts: set[str]) -> bool:
     return True
 
 
-def split_who(text: str, known_parts: set[str]) -> tuple[tuple[int, int] | None, tuple[int, int] | None]:
+def split_who(
+    text: str, known_parts: set[str]
+) -> tuple[tuple[int, int] | None, tuple[int, int] | None]:
     """Spans (start, end) of the name and the role within ``text``, either may be None.
 
     Handles 'Name', 'Name, Role', 'Role, Name', 'Lead-in, Name, Role' and
@@ -134,9 +269,21 @@ def split_who(text: str, known_parts: set[str]) -> tuple[tuple[int, int] | None,
 def _role_like(text: str) -> bool:
     words = re.findall(r"[\w'’-]+", text.lower())
     described = any(w in NOT_NAME_WORDS for w in words) or words[:1] in (["a"], ["an"], ["the"])
-    return bool(words) and described and words[0] not in {
-        "commenting", "speaking", "responding", "adding", "and", "but", "as", "when",
-    }
+    return (
+        bool(words)
+        and described
+        and words[0]
+        not in {
+            "commenting",
+            "speaking",
+            "responding",
+            "adding",
+            "and",
+            "but",
+            "as",
+            "when",
+        }
+    )
 
 
 def _role_span(text: str, parts: list[tuple[int, int]]) -> tuple[int, int] | None:
@@ -195,7 +342,8 @@ class Speakers:
                 if tokens and words[0] in (tokens[0], tokens[-1]):
                     return self._mention(person_id), "same person as earlier in the text"
             found = [
-                p.id for p in self.people.values()
+                p.id
+                for p in self.people.values()
                 if (t := name_tokens(p.name)) and words[0] in (t[0], t[-1])
             ]
             if len(found) == 1:

@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 
 from .people import PRONOUNS, name_tokens, split_who
 
-OPEN_DOUBLE = "“\"„«"
-CLOSE_DOUBLE = "”\"»“"
+OPEN_DOUBLE = '“"„«'
+CLOSE_DOUBLE = '”"»“'
 OPEN_SINGLE = "‘'‚"
 CLOSE_SINGLE = "’'‘"
 
@@ -217,8 +217,10 @@ class QuoteFinder:
         pronoun = pre.strip().lower() in PRONOUNS
         if pronoun and self.last_quote is not None:
             quote.same_as_previous = True
-        if quote.name_span is None and not quote.same_as_previous and not (
-            rest == "" or opens_quote(rest)
+        if (
+            quote.name_span is None
+            and not quote.same_as_previous
+            and not (rest == "" or opens_quote(rest))
         ):
             return None
         following = self.paras[i + 1 :]
@@ -247,7 +249,9 @@ class QuoteFinder:
         consumed = i + 1 + taken - (1 if rest else 0)
         if attribution is not None:
             # Words after the closing mark ("she added.") stay as prose.
-            self._prose(Para(para.line, attribution.strip().lstrip(",;").strip()), attribution_of=quote)
+            self._prose(
+                Para(para.line, attribution.strip().lstrip(",;").strip()), attribution_of=quote
+            )
         if self._more is not None:
             self.paras.insert(consumed, self._more)
             self._more = None
@@ -362,11 +366,14 @@ class QuoteFinder:
             # Closed: each paragraph closed, the next may open again.
             if index < len(paras) and opens_quote(paras[index].text):
                 nxt = paras[index].text
-                nkind, _, _ = split_close(strip_open(nxt), _family(nxt[0]) == (OPEN_SINGLE, CLOSE_SINGLE))
+                nkind, _, _ = split_close(
+                    strip_open(nxt), _family(nxt[0]) == (OPEN_SINGLE, CLOSE_SINGLE)
+                )
                 after = paras[index + 1].text if index + 1 < len(paras) else ""
                 # '“…”' then '- Name, Role': that paragraph is someone's own quote.
                 attributed_alone = bool(
-                    nkind == "closed" and (_DASH.match(after) or _PAREN.match(after))
+                    nkind == "closed"
+                    and (_DASH.match(after) or _PAREN.match(after))
                     and attribution_form(after)
                 )
                 if nkind in {"closed", "open"} and not attributed_alone:

@@ -18,6 +18,7 @@ def summary_lines(result: ImportResult) -> list[str]:
     out: list[str] = []
     add = out.append
     add(f"Headline:    {release.headline or '(none found)'}")
+    add(f"Slug:        {release.slug}")
     if release.standfirst:
         add(f"Standfirst:  {_short(release.standfirst)}")
     if release.dateline.is_set:
@@ -27,8 +28,10 @@ def summary_lines(result: ImportResult) -> list[str]:
         add("Dateline:    (none found)")
     if release.embargo.until:
         local = release.embargo.until
-        add(f"Embargo:     until {local:%H:%M} {local.tzname()}, {local:%A} {local.day} "
-            f"{local:%B %Y} ({release.embargo.timezone})")
+        add(
+            f"Embargo:     until {local:%H:%M} {local.tzname()}, {local:%A} {local.day} "
+            f"{local:%B %Y} ({release.embargo.timezone})"
+        )
     else:
         add("Embargo:     none (for immediate release)")
     add(f"Quotes:      {len(result.quotes)}")
@@ -36,8 +39,10 @@ def summary_lines(result: ImportResult) -> list[str]:
         speaker = report.speaker_name or "(speaker not named)"
         role = f", {report.role}" if report.role else ""
         paragraphs = "paragraph" if report.paragraphs == 1 else "paragraphs"
-        add(f"  {report.quote_id} line {report.line}: {speaker}{role} — {report.paragraphs} "
-            f"{paragraphs}; {report.how}")
+        add(
+            f"  {report.quote_id} line {report.line}: {speaker}{role} — {report.paragraphs} "
+            f"{paragraphs}; {report.how}"
+        )
         quote = release.quote(report.quote_id)
         if quote is not None:
             if quote.intro:
@@ -66,11 +71,13 @@ def summary_lines(result: ImportResult) -> list[str]:
     if release.imprint:
         source = " (library default)" if "imprint" in result.defaults_used else ""
         add(f"Imprint:     {_short(release.imprint, 60)}{source}")
-    add(f"Plain body:  {len(result.body)} paragraphs")
+    count = len(result.body)
+    add(f"Plain body:  {count} paragraph{'' if count == 1 else 's'}")
     for line, text in result.body:
         add(f"  line {line}: {_short(text, 62)}")
     if result.dropped:
-        add(f"Dropped:     {len(result.dropped)} lines")
+        count = len(result.dropped)
+        add(f"Dropped:     {count} line{'' if count == 1 else 's'}")
         for dropped in result.dropped:
             add(f"  line {dropped.line}: {_short(dropped.text, 50)} — {dropped.why}")
     for note in result.notes:

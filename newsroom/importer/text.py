@@ -101,10 +101,30 @@ class Block:
 
 
 MONTHS = {
-    "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4,
-    "apr": 4, "may": 5, "june": 6, "jun": 6, "july": 7, "jul": 7, "august": 8, "aug": 8,
-    "september": 9, "sept": 9, "sep": 9, "october": 10, "oct": 10, "november": 11,
-    "nov": 11, "december": 12, "dec": 12,
+    "january": 1,
+    "jan": 1,
+    "february": 2,
+    "feb": 2,
+    "march": 3,
+    "mar": 3,
+    "april": 4,
+    "apr": 4,
+    "may": 5,
+    "june": 6,
+    "jun": 6,
+    "july": 7,
+    "jul": 7,
+    "august": 8,
+    "aug": 8,
+    "september": 9,
+    "sept": 9,
+    "sep": 9,
+    "october": 10,
+    "oct": 10,
+    "november": 11,
+    "nov": 11,
+    "december": 12,
+    "dec": 12,
 }
 _MONTH = r"(?:" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
 _WEEKDAY = r"(?:mon|tues|tue|wednes|wed|thurs|thu|fri|satur|sat|sun)(?:day)?\.?"
@@ -152,7 +172,10 @@ IMPRINT_RE = re.compile(
 
 # Web furniture: what a blog or website wraps around the release.
 _FURNITURE = [
-    (r"share\s+this(?:\s+(?:post|page|article|story))?(?:\s+on\s+social\s+media)?\s*:?", "share buttons"),
+    (
+        r"share\s+this(?:\s+(?:post|page|article|story))?(?:\s+on\s+social\s+media)?\s*:?",
+        "share buttons",
+    ),
     (r"sign\s+in\s+with\s+.*", "sign-in prompt"),
     (r"(?:no|\d+)\s+comments?\s*:?", "comments"),
     (r"post\s+a\s+comment", "comments"),
@@ -161,11 +184,17 @@ _FURNITURE = [
     (r"subscribe\s+to\s*:?.*", "subscribe link"),
     (r"newer\s+post.*|older\s+post.*", "blog navigation"),
     (r"(?:home|news)\s*(?:>|»|›|\|)\s*.+", "breadcrumbs"),
-    (r"(?:(?:tweet|like|share|print|email|facebook|twitter|x|whatsapp|linkedin|bluesky)"
-     r"\s*(?:[|·•,/]\s*)?)+", "share buttons"),
+    (
+        r"(?:(?:tweet|like|share|print|email|facebook|twitter|x|whatsapp|linkedin|bluesky)"
+        r"\s*(?:[|·•,/]\s*)?)+",
+        "share buttons",
+    ),
     (r"posted\s+(?:by|on|in|at)\s+.{0,80}", "post details"),
     (r"(?:tags|labels|categories|filed\s+under)\s*:.*", "post details"),
-    (r"(?:read\s+more|back\s+to\s+(?:news|top|all\s+news)|skip\s+to\s+(?:main\s+)?content)\s*.?", "navigation"),
+    (
+        r"(?:read\s+more|back\s+to\s+(?:news|top|all\s+news)|skip\s+to\s+(?:main\s+)?content)\s*.?",
+        "navigation",
+    ),
     (r"related\s+(?:posts|articles|news|stories)\s*:?", "navigation"),
     (r"like\s+this\s*:?|loading\.*", "share buttons"),
     (r"we\s+use\s+cookies\b.*", "cookie banner"),
@@ -250,7 +279,7 @@ def _starts_paragraph(line: Line, pending: list[Line]) -> bool:
     if not pending:
         return False
     previous = pending[-1].text
-    return line.text[:1] in _OPENERS and previous[-1:] in ".!?”\"’:"
+    return line.text[:1] in _OPENERS and previous[-1:] in '.!?”"’:'
 
 
 def _intro_like(text: str) -> bool:

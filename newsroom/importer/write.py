@@ -33,8 +33,18 @@ def create_bundle(library: Library, result: ImportResult, slug: str | None = Non
         library.people.setdefault(person.id, person)
     try:
         release = library.create(slug, imported.headline, today=imported.created)
-        for name in ("standfirst", "dateline", "embargo", "body", "quotes",
-                     "notes_to_editors", "contact", "about", "imprint", "internal_notes"):
+        for name in (
+            "standfirst",
+            "dateline",
+            "embargo",
+            "body",
+            "quotes",
+            "notes_to_editors",
+            "contact",
+            "about",
+            "imprint",
+            "internal_notes",
+        ):
             setattr(release, name, getattr(imported, name))
         library.save(release)
         if result.new_people:

@@ -56,12 +56,14 @@ async def test_edited_headline_and_slug_are_used(make_app, drafts: Path):
         await _open_import(pilot)
         screen = app.screen
         screen.query_one(TextArea).post_message(
-            events.Paste("Park gates reopen\n\nThe gates reopened today.\n"))
+            events.Paste("Park gates reopen\n\nThe gates reopened today.\n")
+        )
         await wait_until(pilot, lambda: screen.query_one("#import-slug", Input).value != "")
         screen.query_one("#import-headline", Input).value = "Mill Park gates reopen at last"
         await settle(pilot)
         assert screen.query_one("#import-slug", Input).value == (
-            "2026-11-25-mill-park-gates-reopen-at-last")
+            "2026-11-25-mill-park-gates-reopen-at-last"
+        )
         screen.query_one("#import-slug", Input).value = "park-gates"
         await pilot.press("ctrl+s")
         await wait_until(pilot, lambda: not isinstance(app.screen, ImportScreen))
@@ -79,8 +81,9 @@ async def test_refusals_write_nothing(make_app, drafts: Path):
         screen = app.screen
         await pilot.press("ctrl+s")
         assert "Paste a press release first" in str(screen.query_one("#import-message").render())
-        screen.query_one(TextArea).post_message(events.Paste(
-            "Bus route saved\n\nTom Whitfield said:\n\n“Good.”\n"))
+        screen.query_one(TextArea).post_message(
+            events.Paste("Bus route saved\n\nTom Whitfield said:\n\n“Good.”\n")
+        )
         await wait_until(pilot, lambda: "Quotes:      1" in _summary(app))
         screen.query_one("#import-slug", Input).value = "2026-11-24-lido-reopens"
         await pilot.press("ctrl+s")
@@ -99,6 +102,7 @@ async def test_markup_in_pasted_text_is_shown_literally(make_app):
     async with app.run_test(size=(140, 45)) as pilot:
         await _open_import(pilot)
         app.screen.query_one(TextArea).post_message(
-            events.Paste("[bold]Not markup[/bold] headline\n\nBody [link=x]text[/link].\n"))
+            events.Paste("[bold]Not markup[/bold] headline\n\nBody [link=x]text[/link].\n")
+        )
         await wait_until(pilot, lambda: "Headline:" in _summary(app))
         assert "[bold]Not markup[/bold] headline" in _summary(app)

@@ -74,8 +74,9 @@ class ImportScreen(Screen[str | None]):
             yield TextArea(self._initial, id="import-paste", soft_wrap=True)
             with Vertical(id="import-side"):
                 with VerticalScroll(id="import-recognised"):
-                    yield Static("Paste a press release on the left.", id="import-summary",
-                                 markup=False)
+                    yield Static(
+                        "Paste a press release on the left.", id="import-summary", markup=False
+                    )
                 yield Label("Headline")
                 yield Input(id="import-headline")
                 yield Label("Slug (the folder name)")
@@ -108,13 +109,18 @@ class ImportScreen(Screen[str | None]):
             self.post_message(self.Recognised(text, None, ""))
             return
         if len(text.encode("utf-8")) > MAX_BYTES:
-            self.post_message(self.Recognised(
-                text, None, f"This is larger than {MAX_BYTES // 1000} kB: paste one release "
-                "at a time."))
+            self.post_message(
+                self.Recognised(
+                    text,
+                    None,
+                    f"This is larger than {MAX_BYTES // 1000} kB: paste one release at a time.",
+                )
+            )
             return
         try:
-            result = import_text(text, library.people, today=self.app.today(),
-                                 settings=library.settings)
+            result = import_text(
+                text, library.people, today=self.app.today(), settings=library.settings
+            )
         except Exception as error:  # a parser bug must not take the screen down
             self.post_message(self.Recognised(text, None, f"Could not read this text: {error}"))
             return
@@ -145,8 +151,7 @@ class ImportScreen(Screen[str | None]):
         slug_input = self.query_one("#import-slug", Input)
         if event.value != self._proposed_headline and slug_input.value == self._proposed_slug:
             release = self.result.release if self.result else None
-            day = (release.dateline.date if release and release.dateline.date
-                   else self.app.today())
+            day = release.dateline.date if release and release.dateline.date else self.app.today()
             slug_input.value = self._proposed_slug = slugify(event.value, prefix=day.isoformat())
 
     # -- creating ----------------------------------------------------------------
@@ -189,12 +194,16 @@ class ImportScreen(Screen[str | None]):
         result = self.result
         if result is None or self.result_text != text:
             # Create pressed before the debounce fired: recognise now.
-            result = import_text(text, library.people, today=self.app.today(),
-                                 settings=library.settings)
+            result = import_text(
+                text, library.people, today=self.app.today(), settings=library.settings
+            )
         lost = lost_words(result, export_for_check(result, library))
         if lost:
-            self.say("Not created: the import would lose words (starting at: "
-                     + " ".join(lost) + "). Please report this.")
+            self.say(
+                "Not created: the import would lose words (starting at: "
+                + " ".join(lost)
+                + "). Please report this."
+            )
             return
         result.release.headline = headline
         try:
