@@ -211,10 +211,13 @@ def cmd_init(args: argparse.Namespace) -> int:
     }
     if args.git:
         files[".gitattributes"] = GITATTRIBUTES_TEMPLATE
+    written = []
     for name, text in files.items():
+        # An existing .gitignore or .gitattributes is the user's: leave it be.
         if not (directory / name).exists():
             atomic_write(directory / name, text.encode("utf-8"))
-    print(f"Created a library in {directory}/ ({', '.join(files)}).")
+            written.append(name)
+    print(f"Created a library in {directory}/ ({', '.join(written)}).")
 
     if args.git:
         try:
@@ -223,7 +226,7 @@ def cmd_init(args: argparse.Namespace) -> int:
                 where = "a new repository"
             else:
                 where = f"the repository at {repo.top}"
-            names = list(files)
+            names = written
             run_git(directory, "add", "--", *names)
             run_git(directory, "commit", "--quiet", "-m", "Start the newsroom library",
                     "--", *names)
