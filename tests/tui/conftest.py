@@ -44,3 +44,15 @@ async def settle(pilot, delay: float = 0.0) -> None:
 
 async def type_text(pilot, text: str) -> None:
     await pilot.press(*["enter" if c == "\n" else c for c in text])
+
+
+async def wait_until(pilot, condition, timeout: float = 15.0) -> None:
+    """Poll ``condition`` while the app runs (debounced work lands on a timer)."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError("condition never became true")
+        await pilot.pause(0.05)
+    await settle(pilot)

@@ -8,7 +8,7 @@ from textual.widgets import Button, DataTable, Select, Static, TextArea
 
 from newsroom.tui.screens.editor import EditorScreen
 
-from .conftest import BUS, LIDO, settle
+from .conftest import BUS, LIDO, settle, wait_until
 
 
 async def open_pane(pilot, slug: str) -> EditorScreen:
@@ -68,8 +68,7 @@ async def test_j4_approve_then_edit_makes_it_stale(make_app, drafts):
         await pilot.press("ctrl+s")
         await settle(pilot, 0.4)
         await pilot.press("f5")
-        await settle(pilot, 0.4)
-        assert pane.assessment.status == "stale"
+        await wait_until(pilot, lambda: pane.assessment.status == "stale")
         assert ("approval", "priya-raman", "2026-11-25 10:00", "stale", "") in signoffs(editor)
         diff = editor.query_one("#diff", TextArea).text
         assert any(line.startswith("-") and "open-air" in line for line in diff.splitlines())
@@ -111,6 +110,8 @@ async def test_unsaved_work_blocks_sign_off(make_app):
         editor.query_one("#acting-as", Select).value = "david-osei"
         await pilot.press("f2")
         await pilot.press(*"New ")
-        await settle(pilot, 0.4)
+        await pilot.press("f5")
+        await wait_until(pilot, lambda: "save first" in str(
+            editor.query_one("#action-reasons", Static).render()))
         reasons = str(editor.query_one("#action-reasons", Static).render())
         assert "save first" in reasons

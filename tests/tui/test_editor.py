@@ -11,7 +11,7 @@ from newsroom.tui.screens.choice import ChoiceDialog
 from newsroom.tui.screens.editor import EditorScreen
 from newsroom.tui.screens.library import LibraryScreen
 
-from .conftest import BUS, LIDO, settle, type_text
+from .conftest import BUS, LIDO, settle, type_text, wait_until
 
 
 async def open_release(pilot, slug: str) -> EditorScreen:
@@ -138,8 +138,7 @@ async def test_j5_body_changed_on_disk_is_detected(make_app, drafts):
         await type_text(pilot, "Mine: ")
         theirs = "Theirs: written in another editor.\n"
         body_path.write_text(theirs, "utf-8")
-        await settle(pilot, 1.3)
-        assert isinstance(app.screen, ChoiceDialog)
+        await wait_until(pilot, lambda: isinstance(app.screen, ChoiceDialog))
         assert app.screen.id == "disk-dialog"
         await pilot.click("#answer-keep")
         await settle(pilot)
@@ -157,7 +156,7 @@ async def test_j5_reload_takes_their_version(make_app, drafts):
     async with app.run_test(size=(120, 40)) as pilot:
         editor = await open_release(pilot, BUS)
         body_path.write_text("Theirs only.\n\n{{< quote marsh >}}\n", "utf-8")
-        await settle(pilot, 1.3)
+        await wait_until(pilot, lambda: isinstance(app.screen, ChoiceDialog))
         assert app.screen.id == "disk-dialog"
         await pilot.click("#answer-reload")
         await settle(pilot)

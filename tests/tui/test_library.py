@@ -135,3 +135,17 @@ async def test_export_writes_draft_text(make_app, drafts, tmp_path):
         text = target.read_text("utf-8")
         assert text.startswith("DRAFT – NOT APPROVED")
         assert "Hollinsbury Lido to reopen" in text
+
+
+async def test_i_opens_the_import_screen(make_app):
+    from newsroom.tui.screens.import_screen import ImportScreen
+
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("i")
+        await settle(pilot)
+        assert isinstance(app.screen, ImportScreen)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, LibraryScreen)

@@ -12,7 +12,7 @@ from newsroom.tui.screens.editor import EditorScreen
 from newsroom.tui.screens.form import FormDialog
 from newsroom.tui.screens.pick_quote import QuotePicker
 
-from .conftest import BUS, LIDO, settle, type_text
+from .conftest import BUS, LIDO, settle, type_text, wait_until
 
 WORDS = ("Our buses are a lifeline.\n\nThe county must listen to the people who ride "
          "them.\n\nWe will be at every meeting.")
@@ -66,8 +66,9 @@ async def test_j2_quote_inserted_between_paragraphs(make_app, drafts):
         assert data["quotes"][0]["text"].count("\n\n") == 2
         # The preview shows the introduction and the quote, British style, in place.
         await pilot.press("f6")
-        await settle(pilot, 0.4)
-        text = editor.query_one(PreviewPane).text
+        preview = editor.query_one(PreviewPane)
+        await wait_until(pilot, lambda: "Helen Marsh" in preview.text)
+        text = preview.text
         monday = text.index("Bus users met on Monday.")
         intro = text.index("Commenting on the news, Helen Marsh, Secretary of the Eastfield")
         first = text.index("“Our buses are a lifeline")
@@ -87,12 +88,11 @@ async def test_preview_follows_typing(make_app):
         await settle(pilot)
         editor = app.screen
         await pilot.press("f6")
-        await settle(pilot, 0.4)
         preview = editor.query_one(PreviewPane)
-        assert "42 bus" in preview.text
+        await wait_until(pilot, lambda: "42 bus" in preview.text)
         headline = editor.query_one("#headline", Input)
         headline.value = "[bold]Buses[/] \x1b[31mred"
-        await settle(pilot, 0.4)
+        await wait_until(pilot, lambda: "Buses" in preview.text)
         assert "[bold]Buses[/] red" in preview.text  # literal, escapes gone
         assert "\x1b" not in preview.text
 

@@ -66,7 +66,6 @@ class ApprovalPane(Vertical):
         self.query_one("#signoff-table", DataTable).add_columns("What", "Who", "When",
                                                                 "State", "Note")
         self._fill_people()
-        self.request_checks()
 
     @property
     def library(self):

@@ -29,12 +29,12 @@ DISK_CHECK_EVERY = 1.0
 class EditorScreen(Screen):
     BINDINGS = [
         Binding("ctrl+s", "save", "Save", priority=True),
-        Binding("f2", "pane('drafting')", "Drafting"),
-        Binding("f3", "pane('quotes')", "Quotes"),
-        Binding("f4", "pane('attribution')", "People"),
-        Binding("f5", "pane('approval')", "Approval"),
-        Binding("f6", "toggle_preview", "Preview"),
-        # TextArea uses ctrl+k and ctrl+e itself; ours win inside the editor.
+        # TextArea binds f5-f7, ctrl+k and ctrl+e itself; ours win inside the editor.
+        Binding("f2", "pane('drafting')", "Drafting", priority=True),
+        Binding("f3", "pane('quotes')", "Quotes", priority=True),
+        Binding("f4", "pane('attribution')", "People", priority=True),
+        Binding("f5", "pane('approval')", "Approval", priority=True),
+        Binding("f6", "toggle_preview", "Preview", priority=True),
         Binding("ctrl+k", "insert_quote", "Insert quote", priority=True),
         Binding("ctrl+e", "export", "Export", priority=True, show=False),
         Binding("escape", "back", "Library"),
@@ -137,8 +137,17 @@ class EditorScreen(Screen):
             return
         self._preview_due = False
         self.query_one(DraftingPane).update_count()
-        self.query_one(PreviewPane).request(self.release)
-        self.query_one(ApprovalPane).request_checks()
+        # Hidden panes cost nothing: they catch up when shown.
+        preview = self.query_one(PreviewPane)
+        if preview.display:
+            preview.request(self.release)
+        if self.query_one(TabbedContent).active == "approval":
+            self.query_one(ApprovalPane).request_checks()
+
+    @on(TabbedContent.TabActivated)
+    def _tab_shown(self, event: TabbedContent.TabActivated) -> None:
+        if event.pane.id == "approval" and self.release is not None:
+            self.query_one(ApprovalPane).request_checks()
 
     # -- panes -------------------------------------------------------------------
 
