@@ -459,7 +459,7 @@ class _Parser:
                 if item.attribution_of is None:
                     plain.append((item.line, item.text))
                 continue
-            quote_id = release.next_quote_id()
+            quote_id = f"q{len(release.quotes) + 1}"  # ids are all ours: no search needed
             speaker_id, how, role = "", "no speaker named", item.role
             if item.same_as_previous and last_speaker:
                 speaker_id, role = last_speaker

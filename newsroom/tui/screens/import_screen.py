@@ -105,6 +105,9 @@ class ImportScreen(Screen[str | None]):
     @work(thread=True, exclusive=True, group="import-recognise")
     def recognise(self, text: str) -> None:
         library = self.app.library
+        if library is None:
+            self.post_message(self.Recognised(text, None, "No library is open."))
+            return
         if not text.strip():
             self.post_message(self.Recognised(text, None, ""))
             return
@@ -172,6 +175,9 @@ class ImportScreen(Screen[str | None]):
 
     def action_create(self) -> None:
         library = self.app.library
+        if library is None:
+            self.say("No library is open: nothing can be created.")
+            return
         text = self.query_one("#import-paste", TextArea).text
         if not text.strip():
             self.say("Paste a press release first.")
