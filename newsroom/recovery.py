@@ -372,6 +372,7 @@ class Autosaver:
         self.clock = clock
         self.due: float | None = None
         self.last_path: Path | None = None
+        self.error: str | None = None  # why the last checkpoint failed, for the status bar
 
     def changed(self) -> float | None:
         """Note an edit. Returns seconds until a checkpoint is due when the
@@ -382,9 +383,18 @@ class Autosaver:
         return self.interval
 
     def checkpoint(self, release: Release) -> Path | None:
-        """Write the recovery file now (call from the scheduled timer)."""
+        """Write the recovery file now (call from the scheduled timer).
+
+        Never raises for a failed write (a full disk must not crash the
+        editor): returns None and sets ``error``; the next change retries.
+        """
         self.due = None
-        self.last_path = checkpoint(self.library, release)
+        try:
+            self.last_path = checkpoint(self.library, release)
+        except (OSError, BundleError) as error:
+            self.error = f"autosave failed: {getattr(error, 'strerror', None) or error}"
+            return None
+        self.error = None
         return self.last_path
 
     def saved(self) -> None:

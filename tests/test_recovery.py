@@ -444,3 +444,23 @@ def test_recovery_of_a_release_whose_bundle_was_deleted(library_copy: Path) -> N
     recovery.clear(library_copy, SAMPLE_SLUG)
     assert Library.open(library_copy).load(SAMPLE_SLUG).headline == "Edited headline"
     assert recovery.all_files(library_copy) == []
+
+
+def test_autosaver_reports_a_full_disk_instead_of_raising(library_copy: Path,
+                                                          monkeypatch) -> None:
+    import errno
+
+    import newsroom.recovery as recovery_module
+
+    library = Library.open(library_copy)
+    autosaver = recovery.Autosaver(library, SAMPLE_SLUG)
+
+    def full(path, data):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(recovery_module, "atomic_write", full)
+    assert autosaver.checkpoint(_edit(library)) is None
+    assert autosaver.error is not None and "No space left" in autosaver.error
+    monkeypatch.undo()
+    assert autosaver.checkpoint(_edit(library)) is not None
+    assert autosaver.error is None
