@@ -21,7 +21,7 @@ from conftest import EARLY_SLUG, REPO, SAMPLE_SLUG, snapshot_tree
 from newsroom.bundle import Library
 from newsroom.cli.export_all import want_progress
 from newsroom.export.text import DRAFT_MARK
-from newsroom.workflow import PUBLISH, approve, clear
+from newsroom.workflow import PUBLISH, approve, clear, spike
 
 FORMATS = ("text", "md", "html", "eml", "ninjs")
 T0 = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
@@ -231,6 +231,22 @@ def test_all_draft_writes_every_valid_release_marked(
     for path in out.iterdir():
         assert DRAFT_MARK in path.read_text(encoding="utf-8")
     assert not any(e.action == PUBLISH for e in history(library_copy))
+
+
+def test_all_leaves_spiked_releases_out_unless_asked(
+    cli, library_copy: Path, tmp_path: Path
+) -> None:
+    library = Library.open(library_copy)
+    spike(library.load(EARLY_SLUG), library, "priya-raman", "consultation withdrawn", now=T0)
+    out = tmp_path / "o"
+    result = cli("export", "--all", "--draft", "--out", str(out), drafts=library_copy)
+    assert result.returncode == 0, result.stderr
+    assert [p.name for p in out.iterdir()] == [f"{SAMPLE_SLUG}.txt"]
+    assert f"skipped {EARLY_SLUG}: spiked (withdrawn)" in result.stderr
+    result = cli("export", "--all", "--draft", "--status", "spiked", "--out", str(out),
+                 drafts=library_copy)
+    assert result.returncode == 0, result.stderr
+    assert (out / f"{EARLY_SLUG}.txt").read_text(encoding="utf-8").startswith(DRAFT_MARK)
 
 
 def test_all_write_failure_names_the_file(cli, library_copy: Path, tmp_path: Path) -> None:

@@ -56,7 +56,7 @@ def cmd_export_all(args: argparse.Namespace) -> int:
     from ..bundle import BundleError, atomic_write
     from ..export import EXTENSIONS, ExportError, render
     from ..identity import IdentityError, resolve
-    from ..workflow import STATUSES, publication_refusal, record_publication, status
+    from ..workflow import SPIKED, STATUSES, publication_refusal, record_publication, status
 
     wanted = set(args.status or ())
     unknown = wanted - set(STATUSES)
@@ -99,6 +99,10 @@ def cmd_export_all(args: argparse.Namespace) -> int:
             continue
         state = status(release, library)
         if wanted and state not in wanted:
+            continue
+        if state == SPIKED and SPIKED not in wanted:
+            # Withdrawn: not even a draft copy, unless asked for by name.
+            outcome.skipped.append((slug, "spiked (withdrawn); --status spiked exports it"))
             continue
         refusal = None if args.draft else publication_refusal(release, library)
         if refusal:
