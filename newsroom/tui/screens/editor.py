@@ -19,6 +19,7 @@ from ..panes.attribution import AttributionPane
 from ..panes.drafting import DraftingPane
 from ..panes.preview import PreviewPane
 from ..panes.quotes import QuotesPane
+from ..text import sanitise_release
 from .choice import ChoiceDialog
 
 PANES = {"f2": "drafting", "f3": "quotes", "f4": "attribution", "f5": "approval"}
@@ -55,6 +56,7 @@ class EditorScreen(Screen):
         super().__init__(id="editor")
         self.slug = slug
         self.release: Release | None = None
+        self._cleaned: list[str] = []
         self.unsaved = False
         self._preview_due = True
         self._asking_disk = False
@@ -75,6 +77,7 @@ class EditorScreen(Screen):
             yield Footer()
             return
         release = self.release
+        self._cleaned = sanitise_release(release)
         yield Header()
         with Horizontal(id="editor-main"):
             with TabbedContent(id="panes", initial="drafting"):
@@ -92,9 +95,14 @@ class EditorScreen(Screen):
         yield Footer()
 
     def on_mount(self) -> None:
+        if self.release is not None and self._cleaned:
+            self.unsaved = True
         self._show_title()
         if self.release is None:
             return
+        if self._cleaned:
+            self.say("Removed control characters (escape sequences) from: "
+                     + ", ".join(self._cleaned) + ". Save to keep the cleaned text.")
         # Wide terminals show the preview from the start; f6 toggles it.
         self.query_one("#preview").display = self.app.size.width >= 160
         self.query_one("#headline", Input).focus()
@@ -339,13 +347,15 @@ class EditorScreen(Screen):
             self._declined = self._disk_bytes()
             self.say(f"Could not reload, kept yours: {error}")
             return
+        cleaned = sanitise_release(release)
         self.release = release
         self.query_one(DraftingPane).load(release)
         for pane in self.query("QuotesPane, AttributionPane, ApprovalPane"):
             pane.release = release
         self.refresh_panes()
-        self.unsaved = False
+        self.unsaved = bool(cleaned)
         self._declined = None
         self._preview_due = True
         self._show_title()
-        self.say("Reloaded from disk.")
+        self.say("Reloaded from disk." + (" Removed control characters from: "
+                                          + ", ".join(cleaned) if cleaned else ""))
