@@ -630,10 +630,10 @@ def parse_contact(lines: list[str]) -> tuple[Contact, str]:
                 order.append(0)
     if not texts:
         return contact, "no name"
-    if order != sorted(order):
-        return contact, "not in the order name, phone, email"
     if len(texts) > 3 or any(len(t.split()) > 10 or any(c.isdigit() for c in t) for t in texts):
         return contact, "more than a name, role, phone and email"
+    if order != sorted(order):
+        return contact, "not in the order name, phone, email"
     contact.name = texts[0]
     contact.role = ", ".join(texts[1:])
     contact.phone = " / ".join(phones)
