@@ -236,9 +236,32 @@ def test_cli_sign_off_commands_refuse_a_locked_release(library_copy: Path, live_
     for args in (["submit", SAMPLE_SLUG, "--as", "priya-raman"],
                  ["approve", SAMPLE_SLUG, "--as", "priya-raman"],
                  ["spike", SAMPLE_SLUG, "--as", "priya-raman"],
+                 ["request-changes", SAMPLE_SLUG, "--as", "priya-raman", "--note", "x"],
                  ["clear", SAMPLE_SLUG, "okafor", "--by", "amira-okafor"]):
         code = cli_main(["--drafts", str(library_copy), *args])
         err = capsys.readouterr().err
         assert code == 2, (args, err)
         assert "erin" in err, (args, err)
     assert snapshot_tree(library_copy / SAMPLE_SLUG) == before
+
+
+def test_final_export_refuses_a_locked_release_before_writing(
+    library_copy: Path, live_process, capsys, tmp_path: Path, monkeypatch
+) -> None:
+    """A final export records its publication in the release: that is a write."""
+    monkeypatch.delenv("NEWSROOM_USER", raising=False)
+    drafts = ["--drafts", str(library_copy)]
+    for args in (["clear", SAMPLE_SLUG, "okafor", "--by", "amira-okafor"],
+                 ["clear", SAMPLE_SLUG, "whitfield", "--by", "tom-whitfield"],
+                 ["approve", SAMPLE_SLUG, "--as", "david-osei"]):
+        assert cli_main([*drafts, *args]) == 0, capsys.readouterr().err
+    write_lock(library_copy, SAMPLE_SLUG, pid=live_process.pid, user="frank")
+    before = snapshot_tree(library_copy / SAMPLE_SLUG)
+    out_file = tmp_path / "final.txt"
+    code = cli_main([*drafts, "export", SAMPLE_SLUG, "-o", str(out_file)])
+    err = capsys.readouterr().err
+    assert code == 2 and "frank" in err, err
+    assert not out_file.exists()
+    assert snapshot_tree(library_copy / SAMPLE_SLUG) == before
+    # A draft export writes nothing to the release: the lock does not matter.
+    assert cli_main([*drafts, "export", "--draft", SAMPLE_SLUG, "-o", str(out_file)]) == 0

@@ -55,6 +55,16 @@ def cmd_export(args: argparse.Namespace) -> int:
     refusal = None if args.draft else publication_refusal(release, library)
     if refusal:
         raise CommandError(refusal, EXIT_FAILED)
+    if not args.draft:
+        # A final export records itself in the release: refuse before writing
+        # anything when someone else has the release open.
+        from .. import locks
+        from ..bundle import BundleError
+
+        try:
+            locks.ensure_unlocked(library.root, release.slug)
+        except BundleError as error:
+            raise CommandError(str(error)) from None
     try:
         publisher = "" if args.draft else resolve(library, required=False)
     except IdentityError as error:
@@ -79,7 +89,12 @@ def cmd_export(args: argparse.Namespace) -> int:
             f"{args.output or 'stdout'}: cannot write the export ({error.strerror or error})"
         ) from None
     if not args.draft:
-        record_publication(release, library, publisher, args.format)
+        try:
+            record_publication(release, library, publisher, args.format)
+        except BundleError as error:
+            raise CommandError(
+                f"the export was written, but its publication could not be recorded: {error}"
+            ) from None
     return 0
 
 
