@@ -100,13 +100,15 @@ class ApprovalPane(Vertical):
         if not self.is_mounted:
             return
         editor = self.screen
+        read_only = getattr(editor, "read_only", "")
         self._assess(copy.deepcopy(self.release), self.app.user,
-                     bool(getattr(editor, "unsaved", False)))
+                     bool(getattr(editor, "unsaved", False)),
+                     f"read-only: {read_only}" if read_only else "")
 
     @work(thread=True, exclusive=True, group="assess")
-    def _assess(self, release: Release, user: str, unsaved: bool) -> None:
+    def _assess(self, release: Release, user: str, unsaved: bool, blocked: str) -> None:
         try:
-            result = assess(release, self.library, user, unsaved, self.app.clock())
+            result = assess(release, self.library, user, unsaved, self.app.clock(), blocked)
         except Exception as error:  # a half-made release must not break the pane
             self.app.call_from_thread(
                 self.post_message, Notice(f"Checks could not run: {error}"))

@@ -53,7 +53,8 @@ def jump_target(where: str) -> tuple[str, int | None, str]:
     return CHECK_FIELDS.get(head, ""), None, ""
 
 
-def assess(release: Release, library, user: str, unsaved: bool, now: datetime) -> Assessment:
+def assess(release: Release, library, user: str, unsaved: bool, now: datetime,
+           blocked: str = "") -> Assessment:
     from ... import checks, workflow
 
     current = workflow.release_digest(release, library)
@@ -84,7 +85,9 @@ def assess(release: Release, library, user: str, unsaved: bool, now: datetime) -
         return reason
 
     common = ""
-    if not user:
+    if blocked:
+        common = blocked
+    elif not user:
         common = "choose who you are first"
     elif user not in library.people:
         common = f"{user} is not in people.toml"

@@ -58,6 +58,8 @@ class EditorScreen(Screen):
         self.release: Release | None = None
         self._cleaned: list[str] = []
         self.unsaved = False
+        self.read_only = ""  # why saving is refused (someone else holds the lock)
+        self.keeper = None
         self._preview_due = True
         self._asking_disk = False
         # Disk contents the user chose to keep their own version over.
@@ -103,6 +105,15 @@ class EditorScreen(Screen):
         if self._cleaned:
             self.say("Removed control characters (escape sequences) from: "
                      + ", ".join(self._cleaned) + ". Save to keep the cleaned text.")
+        from ..safekeeping import Safekeeping
+
+        self.keeper = Safekeeping(self.library, self.slug)
+        self.read_only = self.keeper.take_lock() or ""
+        if self.read_only:
+            self._show_title()
+            self.say(f"Read-only: {self.read_only}")
+        else:
+            self.call_after_refresh(self._offer_recovery)
         # Wide terminals show the preview from the start; f6 toggles it.
         self.query_one("#preview").display = self.app.size.width >= 160
         self.query_one("#headline", Input).focus()
@@ -114,6 +125,8 @@ class EditorScreen(Screen):
     def _show_title(self) -> None:
         self.title = "newsroom"
         marker = " ● unsaved changes" if self.unsaved else ""
+        if self.read_only:
+            marker += " (read-only)"
         self.sub_title = f"{self.slug}{marker}"
 
     def say(self, text: str) -> None:
@@ -131,6 +144,10 @@ class EditorScreen(Screen):
             self.unsaved = not saved
             self._show_title()
         self._preview_due = True
+        if not saved and self.keeper is not None and not self.read_only:
+            delay = self.keeper.changed()
+            if delay is not None:
+                self.set_timer(delay, self._checkpoint)
         if message.what in {"quotes", "people", "speaker", "workflow"}:
             self.refresh_panes(exclude=None)
 
@@ -245,6 +262,9 @@ class EditorScreen(Screen):
     def action_save(self) -> bool:
         if self.release is None:
             return False
+        if self.read_only:
+            self.say(f"Not saved: {self.read_only}")
+            return False
         problems = self.query_one(DraftingPane).problems
         if problems:
             field, problem = next(iter(problems.items()))
@@ -267,6 +287,8 @@ class EditorScreen(Screen):
             return False
         self._declined = None
         self.unsaved = False
+        if self.keeper is not None:
+            self.keeper.saved()
         self._show_title()
         self.refresh_panes()
         self.say("Saved." if written else "Saved (nothing had changed on disk).")
@@ -284,6 +306,8 @@ class EditorScreen(Screen):
                     proceed()
             elif answer == "discard":
                 self.unsaved = False
+                if self.keeper is not None:
+                    self.keeper.discarded()
                 proceed()
 
         self.app.push_screen(ChoiceDialog(
@@ -302,6 +326,55 @@ class EditorScreen(Screen):
             self.say("Save first: the export is made from what is on disk.")
             return
         self.app.push_screen(ExportDialog(self.release), lambda note: note and self.say(note))
+
+    # -- autosave and recovery ------------------------------------------------------
+
+    @work(thread=True, group="autosave")
+    def _checkpoint(self) -> None:
+        if self.unsaved and self.release is not None and self.keeper is not None:
+            self.keeper.checkpoint(self.release)
+
+    def on_unmount(self) -> None:
+        if self.keeper is not None:
+            self.keeper.close()
+
+    def _offer_recovery(self) -> None:
+        found = self.keeper.pending() if self.keeper else None
+        if found is None:
+            return
+
+        def answered(answer: str | None) -> None:
+            if answer == "restore":
+                try:
+                    release, moved_on = self.keeper.restore(found)
+                except BundleError as error:
+                    self.say(f"Could not restore: {error}")
+                    return
+                self._use(release)
+                self.unsaved = True
+                self._show_title()
+                self.say("Restored the unsaved edits; ctrl+s saves them."
+                         + (" The files changed on disk since: saving will ask first."
+                            if moved_on else ""))
+                if moved_on:
+                    self._declined = None
+            elif answer == "discard":
+                self.keeper.discard(found)
+                self.say("Discarded the recovered edits.")
+
+        self.app.push_screen(ChoiceDialog(
+            f"{self.slug} has {found.describe()}. Restore them?",
+            [("restore", "Restore"), ("discard", "Discard them"), ("later", "Decide later")],
+            id="recovery-dialog"), answered)
+
+    def _use(self, release: Release) -> None:
+        """Show ``release`` in every pane (after a reload or a restore)."""
+        self.release = release
+        self.query_one(DraftingPane).load(release)
+        for pane in self.query("QuotesPane, AttributionPane, ApprovalPane"):
+            pane.release = release
+        self.refresh_panes()
+        self._preview_due = True
 
     # -- changes made by someone else ----------------------------------------------
 
@@ -348,14 +421,9 @@ class EditorScreen(Screen):
             self.say(f"Could not reload, kept yours: {error}")
             return
         cleaned = sanitise_release(release)
-        self.release = release
-        self.query_one(DraftingPane).load(release)
-        for pane in self.query("QuotesPane, AttributionPane, ApprovalPane"):
-            pane.release = release
-        self.refresh_panes()
+        self._use(release)
         self.unsaved = bool(cleaned)
         self._declined = None
-        self._preview_due = True
         self._show_title()
         self.say("Reloaded from disk." + (" Removed control characters from: "
                                           + ", ".join(cleaned) if cleaned else ""))

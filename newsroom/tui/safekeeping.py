@@ -1,0 +1,80 @@
+"""The editor's side of "never lose a word": the edit lock, autosave, recovery.
+
+Thin glue over ``newsroom.locks`` and ``newsroom.recovery`` (core modules);
+no Textual here, so the editor screen stays about screens.
+"""
+
+from __future__ import annotations
+
+import copy
+
+from .. import locks, recovery
+from ..bundle import BundleError
+from ..model import Release
+
+
+class Safekeeping:
+    def __init__(self, library, slug: str) -> None:
+        self.library = library
+        self.slug = slug
+        self.lock: locks.Lock | None = None
+        self.autosaver = recovery.Autosaver(library, slug)
+
+    def take_lock(self) -> str | None:
+        """Lock the release for this editor; the reason it is read-only, or None."""
+        try:
+            # A lock left by a process that is gone is taken over: the user
+            # opening the release in the editor is what the lock message asks for.
+            self.lock = locks.acquire(self.library.root, self.slug, take_over=True)
+        except locks.LockedError as error:
+            return str(error)
+        except (BundleError, OSError):
+            return None  # a read-only library: saving will say why it cannot
+        return None
+
+    def close(self) -> None:
+        if self.lock is not None:
+            try:
+                self.lock.release()
+            except OSError:
+                pass
+            self.lock = None
+
+    def pending(self) -> recovery.Recovery | None:
+        """The newest recovery file of an earlier session for this release."""
+        try:
+            found = [r for r in recovery.pending(self.library.root) if r.slug == self.slug]
+        except (BundleError, OSError):
+            return None
+        return found[-1] if found else None
+
+    def restore(self, found: recovery.Recovery) -> tuple[Release, bool]:
+        """(the recovered release, whether the files on disk moved on since)."""
+        found = recovery.begin_replay(found)
+        return found.release(self.library), not found.based_on_disk(self.library)
+
+    def discard(self, found: recovery.Recovery) -> None:
+        recovery.discard(found)
+
+    def changed(self) -> float | None:
+        """Seconds until a checkpoint is due, when one should be scheduled now."""
+        return self.autosaver.changed()
+
+    def checkpoint(self, release: Release) -> None:
+        """Write the recovery file (call from a worker thread with a snapshot)."""
+        try:
+            self.autosaver.checkpoint(copy.deepcopy(release))
+        except (BundleError, OSError):
+            pass  # a full disk must not stop the typing; the save will say so
+
+    def saved(self) -> None:
+        try:
+            self.autosaver.saved()
+        except OSError:
+            pass
+
+    def discarded(self) -> None:
+        try:
+            self.autosaver.discard()
+        except OSError:
+            pass
