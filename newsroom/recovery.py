@@ -239,7 +239,7 @@ def _disk_files(root: Path, slug: str) -> dict[str, bytes]:
     for name in (RELEASE_FILE, BODY_FILE):
         try:
             files[name] = (root / slug / name).read_bytes()
-        except (FileNotFoundError, NotADirectoryError):
+        except OSError:  # gone, or unreadable: either way not these edits
             files[name] = b""
     return files
 
@@ -273,7 +273,11 @@ def pending(root: Path | str, *, include_older: bool = False) -> list[Recovery]:
             continue
         if recovery.files == _disk_files(root, recovery.slug):
             continue
-        if not include_older and path.stat().st_mtime < _bundle_mtime(root, recovery.slug):
+        try:
+            written = path.stat().st_mtime
+        except OSError:
+            continue  # restored or discarded by another editor meanwhile
+        if not include_older and written < _bundle_mtime(root, recovery.slug):
             continue
         found.append(recovery)
     found.sort(key=lambda r: r.saved_at)
