@@ -21,7 +21,7 @@ def _summary(app) -> str:
 
 async def _open_import(pilot) -> None:
     await settle(pilot)
-    pilot.app.push_screen(ImportScreen())  # TEMP until the library's i is wired
+    await pilot.press("i")  # the library's binding
     await wait_until(pilot, lambda: isinstance(pilot.app.screen, ImportScreen))
 
 
@@ -42,6 +42,11 @@ async def test_paste_recognise_create(make_app, drafts: Path):
         assert slug == "2025-10-14-eastfield-food-bank-asks-for-tins-and-toiletries"
         await pilot.click("#import-create")
         await wait_until(pilot, lambda: not isinstance(app.screen, ImportScreen))
+        # The library opens the new release in the editor.
+        from newsroom.tui.screens.editor import EditorScreen
+
+        await wait_until(pilot, lambda: isinstance(app.screen, EditorScreen))
+        assert app.screen.slug == slug
     library = Library.open(drafts)
     release = library.load(slug)
     assert release.headline.startswith("Eastfield Food Bank asks")
