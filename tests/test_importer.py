@@ -465,3 +465,25 @@ def test_quote_with_no_named_speaker_is_kept_with_a_warning():
     (quote,) = result.release.quotes
     assert quote.speaker == "" and quote.text == "We will fight on."
     assert any("speaker is not named" in w for w in result.warnings)
+
+
+def test_intro_after_a_sentence_in_the_same_paragraph():
+    result = _one("Headline\n\nLead.\n\nThe branch welcomed the vote. Jane Doe said: “At last.”\n")
+    (quote,) = result.release.quotes
+    assert result.people[quote.speaker].name == "Jane Doe"
+    assert quote.role == ""
+    assert quote.intro == "The branch welcomed the vote. {name} said:"
+
+
+def test_failed_write_in_a_library_without_people_file(library: Library, monkeypatch):
+    (library.root / "people.toml").unlink()
+    fresh = Library.open(library.root)
+    result = _import(CORPUS / "warm-hub.txt", fresh)
+
+    def broken(self, release):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(Library, "save", broken)
+    with pytest.raises(OSError):
+        create_bundle(fresh, result, "hub")
+    assert sorted(p.name for p in library.root.iterdir()) == ["newsroom.toml"]

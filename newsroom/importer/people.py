@@ -267,6 +267,8 @@ def split_who(
 
 
 def _role_like(text: str) -> bool:
+    if re.search(r"[.!?](?:\s|$)", text):
+        return False  # a sentence of prose, not a role
     words = re.findall(r"[\w'’-]+", text.lower())
     described = any(w in NOT_NAME_WORDS for w in words) or words[:1] in (["a"], ["an"], ["the"])
     return (

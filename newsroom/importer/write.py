@@ -55,7 +55,10 @@ def create_bundle(library: Library, result: ImportResult, slug: str | None = Non
             shutil.rmtree(directory)
         library.people = previous_people
         library.people_origin = people_origin
-        if people_bytes is not None and people_path.read_bytes() != people_bytes:
+        if people_bytes is None:
+            if people_path.exists():
+                people_path.unlink()
+        elif people_path.read_bytes() != people_bytes:
             atomic_write(people_path, people_bytes)
         raise
     result.release = release
