@@ -663,3 +663,17 @@ def test_bare_urls_keep_their_underscores_and_asterisks() -> None:
         "See https://example.org/_next_/page and www.example.org/a_b_ or "
         "https://example.org/*x* and file_name_.pdf, with real emphasis."
     ) in out
+
+
+def test_text_that_is_blank_in_ascii_leaves_no_blank_lines() -> None:
+    release = Release(
+        slug="x",
+        body="Lead.\n\n    20°C ® ¼ and a very long code line that must wrap at the width\n",
+        imprint="¸",
+        contact=Contact(name="¸", email="a@b.example"),
+    )
+    out = render(release, width=30, ascii=True)
+    _check_layout(out, 30)
+    assert "\n\n\n" not in out
+    assert "Media contact\nEmail: a@b.example\n" in out
+    assert all(len(line) <= 30 for line in out.split("\n")[1:])

@@ -237,6 +237,8 @@ class _Writer:
         if not text.strip():
             return
         lines = self.wrap(text, indent, hanging)
+        if not any(line.strip() for line in lines):
+            return  # blank once printed (--ascii can turn a lone mark into a space)
         if tight and self._tight and self.blocks:
             self.blocks[-1].extend(lines)
         else:
@@ -244,9 +246,8 @@ class _Writer:
         self._tight = tight
 
     def lines(self, lines: list[str]) -> None:
-        lines = [
-            self._prepare(line).replace(_GLUE, " ").rstrip() for line in lines if line.strip()
-        ]
+        lines = [self._prepare(line).replace(_GLUE, " ").rstrip() for line in lines]
+        lines = [line for line in lines if line.strip()]
         if lines:
             self.blocks.append(lines)
 
@@ -311,7 +312,8 @@ def render_text(document: Document, options: TextOptions | None = None) -> str:
                     # but a line over the width is still wrapped.
                     code: list[str] = []
                     for line in text.split("\n"):
-                        if len(para.indent + line) <= options.width:
+                        # Measured as printed: --ascii can lengthen a line (° -> degrees).
+                        if len(para.indent + out._prepare(line)) <= options.width:
                             code.append(para.indent + line)
                         else:
                             code.extend(out.wrap(line.strip(), para.indent))
@@ -352,7 +354,7 @@ def render_text(document: Document, options: TextOptions | None = None) -> str:
         if document.contact_email:
             contact.append(f"Email: {document.contact_email}")
         out.blocks.append(
-            [line for entry in contact if entry for line in out.wrap(entry)]
+            [line for entry in contact if entry for line in out.wrap(entry) if line.strip()]
         )
     if document.about:
         heading = f"About {document.organisation}" if document.organisation else "About us"
