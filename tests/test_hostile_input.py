@@ -243,10 +243,10 @@ def test_a_million_character_line(library_copy: Path, capsys, tmp_path: Path, li
 
 NESTED = {
     "blockquotes": "> " * 5_000 + "deep\n",
-    "lists": "".join("  " * i + "- item\n" for i in range(1_500)),
+    "lists": "".join("  " * i + "- item\n" for i in range(1_000)),
     "bullets on one line": "- " * 5_000 + "deep\n",
-    "brackets": "[" * 20_000 + "x" + "](y)" * 20_000 + "\n",
-    "emphasis": "*" * 50_000 + "x" + "*" * 50_000 + "\n",
+    "brackets": "[" * 10_000 + "x" + "](y)" * 10_000 + "\n",
+    "emphasis": "*" * 20_000 + "x" + "*" * 20_000 + "\n",
     "html": "<div>" * 10_000 + "\n",
     "backticks": "`" * 10_000 + "x\n",
 }
