@@ -22,6 +22,10 @@ REPO = Path(__file__).resolve().parent.parent
 DRAFTS = REPO / "drafts"
 SAMPLE_SLUG = "2026-11-24-lido-reopens"
 EARLY_SLUG = "2026-11-20-bus-route-consultation"
+# Every release of the sample library, sorted (the two above, and any added later).
+SAMPLE_SLUGS = sorted(
+    p.name for p in DRAFTS.iterdir() if not p.name.startswith(".") and (p / "release.toml").exists()
+)
 
 
 def snapshot_tree(root: Path) -> dict[str, bytes]:

@@ -7,7 +7,7 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
-from conftest import EARLY_SLUG, REPO, SAMPLE_SLUG, run_newsroom, snapshot_tree
+from conftest import EARLY_SLUG, REPO, SAMPLE_SLUG, SAMPLE_SLUGS, run_newsroom, snapshot_tree
 
 from newsroom.bundle import BODY_FILE, RELEASE_FILE, Library
 from newsroom.cli import main
@@ -39,9 +39,11 @@ def test_list_prints_one_row_per_release(library_copy: Path, capsys) -> None:
     code, out, err = cli(capsys, "--drafts", str(library_copy), "list")
     assert code == 0 and err == ""
     lines = out.splitlines()
-    assert len(lines) == 2
-    assert EARLY_SLUG in lines[0]
-    assert SAMPLE_SLUG in lines[1] and "Hollinsbury Lido to reopen" in lines[1]
+    assert len(lines) == len(SAMPLE_SLUGS)
+    for slug, line in zip(SAMPLE_SLUGS, lines, strict=True):
+        assert slug in line
+    sample = lines[SAMPLE_SLUGS.index(SAMPLE_SLUG)]
+    assert "Hollinsbury Lido to reopen" in sample
 
 
 def test_list_json(library_copy: Path, capsys) -> None:
@@ -49,13 +51,13 @@ def test_list_json(library_copy: Path, capsys) -> None:
     code, out, err = cli(capsys, "--drafts", str(library_copy), "list", "--json")
     assert code == 0 and err == ""
     rows = json.loads(out)
-    assert [row["slug"] for row in rows] == [EARLY_SLUG, SAMPLE_SLUG]
+    assert [row["slug"] for row in rows] == SAMPLE_SLUGS
     for row in rows:
         assert {"slug", "headline", "status", "updated"} <= set(row)
         assert row["status"] == status(library.load(row["slug"]), library)
         updated = datetime.fromisoformat(row["updated"])
         assert updated.tzinfo is not None
-    assert rows[1]["headline"] == (
+    assert rows[SAMPLE_SLUGS.index(SAMPLE_SLUG)]["headline"] == (
         "Hollinsbury Lido to reopen next summer after town council backs residents' rescue plan"
     )
 
@@ -88,7 +90,7 @@ def test_newsroom_drafts_env_var_stands_in_for_option(library_copy: Path, tmp_pa
         "list", "--json", env={"NEWSROOM_DRAFTS": str(library_copy)}, cwd=tmp_path
     )
     assert result.returncode == 0, result.stderr
-    assert [row["slug"] for row in json.loads(result.stdout)] == [EARLY_SLUG, SAMPLE_SLUG]
+    assert [row["slug"] for row in json.loads(result.stdout)] == SAMPLE_SLUGS
     # --drafts wins over the variable.
     result = run_newsroom(
         "list",
@@ -124,7 +126,7 @@ def test_python_dash_m_newsroom_from_the_repo() -> None:
 def test_default_drafts_is_the_working_folder(library_copy: Path) -> None:
     result = run_newsroom("list", "--json", cwd=library_copy.parent)
     assert result.returncode == 0, result.stderr
-    assert len(json.loads(result.stdout)) == 2
+    assert len(json.loads(result.stdout)) == len(SAMPLE_SLUGS)
 
 
 # ---------------------------------------------------------------------------
