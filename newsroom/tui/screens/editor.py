@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from time import monotonic
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -23,7 +24,7 @@ from ..text import sanitise_release
 from .choice import ChoiceDialog
 
 PANES = {"f2": "drafting", "f3": "quotes", "f4": "attribution", "f5": "approval"}
-PREVIEW_DELAY = 0.25  # seconds of quiet typing before the preview is rebuilt
+PREVIEW_DELAY = 0.4  # seconds of quiet typing before the preview is rebuilt
 DISK_CHECK_EVERY = 1.0
 
 
@@ -61,6 +62,7 @@ class EditorScreen(Screen):
         self.read_only = ""  # why saving is refused (someone else holds the lock)
         self.keeper = None
         self._preview_due = True
+        self._last_edit = 0.0
         self._asking_disk = False
         # Disk contents the user chose to keep their own version over.
         self._declined: tuple[bytes, bytes] | None = None
@@ -117,7 +119,7 @@ class EditorScreen(Screen):
         # Wide terminals show the preview from the start; f6 toggles it.
         self.query_one("#preview").display = self.app.size.width >= 160
         self.query_one("#headline", Input).focus()
-        self.set_interval(PREVIEW_DELAY, self._preview_tick)
+        self.set_interval(PREVIEW_DELAY / 2, self._preview_tick)
         self.set_interval(DISK_CHECK_EVERY, self._check_disk)
 
     # -- state -------------------------------------------------------------------
@@ -144,6 +146,7 @@ class EditorScreen(Screen):
             self.unsaved = not saved
             self._show_title()
         self._preview_due = True
+        self._last_edit = monotonic()
         if not saved and self.keeper is not None and not self.read_only:
             delay = self.keeper.changed()
             if delay is not None:
@@ -157,8 +160,11 @@ class EditorScreen(Screen):
                 pane.refresh_from(self.release)
 
     def _preview_tick(self) -> None:
-        # Debounce: edits only set a flag; this runs a few times a second.
+        # Debounce: edits only set a flag and a time; the work waits for a pause
+        # in typing, so it never competes with a burst of keystrokes.
         if not self._preview_due or self.release is None:
+            return
+        if monotonic() - self._last_edit < PREVIEW_DELAY:
             return
         self._preview_due = False
         self.query_one(DraftingPane).update_count()
