@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import threading
 from dataclasses import dataclass
 
 from textual import on, work
@@ -83,8 +84,7 @@ class LibraryScreen(Screen):
         table.focus()
         if self.app.open_error is not None:
             self.say(str(self.app.open_error))
-            return
-        self.load_rows()
+        # Rows are loaded on ScreenResume, which also follows the first mount.
 
     def _setup_columns(self) -> None:
         width = self.app.size.width
@@ -119,6 +119,9 @@ class LibraryScreen(Screen):
 
     @work(thread=True, exclusive=True, group="library-load")
     def load_rows(self) -> None:
+        self.post_message(self.Loaded(self.read_rows()))
+
+    def read_rows(self) -> list[Row]:
         # The index caches each release's row by file stamps: 10,000 releases
         # list in about the time it takes to stat them.
         from ... import index
@@ -130,7 +133,7 @@ class LibraryScreen(Screen):
             listing = index.listing(library.root)
             summaries = listing.dicts()
         except Exception as error:  # a broken cache must not stop the library opening
-            self.app.call_from_thread(self.say, f"Library index unusable: {error}")
+            self.say_soon(f"Library index unusable: {error}")
             summaries = []
             for slug in library.slugs():
                 try:
@@ -153,7 +156,7 @@ class LibraryScreen(Screen):
                 speakers=", ".join(one_line(str(name)) for name in item.get("speakers", [])),
                 approvals=f"{item.get('approvals', 0)}/{needed}",
             ))
-        self.post_message(self.Loaded(rows))
+        return rows
 
     def release_of(self, row: Row) -> Release | None:
         """The full release behind a row, read now (the table holds summaries only)."""
@@ -194,6 +197,13 @@ class LibraryScreen(Screen):
     def selected_slug(self) -> str | None:
         row = self.selected_row()
         return row.slug if row else None
+
+    def say_soon(self, text: str) -> None:
+        """``say`` from either thread."""
+        if self.app._thread_id == threading.get_ident():
+            self.say(text)
+        else:
+            self.app.call_from_thread(self.say, text)
 
     def say(self, text: str) -> None:
         self.query_one("#library-message", Static).update(text)
