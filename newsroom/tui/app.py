@@ -29,6 +29,7 @@ class NewsroomApp(App[int]):
     TITLE = "newsroom"
     COMMANDS = App.COMMANDS | {NewsroomCommands}
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (34, "-tall")]
     BINDINGS = [
         Binding("ctrl+q", "quit", "Quit", priority=True),
         Binding("f1", "help", "Help"),

@@ -7,7 +7,7 @@ import copy
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
 from textual.widgets import Button, DataTable, Label, Select, Static, TextArea
 
@@ -26,7 +26,9 @@ BUTTONS = [
 ]
 
 
-class ApprovalPane(Vertical):
+class ApprovalPane(VerticalScroll, can_focus=False):
+    """Scrolls as a whole on short terminals, where the diff would not fit."""
+
     BINDINGS = [
         Binding("u", "act('submit')", "Submit"),
         Binding("c", "act('clear')", "Clearance"),

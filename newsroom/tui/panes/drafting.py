@@ -112,6 +112,15 @@ class DraftingPane(Widget):
                 yield Static(describe_count(word_count(self.release)), id="word-count",
                              markup=False)
 
+    def on_mount(self) -> None:
+        self._follow_theme(self.app.current_theme)
+        self.app.theme_changed_signal.subscribe(self, self._follow_theme)
+
+    def _follow_theme(self, theme) -> None:
+        # The "css" TextArea theme takes the app's colours, but its syntax
+        # colours are made for dark backgrounds; light themes get a light one.
+        self.query_one("#body", TextArea).theme = "css" if theme.dark else "github_light"
+
     def load(self, release: Release) -> None:
         """Show another release (after a reload from disk)."""
         self.release = release
