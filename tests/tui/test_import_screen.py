@@ -15,6 +15,12 @@ from .conftest import settle, wait_until
 CORPUS = Path(__file__).resolve().parents[1] / "import_corpus"
 
 
+async def paste(pilot, text: str) -> None:
+    """A terminal paste: the driver gives the app a Paste event, the app the focused widget."""
+    pilot.app.post_message(events.Paste(text))
+    await pilot.pause()
+
+
 def _summary(app) -> str:
     return str(app.screen.query_one("#import-summary", Static).render())
 
@@ -32,7 +38,8 @@ async def test_paste_recognise_create(make_app, drafts: Path):
         await _open_import(pilot)
         screen = app.screen
         area = screen.query_one("#import-paste", TextArea)
-        area.post_message(events.Paste(text))
+        assert app.focused is area
+        await paste(pilot, text)
         await wait_until(pilot, lambda: "Quotes:      2" in _summary(app))
         summary = _summary(app)
         assert "Headline:    Eastfield Food Bank asks for tins" in summary
@@ -51,6 +58,7 @@ async def test_paste_recognise_create(make_app, drafts: Path):
     release = library.load(slug)
     assert release.headline.startswith("Eastfield Food Bank asks")
     assert [q.speaker for q in release.quotes] == ["joanne-pryce", "margaret-obi"]
+    assert release.body.count("Donations can be left") == 1
     assert library.people["joanne-pryce"].role == "Food Bank Coordinator"
     assert "{{< quote q1 >}}" in (drafts / slug / "body.md").read_text()
 
@@ -60,9 +68,7 @@ async def test_edited_headline_and_slug_are_used(make_app, drafts: Path):
     async with app.run_test(size=(140, 45)) as pilot:
         await _open_import(pilot)
         screen = app.screen
-        screen.query_one(TextArea).post_message(
-            events.Paste("Park gates reopen\n\nThe gates reopened today.\n")
-        )
+        await paste(pilot, "Park gates reopen\n\nThe gates reopened today.\n")
         await wait_until(pilot, lambda: screen.query_one("#import-slug", Input).value != "")
         screen.query_one("#import-headline", Input).value = "Mill Park gates reopen at last"
         await settle(pilot)
@@ -86,9 +92,7 @@ async def test_refusals_write_nothing(make_app, drafts: Path):
         screen = app.screen
         await pilot.press("ctrl+s")
         assert "Paste a press release first" in str(screen.query_one("#import-message").render())
-        screen.query_one(TextArea).post_message(
-            events.Paste("Bus route saved\n\nTom Whitfield said:\n\n“Good.”\n")
-        )
+        await paste(pilot, "Bus route saved\n\nTom Whitfield said:\n\n“Good.”\n")
         await wait_until(pilot, lambda: "Quotes:      1" in _summary(app))
         screen.query_one("#import-slug", Input).value = "2026-11-24-lido-reopens"
         await pilot.press("ctrl+s")
@@ -106,8 +110,6 @@ async def test_markup_in_pasted_text_is_shown_literally(make_app):
     app = make_app()
     async with app.run_test(size=(140, 45)) as pilot:
         await _open_import(pilot)
-        app.screen.query_one(TextArea).post_message(
-            events.Paste("[bold]Not markup[/bold] headline\n\nBody [link=x]text[/link].\n")
-        )
+        await paste(pilot, "[bold]Not markup[/bold] headline\n\nBody [link=x]text[/link].\n")
         await wait_until(pilot, lambda: "Headline:" in _summary(app))
         assert "[bold]Not markup[/bold] headline" in _summary(app)
