@@ -487,3 +487,13 @@ def test_failed_write_in_a_library_without_people_file(library: Library, monkeyp
     with pytest.raises(OSError):
         create_bundle(fresh, result, "hub")
     assert sorted(p.name for p in library.root.iterdir()) == ["newsroom.toml"]
+
+
+def test_no_headline_but_other_structure():
+    result = _one(
+        "LONDON, 3 June 2025 – The council met and argued for a long time about it all.\n"
+        "\nJane Doe said:\n\n“Enough.”\n"
+    )
+    assert result.release.headline == ""
+    assert result.release.dateline.place == "London"
+    assert result.warnings[0] == "no headline found; add one before sending"

@@ -512,10 +512,21 @@ class _Parser:
             defaults_used.append("imprint")
         release.internal_notes = "\n".join(self.internal)
         if not self.headline:
+            structure = (
+                release.quotes
+                or self.dateline.is_set
+                or self.embargo.is_set
+                or self.notes
+                or self.contact.is_set
+                or self.imprint
+                or self.structure
+            )
             self.warnings.insert(
                 0,
-                "no headline or other structure recognised: all the text is kept as body; "
-                "add a headline before sending",
+                "no headline found; add one before sending"
+                if structure
+                else "no headline or other structure recognised: all the text is kept as "
+                "body; add a headline before sending",
             )
         day = self.dateline.date or self.today
         release.slug = slug or slugify(
