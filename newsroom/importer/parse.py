@@ -658,7 +658,9 @@ def _markdown_safe(text: str) -> str:
     text = re.sub(r"([\\`*_\[\]<])", r"\\\1", text)
     text = re.sub(r"&(?=#?\w+;)", r"\\&", text)
     # '2025. The council…' must not become a numbered list.
-    text = re.sub(r"^(\d{1,9})([.)])(?=\s|$)", r"\1\\\2", text)
+    # Also inside a quote block or bullet ('> 0) …'): a list numbered from 0 is
+    # printed from 1 by the text export.
+    text = re.sub(r"^((?:[ ]{0,3}(?:>|[-*+](?=\s))\s*)*)(\d{1,9})([.)])(?=\s|$)", r"\1\2\\\3", text)
     if text.startswith("{{"):
         text = "\\" + text
     return text
