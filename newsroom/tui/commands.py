@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from functools import partial
 
+from textual.actions import parse
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 
@@ -17,7 +18,8 @@ class NewsroomCommands(Provider):
     def _entries(self) -> Iterator[tuple[str, str, str]]:
         screen = self.screen
         for action, title, help_text in getattr(screen, "PALETTE", ()):
-            if screen.check_action(action, ()) is True:
+            _, name, parameters = parse(action)
+            if screen.check_action(name, parameters) is True:
                 yield action, title, help_text
 
     def _runner(self, action: str):

@@ -65,3 +65,28 @@ async def test_palette_offers_only_what_applies(make_app, drafts):
         await settle(pilot)
         assert isinstance(app.screen, EditorScreen)
         assert app.screen.query_one("#panes").active == "quotes"
+
+
+async def test_palette_reaches_pane_actions(make_app, drafts):
+    from newsroom.tui.screens.form import FormDialog
+
+    app = make_app(user="priya-raman")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        app.open_release(BUS)
+        await settle(pilot)
+        offered = await titles(app)
+        assert "New quote" in offered and "Add a person" in offered
+        # The TODO marker blocks submission and nothing is cleared: not offered.
+        await pilot.press("f5")
+        await settle(pilot, 0.3)
+        offered = await titles(app)
+        assert "Submit for review" not in offered and "Approve" not in offered
+        assert "Record a clearance" in offered
+        await pilot.press("ctrl+p")
+        await settle(pilot)
+        await pilot.press(*"new quote")
+        await settle(pilot, 0.3)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, FormDialog) and app.screen.id == "quote-form"

@@ -184,3 +184,16 @@ async def test_refresh_role_from_directory(make_app, drafts):
     data = tomllib.loads((drafts / LIDO / "release.toml").read_text("utf-8"))
     quote = next(q for q in data["quotes"] if q["id"] == "whitfield")
     assert quote["role"] == "President of the Friends of Hollinsbury Lido"
+
+
+async def test_place_button_opens_the_picker(make_app):
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        app.open_release(LIDO)
+        await settle(pilot)
+        await pilot.press("f3")
+        await settle(pilot)
+        await pilot.click("#quote-insert")
+        await settle(pilot)
+        assert isinstance(app.screen, QuotePicker)

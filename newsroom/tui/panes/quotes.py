@@ -198,7 +198,7 @@ class QuotesPane(Vertical):
         event.stop()
         actions = {"quote-new": self.action_new, "quote-edit": self.action_edit,
                    "quote-delete": self.action_delete,
-                   "quote-insert": lambda: self.screen.run_action("insert_quote")}
+                   "quote-insert": self.screen.action_insert_quote}
         action = actions.get(event.button.id or "")
         if action:
             action()

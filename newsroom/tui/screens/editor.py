@@ -51,6 +51,20 @@ class EditorScreen(Screen):
         ("insert_quote", "Insert quote at cursor", "Place a quote at the body's cursor"),
         ("export", "Export", "Write the plain-text export to a file"),
         ("back", "Back to the library", "Asks first when there are unsaved changes"),
+        # The panes' own actions, so the palette reaches everything.
+        ("do('quotes', 'new')", "New quote", "Words, speaker and introduction"),
+        ("do('quotes', 'edit')", "Edit the selected quote", "In the quotes pane"),
+        ("do('quotes', 'delete')", "Delete the selected quote", "Asks when the body places it"),
+        ("do('attribution', 'add')", "Add a person", "Saved to people.toml"),
+        ("do('attribution', 'edit')", "Edit the selected person", "Saved to people.toml"),
+        ("do('attribution', 'set_speaker')", "Make the person the speaker",
+         "Of the quote chosen in the attribution pane"),
+        ("do('attribution', 'refresh_role')", "Refresh the quote's role",
+         "From the people directory"),
+        ("do('approval', \"act('submit')\")", "Submit for review", "Runs the checks"),
+        ("do('approval', \"act('clear')\")", "Record a clearance", "The speaker's OK"),
+        ("do('approval', \"act('approve')\")", "Approve", "This exact version"),
+        ("do('approval', \"act('request_changes')\")", "Request changes", "With a note"),
     ]
 
     def __init__(self, slug: str) -> None:
@@ -185,7 +199,16 @@ class EditorScreen(Screen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if self.release is None and action not in {"back"}:
             return False
+        if action == "do" and len(parameters) == 2 and parameters[0] == "approval":
+            # Sign-off commands appear only when allowed (the pane says why not).
+            name = str(parameters[1]).removeprefix("act('").removesuffix("')")
+            return self.query_one(ApprovalPane).allowed(name)
         return True
+
+    async def action_do(self, pane: str, action: str) -> None:
+        """Run a pane's action from the palette: show the pane, then act."""
+        self.query_one(TabbedContent).active = pane
+        await self.query_one(f"#{pane}-pane").run_action(action)
 
     def action_pane(self, pane: str) -> None:
         self.query_one(TabbedContent).active = pane
