@@ -89,11 +89,12 @@ def source_words(result: ImportResult, *, export_order: bool = True) -> list[str
         # Only what matches its pattern may be set aside: no trusting the parser.
         if _is_structure(item.what, item.text):
             set_aside.setdefault(item.line, []).append((item.text, item.what == "ENDS"))
-    dropped = {item.line for item in result.dropped if _is_droppable(item.why, item.text)}
+    for item in result.dropped:
+        if _is_droppable(item.why, item.text):
+            # Furniture opens its line ('Home > News > Item ENDS').
+            set_aside.setdefault(item.line, []).append((item.text, False))
     pieces: list[tuple[int, int, list[str]]] = []
     for number, line in enumerate(lines, start=1):
-        if number in dropped and number not in result.sections:
-            continue
         found = words(line)
         # ENDS closes a line; every other piece of structure opens one.
         for fragment, at_end in set_aside.get(number, []):

@@ -213,6 +213,7 @@ class _Parser:
         if (
             len(first.split()) <= 30
             and not opens_quote(first)
+            and not ENDS_RE.match(first)
             and not match_intro(first)
             and not find_dateline(first)[1]
             and not _is_heading(first)
