@@ -211,7 +211,15 @@ class EditorScreen(Screen):
         await self.query_one(f"#{pane}-pane").run_action(action)
 
     def action_pane(self, pane: str) -> None:
-        self.query_one(TabbedContent).active = pane
+        tabs = self.query_one(TabbedContent)
+        if pane == "drafting" and tabs.active == "drafting":
+            # F2 again jumps between the fields and the body: no tabbing through
+            # eleven fields to start writing.
+            body = self.query_one("#body", TextArea)
+            if self.focused is not body:
+                body.focus()
+                return
+        tabs.active = pane
         self.query_one(f"#{pane}-pane").focus_first()
 
     def action_toggle_preview(self) -> None:
