@@ -197,3 +197,26 @@ async def test_place_button_opens_the_picker(make_app):
         await pilot.click("#quote-insert")
         await settle(pilot)
         assert isinstance(app.screen, QuotePicker)
+
+
+async def test_mark_cleared_from_the_quotes_pane(make_app, drafts):
+    import tomllib as toml
+
+    app = make_app(user="priya-raman")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        app.open_release(LIDO)
+        await settle(pilot)
+        editor = app.screen
+        await pilot.press("f3")
+        table = editor.query_one("#quote-table", DataTable)
+        table.move_cursor(row=table.get_row_index("okafor"))
+        await pilot.press("c")
+        await settle(pilot)
+        assert isinstance(app.screen, FormDialog) and app.screen.id == "clear-form"
+        assert app.screen.query_one("#field-quote", Select).value == "okafor"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert str(table.get_row("okafor")[3]) == "cleared"
+    data = toml.loads((drafts / LIDO / "release.toml").read_text("utf-8"))
+    assert any(c["quote"] == "okafor" and c["by"] == "amira-okafor" for c in data["clearances"])

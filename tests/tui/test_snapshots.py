@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import FIXED_NOW, settle
+from .conftest import FIXED_NOW, settle, wait_until
 
 DATA = Path(__file__).parent / "snapshot_drafts"
 LIDO = "2026-11-24-lido-reopens"
@@ -41,6 +41,9 @@ def opening(*keys: str):
             pilot.app.open_release(LIDO)
             await settle(pilot)
             await pilot.press(*keys)
+            if "f5" in keys:
+                pane = pilot.app.screen.query_one("ApprovalPane")
+                await wait_until(pilot, lambda: pane.assessment is not None)
         await steady(pilot)
 
     return run_before

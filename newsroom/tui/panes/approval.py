@@ -206,7 +206,22 @@ class ApprovalPane(VerticalScroll, can_focus=False):
             validate=(lambda v: None if v["note"].strip() else "Say what needs to change.")
             if required else None, id="note-form"), done)
 
-    def _ask_clearance(self) -> None:
+    def record_clearance(self, quote_id: str | None = None) -> None:
+        """Record a clearance from elsewhere (the quotes pane's c), saying why not."""
+        editor = self.screen
+        reason = ""
+        if getattr(editor, "read_only", ""):
+            reason = f"read-only: {editor.read_only}"
+        elif getattr(editor, "unsaved", False):
+            reason = "save first: sign-off is bound to what is on disk"
+        elif self.app.user not in self.library.people:
+            reason = "choose who you are in the approval pane (F5) first"
+        if reason:
+            self.post_message(Notice(f"Not now: {reason}"))
+            return
+        self._ask_clearance(quote_id)
+
+    def _ask_clearance(self, preferred: str | None = None) -> None:
         from ... import workflow
 
         waiting = [q for q in self.release.quotes if q.speaker and
@@ -227,7 +242,8 @@ class ApprovalPane(VerticalScroll, can_focus=False):
                 note=values["note"].strip(), recorded_by=self.app.user, now=now))
 
         self.app.push_screen(FormDialog("Record that the speaker cleared their words", [
-            Field("quote", "Quote", waiting[0].id if waiting else "", kind="select",
+            Field("quote", "Quote", preferred if preferred in {q.id for q in waiting}
+                  else (waiting[0].id if waiting else ""), kind="select",
                   options=options),
             Field("via", "Cleared by", "email", kind="select",
                   options=[(v, v) for v in workflow.CLEARANCE_VIA]),

@@ -60,6 +60,7 @@ class QuotesPane(Vertical):
         Binding("n", "new", "New quote"),
         Binding("e", "edit", "Edit quote"),
         Binding("delete", "delete", "Delete quote"),
+        Binding("c", "clear", "Mark cleared"),
     ]
 
     def __init__(self, release: Release, **kwargs) -> None:
@@ -67,7 +68,8 @@ class QuotesPane(Vertical):
         self.release = release
 
     def compose(self) -> ComposeResult:
-        yield Label("Quotes — n new · e or enter edit · delete · ctrl+k place at body cursor",
+        yield Label("Quotes — n new · e or enter edit · delete · c mark cleared · "
+                    "ctrl+k place at body cursor",
                     classes="pane-title")
         yield DataTable(id="quote-table", cursor_type="row")
         with Horizontal(classes="buttons"):
@@ -142,6 +144,10 @@ class QuotesPane(Vertical):
         quote.speaker = speaker
         quote.intro = values["intro"].strip()
         quote.text = values["text"].strip("\n")
+
+    def action_clear(self) -> None:
+        """The speaker OK'd the words: record it (the approval pane does the work)."""
+        self.screen.query_one("ApprovalPane").record_clearance(self.selected_id())
 
     def action_new(self) -> None:
         self.new_quote()
