@@ -24,10 +24,12 @@ The index is a cache and never trusted over the files:
   just does not write the index.
 
 Format (JSON Lines, UTF-8): line 1 is a header object; every further line is
-``["slug",tsize,tmtime,tctime,tino,bsize,bmtime,bctime,bino,ok,{row}]`` (t:
-release.toml, b: body.md; ok is 1, or 0 for an "invalid" row). A lookup
-formats the expected prefix from fresh stamps and compares strings, and rows
-are passed through as JSON text, so the warm path parses nothing per release.
+``["slug","stamps",ok,{row}]``: stamps is the hex of size, mtime_ns, ctime_ns
+and inode of release.toml then body.md packed as little-endian 64-bit
+integers (one C call to make, instead of eight number-to-text conversions);
+ok is 1, or 0 for an "invalid" row. A lookup builds the expected prefix from
+fresh stamps and compares strings, and rows are passed through as JSON text,
+so the warm path parses nothing per release.
 
 Core module: no Textual, no Rich. It imports ``bundle`` and ``workflow`` only
 when a release has to be read, so the warm path stays cheap.
@@ -38,6 +40,7 @@ from __future__ import annotations
 import json
 import os
 import stat
+import struct
 import time
 import zlib
 
@@ -51,7 +54,7 @@ if TYPE_CHECKING:
     from .bundle import Library
     from .model import Release
 
-FORMAT = 1
+FORMAT = 2
 INDEX_DIR = ".newsroom"
 INDEX_FILE = "index.jsonl"
 RELEASE_FILE = "release.toml"  # same names as bundle.py, kept here so the
@@ -153,10 +156,12 @@ def _header_stamps(root: str, signers: str | None) -> dict[str, Any]:
     return json.loads(json.dumps(stamps))
 
 
+_STAMPS = struct.Struct("<qqqQqqqQ")
+_NO_FILE = (-1, -1, -1, 0)
+
+
 def _prefix(slug: str, toml: tuple[int, ...], body: tuple[int, ...] | None) -> str:
-    body = body or (-1, -1, -1, -1)
-    return (f'["{slug}",{toml[0]},{toml[1]},{toml[2]},{toml[3]},'
-            f"{body[0]},{body[1]},{body[2]},{body[3]},")
+    return '["' + slug + '","' + _STAMPS.pack(*toml, *(body or _NO_FILE)).hex() + '",'
 
 
 # ---------------------------------------------------------------------------
@@ -298,7 +303,8 @@ def _invalid(slug: str, error: Exception) -> dict[str, Any]:
 class _Reader:
     """Reads releases on demand, opening the library only if one is needed."""
 
-    def __init__(self, root: str) -> None:
+    def __init__(self, root: str, racy_after: int) -> None:
+        self.racy_after = racy_after
         self.root = root
         self._library: Library | None = None
         self.reread: list[str] = []
@@ -343,6 +349,8 @@ class _Reader:
             row, ok, error = _invalid(slug, exc), False, str(exc)
         text = _encode_row(row)
         line = f"{_prefix(slug, toml, body)}{int(ok)},{text}]"
+        if max(toml[1], body[1] if body else 0) >= self.racy_after:
+            line = None  # too fresh to trust a stamp (see RACY_NS)
         return text, ok, line, error
 
     def _careful(self, slug: str) -> tuple[str, bool, str | None, str]:
@@ -379,7 +387,7 @@ def listing(root: Path | str, *, write: bool = True, workers: int = 1) -> Listin
     racy_after = time.time_ns() - RACY_NS
     path = os.path.join(root_s, INDEX_DIR, INDEX_FILE)
     header, entries, why = _read_index(path)
-    reader = _Reader(root_s)
+    reader = _Reader(root_s, racy_after)
 
     stamps_now = _header_stamps(root_s, header.get("signers_file") if header else None)
     if header is not None and {k: header.get(k) for k in stamps_now} != stamps_now:
@@ -401,7 +409,7 @@ def listing(root: Path | str, *, write: bool = True, workers: int = 1) -> Listin
     lines: dict[str, str] = {}
     # Relative to an open folder: a shorter path for the kernel to walk.
     root_fd = os.open(root_s, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
-    lstat = os.lstat
+    lstat, pack = os.lstat, _STAMPS.pack
     toml_name, body_name = "/" + RELEASE_FILE, "/" + BODY_FILE
     try:
         for name, link in folders:
@@ -413,9 +421,9 @@ def listing(root: Path | str, *, write: bool = True, workers: int = 1) -> Listin
                     continue  # the release is gone
                 try:
                     b = lstat(name + body_name, dir_fd=root_fd)
-                    prefix = (f'["{name}",{t.st_size},{t.st_mtime_ns},{t.st_ctime_ns},'
-                              f"{t.st_ino},{b.st_size},{b.st_mtime_ns},{b.st_ctime_ns},"
-                              f"{b.st_ino},")
+                    prefix = '["' + name + '","' + pack(
+                        t.st_size, t.st_mtime_ns, t.st_ctime_ns, t.st_ino,
+                        b.st_size, b.st_mtime_ns, b.st_ctime_ns, b.st_ino).hex() + '",'
                 except OSError:
                     prefix = _prefix(name, (t.st_size, t.st_mtime_ns, t.st_ctime_ns, t.st_ino),
                                      None)
@@ -437,7 +445,7 @@ def listing(root: Path | str, *, write: bool = True, workers: int = 1) -> Listin
             if not text:
                 continue  # a folder that holds no release
             result.reread.append(name)
-            if new_line is not None and not _racy(new_line, racy_after):
+            if new_line is not None:
                 lines[name] = new_line
             if not ok:
                 result.errors.append(error)
@@ -503,10 +511,6 @@ def default_workers() -> int:
         cpus = os.cpu_count() or 1
     return max(1, min(cpus, 4))
 
-
-def _racy(line: str, racy_after: int) -> bool:
-    fields = line.split(",", 9)
-    return int(fields[2]) >= racy_after or int(fields[6]) >= racy_after
 
 
 def _write(path: str, stamps: dict[str, Any], lines: dict[str, str]) -> bool:

@@ -170,7 +170,7 @@ def _corruptions():
 
     def foreign(data: bytes) -> bytes:
         header, _, rest = data.partition(b"\n")
-        return header.replace(b'"format":1', b'"format":99') + b"\n" + rest
+        return header.replace(b'"format":', b'"format":99')  # 99N: not ours + b"\n" + rest
 
     def drop_line(data: bytes) -> bytes:
         lines = data.split(b"\n")
