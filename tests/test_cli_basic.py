@@ -186,7 +186,7 @@ def test_show_summarises_the_release(library_copy: Path, capsys) -> None:
     assert "Headline:  Hollinsbury Lido to reopen next summer" in out
     library = Library.open(library_copy)
     assert f"Status:    {status(library.load(SAMPLE_SLUG), library)}" in out
-    assert "Embargo:   00:01 GMT, Tuesday 1 December 2026" in out
+    assert "Embargo:   00:01 GMT, Thursday 26 November 2026" in out
     assert "Quotes:    2" in out
     assert "okafor: Cllr Amira Okafor (Vice Chair of Hollinsbury Progressives)" in out
     assert "whitfield: Tom Whitfield (Chair of the Friends of Hollinsbury Lido)" in out

@@ -187,7 +187,7 @@ def test_every_format_renders_the_same_document(library: Library, sample: Releas
 def test_md_front_matter_parses_and_carries_the_facts(library: Library, sample: Release) -> None:
     matter, body = parse_md(render(sample, library, "md"))
     assert matter["title"] == sample.headline
-    assert matter["date"] == date(2026, 11, 24)
+    assert matter["date"] == date(2026, 11, 26)
     assert matter["slug"] == SAMPLE_SLUG
     assert matter["draft"] is False
     extra = matter["extra"]
@@ -298,7 +298,7 @@ def test_html_is_strict_semantic_and_printable(library: Library, sample: Release
     assert len(paragraphs) == 3 and paragraphs[2].endswith("June.”")
     photo = next(f for f in figures if f.find("blockquote") is None)
     assert "closed lido gates" in text_of(photo.find("figcaption"))
-    assert text_of(article.find("p")).startswith("HOLLINSBURY, 24 November 2026 – ")
+    assert text_of(article.find("p")).startswith("HOLLINSBURY, 26 November 2026 – ")
     digest = tree.find("head/meta[@name='newsroom-digest']").get("content")
     assert digest == release_digest(sample, library)
 
@@ -408,7 +408,7 @@ def test_ninjs_validates_and_carries_the_release(library: Library, sample: Relea
         {"role": "main", "contentType": "text/plain", "value": sample.headline}
     ]
     assert item["pubStatus"] == "usable"
-    assert item["embargoedUntil"] == "2026-12-01T00:01:00Z"
+    assert item["embargoedUntil"] == "2026-11-26T00:01:00Z"
     assert item["located"] == "Hollinsbury"
     assert item["by"] == "Hollinsbury Progressives"
     assert item["version"] == "1"

@@ -129,10 +129,10 @@ def test_golden_british_quotation(ascii: bool) -> None:
 def test_golden_reads_in_order() -> None:
     text = _sample_text(72)
     order = [
-        "EMBARGOED UNTIL 00:01 GMT, Tuesday 1 December 2026",
+        "EMBARGOED UNTIL 00:01 GMT, Thursday 26 November 2026",
         "Hollinsbury Lido to reopen",
         "Councillors vote to fund",
-        "HOLLINSBURY, 24 November 2026 – Hollinsbury's open-air lido",
+        "HOLLINSBURY, 26 November 2026 – Hollinsbury's open-air lido",
         "[Photo: Cllr Amira Okafor",
         "Commenting on the vote, Cllr Amira Okafor, Vice Chair of Hollinsbury\nProgressives, said:",
         f"{OPEN}For three summers",

@@ -180,9 +180,10 @@ def test_line_ends_and_blank_lines_around_references_do_not_change_the_digest() 
 def test_a_markdown_hard_break_changes_the_digest() -> None:
     """Two trailing spaces break the line in the export: that is published content."""
     library, release = sample()
-    release.body = release.body.replace("on Monday night ", "on Monday night\n", 1)
+    assert "on Tuesday night " in release.body
+    release.body = release.body.replace("on Tuesday night ", "on Tuesday night\n", 1)
     soft = release_digest(release, library)
-    release.body = release.body.replace("on Monday night\n", "on Monday night  \n", 1)
+    release.body = release.body.replace("on Tuesday night\n", "on Tuesday night  \n", 1)
     assert release_digest(release, library) != soft
 
 

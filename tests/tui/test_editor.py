@@ -80,7 +80,7 @@ async def test_embargo_fields_round_trip(make_app, drafts):
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
         editor = await open_release(pilot, LIDO)
-        assert editor.query_one("#embargo-date", Input).value == "2026-12-01"
+        assert editor.query_one("#embargo-date", Input).value == "2026-11-26"
         assert editor.query_one("#embargo-time", Input).value == "00:01"
         editor.query_one("#embargo-time", Input).value = "09:30"
         await settle(pilot)
