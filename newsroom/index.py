@@ -307,7 +307,6 @@ class _Reader:
         self.racy_after = racy_after
         self.root = root
         self._library: Library | None = None
-        self.reread: list[str] = []
 
     @property
     def library(self) -> Library:
@@ -333,7 +332,6 @@ class _Reader:
             if not os.path.exists(os.path.join(directory, RELEASE_FILE)):
                 return "", False, None, ""
             return self._careful(slug)
-        self.reread.append(slug)
         try:
             if body_bytes is None:
                 from pathlib import Path
@@ -357,7 +355,6 @@ class _Reader:
         """Through ``Library.load`` (journal recovery, links refused); never stored."""
         from .bundle import BundleError
 
-        self.reread.append(slug)
         library = self.library
         directory = os.path.join(self.root, slug)
         try:
