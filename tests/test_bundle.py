@@ -27,9 +27,9 @@ def test_sample_library_loads_with_expected_content(library: Library) -> None:
     assert {q.speaker for q in release.quotes} == {"amira-okafor", "tom-whitfield"}
     assert [c.id for c in release.captions] == ["gates"]
     assert len(release.notes_to_editors) == 3
-    assert release.embargo.until == datetime(2026, 12, 1, 0, 1, tzinfo=UTC)
+    assert release.embargo.until == datetime(2026, 11, 26, 0, 1, tzinfo=UTC)
     assert release.dateline.place == "Hollinsbury"
-    assert release.dateline.date == date(2026, 11, 24)
+    assert release.dateline.date == date(2026, 11, 26)
     assert release.contact.name == "Priya Raman"
     assert release.imprint.startswith("Promoted by")
     assert [(kind, ref) for _, kind, ref in release.references()] == [

@@ -133,8 +133,8 @@ CASES = {
     ),
     "embargo without a time": (
         SAMPLE_TOML,
-        "until = 2026-12-01T00:01:00Z",
-        "until = 2026-12-01",
+        "until = 2026-11-26T00:01:00Z",
+        "until = 2026-11-26",
         [f"{SAMPLE_TOML}: embargo.until: expected a date and time (RFC 3339"],
     ),
     "unknown embargo timezone": (
