@@ -1015,3 +1015,37 @@ def test_merge_fields_three_way_property(base: dict, ours: dict, theirs: dict,
         else:
             assert key in conflicts
             assert got == (t if prefer == "theirs" else o)
+
+
+def test_final_export_is_committed_once(
+    office: tuple[Path, Volunteer, Volunteer], tmp_path: Path
+) -> None:
+    _, amira, _ = office
+    digest = approve_ready(amira)
+    (amira.root / "unrelated.txt").write_text("staged elsewhere\n", encoding="utf-8")
+    git(amira.root, "add", "unrelated.txt")
+    out = tmp_path / "lido.txt"
+    assert amira.newsroom("export", SAMPLE_SLUG, "-o", str(out)) == 0
+    assert out.exists()
+    assert amira.log("-1", "--format=%s").strip() == f"Publish {SAMPLE_SLUG}"
+    trailers = _trailers(amira)
+    assert trailers["Release-Action"] == "publish" and trailers["Release-Digest"] == digest
+    assert "Exported as text." in amira.log("-1", "--format=%b")
+    assert "A  unrelated.txt" in amira.status()
+    # The same export again records nothing and commits nothing.
+    head = git(amira.root, "rev-parse", "HEAD").stdout
+    assert amira.newsroom("export", SAMPLE_SLUG, "-o", str(out)) == 0
+    assert git(amira.root, "rev-parse", "HEAD").stdout == head
+    # A draft export never commits.
+    assert amira.newsroom("export", EARLY_SLUG, "--draft", "-o", str(tmp_path / "d.txt")) == 0
+    assert git(amira.root, "rev-parse", "HEAD").stdout == head
+
+
+def test_export_all_commits_each_publication(
+    office: tuple[Path, Volunteer, Volunteer], tmp_path: Path
+) -> None:
+    _, amira, _ = office
+    approve_ready(amira)
+    assert amira.newsroom("export", "--all", "--out", str(tmp_path / "out"),
+                          "--status", "approved") == 0
+    assert amira.log("-1", "--format=%s").strip() == f"Publish {SAMPLE_SLUG}"

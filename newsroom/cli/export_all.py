@@ -128,8 +128,11 @@ def cmd_export_all(args: argparse.Namespace) -> int:
             ) from None
         outcome.written.append(target)
         print(target, flush=True)
-        if not args.draft:
-            record_publication(release, library, publisher, args.format)
+        if not args.draft and record_publication(release, library, publisher, args.format):
+            from .git_cmds import record  # in a git work tree: one "Publish" commit
+
+            record(library, release.slug, "publish", release.history[-1].digest,
+                   message=f"Exported as {args.format}.")
 
     for slug, why in outcome.skipped:
         report(f"skipped {slug}: {why}")

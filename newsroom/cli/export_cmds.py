@@ -90,11 +90,16 @@ def cmd_export(args: argparse.Namespace) -> int:
         ) from None
     if not args.draft:
         try:
-            record_publication(release, library, publisher, args.format)
+            recorded = record_publication(release, library, publisher, args.format)
         except BundleError as error:
             raise CommandError(
                 f"the export was written, but its publication could not be recorded: {error}"
             ) from None
+        if recorded:  # in a git work tree: one "Publish" commit of the bundle
+            from .git_cmds import record
+
+            record(library, release.slug, "publish", release.history[-1].digest,
+                   message=f"Exported as {args.format}.")
     return 0
 
 
