@@ -49,7 +49,7 @@ class EditorScreen(Screen):
         ("pane('approval')", "Approval pane", "Checks, clearances, approvals"),
         ("toggle_preview", "Show or hide the preview", "The plain-text export, live"),
         ("insert_quote", "Insert quote at cursor", "Place a quote at the body's cursor"),
-        ("export", "Export", "Write the plain-text export to a file"),
+        ("export", "Export", "Any format, to a file or the clipboard"),
         ("back", "Back to the library", "Asks first when there are unsaved changes"),
         # The panes' own actions, so the palette reaches everything.
         ("do('quotes', 'new')", "New quote", "Words, speaker and introduction"),
@@ -357,7 +357,7 @@ class EditorScreen(Screen):
         self.ask_then(self.dismiss)
 
     def action_export(self) -> None:
-        from .export import ExportDialog
+        from .export_dialog import ExportDialog
 
         if self.unsaved:
             self.say("Save first: the export is made from what is on disk.")

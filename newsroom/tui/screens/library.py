@@ -54,7 +54,7 @@ class LibraryScreen(Screen):
         ("new", "New release", "Create a release; the slug is proposed from the headline"),
         ("duplicate", "Duplicate release", "Copy the selected release under a new slug"),
         ("spike", "Spike release", "Withdraw the selected release, with a note"),
-        ("export", "Export release", "Write the plain-text export of the selected release"),
+        ("export", "Export release", "Any format, to a file or the clipboard"),
         ("import", "Import release", "Paste a plain-text release and turn it into a bundle"),
         ("reload", "Reload library", "Read every release from disk again"),
     ]
@@ -389,7 +389,7 @@ class LibraryScreen(Screen):
         release = self.release_of(row) if row is not None and not row.error else None
         if release is None:
             return
-        from .export import ExportDialog
+        from .export_dialog import ExportDialog
 
         self.app.push_screen(ExportDialog(release), lambda note: note and self.say(note))
 
