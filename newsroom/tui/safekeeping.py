@@ -18,15 +18,24 @@ class Safekeeping:
         self.library = library
         self.slug = slug
         self.lock: locks.Lock | None = None
+        # A lock left by a process that is gone: taken over only once the user says so.
+        self.stale_holder: locks.LockInfo | None = None
         self.autosaver = recovery.Autosaver(library, slug)
 
-    def take_lock(self) -> str | None:
-        """Lock the release for this editor; the reason it is read-only, or None."""
+    def take_lock(self, *, take_over: bool = False) -> str | None:
+        """Lock the release for this editor; the reason it is read-only, or None.
+
+        A stale lock (its process gone on this host) is not taken unless
+        ``take_over``: it sets ``stale_holder`` so the editor can ask first.
+        """
+        self.stale_holder = None
         try:
-            # A lock left by a process that is gone is taken over: the user
-            # opening the release in the editor is what the lock message asks for.
-            self.lock = locks.acquire(self.library.root, self.slug, take_over=True)
+            self.lock = locks.acquire(self.library.root, self.slug, take_over=take_over)
         except locks.LockedError as error:
+            if error.holder.stale:
+                self.stale_holder = error.holder
+                return (f"{self.slug} was left locked by {error.holder.describe()}, "
+                        "which is no longer running")
             return str(error)
         except (BundleError, OSError):
             return None  # a read-only library: saving will say why it cannot

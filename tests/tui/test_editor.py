@@ -147,6 +147,11 @@ async def test_j5_body_changed_on_disk_is_detected(make_app, drafts):
         assert area.text.startswith("Mine: Residents")
         await pilot.press("ctrl+s")
         await settle(pilot)
+        # Overwriting theirs only after seeing the diff and confirming.
+        assert app.screen.id == "conflict-diff"
+        assert body_path.read_text("utf-8") == theirs
+        await pilot.click("#answer-overwrite")
+        await settle(pilot)
         assert body_path.read_text("utf-8").startswith("Mine: Residents")
 
 

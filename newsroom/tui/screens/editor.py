@@ -128,6 +128,8 @@ class EditorScreen(Screen):
         if self.read_only:
             self._show_title()
             self.say(f"Read-only: {self.read_only}")
+            if self.keeper.stale_holder is not None:
+                self.call_after_refresh(self._offer_take_over)
         else:
             self.call_after_refresh(self._offer_recovery)
         # Wide terminals show the preview from the start; f6 toggles it.
@@ -307,14 +309,23 @@ class EditorScreen(Screen):
             field, problem = next(iter(problems.items()))
             self.say(f"Not saved: {problem} (field {field})")
             return False
-        # "Keep mine" was chosen for exactly what is on disk now: overwrite it.
-        force = self._declined is not None and self._disk_bytes() == self._declined
+        return self.save_now()
+
+    def save_now(self, *, force: bool = False) -> bool:
+        """Save; if someone else changed the files meanwhile, ask what to do."""
         try:
             written = self.library.save(self.release, force=force)
-        except ConflictError:
-            self.say(f"Not saved: {self.slug} changed on disk since it was opened. "
-                     "Choose reload or keep mine first.")
-            self._ask_about_disk()
+        except ConflictError as conflict:
+            from .conflict import ConflictFlow
+
+            flow = ConflictFlow(self, conflict)
+            if self._declined is not None and self._disk_bytes() == self._declined:
+                # "Keep mine" was chosen for exactly this version on disk:
+                # straight to the diff, overwritten only once confirmed.
+                flow.show_diff()
+            else:
+                self.say(f"Not saved: {self.slug} changed on disk since it was opened.")
+                flow.ask()
             return False
         except BundleError as error:
             self.say(f"Not saved: {error}")
@@ -330,6 +341,22 @@ class EditorScreen(Screen):
         self.refresh_panes()
         self.say("Saved." if written else "Saved (nothing had changed on disk).")
         return True
+
+    def save_copy(self, slug: str) -> None:
+        """Keep both: save this version as a new release, then edit that one."""
+        try:
+            self.library.save_as(self.release, slug)
+        except (BundleError, OSError) as error:
+            self.say(f"Not saved as {slug}: {error}")
+            return
+        self.unsaved = False
+        if self.keeper is not None:
+            self.keeper.saved()
+        app, original = self.app, self.slug
+        self.dismiss()
+        app.open_release(slug)
+        app.notify(f"Saved your version as {slug}; {original} on disk is theirs, unchanged.",
+                   markup=False)
 
     def ask_then(self, proceed: Callable[[], object]) -> None:
         """Run ``proceed`` once unsaved work is saved or knowingly discarded."""
@@ -375,34 +402,86 @@ class EditorScreen(Screen):
         if self.keeper is not None:
             self.keeper.close()
 
+    def _offer_take_over(self) -> None:
+        """A lock left by a process that is gone: take it over only if the user says so."""
+        holder = self.keeper.stale_holder if self.keeper else None
+        if holder is None:
+            return
+
+        def answered(answer: str | None) -> None:
+            if answer != "take-over":
+                self.say(f"Read-only: {self.read_only}. Reopen it to take the lock over.")
+                return
+            self.read_only = self.keeper.take_lock(take_over=True) or ""
+            self._show_title()
+            if self.read_only:
+                self.say(f"Read-only: {self.read_only}")
+                return
+            self.say(f"Took over the lock from {holder.describe()}.")
+            self._offer_recovery()
+
+        self.app.push_screen(ChoiceDialog(
+            f"{self.slug} is locked by {holder.describe()}, but that process is no "
+            "longer running (a crash, or a closed terminal?). Take the lock over and edit, "
+            "or open it read-only?",
+            [("take-over", "Take over"), ("read-only", "Open read-only")],
+            id="stale-lock-dialog"), answered)
+
     def _offer_recovery(self) -> None:
         found = self.keeper.pending() if self.keeper else None
         if found is None:
             return
+        moved_on = not found.based_on_disk(self.library)
+        question = f"{self.slug} has {found.describe()}. Restore them?"
+        if moved_on:
+            question += (" The files on disk were saved since those edits were made: "
+                         "look at the diff before restoring.")
+
+        def restore() -> None:
+            try:
+                release, moved = self.keeper.restore(found)  # renamed first: no loop
+            except BundleError as error:
+                self.say(f"Could not restore: {error}")
+                return
+            self._use(release)
+            self.unsaved = True
+            self._declined = None
+            self._show_title()
+            self.say("Restored the unsaved edits; ctrl+s saves them."
+                     + (" The files changed on disk since: saving will ask first."
+                        if moved else ""))
+
+        def show_diff() -> None:
+            from ...recovery import diff
+            from .diff_view import DiffDialog
+
+            try:
+                text = diff(found, self.library)
+            except (BundleError, OSError) as error:
+                text = f"(cannot compare: {error})"
+            self.app.push_screen(DiffDialog(
+                f"Unsaved edits of {self.slug} (- on disk now, + recovered)",
+                text, [("restore", "Restore"), ("discard", "Discard them"),
+                       ("back", "Back")], id="recovery-diff"), answered)
 
         def answered(answer: str | None) -> None:
             if answer == "restore":
-                try:
-                    release, moved_on = self.keeper.restore(found)
-                except BundleError as error:
-                    self.say(f"Could not restore: {error}")
-                    return
-                self._use(release)
-                self.unsaved = True
-                self._show_title()
-                self.say("Restored the unsaved edits; ctrl+s saves them."
-                         + (" The files changed on disk since: saving will ask first."
-                            if moved_on else ""))
-                if moved_on:
-                    self._declined = None
+                restore()
+            elif answer == "diff":
+                show_diff()
+            elif answer == "back":
+                ask()
             elif answer == "discard":
                 self.keeper.discard(found)
                 self.say("Discarded the recovered edits.")
 
-        self.app.push_screen(ChoiceDialog(
-            f"{self.slug} has {found.describe()}. Restore them?",
-            [("restore", "Restore"), ("discard", "Discard them"), ("later", "Decide later")],
-            id="recovery-dialog"), answered)
+        def ask() -> None:
+            self.app.push_screen(ChoiceDialog(question, [
+                ("restore", "Restore"), ("diff", "Show diff…"),
+                ("discard", "Discard them"), ("later", "Decide later")],
+                id="recovery-dialog"), answered)
+
+        ask()
 
     def _use(self, release: Release) -> None:
         """Show ``release`` in every pane (after a reload or a restore)."""
@@ -419,6 +498,8 @@ class EditorScreen(Screen):
     def _check_disk(self) -> None:
         if self._asking_disk or self.release is None:
             return
+        if self.app.screen is not self:
+            return  # a dialog is open (a conflict on save asks on its own)
         if not self.library.changed_on_disk(self.slug):
             return
         on_disk = self._disk_bytes()
