@@ -37,6 +37,7 @@ class EditorScreen(Screen):
         Binding("f4", "pane('attribution')", "People", priority=True),
         Binding("f5", "pane('approval')", "Approval", priority=True),
         Binding("f6", "toggle_preview", "Preview", priority=True),
+        Binding("f7", "history", "History", priority=True),
         Binding("ctrl+k", "insert_quote", "Insert quote", priority=True),
         Binding("ctrl+e", "export", "Export", priority=True, show=False),
         Binding("escape", "back", "Library"),
@@ -48,6 +49,7 @@ class EditorScreen(Screen):
         ("pane('attribution')", "Attribution pane", "People directory and speakers"),
         ("pane('approval')", "Approval pane", "Checks, clearances, approvals"),
         ("toggle_preview", "Show or hide the preview", "The plain-text export, live"),
+        ("history", "History", "Who did what, and which version they approved"),
         ("insert_quote", "Insert quote at cursor", "Place a quote at the body's cursor"),
         ("export", "Export", "Any format, to a file or the clipboard"),
         ("back", "Back to the library", "Asks first when there are unsaved changes"),
@@ -340,7 +342,20 @@ class EditorScreen(Screen):
         self._show_title()
         self.refresh_panes()
         self.say("Saved." if written else "Saved (nothing had changed on disk).")
+        if written:
+            self._commit_save()
         return True
+
+    def _commit_save(self) -> None:
+        """Commit the save when newsroom.toml says commit_on_save (in a thread)."""
+        from ..gitcommit import commit_in_background
+
+        commit_in_background(self.app, self.slug, "save", save=True)
+
+    def action_history(self) -> None:
+        from .history import HistoryScreen
+
+        self.app.push_screen(HistoryScreen(self.slug))
 
     def save_copy(self, slug: str) -> None:
         """Keep both: save this version as a new release, then edit that one."""
@@ -353,10 +368,15 @@ class EditorScreen(Screen):
         if self.keeper is not None:
             self.keeper.saved()
         app, original = self.app, self.slug
-        self.dismiss()
-        app.open_release(slug)
-        app.notify(f"Saved your version as {slug}; {original} on disk is theirs, unchanged.",
-                   markup=False)
+
+        async def switch() -> None:
+            # Once the dialogs are gone: close this editor (its lock goes), open the copy.
+            await self.dismiss()
+            app.open_release(slug)
+            app.notify(f"Saved your version as {slug}; {original} on disk is theirs, "
+                       "unchanged.", markup=False)
+
+        app.call_later(switch)
 
     def ask_then(self, proceed: Callable[[], object]) -> None:
         """Run ``proceed`` once unsaved work is saved or knowingly discarded."""
