@@ -24,9 +24,9 @@ from ..text import one_line
 FORMAT_LABELS = {
     "text": "Plain text",
     "md": "Markdown",
-    "html": "HTML page",
+    "html": "HTML",
     "eml": "Email",
-    "ninjs": "ninjs (JSON)",
+    "ninjs": "ninjs",
 }
 
 
@@ -49,6 +49,7 @@ class ExportDialog(ModalScreen[str | None]):
     ExportDialog #export-gate.-refused { color: $text-warning; }
     ExportDialog #export-status { height: auto; margin-top: 1; }
     ExportDialog #export-status.-failed { color: $text-error; }
+    ExportDialog .hint { color: $text-muted; height: auto; margin-top: 1; }
     """
 
     BINDINGS = [
@@ -87,6 +88,11 @@ class ExportDialog(ModalScreen[str | None]):
             yield Checkbox("Mark as draft (DRAFT – NOT APPROVED)", id="export-draft")
             yield Static("", id="export-gate", markup=False)
             yield Static("", id="export-status", markup=False)
+            yield Static(
+                "ctrl+s export · ctrl+t copy the plain text · esc close",
+                classes="hint",
+                markup=False,
+            )
             with Horizontal(classes="buttons"):
                 yield Button("Export", id="ok", variant="primary")
                 yield Button("Copy text", id="copy")
@@ -103,7 +109,10 @@ class ExportDialog(ModalScreen[str | None]):
             draft.value = True
             draft.disabled = True
             reason = self.refusal.split("; export with --draft")[0]
-            gate.update(f"Not approved, so the export is marked as a draft: {reason}.")
+            gate.update(
+                f"Marked as a draft because the release is not approved: {reason}. "
+                "Nothing is recorded."
+            )
             gate.add_class("-refused")
         else:
             self._explain_final()
