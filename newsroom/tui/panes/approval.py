@@ -265,6 +265,14 @@ class ApprovalPane(VerticalScroll, can_focus=False):
             return
         self.post_message(Notice(f"Done: {doing}."))
         self.post_message(ReleaseEdited("workflow"))
+        if len(release.history) > len(before[0]):
+            # Saved; in a git work tree it also becomes a commit (in a thread).
+            from ..gitcommit import commit_in_background
+
+            event = release.history[-1]
+            commit_in_background(
+                self.app, release.slug, event.action, event.digest,
+                approved_by=event.by if event.action == workflow.APPROVE else None)
 
     @on(Button.Pressed)
     def _button(self, event: Button.Pressed) -> None:
