@@ -190,3 +190,39 @@ async def test_failure_is_reported_and_the_dialog_stays(make_app, drafts, tmp_pa
         status = str(dialog.query_one("#export-status", Static).render())
         assert "Could not write" in status and "inside.txt" in status
         assert not (blocker / "inside.txt").exists()
+
+
+async def test_writing_happens_off_the_ui_thread(make_app, drafts, tmp_path, monkeypatch):
+    import threading
+
+    import newsroom.export
+
+    gate = threading.Event()
+    threads: list[int] = []
+    real_render = newsroom.export.render
+
+    def slow_render(*args, **kwargs):
+        threads.append(threading.get_ident())
+        assert gate.wait(10), "the test never released the export"
+        return real_render(*args, **kwargs)
+
+    monkeypatch.setattr(newsroom.export, "render", slow_render)
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        dialog = await open_dialog_from_library(pilot)
+        target = tmp_path / "slow.txt"
+        dialog.query_one("#field-path", Input).value = str(target)
+        await pilot.click("#ok")
+        await pilot.pause(0.1)
+        # The UI still answers while the export waits in its thread.
+        assert "Writing" in str(dialog.query_one("#export-status", Static).render())
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is dialog
+        assert "Still writing" in str(dialog.query_one("#export-status", Static).render())
+        assert not target.exists()
+        gate.set()
+        await settle(pilot)
+        assert target.read_text("utf-8").startswith(DRAFT_MARK)
+        assert threads and threads[0] != app._thread_id
+        assert isinstance(app.screen, LibraryScreen)
