@@ -44,6 +44,7 @@ class LibraryScreen(Screen):
         Binding("x", "spike", "Spike"),
         Binding("e", "export", "Export"),
         Binding("i", "import", "Import"),
+        Binding("h", "history", "History"),
         Binding("slash", "filter", "Filter"),
         Binding("escape", "clear_filter", "Clear filter", show=False),
         Binding("f5", "reload", "Reload", show=False),
@@ -56,6 +57,8 @@ class LibraryScreen(Screen):
         ("spike", "Spike release", "Withdraw the selected release, with a note"),
         ("export", "Export release", "Any format, to a file or the clipboard"),
         ("import", "Import release", "Paste a plain-text release and turn it into a bundle"),
+        ("history", "Release history", "Who did what to the selected release, and which "
+         "version they approved"),
         ("reload", "Reload library", "Read every release from disk again"),
     ]
 
@@ -223,7 +226,7 @@ class LibraryScreen(Screen):
         table = self.query_one(DataTable)
         if self.focused is not table or not event.is_printable or not event.character:
             return
-        if event.character in {"n", "d", "x", "e", "i", "/", " "}:
+        if event.character in {"n", "d", "x", "e", "i", "h", "/", " "}:
             return
         filter_input = self.query_one("#filter", Input)
         filter_input.focus()
@@ -244,7 +247,7 @@ class LibraryScreen(Screen):
     # -- actions ---------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in {"open", "duplicate", "spike", "export"}:
+        if action in {"open", "duplicate", "spike", "export", "history"}:
             row = self.selected_row() if self.is_mounted else None
             if row is None or row.error:
                 return False
@@ -370,6 +373,10 @@ class LibraryScreen(Screen):
                 return
             self.say(f"Spiked {release.slug}.")
             self.load_rows()
+            from ..gitcommit import commit_in_background
+
+            event = fresh.history[-1]
+            commit_in_background(self.app, release.slug, event.action, event.digest)
 
         def validate(values: Values) -> str | None:
             if not values["by"]:
@@ -392,6 +399,14 @@ class LibraryScreen(Screen):
         from .export_dialog import ExportDialog
 
         self.app.push_screen(ExportDialog(release), lambda note: note and self.say(note))
+
+    def action_history(self) -> None:
+        row = self.selected_row()
+        if row is None or row.error:
+            return
+        from .history import HistoryScreen
+
+        self.app.push_screen(HistoryScreen(row.slug))
 
     def action_import(self) -> None:
         from .import_screen import ImportScreen
