@@ -44,7 +44,8 @@ class LibraryScreen(Screen):
         Binding("x", "spike", "Spike"),
         Binding("e", "export", "Export"),
         Binding("i", "import", "Import"),
-        Binding("h", "history", "History"),
+        # Not a letter: typing letters in the table filters ("helen").
+        Binding("f7", "history", "History"),
         Binding("slash", "filter", "Filter"),
         Binding("escape", "clear_filter", "Clear filter", show=False),
         Binding("f5", "reload", "Reload", show=False),
@@ -226,7 +227,7 @@ class LibraryScreen(Screen):
         table = self.query_one(DataTable)
         if self.focused is not table or not event.is_printable or not event.character:
             return
-        if event.character in {"n", "d", "x", "e", "i", "h", "/", " "}:
+        if event.character in {"n", "d", "x", "e", "i", "/", " "}:
             return
         filter_input = self.query_one("#filter", Input)
         filter_input.focus()
