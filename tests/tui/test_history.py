@@ -170,7 +170,7 @@ async def test_history_without_git_shows_events_and_never_mentions_git(make_app,
         await settle(pilot)
         selected = library.selected_row()
         assert selected.slug == LIDO
-        await pilot.press("h")
+        await pilot.press("f7")
         await settle(pilot)
         history = app.screen
         assert isinstance(history, HistoryScreen) and history.loaded
