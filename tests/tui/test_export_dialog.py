@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import html
+import shutil
+import subprocess
 import tomllib
 from datetime import UTC, datetime, timedelta
 from email import policy
 from email.parser import BytesParser
 from pathlib import Path
 
+import pytest
 from textual.widgets import Checkbox, DataTable, Input, Static
 
 from newsroom.bundle import Library
@@ -226,3 +229,35 @@ async def test_writing_happens_off_the_ui_thread(make_app, drafts, tmp_path, mon
         assert target.read_text("utf-8").startswith(DRAFT_MARK)
         assert threads and threads[0] != app._thread_id
         assert isinstance(app.screen, LibraryScreen)
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
+async def test_final_export_in_a_git_work_tree_commits_the_publication(
+    make_app, drafts, tmp_path, monkeypatch
+):
+    def git(*args: str) -> str:
+        return subprocess.run(
+            ["git", *args], cwd=tmp_path, check=True, capture_output=True, text=True
+        ).stdout
+
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+    for kind in ("AUTHOR", "COMMITTER"):
+        monkeypatch.setenv(f"GIT_{kind}_NAME", "Priya Raman")
+        monkeypatch.setenv(f"GIT_{kind}_EMAIL", "priya@example.org.uk")
+    settings = drafts / "newsroom.toml"
+    settings.write_text(settings.read_text("utf-8").replace("enabled = false\n", ""), "utf-8")
+    approve_lido(drafts)
+    git("init", "--quiet", "--initial-branch=main")
+    git("add", "--", "drafts")
+    git("commit", "--quiet", "-m", "The sample library, approved")
+    app = make_app(user="priya-raman")
+    async with app.run_test(size=(120, 40)) as pilot:
+        dialog = await open_dialog_from_library(pilot)
+        await export_to(pilot, dialog, "ninjs", tmp_path / "out" / "lido.json")
+        await settle(pilot)
+    message = git("log", "-1", "--format=%B")
+    assert message.startswith(f"Publish {LIDO}")
+    data = tomllib.loads((drafts / LIDO / "release.toml").read_text("utf-8"))
+    assert data["history"][-1]["note"] == "format: ninjs"
+    assert f"Release-Digest: {data['history'][-1]['digest']}" in message

@@ -223,13 +223,14 @@ class ExportDialog(ModalScreen[str | None]):
     @work(thread=True, exclusive=True, group="export")
     def _write(self, fmt: str, target: Path, draft: bool, user: str) -> None:
         try:
-            note = self._write_now(fmt, target, draft, user)
+            note, published = self._write_now(fmt, target, draft, user)
         except Exception as error:  # the dialog must explain, never crash the app
             self.app.call_from_thread(self._failed, str(error) or type(error).__name__)
             return
-        self.app.call_from_thread(self._written, note)
+        self.app.call_from_thread(self._written, note, published)
 
-    def _write_now(self, fmt: str, target: Path, draft: bool, user: str) -> str:
+    def _write_now(self, fmt: str, target: Path, draft: bool, user: str) -> tuple[str, str]:
+        """What to tell the user, and the digest of a newly recorded publication (or "")."""
         from ... import locks, workflow
         from ...bundle import BundleError, atomic_write
         from ...export import ExportError, render
@@ -256,7 +257,7 @@ class ExportDialog(ModalScreen[str | None]):
         except OSError as error:
             raise ValueError(f"Could not write {target}: {error.strerror or error}") from None
         if draft:
-            return f"Wrote the draft {fmt} export to {target}."
+            return f"Wrote the draft {fmt} export to {target}.", ""
         by = user or self._publisher()
         try:
             recorded = workflow.record_publication(release, library, by, fmt)
@@ -265,7 +266,8 @@ class ExportDialog(ModalScreen[str | None]):
                 f"Wrote {target}, but the publication could not be recorded: {error}"
             ) from None
         done = "recorded “publish”" if recorded else "already recorded as published"
-        return f"Wrote the final {fmt} export to {target} ({done})."
+        published = release.history[-1].digest if recorded else ""
+        return f"Wrote the final {fmt} export to {target} ({done}).", published
 
     def _publisher(self) -> str:
         from ...identity import IdentityError, resolve
@@ -288,7 +290,12 @@ class ExportDialog(ModalScreen[str | None]):
 
     # -- back on the UI thread -------------------------------------------------
 
-    def _written(self, note: str) -> None:
+    def _written(self, note: str, published: str = "") -> None:
+        if published:
+            # In a git work tree the publication becomes a commit, as with the CLI.
+            from ..gitcommit import commit_in_background
+
+            commit_in_background(self.app, self.release.slug, "publish", published)
         self._finish()
         self.app.notify(note, title="Exported", markup=False)
         self.dismiss(note)
