@@ -40,7 +40,9 @@ def sanitise_release(release) -> list[str]:
                 setattr(owner, attribute, tidy)
                 changed.append(label)
 
-    for attribute in ("headline", "standfirst", "body", "internal_notes"):
+    # about, imprint and captions are not edited here, but a save writes them too:
+    # nothing the editor saves carries a control sequence.
+    for attribute in ("headline", "standfirst", "body", "internal_notes", "about", "imprint"):
         clean(release, attribute, attribute)
     clean(release.dateline, "place", "dateline")
     for attribute in ("name", "role", "phone", "email"):
@@ -52,4 +54,7 @@ def sanitise_release(release) -> list[str]:
     for quote in release.quotes:
         for attribute in ("text", "intro", "role"):
             clean(quote, attribute, f"quote {quote.id}")
+    for caption in release.captions:
+        for attribute in ("text", "credit"):
+            clean(caption, attribute, f"caption {caption.id}")
     return sorted(set(changed))

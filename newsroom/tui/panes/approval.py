@@ -78,7 +78,7 @@ class ApprovalPane(VerticalScroll, can_focus=False):
 
     def _fill_people(self) -> None:
         select = self.query_one("#acting-as", Select)
-        options = [(one_line(p.name) or pid, pid) for pid, p in sorted(
+        options = [(literal(one_line(p.name) or pid), pid) for pid, p in sorted(
             self.library.people.items(), key=lambda item: item[1].name.casefold())]
         with select.prevent(Select.Changed):
             select.set_options(options)

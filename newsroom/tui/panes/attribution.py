@@ -102,7 +102,8 @@ class AttributionPane(Vertical):
             table.move_cursor(row=table.get_row_index(keep))
         select = self.query_one("#quote-select", Select)
         current = select.value
-        options = [(f"{q.id}: {one_line(q.text, 40)}", q.id) for q in release.quotes]
+        # Quote words are untrusted: a Text label is never parsed as markup.
+        options = [(literal(f"{q.id}: {one_line(q.text, 40)}"), q.id) for q in release.quotes]
         with select.prevent(Select.Changed):
             select.set_options(options)
             ids = [q.id for q in release.quotes]

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -66,7 +67,9 @@ class FormDialog(ModalScreen[Values | None]):
                     elif spec.kind == "select":
                         values = {value for _, value in spec.options}
                         yield Select(
-                            spec.options,
+                            # Labels quote names and words: never markup.
+                            [(Text(label) if isinstance(label, str) else label, value)
+                             for label, value in spec.options],
                             value=spec.value if spec.value in values else Select.NULL,
                             id=widget_id,
                             prompt=spec.placeholder or "Choose…",
