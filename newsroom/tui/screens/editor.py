@@ -37,7 +37,7 @@ class EditorScreen(Screen):
         Binding("f4", "pane('attribution')", "People", priority=True),
         Binding("f5", "pane('approval')", "Approval", priority=True),
         Binding("f6", "toggle_preview", "Preview", priority=True),
-        Binding("f7", "history", "History", priority=True),
+        Binding("f7", "history", "History", priority=True, show=False),
         Binding("ctrl+k", "insert_quote", "Insert quote", priority=True),
         Binding("ctrl+e", "export", "Export", priority=True, show=False),
         Binding("escape", "back", "Library"),
