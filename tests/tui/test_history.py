@@ -194,3 +194,54 @@ async def test_history_without_git_shows_events_and_never_mentions_git(make_app,
         await pilot.press("escape")
         await settle(pilot)
         assert app.screen is library
+
+
+async def test_save_commits_only_with_commit_on_save(make_app, git_drafts, tmp_path):
+    app = make_app(user="priya-raman")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        app.open_release(LIDO)
+        await settle(pilot)
+        editor = app.screen
+        editor.release.headline += " (updated)"
+        editor.unsaved = True
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "(updated)" in (git_drafts / LIDO / "release.toml").read_text("utf-8")
+        assert git(tmp_path, "rev-list", "--count", "HEAD").strip() == "1"  # left to the user
+        # Now with commit_on_save = true.
+        settings = git_drafts / "newsroom.toml"
+        text = settings.read_text("utf-8")
+        settings.write_text(text.replace("[git]\n", "[git]\ncommit_on_save = true\n"), "utf-8")
+        app.library.settings.extra.setdefault("git", {})["commit_on_save"] = True
+        editor.release.headline += " again"
+        editor.unsaved = True
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        message = git(tmp_path, "log", "-1", "--format=%B")
+        assert message.startswith(f"Save {LIDO}") and "Release-Action: save" in message
+        assert "again" in git(tmp_path, "show", f"HEAD:drafts/{LIDO}/release.toml")
+
+
+async def test_a_refused_commit_is_a_notice_not_a_crash(make_app, git_drafts, tmp_path,
+                                                        monkeypatch):
+    # No identity git will accept: the submit is saved, the commit is not, the app says so.
+    for kind in ("AUTHOR", "COMMITTER"):
+        monkeypatch.delenv(f"GIT_{kind}_NAME")
+        monkeypatch.delenv(f"GIT_{kind}_EMAIL")
+    git(tmp_path, "config", "user.useConfigOnly", "true")
+    app = make_app(user="priya-raman")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        app.open_release(LIDO)
+        await settle(pilot)
+        await pilot.press("f5")
+        await settle(pilot)
+        await pilot.press("u")
+        await settle(pilot)
+        data = tomllib.loads((git_drafts / LIDO / "release.toml").read_text("utf-8"))
+        assert data["history"][-1]["action"] == "submit"
+        assert git(tmp_path, "rev-list", "--count", "HEAD").strip() == "1"
+        notices = [n.message for n in app._notifications]
+        assert any(n.startswith("Saved, but not committed:") for n in notices), notices
+        assert isinstance(app.screen, EditorScreen)
