@@ -19,7 +19,8 @@ from .conftest import LIDO, settle
 ODD = unicodedata.normalize(
     "NFC", "[bold red]Boom[/] [link=https://evil.example]click[/link] "
     "Zoë 👩🏽‍⚕️ مرحبا שלום Z\u0335\u0331a\u0338 e\u0301\u0328 🇬🇧")
-ESCAPES = "\x1b[31mred\x1b[0m \x1b]8;;https://evil.example\x07hyper\x1b]8;;\x07 \x1b]0;owned\x1b\\ bell\x07 end"
+ESCAPES = ("\x1b[31mred\x1b[0m \x1b]8;;https://evil.example\x07hyper\x1b]8;;\x07 "
+           "\x1b]0;owned\x1b\\ bell\x07 end")
 SLUG = "2026-11-25-odd"
 LINE_FIELDS = ["headline", "standfirst", "place", "contact-name", "contact-role",
                "contact-phone"]
@@ -129,7 +130,8 @@ async def test_escapes_in_every_field_are_never_shown_or_saved_raw(make_app, dra
 
 async def test_malformed_release_shows_its_error_and_cannot_crash_the_editor(make_app, drafts):
     path = drafts / LIDO / "release.toml"
-    path.write_bytes(path.read_bytes().replace(b'schema = 1\n', b'schema = 1\nheadline = "open\n', 1))
+    broken = path.read_bytes().replace(b"schema = 1\n", b'schema = 1\nheadline = "open\n', 1)
+    path.write_bytes(broken)
     before = tree(drafts)
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:

@@ -25,7 +25,8 @@ NEWSROOM = Path(sys.executable).with_name("newsroom")
 GRACE = recovery.INTERVAL  # the most typing a crash may cost: 2 seconds
 WORDS = [f"w{n:02d} " for n in range(24)]
 
-pytestmark = pytest.mark.skipif(not NEWSROOM.exists(), reason="the newsroom script is not installed")
+pytestmark = pytest.mark.skipif(not NEWSROOM.exists(),
+                                reason="the newsroom script is not installed")
 
 
 def recovered_body(drafts: Path) -> str:
