@@ -261,3 +261,14 @@ async def test_final_export_in_a_git_work_tree_commits_the_publication(
     data = tomllib.loads((drafts / LIDO / "release.toml").read_text("utf-8"))
     assert data["history"][-1]["note"] == "format: ninjs"
     assert f"Release-Digest: {data['history'][-1]['digest']}" in message
+
+
+async def test_fits_a_24_line_terminal(make_app, drafts):
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        dialog = await open_dialog_from_library(pilot)
+        # Visible inside the dialog without scrolling: nothing clipped away.
+        visible = dialog.query_one(".dialog").scrollable_content_region
+        for selector in ("#fmt-ninjs", "#field-path", "#export-draft", "#ok", "#cancel"):
+            region = dialog.query_one(selector).region
+            assert region.height and visible.contains_region(region), selector

@@ -13,7 +13,7 @@ from pathlib import Path
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, RadioButton, RadioSet, Static
 
@@ -22,7 +22,7 @@ from ...model import Release
 from ..text import one_line
 
 FORMAT_LABELS = {
-    "text": "Plain text",
+    "text": "Text",
     "md": "Markdown",
     "html": "HTML",
     "eml": "Email",
@@ -50,6 +50,14 @@ class ExportDialog(ModalScreen[str | None]):
     ExportDialog #export-status { height: auto; margin-top: 1; }
     ExportDialog #export-status.-failed { color: $text-error; }
     ExportDialog .hint { color: $text-muted; height: auto; margin-top: 1; }
+    ExportDialog #export-format > RadioButton { width: auto; margin-right: 1; }
+    /* 24 lines: drop borders and spacing so the buttons stay on screen. */
+    ExportDialog.-short .question { margin-bottom: 0; }
+    ExportDialog.-short RadioSet, ExportDialog.-short Checkbox { border: none; }
+    ExportDialog.-short Input { border: none; height: 1; }
+    ExportDialog.-short #export-gate { margin-bottom: 0; }
+    ExportDialog.-short #export-status { margin-top: 0; }
+    ExportDialog.-short .hint { display: none; }
     """
 
     BINDINGS = [
@@ -74,7 +82,8 @@ class ExportDialog(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         release = self.release
-        with Vertical(classes="dialog form"):
+        # Scrolls rather than clipping when a long reason meets a short terminal.
+        with VerticalScroll(classes="dialog form", can_focus=False):
             yield Static(
                 f"Export “{one_line(release.headline, 70)}”", markup=False, classes="question"
             )
