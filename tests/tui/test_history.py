@@ -245,3 +245,54 @@ async def test_a_refused_commit_is_a_notice_not_a_crash(make_app, git_drafts, tm
         notices = [n.message for n in app._notifications]
         assert any(n.startswith("Saved, but not committed:") for n in notices), notices
         assert isinstance(app.screen, EditorScreen)
+
+
+async def test_palette_opens_history_from_library_and_editor(make_app):
+    from textual.command import CommandPalette
+
+    from newsroom.tui.commands import NewsroomCommands
+
+    async def titles(app) -> list[str]:
+        provider = NewsroomCommands(app.screen)
+        return [hit.text async for hit in provider.discover()]
+
+    app = make_app(user="priya-raman")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert "Release history" in await titles(app)
+        app.open_release(LIDO)
+        await settle(pilot)
+        assert "History" in await titles(app)
+        await pilot.press("ctrl+p")
+        await settle(pilot)
+        assert isinstance(app.screen, CommandPalette)
+        await pilot.press(*"history")
+        await settle(pilot, 0.3)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, HistoryScreen) and app.screen.slug == LIDO
+
+
+async def test_hostile_history_text_is_shown_literally(make_app, drafts):
+    # A note with markup and an escape sequence: shown as typed, minus the escape.
+    path = drafts / LIDO / "release.toml"
+    text = path.read_text("utf-8")
+    marker = "note = \"Tom replied 'Happy with that'"
+    assert marker in text
+    path.write_text(text.replace(marker, 'note = "[b]loud[/b] \\u001b[31mred [link=x]y[/link]'
+                                 + marker.removeprefix('note = "')), "utf-8")
+    app = make_app(user="priya-raman")
+    async with app.run_test(size=(160, 40)) as pilot:
+        await settle(pilot)
+        app.open_release(LIDO)
+        await settle(pilot)
+        await pilot.press("f7")
+        await settle(pilot)
+        history = app.screen
+        assert isinstance(history, HistoryScreen) and history.loaded
+        notes = [r["Note"] for r in history_rows(history)]
+        # The escape sequence goes whole (ESC[31m), the brackets stay as typed.
+        assert any("[b]loud[/b] red [link=x]y[/link]" in n for n in notes), notes
+        assert not any("\x1b" in n for n in notes)
+        drawn = screen_words(app)
+        assert "[b]loud[/b]" in drawn
