@@ -64,11 +64,13 @@ class HistoryScreen(Screen):
     ]
 
     class Loaded(Message):
-        def __init__(self, entries: list | None, current: str, error: str = "") -> None:
+        def __init__(self, entries: list | None, current: str, error: str = "",
+                     headline: str = "") -> None:
             super().__init__()
             self.entries = entries
             self.current = current
             self.error = error
+            self.headline = headline
 
     def __init__(self, slug: str) -> None:
         super().__init__(id="history")
@@ -117,7 +119,7 @@ class HistoryScreen(Screen):
         except Exception as error:  # noqa: BLE001 - show it, never crash the app
             self.post_message(self.Loaded(None, "", f"could not read the history: {error}"))
             return
-        self.post_message(self.Loaded(entries, current))
+        self.post_message(self.Loaded(entries, current, headline=release.headline))
 
     def _when(self, at: datetime) -> str:
         from zoneinfo import ZoneInfo
@@ -142,6 +144,9 @@ class HistoryScreen(Screen):
             self.entries = []
             return
         self.entries = entries = message.entries
+        if message.headline.strip():
+            self.query_one("#history-title", Static).update(
+                literal(f"History of {self.slug} – {one_line(message.headline)}"))
         committed = any(e.commit for e in entries)
         columns = ["When", "Who", "Action", "Version", "Note"]
         if committed:
