@@ -9,19 +9,40 @@ imports Textual or Rich.
 from __future__ import annotations
 
 import argparse
+import importlib
 import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from . import export_cmds, git_cmds, import_cmds, library_cmds, workflow_cmds
 from .common import EXIT_BAD_INPUT, CommandError
 
-# One line per group of subcommands.
-COMMAND_MODULES = (library_cmds, export_cmds, workflow_cmds, git_cmds, import_cmds)
+# One name per group of subcommands (a module newsroom/cli/<name>.py with
+# ``register``). Imported only when the parser is built, and ``newsroom list``
+# builds a parser for list_cmd alone: importing every module (and with them
+# ``bundle``) costs several times an interpreter's start.
+COMMAND_MODULES = ("list_cmd", "library_cmds", "export_cmds", "workflow_cmds", "git_cmds",
+                   "import_cmds")
+# Commands that may run with a parser of their module alone.
+FAST_COMMANDS = {"list": "list_cmd"}
 
 
-def build_parser() -> argparse.ArgumentParser:
+def command_word(argv: Sequence[str]) -> str | None:
+    """The subcommand named in ``argv``, if it is plain to see (else None)."""
+    arguments = iter(argv)
+    for argument in arguments:
+        if argument == "--drafts":
+            next(arguments, None)
+        elif argument.startswith("--drafts="):
+            continue
+        elif argument.startswith("-"):
+            return None  # --help, or something argparse should judge
+        else:
+            return argument
+    return None
+
+
+def build_parser(modules: Sequence[str] = COMMAND_MODULES) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="newsroom",
         description="A terminal press office. With no command, opens the editor.",
@@ -33,8 +54,8 @@ def build_parser() -> argparse.ArgumentParser:
         help="the library folder (default: $NEWSROOM_DRAFTS or ./drafts)",
     )
     subcommands = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for module in COMMAND_MODULES:
-        module.register(subcommands)
+    for name in modules:
+        importlib.import_module(f"{__name__}.{name}").register(subcommands)
     return parser
 
 
@@ -45,8 +66,10 @@ def drafts_dir(args: argparse.Namespace) -> Path:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    arguments = sys.argv[1:] if argv is None else list(argv)
+    fast = FAST_COMMANDS.get(command_word(arguments) or "")
+    parser = build_parser((fast,) if fast else COMMAND_MODULES)
+    args = parser.parse_args(arguments)
     args.drafts = drafts_dir(args)
     try:
         if args.command is None:

@@ -5,8 +5,10 @@ from __future__ import annotations
 import argparse
 import sys
 
-from ..bundle import BundleError, Library
-from ..model import Release
+TYPE_CHECKING = False  # not typing's: importing typing costs more than this module
+if TYPE_CHECKING:  # bundle is imported when a library is opened, not to parse arguments
+    from ..bundle import Library
+    from ..model import Release
 
 EXIT_OK = 0
 EXIT_FAILED = 1  # a check or rule failed, or not approved
@@ -22,6 +24,8 @@ class CommandError(Exception):
 
 
 def open_library(args: argparse.Namespace) -> Library:
+    from ..bundle import BundleError, Library
+
     try:
         return Library.open(args.drafts)
     except BundleError as error:
@@ -29,6 +33,8 @@ def open_library(args: argparse.Namespace) -> Library:
 
 
 def load_release(library: Library, slug: str) -> Release:
+    from ..bundle import BundleError
+
     try:
         return library.load(slug)
     except BundleError as error:

@@ -1,21 +1,16 @@
-"""``newsroom list``, ``new`` and ``show``."""
+"""``newsroom new`` and ``show`` (``list`` is in list_cmd.py, to start fast)."""
 
 from __future__ import annotations
 
 import argparse
-import sys
 
 from ..bundle import BODY_FILE, RELEASE_FILE, BundleError, Library
 from ..model import Release, slug_problem
 from ..safety import strip_controls
-from .common import EXIT_BAD_INPUT, CommandError, load_release, open_library
+from .common import CommandError, load_release, open_library
 
 
 def register(subcommands: argparse._SubParsersAction) -> None:
-    listing = subcommands.add_parser("list", help="list every release in the library")
-    listing.add_argument("--json", action="store_true", help="a JSON array for scripts")
-    listing.set_defaults(handler=cmd_list)
-
     new = subcommands.add_parser("new", help="create a release, prefilled from the defaults")
     new.add_argument("slug", help="folder name: lower-case letters, digits and hyphens")
     new.add_argument("--headline", required=True)
@@ -36,30 +31,6 @@ def release_summary(release: Release, library: Library) -> dict:
     updated = max((os.stat(directory / name).st_mtime_ns for name in (RELEASE_FILE, BODY_FILE)
                    if (directory / name).exists()), default=0)
     return summary(release, library, updated)
-
-
-def cmd_list(args: argparse.Namespace) -> int:
-    # Rows come from the index (drafts/.newsroom/index.jsonl) where the files
-    # have not changed: a library of 10,000 lists in a blink, not seconds.
-    from ..index import default_workers, listing
-
-    try:
-        result = listing(args.drafts, workers=default_workers())
-    except BundleError as error:
-        raise CommandError(str(error)) from None
-    if args.json:
-        sys.stdout.write(result.json_text())
-    else:
-        rows = result.dicts()
-        for row in rows:
-            headline = strip_controls(row.get("headline") or row.get("error", ""))
-            print(f"{row['status']:<10} {row.get('date') or '':<10}  {row['slug']:<40}  {headline}")
-        if not rows:
-            print(f"No releases in {args.drafts}. "
-                  "Create one with: newsroom new SLUG --headline TEXT")
-    for error in result.errors:
-        print(f"newsroom: {error}", file=sys.stderr)
-    return EXIT_BAD_INPUT if result.errors else 0
 
 
 def cmd_new(args: argparse.Namespace) -> int:
