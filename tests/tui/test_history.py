@@ -296,3 +296,22 @@ async def test_hostile_history_text_is_shown_literally(make_app, drafts):
         assert not any("\x1b" in n for n in notes)
         drawn = screen_words(app)
         assert "[b]loud[/b]" in drawn
+
+
+async def test_new_release_committed_only_with_commit_on_save(make_app, git_drafts, tmp_path):
+    settings = git_drafts / "newsroom.toml"
+    settings.write_text(settings.read_text("utf-8").replace(
+        "[git]\n", "[git]\ncommit_on_save = true\n"), "utf-8")
+    git(tmp_path, "commit", "--quiet", "-am", "Commit on save")
+    app = make_app(user="priya-raman")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("n")
+        await pilot.press(*"Bins rota")
+        await pilot.press("enter")
+        await settle(pilot)
+        slug = "2026-11-25-bins-rota"
+        assert (git_drafts / slug / "release.toml").exists()
+        message = git(tmp_path, "log", "-1", "--format=%B")
+        assert message.startswith(f"Start {slug}") and f"Release: {slug}" in message
+        assert f"drafts/{slug}/release.toml" in git(tmp_path, "ls-files")

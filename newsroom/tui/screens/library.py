@@ -401,6 +401,7 @@ class LibraryScreen(Screen):
             except BundleError as error:
                 self.say(str(error))
                 return
+            self._commit_new(values["slug"])
             self.app.open_release(values["slug"])
 
         self.app.push_screen(self._slug_form("New release", "", slug, "Create"), created)
@@ -429,6 +430,7 @@ class LibraryScreen(Screen):
                 self.say(str(error))
                 return
             self.say(f"Duplicated as {release.slug}.")
+            self._commit_new(release.slug)
             self.load_rows()
 
         form = self._slug_form("Duplicate release", source.headline, slug, "Duplicate")
@@ -485,6 +487,12 @@ class LibraryScreen(Screen):
         from .export_dialog import ExportDialog
 
         self.app.push_screen(ExportDialog(release), lambda note: note and self.say(note))
+
+    def _commit_new(self, slug: str) -> None:
+        """Commit a new release ("Start SLUG") only with [git] commit_on_save = true."""
+        from ..gitcommit import commit_in_background
+
+        commit_in_background(self.app, slug, "create", save=True)
 
     def action_history(self) -> None:
         row = self.selected_row()
