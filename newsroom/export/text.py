@@ -90,6 +90,32 @@ class _Para:
 _MARKDOWN = MarkdownIt("commonmark", {"html": False, "linkify": True}).enable("linkify")
 
 
+def _quick_pretest(linkify):
+    """linkify-it's ``pretest``, the same answer ~10× faster on prose.
+
+    Its pattern is ``(schema)|(host)|@``; the schema part (a huge Unicode
+    class tried at every position) took a third of ``export --all``. A schema
+    (``http:``, ``//``, ``mailto:``…) always has a ``:`` or ``//``, so that part
+    is tried only on text with one. None if linkify-it changed its pattern.
+    """
+    schema, host = linkify.re.get("schema_test"), linkify.re.get("host_fuzzy_test")
+    if not schema or not host or linkify.re.get("pretest") != f"({schema})|({host})|@":
+        return None
+    schema_search = re.compile(schema, re.IGNORECASE).search
+    host_search = re.compile(host, re.IGNORECASE).search
+
+    def pretest(text: str) -> bool:
+        return ("@" in text or host_search(text) is not None
+                or ((":" in text or "//" in text) and schema_search(text) is not None))
+
+    return pretest
+
+
+_pretest = _quick_pretest(_MARKDOWN.linkify)
+if _pretest is not None:
+    _MARKDOWN.linkify.pretest = _pretest
+
+
 def _inline_text(token: Token) -> str:
     out: list[str] = []
     links: list[str] = []
