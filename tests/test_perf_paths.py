@@ -22,7 +22,6 @@ from hypothesis import strategies as st
 from newsroom.cli import COMMAND_MODULES, build_parser, command_word, main
 from newsroom.export import text as text_export
 
-
 # -- newsroom list -------------------------------------------------------------
 
 

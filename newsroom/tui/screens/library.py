@@ -45,7 +45,8 @@ class Row:
             key = RowKey(self.slug)
             cells = (self.status, self.date, literal(self.headline),
                      literal(self.speakers), self.approvals)
-            self._entry = (key, dict(zip(columns, cells)), TableRow(key, 1), (key, 0), columns)
+            by_column = dict(zip(columns, cells, strict=False))
+            self._entry = (key, by_column, TableRow(key, 1), (key, 0), columns)
         return self._entry
 
 
@@ -79,6 +80,7 @@ class ReleaseTable(DataTable):
         self._new_rows.clear()
         self._updated_cells.clear()
         self._labelled_row_exists = False
+        self.hover_coordinate = Coordinate(0, 0)  # as clear() does: the old row may be gone
         self._update_count += 1
         # The caches DataTable would otherwise rebuild row by row.
         ordered = list(meta.values())
