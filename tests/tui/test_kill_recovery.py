@@ -21,6 +21,8 @@ from newsroom import recovery
 from .conftest import BUS
 
 TMUX = shutil.which("tmux")
+# A tmux server of the tests' own, so a developer's sessions are never touched.
+SOCKET = f"newsroom-tests-{os.getpid()}"
 NEWSROOM = Path(sys.executable).with_name("newsroom")
 GRACE = recovery.INTERVAL  # the most typing a crash may cost: 2 seconds
 WORDS = [f"w{n:02d} " for n in range(24)]
@@ -57,7 +59,7 @@ def wait_for_lock(drafts: Path, timeout: float = 30.0) -> None:
 
 
 def tmux(*args: str) -> str:
-    return subprocess.run([TMUX, *args], check=True, capture_output=True, text=True).stdout
+    return subprocess.run([TMUX, "-L", SOCKET, *args], check=True, capture_output=True, text=True).stdout
 
 
 def wait_for(session: str, text: str, timeout: float = 30.0) -> None:
@@ -76,7 +78,7 @@ def test_sigkill_in_tmux_keeps_everything_typed_up_to_2_seconds_before(drafts: P
     session = f"newsroom-kill-{uuid.uuid4().hex[:8]}"
     env = {k: v for k, v in os.environ.items() if not k.startswith("TMUX")}
     command = f"cd {drafts.parent} && exec {NEWSROOM} --drafts drafts"
-    subprocess.run([TMUX, "new-session", "-d", "-s", session, "-x", "120", "-y", "40",
+    subprocess.run([TMUX, "-L", SOCKET, "new-session", "-d", "-s", session, "-x", "120", "-y", "40",
                     command], check=True, env=env)
     try:
         pid = int(tmux("display-message", "-p", "-t", session, "#{pane_pid}").strip())
@@ -96,7 +98,7 @@ def test_sigkill_in_tmux_keeps_everything_typed_up_to_2_seconds_before(drafts: P
         killed = time.monotonic()
         os.kill(pid, signal.SIGKILL)
     finally:
-        subprocess.run([TMUX, "kill-session", "-t", session], capture_output=True)
+        subprocess.run([TMUX, "-L", SOCKET, "kill-session", "-t", session], capture_output=True)
     assert_everything_up_to_grace(drafts, typed, killed)
     # The words were never saved: the bundle itself is untouched.
     assert not (drafts / BUS / "body.md").read_text("utf-8").startswith("w00")

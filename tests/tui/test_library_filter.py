@@ -122,3 +122,32 @@ async def test_no_match_disables_row_actions_and_a_match_enables_them(make_app, 
         await pilot.press("escape")
         await pilot.pause()
         assert screen.check_action("open", ()) is True
+
+
+async def test_a_burst_of_typing_in_the_table_all_reaches_the_filter(make_app, many):
+    """Keys that arrive before focus lands on the filter are not taken as commands.
+
+    "lido" typed fast: without care, the "i" and "d" that arrive while the
+    table still has focus would run Import and Duplicate instead of filtering.
+    """
+    from textual.events import Key
+
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        table_of(app).focus()
+        await pilot.pause()
+        # Queue all four at once, as a terminal delivers a fast burst or a paste.
+        for character in "lido":
+            app.post_message(Key(character, character))
+        await pilot.pause()
+        await pilot.pause()
+        assert app.screen is screen, "a command ran instead of filtering"
+        assert screen.query_one("#filter", Input).value == "lido"
+        assert shown(app) == expected(screen, "lido")
+        # Once the filter has focus, the table's command letters work again.
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.focused is table_of(app)
+        assert screen._filter_focus_pending is False

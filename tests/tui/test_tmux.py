@@ -16,13 +16,15 @@ import pytest
 from .conftest import BUS
 
 TMUX = shutil.which("tmux")
+# A tmux server of the tests' own, so a developer's sessions are never touched.
+SOCKET = f"newsroom-tests-{os.getpid()}"
 NEWSROOM = Path(sys.executable).with_name("newsroom")
 
 pytestmark = pytest.mark.skipif(TMUX is None, reason="tmux is not installed")
 
 
 def tmux(*args: str) -> str:
-    return subprocess.run([TMUX, *args], check=True, capture_output=True, text=True).stdout
+    return subprocess.run([TMUX, "-L", SOCKET, *args], check=True, capture_output=True, text=True).stdout
 
 
 def wait_for(session: str, text: str, timeout: float = 20.0, *, gone: bool = False) -> str:
@@ -41,7 +43,7 @@ def test_type_headline_save_and_quit(drafts: Path):
     session = f"newsroom-test-{uuid.uuid4().hex[:8]}"
     env = {k: v for k, v in os.environ.items() if not k.startswith("TMUX")}
     command = f"cd {drafts.parent} && {NEWSROOM} --drafts drafts"
-    subprocess.run([TMUX, "new-session", "-d", "-s", session, "-x", "120", "-y", "40",
+    subprocess.run([TMUX, "-L", SOCKET, "new-session", "-d", "-s", session, "-x", "120", "-y", "40",
                     command], check=True, env=env)
     try:
         wait_for(session, "Residents urged")
@@ -59,13 +61,13 @@ def test_type_headline_save_and_quit(drafts: Path):
         tmux("send-keys", "-t", session, "C-q")
         deadline = time.monotonic() + 10
         while time.monotonic() < deadline:
-            alive = subprocess.run([TMUX, "has-session", "-t", session], capture_output=True)
+            alive = subprocess.run([TMUX, "-L", SOCKET, "has-session", "-t", session], capture_output=True)
             if alive.returncode != 0:
                 break
             time.sleep(0.2)
         else:
             raise AssertionError("newsroom did not quit after ctrl+q")
     finally:
-        subprocess.run([TMUX, "kill-session", "-t", session], capture_output=True)
+        subprocess.run([TMUX, "-L", SOCKET, "kill-session", "-t", session], capture_output=True)
     data = tomllib.loads((drafts / BUS / "release.toml").read_text("utf-8"))
     assert data["headline"] == "Buses saved after residents speak up"

@@ -131,6 +131,10 @@ class LibraryScreen(Screen):
         # What the table shows: the filter it was made for and its rows, so
         # typing one more letter narrows the last result instead of everything.
         self._shown: tuple[str, list[Row]] | None = None
+        # Set while focus is on its way from the table to the filter: focus
+        # moves on the next idle, and keys typed before then (a fast typist,
+        # a paste) still belong to the filter, command letters included.
+        self._filter_focus_pending = False
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -310,13 +314,20 @@ class LibraryScreen(Screen):
         table = self.query_one(DataTable)
         if self.focused is not table or not event.is_printable or not event.character:
             return
-        if event.character in {"n", "d", "x", "e", "i", "/", " "}:
+        pending = self._filter_focus_pending
+        if not pending and event.character in {"n", "d", "x", "e", "i", "/", " "}:
             return
         filter_input = self.query_one("#filter", Input)
-        filter_input.focus()
         filter_input.insert_text_at_cursor(event.character)
+        if not pending:
+            self._filter_focus_pending = True
+            filter_input.focus()
+            self.call_after_refresh(self._filter_focus_landed)
         event.stop()
         event.prevent_default()
+
+    def _filter_focus_landed(self) -> None:
+        self._filter_focus_pending = False
 
     def action_filter(self) -> None:
         self.query_one("#filter", Input).focus()
