@@ -59,7 +59,8 @@ def wait_for_lock(drafts: Path, timeout: float = 30.0) -> None:
 
 
 def tmux(*args: str) -> str:
-    return subprocess.run([TMUX, "-L", SOCKET, *args], check=True, capture_output=True, text=True).stdout
+    command = [TMUX, "-L", SOCKET, *args]
+    return subprocess.run(command, check=True, capture_output=True, text=True).stdout
 
 
 def wait_for(session: str, text: str, timeout: float = 30.0) -> None:

@@ -24,7 +24,8 @@ pytestmark = pytest.mark.skipif(TMUX is None, reason="tmux is not installed")
 
 
 def tmux(*args: str) -> str:
-    return subprocess.run([TMUX, "-L", SOCKET, *args], check=True, capture_output=True, text=True).stdout
+    command = [TMUX, "-L", SOCKET, *args]
+    return subprocess.run(command, check=True, capture_output=True, text=True).stdout
 
 
 def wait_for(session: str, text: str, timeout: float = 20.0, *, gone: bool = False) -> str:
@@ -61,7 +62,8 @@ def test_type_headline_save_and_quit(drafts: Path):
         tmux("send-keys", "-t", session, "C-q")
         deadline = time.monotonic() + 10
         while time.monotonic() < deadline:
-            alive = subprocess.run([TMUX, "-L", SOCKET, "has-session", "-t", session], capture_output=True)
+            alive = subprocess.run([TMUX, "-L", SOCKET, "has-session", "-t", session],
+                                   capture_output=True)
             if alive.returncode != 0:
                 break
             time.sleep(0.2)
