@@ -113,14 +113,10 @@ def register(subcommands: argparse._SubParsersAction) -> None:
     sync.add_argument("--json", action="store_true", help="a JSON report for scripts")
     sync.set_defaults(handler=cmd_sync)
 
-    # The sign-off commands may already define `history` (events only): this one
-    # shows the same events merged with the release's commits, so it takes over.
-    history = subcommands.choices.get("history")
-    if history is None:
-        history = subcommands.add_parser(
-            "history", help="who did what to a release, and which version they approved")
-        history.add_argument("slug")
-        history.add_argument("--json", action="store_true", help="a JSON array for scripts")
+    history = subcommands.add_parser(
+        "history", help="who did what to a release, and which version they approved")
+    history.add_argument("slug")
+    history.add_argument("--json", action="store_true", help="a JSON array for scripts")
     history.set_defaults(handler=cmd_history)
 
 

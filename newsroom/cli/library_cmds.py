@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import argparse
 
-from ..bundle import BODY_FILE, RELEASE_FILE, BundleError, Library
-from ..model import Release, slug_problem
+from ..bundle import BundleError
+from ..model import slug_problem
 from ..safety import strip_controls
 from .common import CommandError, load_release, open_library
 
@@ -19,18 +19,6 @@ def register(subcommands: argparse._SubParsersAction) -> None:
     show = subcommands.add_parser("show", help="a readable summary of one release")
     show.add_argument("slug")
     show.set_defaults(handler=cmd_show)
-
-
-def release_summary(release: Release, library: Library) -> dict:
-    """One release's list row (see ``newsroom.index.summary``)."""
-    import os
-
-    from ..index import summary
-
-    directory = library.root / release.slug
-    updated = max((os.stat(directory / name).st_mtime_ns for name in (RELEASE_FILE, BODY_FILE)
-                   if (directory / name).exists()), default=0)
-    return summary(release, library, updated)
 
 
 def cmd_new(args: argparse.Namespace) -> int:

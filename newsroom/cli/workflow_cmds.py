@@ -74,11 +74,6 @@ def register(subcommands: argparse._SubParsersAction) -> None:
     diff.add_argument("--width", type=int, default=None)
     diff.set_defaults(handler=cmd_diff)
 
-    history = subcommands.add_parser("history", help="who did what to a release, and when")
-    history.add_argument("slug")
-    history.add_argument("--json", action="store_true")
-    history.set_defaults(handler=cmd_history)
-
 
 def _as(parser: argparse.ArgumentParser, help_text: str | None = None) -> None:
     parser.add_argument(
@@ -279,28 +274,4 @@ def cmd_diff(args: argparse.Namespace) -> int:
         sys.stdout.write(strip_controls(text))
     else:
         _say(f"No changes to the published text since {base.label}.")
-    return 0
-
-
-def cmd_history(args: argparse.Namespace) -> int:
-    library = open_library(args)
-    release = load_release(library, args.slug)
-    if args.json:
-        rows = []
-        for event in release.history:
-            row = {"at": event.at.isoformat(), "action": event.action, "by": event.by,
-                   "digest": event.digest, "note": event.note}
-            row.update({k: v for k, v in event.extra.items() if isinstance(v, str)})
-            rows.append(row)
-        json.dump(rows, sys.stdout, ensure_ascii=False, indent=2)
-        sys.stdout.write("\n")
-        return 0
-    if not release.history:
-        _say(f"{release.slug} has no history yet.")
-    for event in release.history:
-        detail = " ".join(f"{k}={v}" for k, v in event.extra.items() if isinstance(v, str))
-        digest_text = event.digest[:15] if event.digest else ""
-        note = f"  “{event.note}”" if event.note else ""
-        _say(f"{event.at.isoformat(timespec='seconds'):<26}{event.action:<17}"
-             f"{event.by:<14}{digest_text:<16}{detail}{note}".rstrip())
     return 0
