@@ -229,6 +229,46 @@ def markdown_paragraphs(markdown: str) -> list[_Para]:
 # Rendering
 
 
+_SPACE_RUN = re.compile(r"[ \t\x0b\x0c\r]+")
+# Any whitespace but a plain space: NBSP, em space… (textwrap drops a chunk
+# made only of them at a line's end, so such text takes textwrap's own path).
+_OTHER_SPACE = re.compile(r"[^\S ]")
+
+
+def _fill(text: str, width: int, first: str, rest: str) -> list[str]:
+    """``TextWrapper(width, initial_indent=first, subsequent_indent=rest,
+    break_long_words=False, break_on_hyphens=False).wrap(text)``, line by line
+    with ``str.rfind`` instead of word by word.
+
+    Only for text of words joined by single plain spaces, with no space first
+    or last (``_Writer.wrap`` checks): then textwrap's greedy fill takes, on
+    each line, the longest run of whole words that fits the room left by the
+    indent, or one word alone when even that does not fit. Wrapping was a
+    third of ``export --all``; tests/test_export_all_parallel.py checks this against
+    textwrap itself.
+    """
+    lines: list[str] = []
+    indent = first
+    pos, end = 0, len(text)
+    while pos < end:
+        room = width - len(indent)
+        if end - pos <= room:
+            lines.append(indent + text[pos:])
+            break
+        # The last space with the words before it in the room; the space
+        # itself may sit just past the room (textwrap drops it there).
+        cut = text.rfind(" ", pos, pos + room + 1) if room > 0 else -1
+        if cut <= pos:
+            cut = text.find(" ", pos)  # a word longer than the room: alone
+            if cut < 0:
+                lines.append(indent + text[pos:])
+                break
+        lines.append(indent + text[pos:cut])
+        pos = cut + 1
+        indent = rest
+    return lines
+
+
 class _Writer:
     def __init__(self, options: TextOptions) -> None:
         self.options = options
@@ -241,20 +281,30 @@ class _Writer:
 
     def wrap(self, text: str, indent: str = "", hanging: str | None = None) -> list[str]:
         hanging = indent if hanging is None else hanging
+        width = self.options.width
         lines: list[str] = []
         for piece in self._prepare(text).split("\n"):
-            # Runs of typed spaces read as a gap in an email; NBSP is kept.
-            piece = re.sub(r"[ \t\x0b\x0c\r]+", " ", piece)
-            wrapper = textwrap.TextWrapper(
-                width=self.options.width,
-                initial_indent=indent if not lines else hanging,
-                subsequent_indent=hanging,
-                break_long_words=False,
-                break_on_hyphens=False,
-                expand_tabs=True,
-                replace_whitespace=True,
-            )
-            lines.extend(wrapper.wrap(piece) or [indent.rstrip()])
+            # Printable text has no whitespace but plain spaces (a cheap test
+            # that spares most paragraphs the regular expressions).
+            printable = piece.isprintable()
+            if not printable or "  " in piece:
+                # Runs of typed spaces read as a gap in an email; NBSP is kept.
+                piece = _SPACE_RUN.sub(" ", piece)
+            first = indent if not lines else hanging
+            if (width > 0 and not piece.startswith(" ")
+                    and (printable or not _OTHER_SPACE.search(piece))):
+                wrapped = _fill(piece.rstrip(" "), width, first, hanging)
+            else:
+                wrapped = textwrap.TextWrapper(
+                    width=width,
+                    initial_indent=first,
+                    subsequent_indent=hanging,
+                    break_long_words=False,
+                    break_on_hyphens=False,
+                    expand_tabs=True,
+                    replace_whitespace=True,
+                ).wrap(piece)
+            lines.extend(wrapped or [indent.rstrip()])
         return [line.replace(_GLUE, " ").rstrip() for line in lines]
 
     def paragraph(
