@@ -379,3 +379,134 @@ def _strip_controls_reference(text: str) -> str:
 @given(st.text(alphabet=st.sampled_from("ab £\n\t\x1b[]\\0;m\x07\x9b\x9d\x90\x9c\x7f\x00P")))
 def test_strip_controls_fast_path_changes_nothing(text):
     assert strip_controls(text) == _strip_controls_reference(text)
+
+
+# -- The library folder's stamp and the second stamping process ----------------
+
+
+def settled(root: Path) -> None:
+    """Index built and stored with the library folder's stamp (it must be
+    older than the racy window, as a library untouched for an hour is)."""
+    backdate(root)
+    index.listing(root)
+    when = datetime.now(UTC).timestamp() - 3600
+    os.utime(root, (when, when))
+    index.listing(root)
+    header = json.loads(index.index_path(root).read_bytes().partition(b"\n")[0])
+    assert header["root"] is not None
+
+
+def test_an_unchanged_library_folder_is_not_listed_again(generated, counted, monkeypatch):
+    settled(generated)
+    expected = expected_rows(generated)
+
+    def refuse(path):
+        raise AssertionError("the folder was listed although its stamp is unchanged")
+
+    monkeypatch.setattr(index.os, "scandir", refuse)
+    counted.clear()
+    result = index.listing(generated)
+    assert result.dicts() == expected and counted == [] and not result.written
+
+
+@pytest.mark.parametrize("put_mtime_back", [False, True])
+def test_a_release_added_changes_the_folder_stamp(generated, counted, tmp_path,
+                                                  put_mtime_back):
+    settled(generated)
+    before = os.stat(generated)
+    make_library.make_library(1, tmp_path / "other", seed=99)
+    new = next(p for p in (tmp_path / "other").iterdir() if p.is_dir() and
+               not p.name.startswith("."))
+    shutil.copytree(new, generated / ("zz-" + new.name[3:]))
+    if put_mtime_back:  # as `rsync -t` or `touch -r` might: the ctime still moves
+        os.utime(generated, ns=(before.st_atime_ns, before.st_mtime_ns))
+    counted.clear()
+    result = index.listing(generated)
+    assert result.dicts() == expected_rows(generated)
+    assert counted == ["zz-" + new.name[3:]]
+
+
+def test_a_folder_that_is_not_a_release_keeps_the_folder_stamp_out(generated):
+    (generated / "photos").mkdir()
+    backdate(generated)
+    for _ in range(2):
+        index.listing(generated)
+        when = datetime.now(UTC).timestamp() - 3600
+        os.utime(generated, (when, when))
+    header = json.loads(index.index_path(generated).read_bytes().partition(b"\n")[0])
+    assert header["root"] is None
+    # ...because a release.toml may appear inside it without the folder changing.
+    shutil.copy(next(generated.glob("*/release.toml")), generated / "photos" / RELEASE_FILE)
+    (generated / "photos" / BODY_FILE).write_text("Now a release.\n", encoding="utf-8")
+    assert "photos" in {row["slug"] for row in index.listing(generated).dicts()}
+
+
+def test_a_damaged_index_with_a_good_folder_stamp_lists_the_folder(generated, counted):
+    settled(generated)
+    path = index.index_path(generated)
+    data = path.read_bytes()
+    header, _, rest = data.partition(b"\n")
+    slugs_line, _, after = rest.partition(b"\n")
+    slugs = json.loads(slugs_line)
+    # One release missing from the slugs (the CRC no longer matches): the
+    # folders are listed from disk, not trusted from the damaged index.
+    path.write_bytes(header + b"\n" + json.dumps(slugs[1:]).encode() + b"\n" + after)
+    counted.clear()
+    result = index.listing(generated)
+    assert result.rebuilt is not None
+    assert result.dicts() == expected_rows(generated)
+    assert len(counted) == len(slugs)
+
+
+@pytest.fixture
+def two_processes(monkeypatch):
+    """The second stamping process engages even for a small library."""
+    monkeypatch.setattr(index, "PARALLEL_STAT_MIN", 2)
+
+
+def test_stamping_in_two_processes_agrees_with_one(generated, two_processes):
+    settled(generated)
+    folders = sorted(p.name for p in generated.iterdir() if p.is_dir()
+                     and not p.name.startswith("."))
+    one = index._Stamping(str(generated), folders, parallel=False).result()
+    two = index._Stamping(str(generated), folders, parallel=True).result()
+    assert one == two and len(one) == 2 * len(folders) * index._STAMP.size
+
+
+def test_a_change_in_the_second_process_half_is_seen(generated, counted, two_processes):
+    settled(generated)
+    slugs = sorted(p.name for p in generated.iterdir() if p.is_dir()
+                   and not p.name.startswith("."))
+    last = slugs[-1]  # stamped by the child
+    body = generated / last / BODY_FILE
+    before = body.stat()
+    body.write_text(body.read_text(encoding="utf-8").replace("the", "teh", 1),
+                    encoding="utf-8")
+    os.utime(body, ns=(before.st_atime_ns, before.st_mtime_ns))  # mtime put back
+    counted.clear()
+    result = index.listing(generated, workers=2)
+    assert counted == [last] and result.dicts() == expected_rows(generated)
+
+
+def test_stamping_without_a_second_process_still_works(generated, counted, two_processes,
+                                                       monkeypatch):
+    settled(generated)
+
+    def no_fork():
+        raise OSError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(index.os, "fork", no_fork)
+    counted.clear()
+    result = index.listing(generated, workers=2)
+    assert counted == [] and result.dicts() == expected_rows(generated)
+
+
+def test_a_missing_body_is_stamped_and_stays_on_the_fast_path(generated, counted):
+    slug = sorted(p.name for p in generated.iterdir() if p.is_dir())[5]
+    (generated / slug / BODY_FILE).unlink()
+    settled(generated)
+    counted.clear()
+    result = index.listing(generated)
+    assert counted == [] and not result.reread
+    assert [row["slug"] for row in result.dicts() if row["status"] == "invalid"] == [slug]
+    assert len(result.errors) == 1 and "body.md" in result.errors[0]

@@ -140,3 +140,50 @@ def test_export_all_renames_without_a_sync_per_file(library_copy: Path, tmp_path
                  "--draft"]) == 0
     assert (out / f"{SAMPLE_SLUG}.txt").read_text(encoding="utf-8") == capsys.readouterr().out
     assert (out / f"{SAMPLE_SLUG}.txt").stat().st_mode & 0o777 == 0o640
+
+
+@pytest.mark.parametrize(("argv", "quick"), [
+    (["list"], ("drafts", False)),
+    (["list", "--json"], ("drafts", True)),
+    (["--drafts", "x", "list", "--json"], ("x", True)),
+    (["--drafts=x", "list"], ("x", False)),
+    (["--drafts", "list"], None),  # "list" is the folder; no command
+    (["--drafts="], None),
+    (["list", "--help"], None),
+    (["list", "--json", "--json"], None),
+    (["list", "extra"], None),
+    (["show", "list"], None),
+    ([], None),
+])
+def test_quick_list_arguments(argv, quick, monkeypatch):
+    from newsroom.cli.list_cmd import quick_arguments
+
+    monkeypatch.delenv("NEWSROOM_DRAFTS", raising=False)
+    assert quick_arguments(argv) == quick
+
+
+def test_quick_list_honours_newsroom_drafts(monkeypatch):
+    from newsroom.cli.list_cmd import quick_arguments
+
+    monkeypatch.setenv("NEWSROOM_DRAFTS", "/srv/press")
+    assert quick_arguments(["list"]) == ("/srv/press", False)
+
+
+def test_list_json_bytes_from_a_real_pipe_match_the_rows(library_copy: Path):
+    """The warm path writes the index's bytes straight to stdout: the same JSON
+    as the rows read back, and imports neither argparse nor pathlib."""
+    for path in library_copy.rglob("*"):
+        os.utime(path, ns=(1_700_000_000_000_000_000, 1_700_000_000_000_000_000))
+    code = ("import sys\nfrom newsroom.cli import main\n"
+            f"code = main(['--drafts', {str(library_copy)!r}, 'list', '--json'])\n"
+            "sys.stderr.write(repr(sorted(m for m in ('argparse', 'pathlib') "
+            "if m in sys.modules)))\nsys.exit(code)\n")
+    runs = [subprocess.run([sys.executable, "-c", code], capture_output=True, cwd=REPO,
+                           check=True, env={**os.environ, "NEWSROOM_WORKERS": "1"})
+            for _ in range(2)]
+    cold, warm = (json.loads(done.stdout.decode("utf-8")) for done in runs)
+    assert cold == warm and SAMPLE_SLUG in {row["slug"] for row in warm}
+    assert runs[1].stdout == runs[0].stdout
+    assert runs[1].stderr.decode() == "[]"
+    rows, _ = _list_in_fresh_process(library_copy)  # through a text stream
+    assert rows == warm

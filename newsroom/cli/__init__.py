@@ -8,14 +8,18 @@ imports Textual or Rich.
 
 from __future__ import annotations
 
-import argparse
-import importlib
 import os
 import sys
-from collections.abc import Sequence
-from pathlib import Path
 
 from .common import EXIT_BAD_INPUT, CommandError
+
+# argparse, pathlib and collections cost half an interpreter's start: a plain
+# `newsroom list` does without them (see list_cmd.quick_arguments).
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    import argparse
+    from collections.abc import Callable, Sequence
+    from pathlib import Path
 
 # One name per group of subcommands (a module newsroom/cli/<name>.py with
 # ``register``). Imported only when the parser is built, and ``newsroom list``
@@ -43,6 +47,10 @@ def command_word(argv: Sequence[str]) -> str | None:
 
 
 def build_parser(modules: Sequence[str] = COMMAND_MODULES) -> argparse.ArgumentParser:
+    import argparse
+    import importlib
+    from pathlib import Path
+
     parser = argparse.ArgumentParser(
         prog="newsroom",
         description="A terminal press office. With no command, opens the editor.",
@@ -60,6 +68,8 @@ def build_parser(modules: Sequence[str] = COMMAND_MODULES) -> argparse.ArgumentP
 
 
 def drafts_dir(args: argparse.Namespace) -> Path:
+    from pathlib import Path
+
     if args.drafts is not None:
         return args.drafts
     return Path(os.environ.get("NEWSROOM_DRAFTS") or "drafts")
@@ -67,16 +77,30 @@ def drafts_dir(args: argparse.Namespace) -> Path:
 
 def main(argv: Sequence[str] | None = None) -> int:
     arguments = sys.argv[1:] if argv is None else list(argv)
+    from .list_cmd import list_releases, quick_arguments
+
+    quick = quick_arguments(arguments)
+    if quick is not None:  # a plain `newsroom list`: no argument parser at all
+        return _handled(lambda: list_releases(quick[0], as_json=quick[1]))
     fast = FAST_COMMANDS.get(command_word(arguments) or "")
     parser = build_parser((fast,) if fast else COMMAND_MODULES)
     args = parser.parse_args(arguments)
     args.drafts = drafts_dir(args)
-    try:
+
+    def run() -> int:
         if args.command is None:
             from ..tui import run_app  # Textual is imported only here.
 
             return run_app(args.drafts)
         return int(args.handler(args) or 0)
+
+    return _handled(run)
+
+
+def _handled(command: Callable[[], int]) -> int:
+    """Run a command, turning the failures a user can act on into a message and an exit code."""
+    try:
+        return command()
     except CommandError as error:
         print(f"newsroom: {error}", file=sys.stderr)
         return error.exit_code

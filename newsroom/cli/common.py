@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import argparse
 import sys
 
 TYPE_CHECKING = False  # not typing's: importing typing costs more than this module
 if TYPE_CHECKING:  # bundle is imported when a library is opened, not to parse arguments
+    import argparse
+
     from ..bundle import Library
     from ..model import Release
 

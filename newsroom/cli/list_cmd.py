@@ -1,14 +1,20 @@
 """``newsroom list``: its arguments and its handler.
 
-Kept apart, importing only ``argparse`` and ``sys`` at the top, so that
-``newsroom list`` builds a parser for itself alone (see ``cli.main``) and
-reaches the index without importing ``bundle`` or any other command module.
+Kept apart and light so that the commonest ``newsroom list`` lines
+(``[--drafts DIR] list [--json]``) reach the index without argparse, pathlib
+or any other command module (see ``quick_arguments`` and ``cli.main``);
+anything else, ``--help`` included, goes through argparse as usual.
 """
 
 from __future__ import annotations
 
-import argparse
+import os
 import sys
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    import argparse
+    from collections.abc import Sequence
 
 
 def register(subcommands: argparse._SubParsersAction) -> None:
@@ -17,22 +23,48 @@ def register(subcommands: argparse._SubParsersAction) -> None:
     listing.set_defaults(handler=cmd_list)
 
 
+def quick_arguments(argv: Sequence[str]) -> tuple[str, bool] | None:
+    """(library folder, --json) for a plain ``[--drafts DIR] list [--json]``,
+    or None to let argparse judge the arguments."""
+    arguments = list(argv)
+    drafts = None
+    if arguments[:1] == ["--drafts"] and len(arguments) >= 2:
+        drafts, arguments = arguments[1], arguments[2:]
+    elif arguments and arguments[0].startswith("--drafts="):
+        drafts, arguments = arguments[0].removeprefix("--drafts="), arguments[1:]
+    if arguments not in (["list"], ["list", "--json"]) or drafts in ("",):
+        return None
+    if drafts is None:  # as cli.drafts_dir decides it
+        drafts = os.environ.get("NEWSROOM_DRAFTS") or "drafts"
+    return drafts, len(arguments) == 2
+
+
 def cmd_list(args: argparse.Namespace) -> int:
+    return list_releases(os.fspath(args.drafts), as_json=args.json)
+
+
+def list_releases(drafts: str, *, as_json: bool) -> int:
     # Rows come from the index (drafts/.newsroom/index.jsonl) where the files
     # have not changed: a library of 10,000 lists in a blink, not seconds.
     from ..index import default_workers, listing
     from .common import EXIT_BAD_INPUT, CommandError
 
     try:
-        result = listing(args.drafts, workers=default_workers())
+        result = listing(drafts, workers=default_workers())
     except Exception as error:
         from ..bundle import BundleError  # only on failure: bundle costs ~30 ms to import
 
         if isinstance(error, BundleError):
             raise CommandError(str(error)) from None
         raise
-    if args.json:
-        sys.stdout.write(result.json_text())
+    if as_json:
+        buffer = getattr(sys.stdout, "buffer", None)
+        if buffer is None:  # stdout replaced by a text stream (tests, embedding)
+            sys.stdout.write(result.json_text())
+        else:  # the index's bytes as they are: no decoding, no copy
+            sys.stdout.flush()
+            buffer.write(result.json_bytes())
+            buffer.flush()
     else:
         from ..safety import strip_controls
 
@@ -41,7 +73,7 @@ def cmd_list(args: argparse.Namespace) -> int:
             headline = strip_controls(row.get("headline") or row.get("error", ""))
             print(f"{row['status']:<10} {row.get('date') or '':<10}  {row['slug']:<40}  {headline}")
         if not rows:
-            print(f"No releases in {args.drafts}. "
+            print(f"No releases in {drafts}. "
                   "Create one with: newsroom new SLUG --headline TEXT")
     for error in result.errors:
         print(f"newsroom: {error}", file=sys.stderr)
