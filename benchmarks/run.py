@@ -11,7 +11,10 @@ in the same run, interleaved with it, so a busy machine slows both alike:
    ``python -c pass``), and after one release changed (only its entry re-read).
 2. Process start to the TUI library's first frame with every row (headless
    ``run_test``) vs a bare Textual app loading as many rows into a DataTable.
-3. One keystroke in the library filter until the table shows the rows.
+3. One keystroke in the library filter until the table shows the rows: from
+   the key event to the frame that shows them (checked on a virtual screen),
+   vs the same keys in a bare Input over a DataTable (Textual's floor); the
+   old Pilot press + pause figure beside them.
 4. Per keystroke in the editor body of a 5,000-word release, preview live,
    vs a bare TextArea holding the same text.
 5. ``newsroom export --all --format text --draft`` vs reading every body.md
@@ -348,15 +351,33 @@ def measure_tui(root: Path, size: int, runs: int) -> list[Row]:
         rows.append(Row("6", "TUI peak RSS", f"{size:,}", note=f"not measured: {error}",
                         budget="<200 MB at 10,000"))
     try:
+        # Key to frame (tui_probe.FrameLog): from handing the key event to the
+        # app to the frame that shows the filtered rows, checked on a virtual
+        # screen. The bare Input over a DataTable is Textual's own floor for a
+        # keystroke, in the same run; the pilot figure is the old method
+        # (press + pause, which sleeps in steps), kept for comparison.
         keys: list[float] = []
-        for _ in range(max(1, runs // 2)):
+        cpu: list[float] = []
+        pilot_keys: list[float] = []
+        bare_keys: list[float] = []
+        for _ in range(runs):
             _, report, _ = probe("newsroom-filter", str(root), str(size))
             keys.extend(report["keystrokes"])
-        worst_median = statistics.median(keys)
-        rows.append(Row("3", "library filter, one keystroke", f"{size:,}", keys,
-                        budget="<50 ms at 10,000",
-                        verdict=("PASS" if worst_median < 0.05 else "FAIL") if big else "(info)",
-                        note=f"{len(keys)} keystrokes"))
+            cpu.extend(report["cpu"])
+            pilot_keys.extend(report["pilot_keystrokes"])
+            bare_keys.extend(probe("bare-filter", str(size))[1]["keystrokes"])
+        median = statistics.median(keys)
+        rows.append(Row("3", "library filter, key to frame", f"{size:,}", keys,
+                        "bare Input keystroke", bare_keys, "<50 ms at 10,000",
+                        ("PASS" if median < 0.05 else "FAIL") if big else "(info)",
+                        note=f"{len(keys)} keystrokes; CPU median "
+                             f"{statistics.median(cpu) * 1000:.1f} ms"))
+        rows.append(Row("3′", "bare Input keystroke, key to frame", f"{size:,}", bare_keys,
+                        budget="(Textual's floor)", verdict="(info)",
+                        note=f"{len(bare_keys)} keystrokes; Input over {size:,} DataTable rows"))
+        rows.append(Row("3″", "library filter, pilot press + pause", f"{size:,}", pilot_keys,
+                        budget="(old method)", verdict="(info)",
+                        note=f"{len(pilot_keys)} keystrokes; includes Pilot's sleeps"))
     except Exception as error:
         rows.append(Row("3", "library filter keystroke", f"{size:,}",
                         note=f"not measured: {error}", budget="<50 ms at 10,000"))
@@ -452,8 +473,9 @@ def main(argv: list[str] | None = None) -> int:
         if "1" in only:
             rows += measure_list(root, size, args.runs)
         if only & {"2", "3", "6"}:
+            # 3′ and 3″ go with 3.
             rows += [r for r in measure_tui(root, size, args.tui_runs or args.runs)
-                     if r.number in only]
+                     if r.number.rstrip("′″") in only]
         if "5" in only:
             rows += measure_export(root, size, args.runs)
         print(f"... N={size:,} done ({time.perf_counter() - started:.0f} s)",

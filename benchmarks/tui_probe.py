@@ -7,18 +7,33 @@ measured moment was reached, so the caller can time from process start):
 
     newsroom-first-frame DRAFTS N   the library screen showing all N rows
     bare-first-frame N              a bare app with N rows in a DataTable
-    newsroom-filter DRAFTS N        keystrokes in the library filter
+    newsroom-filter DRAFTS N        keystrokes in the library filter, key to frame
+                                    (then the same keys timed the old pilot way)
+    bare-filter N                   the same keys in a bare Input over a DataTable
+                                    of N rows that filters nothing (Textual's floor)
     newsroom-editor DRAFTS          keystrokes in the body of the 5,000-word release
     bare-editor DRAFTS              the same keystrokes in a bare TextArea
 
-Headless ``App.run_test``; a frame counts as shown after ``pilot.pause()``
+Headless ``App.run_test``; a first frame counts as shown after ``pilot.pause()``
 lets the app go idle with the rows in the table.
+
+Filter keystrokes are timed from the moment the key event is handed to the
+app until the driver is given the frame that shows the result: ``FrameLog``
+wraps ``App._display`` (the headless driver would skip the terminal output, so
+it renders the update to the escape sequences a terminal driver would write,
+then takes the time). The frames are replayed afterwards on a small virtual
+screen, and a keystroke ends at the first frame after which the screen shows
+the typed filter text and, in the table, exactly the matching rows (headline
+column, every visible line) from the table's scroll position. Nothing but
+rendering and a clock reading happens inside the timed window.
 """
 
 from __future__ import annotations
 
 import asyncio
+import gc
 import json
+import re
 import resource
 import sys
 import time
@@ -98,22 +113,263 @@ async def bare_first_frame(rows: int) -> None:
         report(at=time.time(), rows=app.query_one(DataTable).row_count)
 
 
+# -- filter keystrokes, key to frame -------------------------------------------
+
+TYPING_GAP = 0.15  # seconds from one key to the next (~7 keys/s, quick typing)
+FRAME_WAIT = 5.0  # give up on a keystroke whose frame has not come after this long
+_TOKEN = re.compile(r"\x1b\[([0-9;?]*)([A-Za-z])|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)"
+                    r"|(\n)|(\r)|([^\x1b\n\r]+)")
+
+
+class VirtualScreen:
+    """What a terminal shows after the escape sequences written so far (text only)."""
+
+    def __init__(self, width: int, height: int) -> None:
+        self.width, self.height = width, height
+        self.cells = [[" "] * width for _ in range(height)]
+        self.x = self.y = 0
+
+    def feed(self, data: str) -> None:
+        from rich.cells import get_character_cell_size
+
+        for match in _TOKEN.finditer(data):
+            final, newline, ret, text = match.group(2, 3, 4, 5)
+            if final == "H":  # cursor position: ESC [ row ; column H
+                row, _, column = (match.group(1) or "1;1").partition(";")
+                self.y, self.x = int(row or 1) - 1, int(column or 1) - 1
+            elif newline:
+                self.y, self.x = self.y + 1, 0
+            elif ret:
+                self.x = 0
+            elif text:
+                line = self.cells[self.y] if 0 <= self.y < self.height else None
+                for char in text:
+                    if line is not None and 0 <= self.x < self.width:
+                        line[self.x] = char
+                    self.x += get_character_cell_size(char) or 1
+            # colours, cursor shape, hyperlinks: nothing to show
+
+    def text(self, y: int, x: int = 0, end: int | None = None) -> str:
+        return "".join(self.cells[y][x:end])
+
+
+class FrameLog:
+    """Every frame the app hands to its driver, with the time it was handed over.
+
+    ``App._display`` is where a terminal driver gets the frame; headless, it
+    returns before rendering the escape sequences, so this does that rendering
+    (as a terminal driver's app would) and then reads the clock. ``state`` is
+    called after the clock is read, for what the replay needs to know (the
+    table's scroll position).
+    """
+
+    def __init__(self, app, state=lambda: None) -> None:
+        from textual._compositor import CompositorUpdate
+
+        self.frames: list[tuple[float, float, str, object]] = []
+        self.state = state
+        self.collections: list[tuple[str, int, float]] = []
+        display = app._display
+
+        def logged(screen, renderable) -> None:
+            display(screen, renderable)
+            if renderable is None or app._batch_count or not app._running:
+                return
+            if isinstance(renderable, CompositorUpdate):
+                data = renderable.render_segments(app.console)
+            else:
+                data = app.console._render_buffer(app.console.render(renderable))
+            self.frames.append((time.perf_counter(), time.process_time(), data, self.state()))
+
+        app._display = logged
+        gc.callbacks.append(lambda phase, info: self.collections.append(
+            (phase, info["generation"], time.perf_counter())))
+
+    def gc_time(self, start: float, end: float) -> float:
+        """Seconds spent collecting garbage between two clock readings."""
+        total, began = 0.0, None
+        for phase, _generation, at in self.collections:
+            if phase == "start":
+                began = at
+            elif began is not None:
+                if start <= began and at <= end:
+                    total += at - began
+                began = None
+        return total
+
+
+def key_event(key: str):
+    """The event ``Pilot.press`` would send for ``key``."""
+    import unicodedata
+
+    from textual import events
+    from textual.keys import _character_to_key, _get_unicode_name_from_key
+
+    if len(key) == 1 and not key.isalnum():
+        key = _character_to_key(key)
+    try:
+        char = unicodedata.lookup(_get_unicode_name_from_key(key))
+    except KeyError:
+        char = key if len(key) == 1 else None
+    return events.Key(key, char)
+
+
+def typed_after(keys: list[str]) -> list[str]:
+    """The filter's text after each of ``keys``."""
+    text, after = "", []
+    for key in keys:
+        text = text[:-1] if key == "backspace" else text + key
+        after.append(text)
+    return after
+
+
+def input_shows(screen: VirtualScreen, region, value: str, placeholder: str) -> bool:
+    line = screen.text(region.y, region.x, region.right).rstrip()
+    if value:
+        return line == value
+    return bool(line) and placeholder.startswith(line.rstrip("…"))
+
+
+def table_shows(screen: VirtualScreen, region, headlines: list[str], top: int) -> bool:
+    """Every visible line of the table shows the headline of the row due there."""
+    header = screen.text(region.y, region.x, region.right)
+    start, end = header.find("Headline"), header.find("Speakers")
+    if start < 0 or end < 0:
+        return False
+    start, end = start + region.x, end + region.x
+    for line in range(1, region.height):
+        shown = screen.text(region.y + line, start, end).strip()
+        index = top + line - 1
+        if index >= len(headlines):
+            if shown:
+                return False  # a row left over from before
+            continue
+        want = headlines[index]
+        shown = shown.rstrip("…").rstrip()
+        if not shown or not want.startswith(shown) or len(shown) < min(len(want), 12):
+            return False
+    return True
+
+
+async def key_to_frame(app, pilot, log: FrameLog, keys: list[str], shows) -> dict:
+    """Send each key as the driver would; time it to the frame that ``shows`` the result.
+
+    ``shows(screen, typed, state)`` says whether the virtual screen shows what
+    the keystroke should lead to; frames are replayed after the keystroke (so
+    no checking happens inside the timed window), from the first frame of the
+    run, so the virtual screen holds everything written so far.
+    """
+    screen = VirtualScreen(*app.size)
+    fed = 0
+    result: dict[str, list] = {"keystrokes": [], "cpu": [], "gc": [], "frames": []}
+    for key, typed in zip(keys, typed_after(keys), strict=True):
+        event = key_event(key)
+        event.set_sender(app)
+        started, cpu = time.perf_counter(), time.process_time()
+        app._driver.send_message(event)
+        found = None
+        deadline = started + FRAME_WAIT
+        await asyncio.sleep(TYPING_GAP)
+        while found is None:
+            while fed < len(log.frames):
+                at, frame_cpu, data, state = log.frames[fed]
+                fed += 1
+                screen.feed(data)
+                if at >= started and found is None and shows(screen, typed, state):
+                    found = (at, frame_cpu, fed)
+                    break
+            if found is None:
+                if time.perf_counter() > deadline:
+                    raise TimeoutError(f"no frame showed the result of {key!r} ({typed!r})")
+                await asyncio.sleep(0.05)
+        at, frame_cpu, index = found
+        result["keystrokes"].append(at - started)
+        result["cpu"].append(frame_cpu - cpu)
+        result["gc"].append(log.gc_time(started, at))
+        result["frames"].append(sum(1 for f in log.frames[:index] if f[0] >= started))
+    # Frames after the last keystroke's were fed to nothing: that is fine, the run ends.
+    return result
+
+
 async def newsroom_filter(drafts: str, rows: int) -> None:
-    async def typing(app, pilot) -> None:
-        table = library_table(app)
+    from textual.widgets import Input
+
+    from newsroom.tui.app import NewsroomApp
+
+    app = NewsroomApp(drafts)
+    table_state = {"table": None}
+    log = FrameLog(app, state=lambda: (t := table_state["table"]) and int(t.scroll_y))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: (t := library_table(app)) is not None
+                       and t.row_count >= rows, f"{rows} rows in the library table")
+        table = table_state["table"] = library_table(app)
+        screen = app.screen
+        field = screen.query_one("#filter", Input)
         await pilot.press("slash")
         await pilot.pause()
-        times, counts = [], []
+        table_region, input_region = table.scrollable_content_region, field.content_region
+
+        def headlines(typed: str) -> list[str]:
+            needle = typed.casefold().strip()
+            # Worked out here from the rows' fields, not with the screen's own matching.
+            return [row.headline for row in screen.rows
+                    if not needle or any(needle in part.casefold() for part in
+                                         (row.headline, row.slug, row.speakers))]
+
+        wanted = {typed: headlines(typed) for typed in ["", *typed_after(FILTER_KEYS)]}
+
+        def shows(virtual: VirtualScreen, typed: str, top) -> bool:
+            return (input_shows(virtual, input_region, typed, field.placeholder)
+                    and table_shows(virtual, table_region, wanted[typed], top or 0))
+
+        frames = await key_to_frame(app, pilot, log, FILTER_KEYS, shows)
+        await pilot.pause()
+        # The old way, for comparison: Pilot's press + pause, which sleep in steps.
+        pilot_times, counts = [], []
         for key in FILTER_KEYS:
             started = time.perf_counter()
             await pilot.press(key)
             await pilot.pause()
-            times.append(time.perf_counter() - started)
+            pilot_times.append(time.perf_counter() - started)
             counts.append(table.row_count)
             await asyncio.sleep(KEY_GAP)
-        report(at=time.time(), keystrokes=times, rows_after=counts)
+        report(at=time.time(), **frames, pilot_keystrokes=pilot_times, rows_after=counts,
+               matches=[len(wanted[t]) for t in typed_after(FILTER_KEYS)])
 
-    await newsroom_first_frame(drafts, rows, then=typing)
+
+async def bare_filter(rows: int) -> None:
+    """Textual's floor: the same keys in an Input over N DataTable rows, filtering nothing."""
+    from textual.app import App, ComposeResult
+    from textual.widgets import DataTable, Input
+
+    class Bare(App):
+        def compose(self) -> ComposeResult:
+            yield Input(placeholder="Type to filter by headline, slug or speaker…")
+            yield DataTable(cursor_type="row", zebra_stripes=True)
+
+        def on_mount(self) -> None:
+            table = self.query_one(DataTable)
+            for name in ("Status", "Date", "Headline", "Speakers", "Approvals"):
+                table.add_column(name)
+            for number in range(rows):
+                table.add_row("draft", "2026-11-24",
+                              f"Residents urged to respond as the council consults {number}",
+                              "Cllr Amira Okafor, Tom Whitfield", "0/1", key=str(number))
+            self.query_one(Input).focus()
+
+    app = Bare()
+    log = FrameLog(app)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: app.query_one(DataTable).row_count >= rows, "rows")
+        await pilot.pause()
+        field = app.query_one(Input)
+        region = field.content_region
+
+        def shows(virtual: VirtualScreen, typed: str, _state) -> bool:
+            return input_shows(virtual, region, typed, field.placeholder)
+
+        frames = await key_to_frame(app, pilot, log, FILTER_KEYS, shows)
+        report(at=time.time(), **frames, rows=app.query_one(DataTable).row_count)
 
 
 async def _type_into(pilot, area) -> list[float]:
@@ -188,6 +444,8 @@ def main() -> int:
             asyncio.run(bare_first_frame(int(args[0])))
         elif mode == "newsroom-filter":
             asyncio.run(newsroom_filter(args[0], int(args[1])))
+        elif mode == "bare-filter":
+            asyncio.run(bare_filter(int(args[0])))
         elif mode == "newsroom-editor":
             asyncio.run(newsroom_editor(args[0]))
         elif mode == "bare-editor":
