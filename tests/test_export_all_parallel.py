@@ -229,20 +229,19 @@ def test_final_exports_and_small_libraries_stay_in_one_process(export, library: 
     assert export(library, 1, "--format", "text", "--draft")[4] is False
 
 
-def test_worker_count() -> None:
+def test_worker_count(monkeypatch: pytest.MonkeyPatch) -> None:
     from argparse import Namespace
 
     def job(draft: bool) -> export_all._Job:
         return export_all._Job(None, Namespace(draft=draft), Path("."), set())  # type: ignore[arg-type]
 
-    os.environ["NEWSROOM_WORKERS"] = "4"
-    try:
-        assert export_all._parallel_workers(job(True), export_all.PARALLEL_MIN - 1) == 1
-        assert export_all._parallel_workers(job(True), export_all.PARALLEL_MIN) == 2
-        assert export_all._parallel_workers(job(True), 10_000) == 4
-        assert export_all._parallel_workers(job(False), 10_000) == 1
-    finally:
-        del os.environ["NEWSROOM_WORKERS"]
+    monkeypatch.setenv("NEWSROOM_WORKERS", "4")
+    assert export_all._parallel_workers(job(True), export_all.PARALLEL_MIN - 1) == 1
+    assert export_all._parallel_workers(job(True), export_all.PARALLEL_MIN) == 2
+    assert export_all._parallel_workers(job(True), 10_000) == 4
+    assert export_all._parallel_workers(job(False), 10_000) == 1
+    monkeypatch.setenv("NEWSROOM_WORKERS", "1")
+    assert export_all._parallel_workers(job(True), 10_000) == 1
 
 
 def test_the_command_line_with_the_default_threshold(tmp_path: Path) -> None:
@@ -262,3 +261,48 @@ def test_the_command_line_with_the_default_threshold(tmp_path: Path) -> None:
                         result.stderr.replace(str(out), "OUT"), files(out)))
     assert results[1] == results[0]
     assert results[0][0] == 0 and len(results[0][3]) > 200
+
+
+def test_progress_bar_with_workers_in_a_terminal(tmp_path: Path) -> None:
+    """Under a pseudo-terminal the bar is shown while the workers export."""
+    import pty
+    import select
+
+    root = tmp_path / "drafts"
+    make_library.make_library(export_all.PARALLEL_MIN + 20, root, seed=9)
+    out = tmp_path / "o"
+    code = (
+        "import sys; from newsroom.cli import export_all, main; "
+        "calls = []; original = export_all._export_parallel; "
+        "export_all._export_parallel = lambda *a: calls.append(a[2]) or original(*a); "
+        f"code = main(['--drafts', {str(root)!r}, 'export', '--all', '--draft', "
+        f"'--out', {str(out)!r}]); "
+        "print('WORKERS', calls, 'RICH' if 'rich' in sys.modules else 'NO-RICH', 'CODE', code)"
+    )
+    primary, secondary = pty.openpty()
+    env = {**os.environ, **ENV, "LINES": "5", "COLUMNS": "1000", "TERM": "xterm",
+           "NEWSROOM_WORKERS": "2"}
+    process = subprocess.Popen([sys.executable, "-c", code], stdin=subprocess.DEVNULL,
+                               stdout=secondary, stderr=secondary, cwd=REPO, env=env)
+    os.close(secondary)
+    output = b""
+    while True:
+        ready, _, _ = select.select([primary], [], [], 60)
+        if not ready:
+            break
+        try:
+            chunk = os.read(primary, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        output += chunk
+    process.wait(timeout=60)
+    os.close(primary)
+    assert b"WORKERS [2] RICH CODE 0" in output, output[-2000:]
+    assert b"Exporting" in output
+    written = sorted(out.iterdir())
+    assert len(written) > export_all.PARALLEL_MIN and not [p for p in written if ".tmp" in p.name]
+    text = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", output.decode()).replace("\r", "\n")
+    printed = [line for line in text.splitlines() if line.startswith(str(out))]
+    assert [Path(line.strip()) for line in printed] == written  # each path once, in order
