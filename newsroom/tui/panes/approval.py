@@ -151,7 +151,7 @@ class ApprovalPane(VerticalScroll, can_focus=False):
         self.screen.refresh_bindings()
 
     @on(DataTable.RowSelected, "#check-table")
-    def _jump(self, event: DataTable.RowSelected) -> None:
+    async def _jump(self, event: DataTable.RowSelected) -> None:
         event.stop()
         if self.assessment is None or event.row_key.value == "none":
             return
@@ -159,7 +159,7 @@ class ApprovalPane(VerticalScroll, can_focus=False):
         field, line, quote = jump_target(result.where)
         if quote:
             self.screen.query_one("#panes").active = "quotes"
-            quotes = self.screen.query_one("QuotesPane")
+            quotes = await self.screen.pane("quotes")
             if self.release.quote(quote):
                 quotes.select(quote)
             quotes.focus_first()

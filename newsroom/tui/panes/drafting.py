@@ -76,6 +76,24 @@ def field_values(release: Release, default_zone: str) -> dict[str, str]:
     }
 
 
+class BodyArea(TextArea):
+    """The body's editor. Its own messages stop here, so a keystroke costs one
+    message hop to the editor screen rather than a dozen: ``Changed`` and
+    ``SelectionChanged`` would otherwise bubble through every container up to
+    the app, on every keystroke, with nothing above listening.
+    """
+
+    on_edit = None  # set by DraftingPane: called after each change of the text
+
+    def on_text_area_changed(self, event: TextArea.Changed) -> None:
+        event.stop()
+        if self.on_edit is not None:
+            self.on_edit(self.text)
+
+    def on_text_area_selection_changed(self, event: TextArea.SelectionChanged) -> None:
+        event.stop()
+
+
 class DraftingPane(Widget):
     """Edits go straight into the editor's release and are announced."""
 
@@ -84,6 +102,7 @@ class DraftingPane(Widget):
         self.release = release
         self.default_zone = default_zone
         self.problems: dict[str, str] = {}
+        self._count = ""  # the word count as shown
 
     def compose(self) -> ComposeResult:
         values = field_values(self.release, self.default_zone)
@@ -105,12 +124,13 @@ class DraftingPane(Widget):
             with Vertical(id="body-column"):
                 yield Label("Body (Markdown; quotes are placed with ctrl+k)",
                             classes="field-label")
-                body = TextArea.code_editor(self.release.body, language="markdown",
+                body = BodyArea.code_editor(self.release.body, language="markdown",
                                             soft_wrap=True, tab_behavior="focus",
                                             theme="css", id="body")
+                body.on_edit = self._body_edited
                 yield body
-                yield Static(describe_count(word_count(self.release)), id="word-count",
-                             markup=False)
+                self._count = describe_count(word_count(self.release))
+                yield Static(self._count, id="word-count", markup=False)
 
     def on_mount(self) -> None:
         self._follow_theme(self.app.current_theme)
@@ -137,7 +157,15 @@ class DraftingPane(Widget):
         self.update_count()
 
     def update_count(self) -> None:
-        self.query_one("#word-count", Static).update(describe_count(word_count(self.release)))
+        count = describe_count(word_count(self.release))
+        if count != self._count:
+            self._count = count
+            # One line of fixed height and full width: no layout pass needed.
+            self.query_one("#word-count", Static).update(count, layout=False)
+
+    def _announce(self, what: str) -> None:
+        # Straight to the editor screen: nothing between the pane and it listens.
+        self.screen.post_message(ReleaseEdited(what))
 
     def _set_problem(self, widget_id: str, problem: str) -> None:
         if problem:
@@ -149,13 +177,10 @@ class DraftingPane(Widget):
 
     # -- edits -----------------------------------------------------------------
 
-    @on(TextArea.Changed, "#body")
-    def _body_changed(self, event: TextArea.Changed) -> None:
-        event.stop()
-        text = event.text_area.text
+    def _body_edited(self, text: str) -> None:
         if text != self.release.body:
             self.release.body = text
-            self.post_message(ReleaseEdited("body"))
+            self._announce("body")
 
     @on(TextArea.Changed, "#notes")
     def _notes_changed(self, event: TextArea.Changed) -> None:
@@ -164,14 +189,14 @@ class DraftingPane(Widget):
         notes = [note for note in notes if note]
         if notes != self.release.notes_to_editors:
             self.release.notes_to_editors = notes
-            self.post_message(ReleaseEdited("notes"))
+            self._announce("notes")
 
     @on(TextArea.Changed, "#internal")
     def _internal_changed(self, event: TextArea.Changed) -> None:
         event.stop()
         if event.text_area.text != self.release.internal_notes:
             self.release.internal_notes = event.text_area.text
-            self.post_message(ReleaseEdited("internal"))
+            self._announce("internal")
 
     @on(Input.Changed)
     def _field_changed(self, event: Input.Changed) -> None:
@@ -184,7 +209,7 @@ class DraftingPane(Widget):
         else:
             changed = self._apply_text(widget_id, event.value)
         if changed:
-            self.post_message(ReleaseEdited(widget_id))
+            self._announce(widget_id)
 
     def _apply_text(self, widget_id: str, value: str) -> bool:
         release = self.release

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from inspect import isawaitable
 
 from textual import on
 from textual.app import ComposeResult
@@ -145,9 +146,10 @@ class QuotesPane(Vertical):
         quote.intro = values["intro"].strip()
         quote.text = values["text"].strip("\n")
 
-    def action_clear(self) -> None:
+    async def action_clear(self) -> None:
         """The speaker OK'd the words: record it (the approval pane does the work)."""
-        self.screen.query_one("ApprovalPane").record_clearance(self.selected_id())
+        approval = await self.screen.pane("approval")
+        approval.record_clearance(self.selected_id())
 
     def action_new(self) -> None:
         self.new_quote()
@@ -200,11 +202,13 @@ class QuotesPane(Vertical):
         self.action_edit()
 
     @on(Button.Pressed)
-    def _button(self, event: Button.Pressed) -> None:
+    async def _button(self, event: Button.Pressed) -> None:
         event.stop()
         actions = {"quote-new": self.action_new, "quote-edit": self.action_edit,
                    "quote-delete": self.action_delete,
                    "quote-insert": self.screen.action_insert_quote}
         action = actions.get(event.button.id or "")
         if action:
-            action()
+            result = action()
+            if isawaitable(result):  # inserting may first mount the quotes pane
+                await result

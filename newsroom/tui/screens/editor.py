@@ -24,11 +24,15 @@ from ..text import sanitise_release
 from .choice import ChoiceDialog
 
 PANES = {"f2": "drafting", "f3": "quotes", "f4": "attribution", "f5": "approval"}
+# Composed on first use: while they are unseen, typing in the body does not pay
+# for their widgets (every mounted widget costs a little on each keystroke).
+LAZY_PANES = {"quotes": QuotesPane, "attribution": AttributionPane, "approval": ApprovalPane}
 PREVIEW_DELAY = 0.4  # seconds of quiet typing before the preview is rebuilt
 DISK_CHECK_EVERY = 1.0
 
 
 class EditorScreen(Screen):
+    LAZY_PANES = LAZY_PANES
     BINDINGS = [
         Binding("ctrl+s", "save", "Save", priority=True),
         # TextArea binds f5-f7, ctrl+k and ctrl+e itself; ours win inside the editor.
@@ -104,12 +108,10 @@ class EditorScreen(Screen):
                 with TabPane("Drafting F2", id="drafting"):
                     yield DraftingPane(release, self.library.settings.timezone,
                                        id="drafting-pane")
-                with TabPane("Quotes F3", id="quotes"):
-                    yield QuotesPane(release, id="quotes-pane")
-                with TabPane("Attribution F4", id="attribution"):
-                    yield AttributionPane(release, id="attribution-pane")
-                with TabPane("Approval F5", id="approval"):
-                    yield ApprovalPane(release, id="approval-pane")
+                # The other panes are mounted by pane() when first needed.
+                yield TabPane("Quotes F3", id="quotes")
+                yield TabPane("Attribution F4", id="attribution")
+                yield TabPane("Approval F5", id="approval")
             yield PreviewPane(id="preview")
         yield Static("", id="editor-message", markup=False)
         yield Footer()
@@ -158,6 +160,7 @@ class EditorScreen(Screen):
 
     @on(ReleaseEdited)
     def _edited(self, message: ReleaseEdited) -> None:
+        message.stop()  # nothing above the editor listens
         # Sign-off actions save the release themselves; anything else is unsaved work.
         saved = message.what == "workflow"
         if self.unsaved != (not saved):
@@ -176,6 +179,32 @@ class EditorScreen(Screen):
         for pane in self.query("QuotesPane, AttributionPane, ApprovalPane"):
             if pane is not exclude:
                 pane.refresh_from(self.release)
+        if self.release is not None and self._mounted_pane(ApprovalPane) is None:
+            # Its checks decide which sign-off commands the palette offers.
+            self.call_later(self._approval_checks)
+
+    async def _approval_checks(self) -> None:
+        if self._closing or self._pruning or not self.is_current:
+            return  # closing (saved on the way out): nothing will show the checks
+        if self._mounted_pane(ApprovalPane) is None:
+            (await self.pane("approval")).refresh_from(self.release)
+
+    def _mounted_pane(self, kind):
+        return next(iter(self.query(kind)), None)
+
+    async def pane(self, name: str):
+        """The pane called ``name``, composed and mounted first if need be."""
+        kind = LAZY_PANES.get(name)
+        if kind is None:
+            return self.query_one(f"#{name}-pane")
+        found = self._mounted_pane(kind)
+        if found is None:
+            # mount() registers the pane at once, so a second caller finds it.
+            found = kind(self.release, id=f"{name}-pane")
+            await self.query_one(f"TabPane#{name}", TabPane).mount(found)
+        elif not found.is_mounted:
+            await found._mounted_event.wait()  # another caller is mounting it
+        return found
 
     def _preview_tick(self) -> None:
         # Debounce: edits only set a flag and a time; the work waits for a pause
@@ -190,13 +219,17 @@ class EditorScreen(Screen):
         preview = self.query_one(PreviewPane)
         if preview.display:
             preview.request(self.release)
-        if self.query_one(TabbedContent).active == "approval":
-            self.query_one(ApprovalPane).request_checks()
+        approval = self._mounted_pane(ApprovalPane)
+        if approval is not None and self.query_one(TabbedContent).active == "approval":
+            approval.request_checks()
 
     @on(TabbedContent.TabActivated)
-    def _tab_shown(self, event: TabbedContent.TabActivated) -> None:
-        if event.pane.id == "approval" and self.release is not None:
-            self.query_one(ApprovalPane).request_checks()
+    async def _tab_shown(self, event: TabbedContent.TabActivated) -> None:
+        if self.release is None or event.pane.id not in LAZY_PANES:
+            return
+        pane = await self.pane(event.pane.id)
+        if event.pane.id == "approval":
+            pane.request_checks()
 
     # -- panes -------------------------------------------------------------------
 
@@ -206,15 +239,16 @@ class EditorScreen(Screen):
         if action == "do" and len(parameters) == 2 and parameters[0] == "approval":
             # Sign-off commands appear only when allowed (the pane says why not).
             name = str(parameters[1]).removeprefix("act('").removesuffix("')")
-            return self.query_one(ApprovalPane).allowed(name)
+            approval = self._mounted_pane(ApprovalPane)
+            return approval is not None and approval.allowed(name)
         return True
 
     async def action_do(self, pane: str, action: str) -> None:
         """Run a pane's action from the palette: show the pane, then act."""
         self.query_one(TabbedContent).active = pane
-        await self.query_one(f"#{pane}-pane").run_action(action)
+        await (await self.pane(pane)).run_action(action)
 
-    def action_pane(self, pane: str) -> None:
+    async def action_pane(self, pane: str) -> None:
         tabs = self.query_one(TabbedContent)
         if pane == "drafting" and tabs.active == "drafting":
             # F2 again jumps between the fields and the body: no tabbing through
@@ -224,7 +258,7 @@ class EditorScreen(Screen):
                 body.focus()
                 return
         tabs.active = pane
-        self.query_one(f"#{pane}-pane").focus_first()
+        (await self.pane(pane)).focus_first()
 
     def action_toggle_preview(self) -> None:
         preview = self.query_one(PreviewPane)
@@ -247,14 +281,15 @@ class EditorScreen(Screen):
 
     # -- quotes in the body ------------------------------------------------------------
 
-    def action_insert_quote(self) -> None:
+    async def action_insert_quote(self) -> None:
         from .pick_quote import QuotePicker
 
-        preferred = self.query_one(QuotesPane).selected_id()
+        quotes = await self.pane("quotes")
+        preferred = quotes.selected_id()
 
         def picked(choice: str | None) -> None:
             if choice == "__new__":
-                self.query_one(QuotesPane).new_quote(then=self.insert_reference)
+                quotes.new_quote(then=self.insert_reference)
             elif choice:
                 self.insert_reference(choice)
 
@@ -461,7 +496,8 @@ class EditorScreen(Screen):
             return
         self._asking_disk = True
         on_disk = self._disk_bytes()
-        mine = "your unsaved changes will be lost" if self.unsaved else "you have no unsaved changes"
+        mine = ("your unsaved changes will be lost" if self.unsaved
+                else "you have no unsaved changes")
         question = (f"{RELEASE_FILE} or {BODY_FILE} of {self.slug} changed on disk while it "
                     f"was open. Reload it ({mine}), or keep yours (saving will then replace "
                     "the version on disk)?")

@@ -47,8 +47,10 @@ class HelpScreen(ModalScreen[None]):
         for where, node in (("everywhere", screen.app), ("this screen", screen)):
             found.extend((where, b) for b in node.BINDINGS if isinstance(b, Binding))
         seen: set[type] = set()
-        for widget in screen.query("*"):
-            kind = type(widget)
+        kinds = [type(widget) for widget in screen.query("*")]
+        # Panes the editor mounts only once shown have their keys all the same.
+        kinds += getattr(screen, "LAZY_PANES", {}).values()
+        for kind in kinds:
             if kind in seen or not kind.__module__.startswith("newsroom."):
                 continue
             seen.add(kind)
