@@ -163,3 +163,35 @@ async def test_preview_after_edits_equals_a_fresh_render(make_app):
         await wait_until(pilot, lambda: "Zebra crossings first." in preview.text)
         expected = export_text(editor.release, app.library, draft=True)
         assert preview.text == expected
+
+
+async def test_a_field_error_line_appears_under_its_field_and_goes_again(make_app, drafts):
+    from textual.widgets import Input, Static
+
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        editor = await open_editor(pilot, BUS)
+        assert not list(editor.query(".field-error"))  # none until a field needs one
+        date = editor.query_one("#date", Input)
+        date.value = "24/11/2026"
+        await settle(pilot)
+        error = editor.query_one("#date-error", Static)
+        assert "YYYY-MM-DD" in str(error.render())
+        siblings = list(date.parent.children)
+        assert siblings[siblings.index(date) + 1] is error  # right under the field
+        assert date.has_class("-invalid")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "Not saved" in str(editor.query_one("#editor-message", Static).render())
+        date.value = "2026-11-21"
+        await settle(pilot)
+        assert str(error.render()) == ""
+        assert not date.has_class("-invalid")
+        date.value = "nonsense"
+        await settle(pilot)
+        assert len(editor.query("#date-error")) == 1 and "YYYY-MM-DD" in str(error.render())
+        date.value = "2026-11-21"
+        await settle(pilot)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+    assert 'date = 2026-11-21' in (drafts / BUS / "release.toml").read_text("utf-8")

@@ -112,8 +112,8 @@ class DraftingPane(Widget):
                     yield Label(label, classes="field-label")
                     yield Input(values[widget_id], id=widget_id, placeholder=placeholder,
                                 compact=True, select_on_focus=False)
-                    yield Static("", id=f"{widget_id}-error", classes="field-error",
-                                 markup=False)
+                    # A field's error line is mounted under it by _set_problem
+                    # when first needed: fewer widgets, cheaper keystrokes.
                 yield Label("Notes to editors (blank line between notes)",
                             classes="field-label")
                 yield TextArea("\n\n".join(self.release.notes_to_editors), id="notes",
@@ -172,8 +172,14 @@ class DraftingPane(Widget):
             self.problems[widget_id] = problem
         else:
             self.problems.pop(widget_id, None)
-        self.query_one(f"#{widget_id}-error", Static).update(problem)
-        self.query_one(f"#{widget_id}", Input).set_class(bool(problem), "-invalid")
+        field = self.query_one(f"#{widget_id}", Input)
+        error = next(iter(self.query(f"#{widget_id}-error")), None)
+        if error is not None:
+            error.update(problem)
+        elif problem:
+            field.parent.mount(Static(problem, id=f"{widget_id}-error", classes="field-error",
+                                      markup=False), after=field)
+        field.set_class(bool(problem), "-invalid")
 
     # -- edits -----------------------------------------------------------------
 
