@@ -167,3 +167,32 @@ async def test_j5_reload_takes_their_version(make_app, drafts):
         await settle(pilot)
         assert editor.query_one("#body", TextArea).text.startswith("Theirs only.")
         assert not editor.unsaved
+
+
+async def test_leaving_with_text_that_cannot_be_saved_asks_first(make_app, drafts):
+    """An invalid date leaves the release unchanged, but what was typed is work:
+    leaving asks, Save refuses with the reason, Discard leaves the files alone."""
+    from textual.widgets import Input, Static
+
+    before = (drafts / BUS / "release.toml").read_bytes()
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        editor = await open_release(pilot, BUS)
+        editor.query_one("#date", Input).value = "24/11/2026"
+        await settle(pilot)
+        assert not editor.unsaved  # nothing applied to the release...
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, ChoiceDialog)  # ...and still it asks
+        question = str(app.screen.query_one(".question", Static).render())
+        assert "date field is not saved" in question and "YYYY-MM-DD" in question
+        await pilot.click("#answer-save")
+        await settle(pilot)
+        assert app.screen is editor  # refused: the date cannot be saved
+        assert "Not saved" in str(editor.query_one("#editor-message", Static).render())
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.click("#answer-discard")
+        await settle(pilot)
+        assert isinstance(app.screen, LibraryScreen)
+    assert (drafts / BUS / "release.toml").read_bytes() == before

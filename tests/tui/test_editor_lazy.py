@@ -177,6 +177,7 @@ async def test_a_field_error_line_appears_under_its_field_and_goes_again(make_ap
         await settle(pilot)
         error = editor.query_one("#date-error", Static)
         assert "YYYY-MM-DD" in str(error.render())
+        assert error.display and error.region.height >= 1  # on screen, not just in the DOM
         siblings = list(date.parent.children)
         assert siblings[siblings.index(date) + 1] is error  # right under the field
         assert date.has_class("-invalid")
@@ -186,10 +187,11 @@ async def test_a_field_error_line_appears_under_its_field_and_goes_again(make_ap
         date.value = "2026-11-21"
         await settle(pilot)
         assert str(error.render()) == ""
-        assert not date.has_class("-invalid")
+        assert not error.display and not date.has_class("-invalid")
         date.value = "nonsense"
         await settle(pilot)
         assert len(editor.query("#date-error")) == 1 and "YYYY-MM-DD" in str(error.render())
+        assert error.display
         date.value = "2026-11-21"
         await settle(pilot)
         await pilot.press("ctrl+s")

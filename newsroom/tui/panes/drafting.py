@@ -176,6 +176,9 @@ class DraftingPane(Widget):
         error = next(iter(self.query(f"#{widget_id}-error")), None)
         if error is not None:
             error.update(problem)
+            # Shown only while there is a problem (Textual's :empty means "no
+            # displayed children", not "no text", so CSS cannot say this).
+            error.display = bool(problem)
         elif problem:
             field.parent.mount(Static(problem, id=f"{widget_id}-error", classes="field-error",
                                       markup=False), after=field)

@@ -415,9 +415,18 @@ class EditorScreen(Screen):
 
     def ask_then(self, proceed: Callable[[], object]) -> None:
         """Run ``proceed`` once unsaved work is saved or knowingly discarded."""
-        if not self.unsaved:
+        # Text typed into a field that cannot be applied (a date as 24/11/2026)
+        # is work too, even though the release itself has not changed.
+        problems = self.query_one(DraftingPane).problems if self.release else {}
+        if not self.unsaved and not problems:
             proceed()
             return
+        if self.unsaved:
+            question = f"{self.slug} has unsaved changes."
+        else:
+            field, problem = next(iter(problems.items()))
+            question = (f"{self.slug}: what you typed in the {field} field is not saved "
+                        f"({problem})")
 
         def answered(answer: str | None) -> None:
             if answer == "save":
@@ -430,7 +439,7 @@ class EditorScreen(Screen):
                 proceed()
 
         self.app.push_screen(ChoiceDialog(
-            f"{self.slug} has unsaved changes.",
+            question,
             [("save", "Save"), ("discard", "Discard"), ("cancel", "Cancel")],
             id="unsaved-dialog",
         ), answered)
