@@ -394,8 +394,9 @@ def approve(release: Release, settings, people, rng: random.Random) -> None:
 
 def make_library(count: int, root: Path, seed: int = 1) -> list[str]:
     """Write the library; returns the slugs in the order made."""
-    from newsroom.bundle import settings_from_toml
     import tomllib
+
+    from newsroom.bundle import settings_from_toml
 
     rng = random.Random(f"newsroom-bench-{seed}")
     root.mkdir(parents=True, exist_ok=True)
@@ -426,8 +427,9 @@ def make_library(count: int, root: Path, seed: int = 1) -> list[str]:
 
 def make_editor_library(root: Path, words: int = 5000, seed: int = 1) -> str:
     """A library holding one release with a body of ``words`` words and two quotes."""
-    from newsroom.bundle import settings_from_toml
     import tomllib
+
+    from newsroom.bundle import settings_from_toml
 
     rng = random.Random(f"newsroom-editor-{seed}")
     root.mkdir(parents=True, exist_ok=True)

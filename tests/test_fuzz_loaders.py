@@ -19,10 +19,10 @@ from datetime import UTC, date, datetime, time
 from pathlib import Path
 
 import tomli_w
+from conftest import DRAFTS, SAMPLE_SLUG
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import DRAFTS, SAMPLE_SLUG
 from newsroom.bundle import (
     BODY_FILE,
     BOM,

@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 import tomli_w
-
 from conftest import EARLY_SLUG, SAMPLE_SLUG, run_newsroom
 from conftest import snapshot_tree as _snapshot_everything
+
 from newsroom import bundle
 from newsroom.bundle import (
     BODY_FILE,

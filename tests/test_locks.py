@@ -11,8 +11,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-
 from conftest import EARLY_SLUG, SAMPLE_SLUG, run_newsroom, snapshot_tree
+
 from newsroom import locks
 from newsroom.bundle import BundleError
 from newsroom.cli import main as cli_main

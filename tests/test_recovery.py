@@ -11,8 +11,8 @@ import time
 from pathlib import Path
 
 import pytest
-
 from conftest import SAMPLE_SLUG, snapshot_tree
+
 from newsroom import recovery
 from newsroom.bundle import BODY_FILE, RELEASE_FILE, BundleError, ConflictError, Library
 
