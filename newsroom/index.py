@@ -224,7 +224,7 @@ class _Stamping:
         self._paths = [name + suffix for name in folders for suffix in _SUFFIXES]
         self._half = len(self._paths)
         self._child: tuple[int, int] | None = None  # (pid, pipe to read)
-        if parallel and len(self._paths) >= PARALLEL_STAT_MIN and _can_fork():
+        if parallel and len(self._paths) >= PARALLEL_STAT_MIN and can_fork():
             self._half = len(self._paths) // 2
             try:
                 self._child = self._fork(self._paths[self._half:])
@@ -715,7 +715,7 @@ _forked_reader: _Reader | None = None
 def _read_all(reader: _Reader, misses: list[tuple[str, bool]], workers: int
               ) -> dict[str, Entry]:
     workers = min(workers, len(misses) // (PARALLEL_MIN // 2) or 1)
-    if workers > 1 and len(misses) >= PARALLEL_MIN and _can_fork():
+    if workers > 1 and len(misses) >= PARALLEL_MIN and can_fork():
         global _forked_reader
         from concurrent.futures import ProcessPoolExecutor
         from multiprocessing import get_context
@@ -741,7 +741,7 @@ def _read_chunk(chunk: list[tuple[str, bool]]) -> list[Entry]:
     return [_forked_reader.entry(name, link) for name, link in chunk]
 
 
-def _can_fork() -> bool:
+def can_fork() -> bool:
     """Forking is safe only from a single-threaded process (the command line)."""
     if not hasattr(os, "fork"):
         return False

@@ -248,9 +248,9 @@ def _export_part(slugs: list[str]) -> list[_Step | None]:
 
 def _parallel_workers(job: _Job, count: int) -> int:
     """How many worker processes to export ``count`` releases with: 1 for none."""
-    from ..index import _can_fork, default_workers
+    from ..index import can_fork, default_workers
 
-    if not job.args.draft or count < PARALLEL_MIN or not _can_fork():
+    if not job.args.draft or count < PARALLEL_MIN or not can_fork():
         # A final export records each publication (and commits it) here.
         return 1
     return max(1, min(default_workers(), count // (PARALLEL_MIN // 2)))
