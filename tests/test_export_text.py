@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from newsroom.bundle import Library
 from newsroom.export import TextOptions, export_text
 from newsroom.export.document import build_document
-from newsroom.export.text import DRAFT_MARK, _Writer, render_text, to_ascii
+from newsroom.export.text import DRAFT_MARK, _Writer, quote_paragraphs, render_text, to_ascii
 from newsroom.model import (
     Caption,
     Contact,
@@ -689,3 +689,54 @@ def test_text_that_is_blank_in_ascii_leaves_no_blank_lines() -> None:
     assert "\n\n\n" not in out
     assert "Media contact\nEmail: a@b.example\n" in out
     assert all(len(line) <= 30 for line in out.split("\n")[1:])
+
+
+# -- Quotation marks the volunteer typed round a quote --------------------------
+
+
+@pytest.mark.parametrize(("typed", "expected"), [
+    (("“We did it.”",), ["“We did it.”"]),
+    (('"We did it."',), ["“We did it.”"]),
+    (("‘We did it.’",), ["“We did it.”"]),
+    (("«We did it.»",), ["“We did it.”"]),
+    # British style typed by hand: each paragraph opens, only the last closes.
+    (("“First.", "“Second.”"), ["“First.", "“Second.”"]),
+    # ...or every paragraph typed as a quote of its own.
+    (("“First.”", "“Second.”"), ["“First.", "“Second.”"]),
+    # No pair: marks that belong to the words stay.
+    (("Thanks to the members’",), ["“Thanks to the members’”"]),
+    (("“Unfinished",), ["““Unfinished”"]),
+    (("We did it.",), ["“We did it.”"]),
+    (('"',), ['“"”']),
+])
+def test_typed_quotation_marks_are_not_doubled(typed, expected):
+    assert quote_paragraphs(typed, TextOptions()) == expected
+
+
+def test_typed_marks_in_a_whole_export(library_copy):
+    library = Library.open(library_copy)
+    release = library.load(SAMPLE_SLUG)
+    plain = export_text(release, library, draft=True)
+    for quote in release.quotes:  # as typed by hand, British style
+        quote.text = "\n\n".join("“" + p for p in quote.text.split("\n\n")) + "”"
+    assert any("\n\n" in quote.text for quote in release.quotes)  # one has paragraphs
+    marked = export_text(release, library, draft=True)
+    assert "““" not in marked and "””" not in marked
+    assert marked == plain
+
+
+_words = st.text(alphabet=st.sampled_from(list("abc XYZ.,;!?-’")), min_size=1, max_size=40) \
+    .map(str.strip).filter(lambda t: t and t[0] not in "’" and t[-1] not in "’")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_words, min_size=1, max_size=4),
+       st.sampled_from([("“", "”"), ('"', '"'), ("‘", "’"), ("«", "»"), ("„", "“")]),
+       st.booleans())
+def test_typed_marks_never_change_the_export(paragraphs, marks, close_each):
+    opening, closing = marks
+    typed = [opening + p + (closing if close_each or i == len(paragraphs) - 1 else "")
+             for i, p in enumerate(paragraphs)]
+    for options in (TextOptions(), TextOptions(ascii=True)):
+        assert quote_paragraphs(tuple(typed), options) == \
+            quote_paragraphs(tuple(paragraphs), options)

@@ -342,8 +342,37 @@ def close_mark(options: TextOptions) -> str:
     return '"' if options.ascii else "”"
 
 
+# Marks a volunteer may have typed round a quote already: opening -> closing.
+_TYPED_MARKS = {"“": "”", '"': '"', "‘": "’", "'": "'", "„": "“", "«": "»"}
+
+
+def _without_typed_marks(paragraphs: tuple[str, ...]) -> tuple[str, ...]:
+    """The paragraphs without quotation marks typed round the whole quote, so the
+    export's own marks are not doubled. Only a pair counts (the first paragraph
+    opens with a mark, the last closes with its partner): a lone trailing ’ may
+    be an apostrophe ("the members’")."""
+    if not paragraphs or not paragraphs[0] or paragraphs[0][0] not in _TYPED_MARKS:
+        return paragraphs
+    opening = paragraphs[0][0]
+    closing = _TYPED_MARKS[opening]
+    if len(paragraphs[-1]) < 2 or not paragraphs[-1].endswith(closing):
+        return paragraphs
+    out = []
+    for index, paragraph in enumerate(paragraphs):
+        opened = paragraph.startswith(opening)
+        if opened:
+            paragraph = paragraph[1:]
+        # The last paragraph closes the quote; an earlier one only if it was
+        # typed as a quote of its own (opened and closed).
+        if paragraph.endswith(closing) and (index == len(paragraphs) - 1 or opened):
+            paragraph = paragraph[:-1]
+        out.append(paragraph)
+    return tuple(out) if all(out) else paragraphs
+
+
 def quote_paragraphs(paragraphs: tuple[str, ...], options: TextOptions) -> list[str]:
     """British style: every paragraph opens with a mark, only the last closes."""
+    paragraphs = _without_typed_marks(paragraphs)
     out = []
     for index, paragraph in enumerate(paragraphs):
         closing = close_mark(options) if index == len(paragraphs) - 1 else ""
