@@ -89,6 +89,16 @@ async def newsroom_first_frame(drafts: str, rows: int, then=None) -> None:
             await then(app, pilot)
 
 
+def fill_bare_table(table, rows: int) -> None:
+    """The bare apps' table: the library's columns, ``rows`` plain rows added one by one."""
+    for name in ("Status", "Date", "Headline", "Speakers", "Approvals"):
+        table.add_column(name)
+    for number in range(rows):
+        table.add_row("draft", "2026-11-24",
+                      f"Residents urged to respond as the council consults {number}",
+                      "Cllr Amira Okafor, Tom Whitfield", "0/1", key=str(number))
+
+
 async def bare_first_frame(rows: int) -> None:
     from textual.app import App, ComposeResult
     from textual.widgets import DataTable
@@ -98,13 +108,7 @@ async def bare_first_frame(rows: int) -> None:
             yield DataTable(cursor_type="row")
 
         def on_mount(self) -> None:
-            table = self.query_one(DataTable)
-            for name in ("Status", "Date", "Headline", "Speakers", "Approvals"):
-                table.add_column(name)
-            for number in range(rows):
-                table.add_row("draft", "2026-11-24",
-                              f"Residents urged to respond as the council consults {number}",
-                              "Cllr Amira Okafor, Tom Whitfield", "0/1", key=str(number))
+            fill_bare_table(self.query_one(DataTable), rows)
 
     app = Bare()
     async with app.run_test(size=(120, 40)) as pilot:
@@ -348,13 +352,7 @@ async def bare_filter(rows: int) -> None:
             yield DataTable(cursor_type="row", zebra_stripes=True)
 
         def on_mount(self) -> None:
-            table = self.query_one(DataTable)
-            for name in ("Status", "Date", "Headline", "Speakers", "Approvals"):
-                table.add_column(name)
-            for number in range(rows):
-                table.add_row("draft", "2026-11-24",
-                              f"Residents urged to respond as the council consults {number}",
-                              "Cllr Amira Okafor, Tom Whitfield", "0/1", key=str(number))
+            fill_bare_table(self.query_one(DataTable), rows)
             self.query_one(Input).focus()
 
     app = Bare()

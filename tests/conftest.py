@@ -19,6 +19,17 @@ import pytest
 from newsroom.bundle import Library
 
 REPO = Path(__file__).resolve().parent.parent
+
+
+def load_make_library():
+    """benchmarks/make_library.py as a module (benchmarks/ is not a package)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(
+        "make_library", REPO / "benchmarks" / "make_library.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 DRAFTS = REPO / "drafts"
 SAMPLE_SLUG = "2026-11-24-lido-reopens"
 EARLY_SLUG = "2026-11-20-bus-route-consultation"

@@ -7,7 +7,6 @@ the export in one process. The wrapper must give textwrap's lines exactly.
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import re
 import subprocess
@@ -16,6 +15,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from conftest import REPO, load_make_library
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
@@ -24,19 +24,10 @@ from newsroom.cli import export_all
 from newsroom.export.text import _GLUE, TextOptions, _fill, _Writer, to_ascii
 from newsroom.workflow import spike
 
-REPO = Path(__file__).resolve().parent.parent
 ENV = {"NEWSROOM_USER": "priya-raman"}
 
 
-def _load_generator():
-    spec = importlib.util.spec_from_file_location(
-        "make_library", REPO / "benchmarks" / "make_library.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-make_library = _load_generator()
+make_library = load_make_library()
 
 
 # ---------------------------------------------------------------------------

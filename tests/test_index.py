@@ -6,7 +6,6 @@ Every test compares the listing with rows derived the slow, obvious way
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import shutil
@@ -17,6 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from conftest import REPO, load_make_library
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -25,18 +25,7 @@ from newsroom.bundle import BODY_FILE, JOURNAL_FILE, RELEASE_FILE, BundleError, 
 from newsroom.safety import _CONTROL, _ESCAPE_SEQUENCE, strip_controls
 from newsroom.workflow import status, valid_approvals
 
-REPO = Path(__file__).resolve().parent.parent
-
-
-def _load_generator():
-    spec = importlib.util.spec_from_file_location(
-        "make_library", REPO / "benchmarks" / "make_library.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-make_library = _load_generator()
+make_library = load_make_library()
 
 
 def expected_rows(root: Path) -> list[dict]:

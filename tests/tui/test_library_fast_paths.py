@@ -21,9 +21,10 @@ from textual.widgets import DataTable, Input
 
 from newsroom.bundle import Library
 from newsroom.tui.screens import library as library_module
-from newsroom.tui.screens.library import LibraryScreen, ReleaseTable, _plain_cell
+from newsroom.tui.screens.library import ReleaseTable, _plain_cell
 
 from .conftest import settle
+from .test_library_filter import expected, shown
 
 HEADLINES = [
     "Lido reopens after a summer of repairs",
@@ -55,16 +56,6 @@ def table_of(app) -> ReleaseTable:
     return table
 
 
-def shown(app) -> list[str]:
-    table = table_of(app)
-    return [table.coordinate_to_cell_key((index, 0)).row_key.value
-            for index in range(table.row_count)]
-
-
-def expected(screen: LibraryScreen, needle: str) -> list[str]:
-    needle = needle.casefold().strip()
-    return [row.slug for row in screen.rows
-            if needle in f"{row.headline}\n{row.slug}\n{row.speakers}".casefold()]
 
 
 def both_ways(table: ReleaseTable, row: int, column: int, cursor: bool, hover: bool):
