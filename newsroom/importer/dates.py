@@ -6,7 +6,7 @@ import re
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
-from .text import DATE, DATE_RE, MONTHS
+from .text import DATE, DATE_RE, MONTHS, WEEKDAYS
 
 LONDON = "Europe/London"
 
@@ -78,14 +78,7 @@ _DATELINES = [
     re.compile(r"^(?P<place>[A-Z][A-Z'’.\-]+(?:\s+[A-Z][A-Z'’.\-]+){0,3})\s*[-–—]+\s+"),
     re.compile(rf"^(?P<date>{DATE})\s*[-–—:]+\s*", re.IGNORECASE),
 ]
-_NOT_PLACES = set(MONTHS) | {
-    "monday",
-    "tuesday",
-    "wednesday",
-    "thursday",
-    "friday",
-    "saturday",
-    "sunday",
+_NOT_PLACES = set(MONTHS) | set(WEEKDAYS) | {
     "today",
     "breaking",
     "update",

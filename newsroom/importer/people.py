@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass, field
 
 from ..model import ID_PATTERN, Person, slugify
+from .text import WEEKDAYS
 
 TITLES = {
     "cllr",
@@ -37,7 +38,7 @@ TITLES = {
 SUFFIXES = {"mp", "msp", "mep", "am", "obe", "mbe", "cbe", "kc", "qc", "jp"}
 
 # Words that mark a phrase as a role or a lead-in, never as a person's name.
-NOT_NAME_WORDS = {
+NOT_NAME_WORDS = set(WEEKDAYS) | {
     "chair",
     "chairman",
     "chairwoman",
@@ -105,13 +106,6 @@ NOT_NAME_WORDS = {
     "responding",
     "also",
     "however",
-    "monday",
-    "tuesday",
-    "wednesday",
-    "thursday",
-    "friday",
-    "saturday",
-    "sunday",
     "january",
     "february",
     "march",

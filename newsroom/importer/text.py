@@ -100,6 +100,7 @@ class Block:
 # Patterns for lines that stand on their own
 
 
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 MONTHS = {
     "january": 1,
     "jan": 1,

@@ -56,3 +56,21 @@ async def wait_until(pilot, condition, timeout: float = 15.0) -> None:
             raise AssertionError("condition never became true")
         await pilot.pause(0.05)
     await settle(pilot)
+
+
+async def open_release(pilot, slug: str):
+    """Open a release as the library does; the screen then shown (the editor,
+    or a dialog such as a lock question in front of it)."""
+    await settle(pilot)
+    pilot.app.open_release(slug)
+    await settle(pilot)
+    return pilot.app.screen
+
+
+async def open_editor(pilot, slug: str):
+    """Open a release and check that its editor is what shows."""
+    from newsroom.tui.screens.editor import EditorScreen
+
+    editor = await open_release(pilot, slug)
+    assert isinstance(editor, EditorScreen)
+    return editor

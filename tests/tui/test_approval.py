@@ -8,14 +8,12 @@ from textual.widgets import Button, DataTable, Select, Static, TextArea
 
 from newsroom.tui.screens.editor import EditorScreen
 
-from .conftest import BUS, LIDO, settle, wait_until
+from .conftest import BUS, LIDO, open_release, settle, wait_until
 
 
 async def open_pane(pilot, slug: str) -> EditorScreen:
     app = pilot.app
-    await settle(pilot)
-    app.open_release(slug)
-    await settle(pilot)
+    await open_release(pilot, slug)
     await pilot.press("f5")
     await settle(pilot)
     return app.screen

@@ -11,16 +11,7 @@ from newsroom.tui.screens.choice import ChoiceDialog
 from newsroom.tui.screens.editor import EditorScreen
 from newsroom.tui.screens.library import LibraryScreen
 
-from .conftest import BUS, LIDO, settle, type_text, wait_until
-
-
-async def open_release(pilot, slug: str) -> EditorScreen:
-    app = pilot.app
-    await settle(pilot)
-    app.open_release(slug)
-    await settle(pilot)
-    assert isinstance(app.screen, EditorScreen)
-    return app.screen
+from .conftest import BUS, LIDO, open_editor, settle, type_text, wait_until
 
 
 async def test_j1_create_type_and_save(make_app, drafts):
@@ -61,7 +52,7 @@ async def test_j1_create_type_and_save(make_app, drafts):
 async def test_bad_date_is_an_inline_message(make_app, drafts):
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
-        editor = await open_release(pilot, BUS)
+        editor = await open_editor(pilot, BUS)
         date_input = editor.query_one("#date", Input)
         date_input.focus()
         await type_text(pilot, "31/02/2026")
@@ -79,7 +70,7 @@ async def test_bad_date_is_an_inline_message(make_app, drafts):
 async def test_embargo_fields_round_trip(make_app, drafts):
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
-        editor = await open_release(pilot, LIDO)
+        editor = await open_editor(pilot, LIDO)
         assert editor.query_one("#embargo-date", Input).value == "2026-11-26"
         assert editor.query_one("#embargo-time", Input).value == "00:01"
         editor.query_one("#embargo-time", Input).value = "09:30"
@@ -95,7 +86,7 @@ async def test_j5_quit_with_unsaved_changes_asks(make_app, drafts):
     before = (drafts / BUS / "body.md").read_bytes()
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
-        editor = await open_release(pilot, BUS)
+        editor = await open_editor(pilot, BUS)
         editor.query_one("#body", TextArea).focus()
         await type_text(pilot, "Urgent: ")
         await pilot.press("ctrl+q")
@@ -118,7 +109,7 @@ async def test_j5_discard_leaves_files_alone(make_app, drafts):
     before = (drafts / BUS / "release.toml").read_bytes()
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
-        editor = await open_release(pilot, BUS)
+        editor = await open_editor(pilot, BUS)
         await type_text(pilot, "!!")
         await pilot.press("ctrl+q")
         await settle(pilot)
@@ -132,7 +123,7 @@ async def test_j5_body_changed_on_disk_is_detected(make_app, drafts):
     body_path = drafts / BUS / "body.md"
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
-        editor = await open_release(pilot, BUS)
+        editor = await open_editor(pilot, BUS)
         area = editor.query_one("#body", TextArea)
         area.focus()
         await type_text(pilot, "Mine: ")
@@ -159,7 +150,7 @@ async def test_j5_reload_takes_their_version(make_app, drafts):
     body_path = drafts / BUS / "body.md"
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
-        editor = await open_release(pilot, BUS)
+        editor = await open_editor(pilot, BUS)
         body_path.write_text("Theirs only.\n\n{{< quote marsh >}}\n", "utf-8")
         await wait_until(pilot, lambda: isinstance(app.screen, ChoiceDialog))
         assert app.screen.id == "disk-dialog"
@@ -177,7 +168,7 @@ async def test_leaving_with_text_that_cannot_be_saved_asks_first(make_app, draft
     before = (drafts / BUS / "release.toml").read_bytes()
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
-        editor = await open_release(pilot, BUS)
+        editor = await open_editor(pilot, BUS)
         editor.query_one("#date", Input).value = "24/11/2026"
         await settle(pilot)
         assert not editor.unsaved  # nothing applied to the release...

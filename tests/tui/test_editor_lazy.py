@@ -14,21 +14,11 @@ from newsroom.tui.panes.attribution import AttributionPane
 from newsroom.tui.panes.drafting import describe_count, word_count
 from newsroom.tui.panes.preview import PreviewPane
 from newsroom.tui.panes.quotes import QuotesPane
-from newsroom.tui.screens.editor import EditorScreen
 from newsroom.tui.screens.pick_quote import QuotePicker
 
-from .conftest import BUS, LIDO, settle, type_text, wait_until
+from .conftest import BUS, LIDO, open_editor, settle, type_text, wait_until
 
 HIDDEN = (QuotesPane, AttributionPane, ApprovalPane)
-
-
-async def open_editor(pilot, slug: str) -> EditorScreen:
-    await settle(pilot)
-    pilot.app.open_release(slug)
-    await settle(pilot)
-    editor = pilot.app.screen
-    assert isinstance(editor, EditorScreen)
-    return editor
 
 
 def mounted(editor, kind) -> list:

@@ -22,7 +22,7 @@ from newsroom.tui.screens.export_dialog import ExportDialog
 from newsroom.tui.screens.library import LibraryScreen
 from newsroom.workflow import approve, clear
 
-from .conftest import LIDO, settle
+from .conftest import LIDO, open_release, settle
 
 TRICKY = 'Lido <b>reopens</b> & "fish" [bold]win[/]'
 T0 = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
@@ -108,9 +108,7 @@ async def test_default_destination_is_written(make_app, drafts):
 async def test_editor_ctrl_e_exports_eml(make_app, drafts, tmp_path):
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
-        app.open_release(LIDO)
-        await settle(pilot)
+        await open_release(pilot, LIDO)
         assert isinstance(app.screen, EditorScreen)
         await pilot.press("ctrl+e")
         await settle(pilot)

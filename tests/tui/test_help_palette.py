@@ -9,7 +9,7 @@ from newsroom.tui.commands import NewsroomCommands
 from newsroom.tui.screens.editor import EditorScreen
 from newsroom.tui.screens.help import HelpScreen
 
-from .conftest import BUS, settle
+from .conftest import BUS, open_release, settle
 
 
 def help_rows(app) -> dict[str, str]:
@@ -72,9 +72,7 @@ async def test_palette_reaches_pane_actions(make_app, drafts):
 
     app = make_app(user="priya-raman")
     async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
-        app.open_release(BUS)
-        await settle(pilot)
+        await open_release(pilot, BUS)
         offered = await titles(app)
         assert "New quote" in offered and "Add a person" in offered
         # The TODO marker blocks submission and nothing is cleared: not offered.

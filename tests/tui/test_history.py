@@ -21,7 +21,7 @@ from textual.widgets import DataTable
 from newsroom.tui.screens.editor import EditorScreen
 from newsroom.tui.screens.history import HistoryScreen
 
-from .conftest import LIDO, settle
+from .conftest import LIDO, open_release, settle
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
 
@@ -66,9 +66,7 @@ def screen_words(app) -> str:
 async def test_signoff_in_the_tui_commits_and_history_lists_it(make_app, git_drafts, tmp_path):
     app = make_app(user="priya-raman")
     async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
-        app.open_release(LIDO)
-        await settle(pilot)
+        await open_release(pilot, LIDO)
         editor = app.screen
         assert isinstance(editor, EditorScreen)
         await pilot.press("f5")
@@ -120,9 +118,7 @@ async def test_signoff_in_the_tui_commits_and_history_lists_it(make_app, git_dra
 async def test_approve_commit_names_the_approver_and_digest(make_app, git_drafts, tmp_path):
     app = make_app(user="priya-raman")
     async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
-        app.open_release(LIDO)
-        await settle(pilot)
+        await open_release(pilot, LIDO)
         editor = app.screen
         await pilot.press("f5")
         await settle(pilot)
@@ -199,9 +195,7 @@ async def test_history_without_git_shows_events_and_never_mentions_git(make_app,
 async def test_save_commits_only_with_commit_on_save(make_app, git_drafts, tmp_path):
     app = make_app(user="priya-raman")
     async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
-        app.open_release(LIDO)
-        await settle(pilot)
+        await open_release(pilot, LIDO)
         editor = app.screen
         editor.release.headline += " (updated)"
         editor.unsaved = True
@@ -232,9 +226,7 @@ async def test_a_refused_commit_is_a_notice_not_a_crash(make_app, git_drafts, tm
     git(tmp_path, "config", "user.useConfigOnly", "true")
     app = make_app(user="priya-raman")
     async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
-        app.open_release(LIDO)
-        await settle(pilot)
+        await open_release(pilot, LIDO)
         await pilot.press("f5")
         await settle(pilot)
         await pilot.press("u")
@@ -283,9 +275,7 @@ async def test_hostile_history_text_is_shown_literally(make_app, drafts):
                                  + marker.removeprefix('note = "')), "utf-8")
     app = make_app(user="priya-raman")
     async with app.run_test(size=(160, 40)) as pilot:
-        await settle(pilot)
-        app.open_release(LIDO)
-        await settle(pilot)
+        await open_release(pilot, LIDO)
         await pilot.press("f7")
         await settle(pilot)
         history = app.screen

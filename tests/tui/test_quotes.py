@@ -12,7 +12,7 @@ from newsroom.tui.screens.editor import EditorScreen
 from newsroom.tui.screens.form import FormDialog
 from newsroom.tui.screens.pick_quote import QuotePicker
 
-from .conftest import BUS, LIDO, settle, type_text, wait_until
+from .conftest import BUS, LIDO, open_release, settle, type_text, wait_until
 
 WORDS = ("Our buses are a lifeline.\n\nThe county must listen to the people who ride "
          "them.\n\nWe will be at every meeting.")
@@ -83,9 +83,7 @@ async def test_j2_quote_inserted_between_paragraphs(make_app, drafts):
 async def test_preview_follows_typing(make_app):
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
-        app.open_release(BUS)
-        await settle(pilot)
+        await open_release(pilot, BUS)
         editor = app.screen
         await pilot.press("f6")
         preview = editor.query_one(PreviewPane)
@@ -100,9 +98,7 @@ async def test_preview_follows_typing(make_app):
 async def test_delete_referenced_quote_asks_and_removes_reference(make_app, drafts):
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
-        app.open_release(LIDO)
-        await settle(pilot)
+        await open_release(pilot, LIDO)
         editor = app.screen
         await pilot.press("f3")
         table = editor.query_one("#quote-table", DataTable)
@@ -128,9 +124,7 @@ async def test_delete_referenced_quote_asks_and_removes_reference(make_app, draf
 async def test_j3_new_person_becomes_speaker(make_app, drafts):
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
-        app.open_release(LIDO)
-        await settle(pilot)
+        await open_release(pilot, LIDO)
         editor = app.screen
         await pilot.press("f4")
         await pilot.press("a")
@@ -168,9 +162,7 @@ async def test_refresh_role_from_directory(make_app, drafts):
         'role = "President of the Friends of Hollinsbury Lido"'), "utf-8")
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
-        app.open_release(LIDO)
-        await settle(pilot)
+        await open_release(pilot, LIDO)
         editor = app.screen
         await pilot.press("f4")
         editor.query_one("#quote-select", Select).value = "whitfield"
@@ -189,9 +181,7 @@ async def test_refresh_role_from_directory(make_app, drafts):
 async def test_place_button_opens_the_picker(make_app):
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
-        app.open_release(LIDO)
-        await settle(pilot)
+        await open_release(pilot, LIDO)
         await pilot.press("f3")
         await settle(pilot)
         await pilot.click("#quote-insert")
@@ -204,9 +194,7 @@ async def test_mark_cleared_from_the_quotes_pane(make_app, drafts):
 
     app = make_app(user="priya-raman")
     async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
-        app.open_release(LIDO)
-        await settle(pilot)
+        await open_release(pilot, LIDO)
         editor = app.screen
         await pilot.press("f3")
         table = editor.query_one("#quote-table", DataTable)

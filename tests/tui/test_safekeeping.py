@@ -11,7 +11,7 @@ from textual.widgets import Static, TextArea
 
 from newsroom.tui.screens.choice import ChoiceDialog
 
-from .conftest import BUS, settle, wait_until
+from .conftest import BUS, open_release, settle, wait_until
 
 HOLD_LOCK = """
 import sys, time
@@ -40,9 +40,7 @@ async def test_locked_by_another_process_opens_read_only(make_app, drafts):
         before = (drafts / BUS / "body.md").read_bytes()
         app = make_app(user="priya-raman")
         async with app.run_test(size=(120, 40)) as pilot:
-            await settle(pilot)
-            app.open_release(BUS)
-            await settle(pilot)
+            await open_release(pilot, BUS)
             editor = app.screen
             assert "being edited by" in editor.read_only
             assert "read-only" in editor.sub_title
@@ -63,9 +61,7 @@ async def test_locked_by_another_process_opens_read_only(make_app, drafts):
 async def test_lock_is_taken_and_released(make_app, drafts):
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
-        app.open_release(BUS)
-        await settle(pilot)
+        await open_release(pilot, BUS)
         assert (drafts / BUS / ".lock").exists()
         await pilot.press("escape")
         await settle(pilot)

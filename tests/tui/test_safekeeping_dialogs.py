@@ -13,7 +13,7 @@ from textual.widgets import Input, Static, TextArea
 
 from newsroom import locks
 
-from .conftest import BUS, settle, type_text, wait_until
+from .conftest import BUS, open_release, settle, type_text, wait_until
 
 WRITE_RECOVERY = """
 import sys
@@ -42,12 +42,6 @@ def leave_stale_lock(drafts, slug: str) -> bytes:
 
 def message(editor) -> str:
     return str(editor.query_one("#editor-message", Static).render())
-
-
-async def open_editor(pilot, slug: str):
-    pilot.app.open_release(slug)
-    await settle(pilot)
-    return pilot.app.screen
 
 
 async def test_stale_lock_asks_and_read_only_changes_nothing(make_app, drafts):
@@ -98,7 +92,7 @@ async def test_stale_lock_taken_over_when_asked(make_app, drafts):
 
 async def conflict(pilot, drafts):
     """Open BUS, type, let someone else save the body, press ctrl+s."""
-    editor = await open_editor(pilot, BUS)
+    editor = await open_release(pilot, BUS)
     editor._asking_disk = True  # as if the once-a-second disk check had not fired yet
     editor.query_one("#body", TextArea).focus()
     await type_text(pilot, "Mine: ")

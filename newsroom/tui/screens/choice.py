@@ -10,24 +10,23 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
 
-class ChoiceDialog(ModalScreen[str]):
-    """Dismisses with the id of the chosen answer; escape means ``cancel``."""
+class AnswerDialog(ModalScreen[str]):
+    """A modal that dismisses with the id of the answer chosen; escape means ``cancel``."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
-    def __init__(self, question: str, answers: list[tuple[str, str]], *, id: str | None = None):
+    def __init__(self, answers: list[tuple[str, str]], *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self.question = question
         self.answers = answers
 
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog"):
-            # The question may quote a headline: never markup.
-            yield Static(self.question, markup=False, classes="question")
-            with Horizontal(classes="buttons"):
-                for index, (answer_id, label) in enumerate(self.answers):
-                    variant = "primary" if index == 0 else "default"
-                    yield Button(label, id=f"answer-{answer_id}", variant=variant)
+    def variant(self, index: int, answer_id: str) -> str:
+        return "primary" if index == 0 else "default"
+
+    def answer_buttons(self) -> ComposeResult:
+        with Horizontal(classes="buttons"):
+            for index, (answer_id, label) in enumerate(self.answers):
+                yield Button(label, id=f"answer-{answer_id}",
+                             variant=self.variant(index, answer_id))
 
     @on(Button.Pressed)
     def chosen(self, event: Button.Pressed) -> None:
@@ -36,3 +35,17 @@ class ChoiceDialog(ModalScreen[str]):
 
     def action_cancel(self) -> None:
         self.dismiss("cancel")
+
+
+class ChoiceDialog(AnswerDialog):
+    """A question with a few answers as buttons."""
+
+    def __init__(self, question: str, answers: list[tuple[str, str]], *, id: str | None = None):
+        super().__init__(answers, id=id)
+        self.question = question
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            # The question may quote a headline: never markup.
+            yield Static(self.question, markup=False, classes="question")
+            yield from self.answer_buttons()

@@ -8,12 +8,11 @@ from __future__ import annotations
 
 import re
 
-from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
-from textual.widgets import Button, Static, TextArea
+from textual.containers import Vertical
+from textual.widgets import Static, TextArea
+
+from .choice import AnswerDialog
 
 # Control characters are drawn as their Unicode "control pictures" (ESC as ␛):
 # the diff shows exactly what is in the file, and nothing reaches the terminal raw.
@@ -32,42 +31,31 @@ def visible(text: str) -> str:
     return _CONTROL.sub(picture, text)
 
 
-class DiffDialog(ModalScreen[str]):
-    """Dismisses with the id of the chosen answer; escape means ``cancel``."""
+class DiffDialog(AnswerDialog):
+    """The diff, literally, above the answers; "overwrite" is shown as the dangerous one."""
 
     DEFAULT_CSS = """
     DiffDialog .dialog.diff { max-width: 120; width: 95%; }
     DiffDialog #diff-text { height: 22; }
     DiffDialog.-short #diff-text { height: 12; }
     """
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
     def __init__(self, title: str, diff: str, answers: list[tuple[str, str]], *,
                  id: str | None = None) -> None:
-        super().__init__(id=id)
+        super().__init__(answers, id=id)
         self.diff_title = title
         self.diff = visible(diff) if diff.strip() else "(no differences)\n"
-        self.answers = answers
+
+    def variant(self, index: int, answer_id: str) -> str:
+        return "error" if answer_id == "overwrite" else super().variant(index, answer_id)
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog diff"):
             yield Static(self.diff_title, markup=False, classes="question")
             yield TextArea(self.diff, read_only=True, soft_wrap=False,
                            show_line_numbers=False, id="diff-text")
-            with Horizontal(classes="buttons"):
-                for index, (answer_id, label) in enumerate(self.answers):
-                    variant = "error" if answer_id == "overwrite" else (
-                        "primary" if index == 0 else "default")
-                    yield Button(label, id=f"answer-{answer_id}", variant=variant)
+            yield from self.answer_buttons()
 
     def on_mount(self) -> None:
         # Focus the diff so the arrow keys and page keys scroll it first.
         self.query_one("#diff-text", TextArea).focus()
-
-    @on(Button.Pressed)
-    def chosen(self, event: Button.Pressed) -> None:
-        event.stop()
-        self.dismiss((event.button.id or "answer-cancel").removeprefix("answer-"))
-
-    def action_cancel(self) -> None:
-        self.dismiss("cancel")
