@@ -165,7 +165,7 @@ def _lstamp(path: str) -> tuple[int, int, int, int] | None:
         info = os.lstat(path)
     except OSError:
         return None
-    return (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
+    return _stamp_of(info)
 
 
 def _header_stamps(root: str, signers: str | None) -> dict[str, Any]:
@@ -441,7 +441,7 @@ def _read_files(directory: str) -> tuple[bytes, bytes | None, tuple, tuple | Non
         finally:
             os.close(fd)
         out.extend((b"".join(chunks),
-                    (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)))
+                    _stamp_of(info)))
     # A save that commits while we read is caught next time: the stamps kept
     # are those of what was read, and the replaced file has a new inode.
     return out[0], out[2], out[1], out[3]
