@@ -713,7 +713,7 @@ def test_typed_quotation_marks_are_not_doubled(typed, expected):
     assert quote_paragraphs(typed, TextOptions()) == expected
 
 
-def test_typed_marks_in_a_whole_export(library_copy):
+def test_typed_marks_in_a_whole_export(library_copy, newsroom_cli):
     library = Library.open(library_copy)
     release = library.load(SAMPLE_SLUG)
     plain = export_text(release, library, draft=True)
@@ -723,6 +723,13 @@ def test_typed_marks_in_a_whole_export(library_copy):
     marked = export_text(release, library, draft=True)
     assert "““" not in marked and "””" not in marked
     assert marked == plain
+    # ...and from the command line, with the marks saved in release.toml.
+    library.save(release)
+    assert "“" in (library_copy / SAMPLE_SLUG / "release.toml").read_text("utf-8")
+    done = newsroom_cli("export", SAMPLE_SLUG, "--draft", drafts=library_copy)
+    assert done.returncode == 0, done.stderr
+    assert "““" not in done.stdout and "””" not in done.stdout
+    assert "“" in done.stdout  # the export's own marks are there
 
 
 _words = st.text(alphabet=st.sampled_from(list("abc XYZ.,;!?-’")), min_size=1, max_size=40) \
