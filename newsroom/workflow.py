@@ -756,6 +756,9 @@ def approve(release: Release, library: Library, by: str, *, note: str = "",
     # Stale approvals are retired from the list (the history keeps them): the
     # list holds what is claimed for the content as it stands.
     release.approvals = [a for a in release.approvals if a.digest == current]
+    if signature:
+        # A signed approval supersedes the same person's unsigned one of the same words.
+        release.approvals = [a for a in release.approvals if a.by != by or a.signature]
     approval = Approval(by=by, at=at, digest=current, role=person.role, note=note,
                         signature=signature, recorded_by=recorded_by,
                         via=via if recorded_by else "")

@@ -312,11 +312,12 @@ def cmd_spike(args: argparse.Namespace) -> int:
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
-    from ..workflow import verify
+    from ..workflow import recorded_label, verify
 
     library = open_library(args)
     slugs = [args.slug] if args.slug else library.slugs()
     problems: list[str] = []
+    recorded: list[str] = []
     claims = 0
     for slug in slugs:
         try:
@@ -328,7 +329,16 @@ def cmd_verify(args: argparse.Namespace) -> int:
             continue
         claims += len(release.approvals) + len(release.clearances)
         problems.extend(f"{slug}: {line}" for line in verify(release, library))
+        # Recorded sign-offs hold, but say so: they are someone's word, not the signer's act.
+        for claim, what in [(a, "approval") for a in release.approvals] + [
+                (c, f"clearance of quote {c.quote!r}") for c in release.clearances]:
+            label = recorded_label(claim)
+            if label:
+                recorded.append(f"{slug}: {what} by {claim.by} was {label}, not given "
+                                f"in newsroom by {claim.by}")
     for line in problems:
+        _say(line)
+    for line in recorded:
         _say(line)
     if problems:
         return EXIT_FAILED
