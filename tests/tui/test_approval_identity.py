@@ -85,7 +85,7 @@ async def test_header_shows_who_and_offers_no_choice(drafts, monkeypatch):
         assert len(editor.query("ApprovalPane Select")) == 0  # no free choice of identity
         shown = str(editor.query_one("#acting-as", Static).render())
         assert "You are Priya Raman (priya-raman, NEWSROOM_USER)" in shown
-        assert "unsigned: no signing key set up" in shown
+        assert "unsigned (no key)" in shown
 
 
 async def test_first_run_asks_once_and_remembers_outside_the_library(

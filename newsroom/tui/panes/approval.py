@@ -22,7 +22,7 @@ BUTTONS = [
     ("submit", "Submit for review"),
     ("clear", "Record clearance"),
     ("approve", "Approve"),
-    ("record", "Record an approval given to you"),
+    ("record", "Record approval"),
     ("request_changes", "Request changes"),
 ]
 
@@ -83,8 +83,7 @@ class ApprovalPane(VerticalScroll, can_focus=False):
         who = (f"You are {one_line(person.name)} ({self.app.user}, {self.app.user_source})"
                if person else "newsroom does not know who you are")
         key = getattr(self.app, "signing_key", None)
-        signing = (f"you sign with {key.path} ({key.source})" if key else
-                   "unsigned: no signing key set up (docs/signoff.md, Signing)")
+        signing = f"you sign with {key.path} ({key.source})" if key else "unsigned (no key)"
         self.query_one("#acting-as", Static).update(f"{who} · {signing}")
 
     def refresh_from(self, release: Release) -> None:
