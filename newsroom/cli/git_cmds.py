@@ -188,10 +188,10 @@ def _toml_string(text: str) -> str:
 
 def cmd_init(args: argparse.Namespace) -> int:
     from ..bundle import PEOPLE_FILE, SETTINGS_FILE, atomic_write
-    from ..signers import DEFAULT_NAME as SIGNERS_FILE
-    from ..signers import HEADER as SIGNERS_TEMPLATE
     from ..gitsync import GitError, find_repo_at, identity_problem, run_git
     from ..safety import strip_controls
+    from ..signers import DEFAULT_NAME as SIGNERS_FILE
+    from ..signers import HEADER as SIGNERS_TEMPLATE
 
     directory: Path = args.dir if args.dir is not None else args.drafts
     if directory.exists() and not directory.is_dir():
