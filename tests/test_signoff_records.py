@@ -287,3 +287,13 @@ def test_a_protected_key_asks_for_its_passphrase(library_copy: Path, tmp_path: P
                    key=SignWith(key, "correct horse", explicit=False))
     assert done is not None and done.signature
     assert verify(library.load(SAMPLE_SLUG), library) == []
+
+
+def test_the_sample_library_names_no_missing_signers_file() -> None:
+    from conftest import DRAFTS
+
+    from newsroom.signers import entries, path
+
+    sample = Library.open(DRAFTS)
+    assert path(sample).is_file()
+    assert not sample.settings.rules.require_signatures and entries(sample) == []
