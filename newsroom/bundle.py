@@ -595,6 +595,8 @@ def release_from_toml(data: dict[str, Any], file: Path, slug: str, body: str) ->
                 digest=table.required_text("digest"),
                 via=table.text("via"),
                 note=table.text("note"),
+                recorded_by=table.text("recorded_by"),
+                signature=table.text("signature"),
                 extra=table.rest(),
             )
         )
@@ -607,6 +609,8 @@ def release_from_toml(data: dict[str, Any], file: Path, slug: str, body: str) ->
                 role=table.text("role"),
                 note=table.text("note"),
                 signature=table.text("signature"),
+                recorded_by=table.text("recorded_by"),
+                via=table.text("via"),
                 extra=table.rest(),
             )
         )
@@ -693,7 +697,7 @@ def release_to_toml(release: Release) -> dict[str, Any]:
         "clearances": [
             _compact(
                 {"quote": c.quote, "by": c.by, "at": c.at, "digest": c.digest, "via": c.via,
-                 "note": c.note},
+                 "note": c.note, "recorded_by": c.recorded_by, "signature": c.signature},
                 c.extra,
                 keep=("quote", "by", "digest"),
             )
@@ -702,7 +706,7 @@ def release_to_toml(release: Release) -> dict[str, Any]:
         "approvals": [
             _compact(
                 {"by": a.by, "role": a.role, "at": a.at, "digest": a.digest, "note": a.note,
-                 "signature": a.signature},
+                 "recorded_by": a.recorded_by, "via": a.via, "signature": a.signature},
                 a.extra,
                 keep=("by", "digest"),
             )
@@ -799,6 +803,7 @@ def settings_from_toml(data: dict[str, Any], file: Path) -> Settings:
         require_clearance=rules.boolean("require_clearance", True),
         require_signatures=rules.boolean("require_signatures", False),
         allowed_signers=rules.text("allowed_signers"),
+        allow_recorded=rules.boolean("allow_recorded", True),
         blocking_checks=blocking,
         extra=rules.rest(),
     )

@@ -151,6 +151,10 @@ class Approval:
     role: str = ""
     note: str = ""
     signature: str = ""
+    # Given by ``by`` but typed in by someone else (a press officer taking a
+    # chair's approval by phone): who recorded it and how it was given.
+    recorded_by: str = ""
+    via: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -164,6 +168,8 @@ class Clearance:
     digest: str
     via: str = ""
     note: str = ""
+    recorded_by: str = ""  # who typed it in, when not the speaker
+    signature: str = ""  # by whoever recorded it (the speaker, or recorded_by)
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -243,6 +249,8 @@ class Rules:
     require_clearance: bool = True
     require_signatures: bool = False
     allowed_signers: str = ""
+    # Whether approvals recorded for someone else (approve --for) count.
+    allow_recorded: bool = True
     blocking_checks: list[str] | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 

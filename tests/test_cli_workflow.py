@@ -90,8 +90,13 @@ def test_identity_comes_from_as_then_env_then_git(
     monkeypatch.setenv("NEWSROOM_USER", "priya-raman")
     assert run("submit", SAMPLE_SLUG, "--note", "again")[0] == 0
     assert release_toml(run.root)["history"][-1]["by"] == "priya-raman"
-    assert run("submit", SAMPLE_SLUG, "--as", "tom-whitfield", "--note", "3")[0] == 0
-    assert release_toml(run.root)["history"][-1]["by"] == "tom-whitfield"
+    # --as may confirm who you are, never change it.
+    assert run("submit", SAMPLE_SLUG, "--as", "priya-raman", "--note", "3")[0] == 0
+    assert release_toml(run.root)["history"][-1]["by"] == "priya-raman"
+    before = snapshot_tree(run.root)
+    code, _, err = run("submit", SAMPLE_SLUG, "--as", "tom-whitfield", "--note", "4")
+    assert code == 1 and "you are priya-raman (NEWSROOM_USER), not tom-whitfield" in err
+    assert snapshot_tree(run.root) == before
 
 
 def test_non_approver_refused_with_who_may(run: Run) -> None:

@@ -46,7 +46,12 @@ approver_roles = ["Chair"]
 approvals_required = 1
 # Every quoted person must clear the exact wording of their quote.
 require_clearance = true
+# Approvals must carry a good SSH signature (docs/signoff.md, "Signing").
 require_signatures = false
+# Whose key is whose: `newsroom keys add PERSON_ID KEY.pub` adds to it.
+allowed_signers = "allowed_signers"
+# Approvals recorded for someone else (`approve --for`) count.
+allow_recorded = true
 
 [export]
 width = 72
@@ -73,6 +78,7 @@ schema = 1
 # organisation = "Our Group"
 # email = "jane@example.org"
 # phone = ""
+# username = "jane"   # her login name: newsroom then knows it is her at the keyboard
 """
 
 GITIGNORE_TEMPLATE = """\
@@ -125,7 +131,8 @@ def register(subcommands: argparse._SubParsersAction) -> None:
 
 
 def record(library, slug: str, action: str, digest: str, *, approved_by: str | None = None,
-           message: str | None = None) -> str | None:
+           message: str | None = None, recorded_by: str | None = None,
+           via: str = "") -> str | None:
     """Commit the bundle after a sign-off action, if the library is in a git work tree.
 
     The action itself has already been saved, so a git failure is a warning
@@ -135,7 +142,7 @@ def record(library, slug: str, action: str, digest: str, *, approved_by: str | N
 
     try:
         commit = record_action(library, slug, action, digest, approved_by=approved_by,
-                               message=message)
+                               message=message, recorded_by=recorded_by, via=via)
     except GitError as error:
         print(f"newsroom: saved, but not committed: {error}", file=sys.stderr)
         return None
@@ -183,6 +190,8 @@ def cmd_init(args: argparse.Namespace) -> int:
     from ..bundle import PEOPLE_FILE, SETTINGS_FILE, atomic_write
     from ..gitsync import GitError, find_repo_at, identity_problem, run_git
     from ..safety import strip_controls
+    from ..signers import DEFAULT_NAME as SIGNERS_FILE
+    from ..signers import HEADER as SIGNERS_TEMPLATE
 
     directory: Path = args.dir if args.dir is not None else args.drafts
     if directory.exists() and not directory.is_dir():
@@ -203,6 +212,7 @@ def cmd_init(args: argparse.Namespace) -> int:
     files = {
         SETTINGS_FILE: SETTINGS_TEMPLATE.format(organisation=_toml_string(organisation)),
         PEOPLE_FILE: PEOPLE_TEMPLATE,
+        SIGNERS_FILE: SIGNERS_TEMPLATE,
         ".gitignore": GITIGNORE_TEMPLATE,
     }
     if args.git:
@@ -419,4 +429,7 @@ def cmd_history(args: argparse.Namespace) -> int:
             detail = f"quote {entry.extra['quote']}" + (f": {detail}" if detail else "")
         if detail:
             print(f"{'':18}{strip_controls(detail)}")
+        recorded = entry.recorded_note()
+        if recorded:
+            print(f"{'':18}{strip_controls(recorded)}")
     return 0

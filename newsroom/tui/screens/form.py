@@ -23,7 +23,7 @@ class Field:
     name: str
     label: str
     value: str = ""
-    kind: str = "input"  # input | text | select
+    kind: str = "input"  # input | text | select | password
     options: list[tuple[str, str]] = field(default_factory=list)  # (label, value)
     placeholder: str = ""
 
@@ -75,7 +75,8 @@ class FormDialog(ModalScreen[Values | None]):
                             prompt=spec.placeholder or "Choose…",
                         )
                     else:
-                        yield Input(spec.value, id=widget_id, placeholder=spec.placeholder)
+                        yield Input(spec.value, id=widget_id, placeholder=spec.placeholder,
+                                    password=spec.kind == "password")
             yield Static("", id="form-error", classes="error", markup=False)
             with Horizontal(classes="buttons"):
                 yield Button(self.ok_label, id="ok", variant="primary")

@@ -565,16 +565,19 @@ class LibraryScreen(Screen):
         release = self.release_of(row) if row is not None and not row.error else None
         if release is None:
             return
+        if self.app.user not in self.library.people:
+            self.say("Not spiked: newsroom does not know who you are (set NEWSROOM_USER, "
+                     "or restart to say).")
+            return
 
         def spiked(values: Values | None) -> None:
             if not values:
                 return
             from ... import workflow
 
-            self.app.user = values["by"]
             try:
                 fresh = self.library.load(release.slug)
-                workflow.spike(fresh, self.library, values["by"], values["note"].strip(),
+                workflow.spike(fresh, self.library, self.app.user, values["note"].strip(),
                                now=self.app.clock())
             except (BundleError, workflow.WorkflowError) as error:
                 self.say(f"Not spiked: {error}")
@@ -587,15 +590,11 @@ class LibraryScreen(Screen):
             commit_in_background(self.app, release.slug, event.action, event.digest)
 
         def validate(values: Values) -> str | None:
-            if not values["by"]:
-                return "Say who you are."
             return None if values["note"].strip() else "Say why it is spiked."
 
         self.app.push_screen(FormDialog(
             f"Spike “{one_line(release.headline, 60)}”?",
-            [Field("note", "Why (kept in the release's history)"),
-             Field("by", "You are", self.app.user, kind="select",
-                   options=self.people_options())],
+            [Field("note", "Why (kept in the release's history)")],
             validate=validate, ok_label="Spike", id="spike-form",
         ), spiked)
 
