@@ -26,9 +26,9 @@ if TYPE_CHECKING:
 # builds a parser for list_cmd alone: importing every module (and with them
 # ``bundle``) costs several times an interpreter's start.
 COMMAND_MODULES = ("list_cmd", "library_cmds", "export_cmds", "workflow_cmds", "git_cmds",
-                   "import_cmds", "keys_cmds")
+                   "import_cmds", "keys_cmds", "search_cmd")
 # Commands that may run with a parser of their module alone.
-FAST_COMMANDS = {"list": "list_cmd"}
+FAST_COMMANDS = {"list": "list_cmd", "search": "search_cmd"}
 
 
 def command_word(argv: Sequence[str]) -> str | None:
