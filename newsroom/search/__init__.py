@@ -15,7 +15,6 @@ Core module: no Textual, no Rich.
 from __future__ import annotations
 
 import os
-import re
 import sqlite3
 from dataclasses import dataclass, field
 from typing import Any
