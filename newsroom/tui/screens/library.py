@@ -26,6 +26,7 @@ from textual.widgets._data_table import RowKey
 from ...bundle import BundleError
 from ...model import Release, slug_problem, slugify
 from ..text import literal, one_line
+from . import library_search
 from .form import Field, FormDialog, Values
 
 
@@ -205,6 +206,8 @@ class LibraryScreen(Screen):
         # Not a letter: typing letters in the table filters ("helen").
         Binding("f7", "history", "History"),
         Binding("slash", "filter", "Filter"),
+        # Not a letter either: letters typed in the table go to the box.
+        Binding("ctrl+f", "toggle_search", "Search/filter", priority=True),
         Binding("escape", "clear_filter", "Clear filter", show=False),
         Binding("f5", "reload", "Reload", show=False),
     ]
@@ -219,6 +222,8 @@ class LibraryScreen(Screen):
         ("history", "Release history", "Who did what to the selected release, and which "
          "version they approved"),
         ("reload", "Reload library", "Read every release from disk again"),
+        ("toggle_search", "Full-text search / filter",
+         "Switch the box between the quick filter and searching every word of every release"),
     ]
 
     class Loaded(Message):
@@ -236,10 +241,11 @@ class LibraryScreen(Screen):
         # moves on the next idle, and keys typed before then (a fast typist,
         # a paste) still belong to the filter, command letters included.
         self._filter_focus_pending = False
+        self.search = library_search.SearchState()
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Input(placeholder="Type to filter by headline, slug or speaker…", id="filter",
+        yield Input(placeholder=library_search.FILTER_PLACEHOLDER, id="filter",
                     select_on_focus=False)
         yield ReleaseTable(id="releases", cursor_type="row", zebra_stripes=True)
         yield Static("", id="library-message", markup=False)
@@ -341,6 +347,8 @@ class LibraryScreen(Screen):
         self._by_slug = {row.slug: row for row in self.rows}
         self._shown = None
         self.refill()
+        if self.search.on:
+            self._start_search(refresh=True)  # the files changed: so may the results
         if len(self.rows) >= FREEZE_FROM:
             settle_heap()
 
@@ -360,8 +368,11 @@ class LibraryScreen(Screen):
         table = self.query_one(ReleaseTable)
         keep = keep or self.selected_slug()
         needle = self.query_one("#filter", Input).value.casefold().strip()
-        shown = self.matching(needle)
-        self._shown = (needle, shown)
+        if self.search.on:
+            shown, self._shown = self._search_rows(), None
+        else:
+            shown = self.matching(needle)
+            self._shown = (needle, shown)
         table.replace_rows(shown)
         index = 0
         if keep is not None:
@@ -400,7 +411,7 @@ class LibraryScreen(Screen):
         else:
             self.app.call_from_thread(self.say, text)
 
-    def say(self, text: str) -> None:
+    def say(self, text: str | Text) -> None:
         if text == getattr(self, "_said", None):
             return  # an update lays the screen out again, even with the same text
         self._said = text
@@ -410,7 +421,69 @@ class LibraryScreen(Screen):
 
     @on(Input.Changed, "#filter")
     def _filter_changed(self, event: Input.Changed) -> None:
+        if self.search.on:
+            self._start_search(refresh=False)
+        else:
+            self.refill()
+
+    # -- full-text search (library_search.py) ----------------------------------
+
+    def action_toggle_search(self) -> None:
+        self.search.on = not self.search.on
+        filter_input = self.query_one("#filter", Input)
+        library_search.set_mode(filter_input, self.search.on)
+        self.search.results = None
+        filter_input.focus()
+        if self.search.on:
+            self._start_search(refresh=True)  # brings the index up to date once
+        else:
+            self.say("")
+            self.refill()
+
+    def _start_search(self, refresh: bool) -> None:
+        if self.library is not None:
+            self._search_worker(self.query_one("#filter", Input).value, refresh)
+
+    @work(thread=True, exclusive=True, group="library-search")
+    def _search_worker(self, text: str, refresh: bool) -> None:
+        self.post_message(self.search.run(self.library.root, text, refresh))
+
+    @on(library_search.Searched)
+    def _searched(self, message: library_search.Searched) -> None:
+        if not self.search.on or message.text != self.query_one("#filter", Input).value:
+            return  # typed on since: a newer search is on its way
+        self.search.results = message.results
+        results = message.results
+        if results is not None and results.notice and not self.search.said_notice:
+            self.search.said_notice = True
+            self.app.notify(results.notice, timeout=8)
         self.refill()
+        if message.error:
+            self.say(message.error)
+        elif results is not None and not results.hits:
+            self.say("No release has those words.")
+        else:
+            self._show_snippet()
+
+    def _search_rows(self) -> list[Row]:
+        """The rows of the search's hits, best first (every row for an empty search)."""
+        if self.search.results is None:
+            return self.rows if not self.query_one("#filter", Input).value.strip() else []
+        by_slug = getattr(self, "_by_slug", {})
+        rows = []
+        for hit in self.search.results.hits:
+            row = by_slug.get(hit.slug)
+            if row is None:  # not listed yet (the list reloads in its own time)
+                row = by_slug[hit.slug] = Row(hit.slug, "", hit.date, one_line(hit.headline),
+                                              "", "")
+            rows.append(row)
+        return rows
+
+    def _show_snippet(self) -> None:
+        row = self.selected_row()
+        hit = self.search.hits_by_slug().get(row.slug) if row is not None else None
+        if hit is not None:
+            self.say(library_search.snippet_line(hit))
 
     @on(Input.Submitted, "#filter")
     def _filter_done(self, event: Input.Submitted) -> None:
@@ -466,7 +539,10 @@ class LibraryScreen(Screen):
     @on(DataTable.RowHighlighted)
     def _row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         row = self.selected_row()
-        self.say(row.error if row and row.error else "")
+        if self.search.on and self.search.results is not None:
+            self._show_snippet()
+        else:
+            self.say(row.error if row and row.error else "")
         # The footer recomposes on every refresh: only when what is allowed changes.
         state = (row is None, bool(row and row.error), bool(row and row.status == "spiked"))
         if state != getattr(self, "_binding_state", None):
@@ -481,6 +557,11 @@ class LibraryScreen(Screen):
             self.say(row.error)
             return
         self.app.open_release(row.slug)
+        results = self.search.results
+        if self.search.on and results is not None and results.terms is not None:
+            # On the editor's first refresh its body is there: put the cursor on the words.
+            editor, terms = self.app.screen, results.terms
+            editor.call_after_refresh(library_search.show_match, editor, terms)
 
     def _slug_form(self, title: str, headline: str, slug: str, ok: str) -> FormDialog:
         proposed = {"slug": slug}
