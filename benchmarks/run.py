@@ -421,8 +421,9 @@ PROBE_TIMEOUT = 300.0
 
 def probe(mode: str, *args: str) -> tuple[float, dict, float]:
     started = time.time()
+    # Someone the library knows, so no first-run "who are you?" dialog covers it.
     elapsed, out, rss = run([sys.executable, str(TUI_PROBE), mode, *args], capture=True,
-                            timeout=PROBE_TIMEOUT)
+                            timeout=PROBE_TIMEOUT, env={"NEWSROOM_USER": "priya-raman"})
     report = json.loads(out.strip().splitlines()[-1])
     if "error" in report:
         raise RuntimeError(report["error"])

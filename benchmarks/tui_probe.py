@@ -43,7 +43,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-TIMEOUT = 600.0
+TIMEOUT = float(__import__("os").environ.get("PROBE_WAIT", 600))
 FILTER_KEYS = ["l", "i", "d", "o", "backspace", "backspace", "backspace", "backspace"]
 EDITOR_KEYS = list("the council ") * 2
 KEY_GAP = 0.06  # seconds between keystrokes: brisk typing, so debounced work lands among them

@@ -45,12 +45,13 @@ class Hit:
     headline: str
     date: str
     score: float
-    snippet: Snippet
+    snippet: Snippet | None  # None beyond the first SNIPPETS hits: see Archive.snippet
 
     def as_json(self) -> dict[str, Any]:
         return {"slug": self.slug, "headline": self.headline, "date": self.date or None,
-                "score": round(self.score, 4), "field": self.snippet.field,
-                "snippet": self.snippet.text, "highlights": [list(s) for s in self.snippet.spans]}
+                "score": round(self.score, 4), "field": self.snippet and self.snippet.field,
+                "snippet": self.snippet and self.snippet.text,
+                "highlights": [list(s) for s in self.snippet.spans] if self.snippet else []}
 
 
 @dataclass
@@ -94,6 +95,7 @@ class Results:
 # ---------------------------------------------------------------------------
 # Snippets
 
+SNIPPETS = 50  # hits that get a snippet at once; the rest on demand (Archive.snippet)
 SNIPPET_BEFORE = 60  # characters of context before the first match
 SNIPPET_LENGTH = 200
 
@@ -189,9 +191,20 @@ class Archive:
         if self.store is not None:
             self.store.close()
 
+    def snippet(self, hit: Hit, node: q.Node) -> Snippet:
+        """The hit's snippet, worked out now if the search left it out."""
+        if hit.snippet is None and self.store is not None and self.store.db is not None:
+            with self.store.lock:
+                texts = self.store.db.execute(
+                    f"SELECT {', '.join(FIELDS)} FROM release_text WHERE rowid = "
+                    "(SELECT id FROM releases WHERE slug = ?)", (hit.slug,)).fetchone()
+            if texts is not None:
+                hit.snippet = best_snippet(node, list(texts))
+        return hit.snippet or Snippet("headline", hit.headline, [])
+
     def search(self, text: str, *, speakers: set[str] | None = None, since: str = "",
                until: str = "", slugs: set[str] | None = None, quotes: bool = False,
-               limit: int = 50, refresh: bool = True) -> Results:
+               limit: int = 50, refresh: bool = True, snippets: int = SNIPPETS) -> Results:
         """The best ``limit`` matches of ``text``; QueryError when it cannot be searched."""
         node = q.parse(text)
         filters = _Filters(speakers, since, until, slugs)
@@ -203,8 +216,11 @@ class Archive:
                     with self.store.lock:
                         if self.store.db is None:
                             self.store.refresh()
-                        hits, more = (_fts_quotes if quotes else _fts_releases)(
-                            self.store, node, filters, limit)
+                        if quotes:
+                            hits, more = _fts_quotes(self.store, node, filters, limit)
+                        else:
+                            hits, more = _fts_releases(self.store, node, filters, limit,
+                                                       snippets)
                     return Results(text, hits, more, "fts5", terms=node)
                 except sqlite3.DatabaseError as error:
                     if isinstance(error, sqlite3.OperationalError) and "fts5" in str(error):
@@ -256,8 +272,8 @@ class _Filters:
                 and (self.slugs is None or doc.slug in self.slugs))
 
 
-def _fts_releases(store: Store, node: q.Node, filters: _Filters, limit: int
-                  ) -> tuple[list[Hit], bool]:
+def _fts_releases(store: Store, node: q.Node, filters: _Filters, limit: int,
+                  snippets: int) -> tuple[list[Hit], bool]:
     assert store.db is not None
     where, params = filters.sql("r", None)
     weights = ", ".join(str(w) for w in WEIGHTS)
@@ -267,10 +283,13 @@ def _fts_releases(store: Store, node: q.Node, filters: _Filters, limit: int
         f"WHERE release_text MATCH ?{where} ORDER BY score, r.date DESC LIMIT ?",
         [q.to_fts(node), *params, limit + 1]).fetchall()
     hits = []
-    for rowid, slug, date, headline, score in rows[:limit]:
-        texts = store.db.execute(f"SELECT {', '.join(FIELDS)} FROM release_text "
-                                 "WHERE rowid = ?", (rowid,)).fetchone()
-        hits.append(Hit(slug, headline, date, -score, best_snippet(node, list(texts))))
+    for number, (rowid, slug, date, headline, score) in enumerate(rows[:limit]):
+        snippet = None
+        if number < snippets:
+            texts = store.db.execute(f"SELECT {', '.join(FIELDS)} FROM release_text "
+                                     "WHERE rowid = ?", (rowid,)).fetchone()
+            snippet = best_snippet(node, list(texts))
+        hits.append(Hit(slug, headline, date, -score, snippet))
     return hits, len(rows) > limit
 
 

@@ -55,6 +55,8 @@ Node = Term | Op
 
 def fold(text: str) -> str:
     """Lower case without accents, as unicode61 with remove_diacritics."""
+    if text.isascii():
+        return text.lower()
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 

@@ -483,7 +483,7 @@ class LibraryScreen(Screen):
         row = self.selected_row()
         hit = self.search.hits_by_slug().get(row.slug) if row is not None else None
         if hit is not None:
-            self.say(library_search.snippet_line(hit))
+            self.say(library_search.snippet_line(self.search, hit))
 
     @on(Input.Submitted, "#filter")
     def _filter_done(self, event: Input.Submitted) -> None:

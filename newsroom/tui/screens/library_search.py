@@ -60,7 +60,8 @@ class SearchState:
         if not text.strip():
             return Searched(text, None, None)
         try:
-            return Searched(text, self.archive.search(text, refresh=False, limit=SEARCH_LIMIT),
+            return Searched(text, self.archive.search(text, refresh=False, limit=SEARCH_LIMIT,
+                                                       snippets=0),
                             None)
         except QueryError as error:
             return Searched(text, None, str(error))
@@ -74,10 +75,16 @@ def marked(text: str, spans: list[tuple[int, int]], prefix: str = "") -> Text:
     return out
 
 
-def snippet_line(hit: Hit) -> Text:
+def snippet_line(state: SearchState, hit: Hit) -> Text:
+    snippet = hit.snippet
+    if snippet is None and state.archive is not None and state.results is not None \
+            and state.results.terms is not None:
+        snippet = state.archive.snippet(hit, state.results.terms)  # one row, on demand
+    if snippet is None:
+        return Text(one_line(hit.headline))
     where = {"headline": "Headline", "standfirst": "Standfirst", "body": "Body",
-             "quotes": "Quote", "captions": "Caption", "notes": "Notes"}[hit.snippet.field]
-    return marked(one_line(hit.snippet.text, 10_000), hit.snippet.spans, f"{where}: ")
+             "quotes": "Quote", "captions": "Caption", "notes": "Notes"}[snippet.field]
+    return marked(one_line(snippet.text, 10_000), snippet.spans, f"{where}: ")
 
 
 def set_mode(input_box: Input, on: bool) -> None:
