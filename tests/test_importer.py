@@ -100,8 +100,13 @@ def test_corpus_release(path: Path, library: Library):
         if "attribution" in wanted:
             assert quote.attribution == wanted["attribution"]
         assert quote.attribution_after == wanted.get("attribution_after", 0)
+        if "organisation" in wanted:
+            assert result.people[quote.speaker].organisation == wanted["organisation"]
         if "honorific" in wanted:
             assert result.people[quote.speaker].honorific == wanted["honorific"]
+    # Passages nobody can be said to have said: body text, reported with their line.
+    unknown = [d.line for d in result.decisions if d.what.startswith("left as body text")]
+    assert unknown == expected.get("unknown_lines", [])
     # Captions: text and credit, each placed in the body.
     assert [(c.text, c.credit) for c in release.captions] == [
         (c["text"], c.get("credit", "")) for c in expected.get("captions", [])

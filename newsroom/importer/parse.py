@@ -439,7 +439,11 @@ class _Parser:
             self.speakers.learn_roles(para.text)
         captions = self._captions(paras)
         extraction = find_quotes(
-            paras, self.speakers.known_parts(), self.speakers.roles, self.speakers.names
+            paras,
+            self.speakers.known_parts(),
+            self.speakers.roles,
+            self.speakers.names,
+            set(captions),
         )
         self.items = [
             captions[item.line]

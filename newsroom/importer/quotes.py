@@ -179,8 +179,10 @@ class QuoteFinder:
         known_parts: set[str],
         roles: dict[str, str],
         names: dict[str, str],
+        stops: set[int] | None = None,
     ) -> None:
         self.paras = list(paras)
+        self.stops = stops or set()  # lines (captions) no quotation runs into
         self.known = set(known_parts)
         # Name key → role and → the name as written, for 'the parish councillor said:'.
         self.roles = roles
@@ -471,7 +473,11 @@ class QuoteFinder:
         for index, para in enumerate(paras):
             text = para.text
             if index > 0 and (
-                opens_quote(text) or match_intro(text) or _DASH.match(text) or _PAREN.match(text)
+                opens_quote(text)
+                or match_intro(text)
+                or _DASH.match(text)
+                or _PAREN.match(text)
+                or para.line in self.stops
             ):
                 return index
             self._collected.append(text)
@@ -495,8 +501,13 @@ def find_quotes(
     known_parts: set[str],
     roles: dict[str, str] | None = None,
     names: dict[str, str] | None = None,
+    stops: set[int] | None = None,
 ) -> Extraction:
     """Quotes and prose; ``roles`` and ``names`` (by name key) grow with what is met."""
     return QuoteFinder(
-        paras, known_parts, roles if roles is not None else {}, names if names is not None else {}
+        paras,
+        known_parts,
+        roles if roles is not None else {},
+        names if names is not None else {},
+        stops,
     ).run()
