@@ -569,6 +569,8 @@ def release_from_toml(data: dict[str, Any], file: Path, slug: str, body: str) ->
                 role=table.text("role"),
                 intro=table.text("intro"),
                 text=table.text("text"),
+                attribution=table.text("attribution"),
+                attribution_after=_attribution_after(table),
                 extra=table.rest(),
             )
         )
@@ -629,6 +631,13 @@ def release_from_toml(data: dict[str, Any], file: Path, slug: str, body: str) ->
     return release
 
 
+def _attribution_after(table: _Table) -> int:
+    value = table.integer("attribution_after", 0)
+    if value < 0:
+        raise table.error("attribution_after", "must be 0 (after the words) or a paragraph number")
+    return value
+
+
 def _compact(
     pairs: dict[str, Any], extra: dict[str, Any], keep: tuple[str, ...] = ()
 ) -> dict[str, Any]:
@@ -683,7 +692,8 @@ def release_to_toml(release: Release) -> dict[str, Any]:
         "quotes": [
             _compact(
                 {"id": q.id, "speaker": q.speaker, "role": q.role, "intro": q.intro,
-                 "text": q.text},
+                 "text": q.text, "attribution": q.attribution,
+                 "attribution_after": q.attribution_after or None},
                 q.extra,
                 keep=("id",),
             )
@@ -751,6 +761,8 @@ def people_from_toml(data: dict[str, Any], file: Path) -> tuple[dict[str, Person
             organisation=entry.text("organisation"),
             email=entry.text("email"),
             phone=entry.text("phone"),
+            honorific=entry.text("honorific"),
+            post_nominals=entry.text("post_nominals"),
             extra=entry.rest(),
         )
     return people, root.rest()
@@ -763,7 +775,8 @@ def people_to_toml(people: dict[str, Person], extra: dict[str, Any]) -> dict[str
     data["people"] = {
         person.id: _compact(
             {"name": person.name, "role": person.role, "organisation": person.organisation,
-             "email": person.email, "phone": person.phone},
+             "email": person.email, "phone": person.phone, "honorific": person.honorific,
+             "post_nominals": person.post_nominals},
             person.extra,
             keep=("name",),
         )

@@ -64,6 +64,10 @@ class Person:
     organisation: str = ""
     email: str = ""
     phone: str = ""
+    # Kept apart from ``name`` so matching and sorting see the name alone:
+    # "Dr", "Cllr" before it; "MP", "OBE" after it.
+    honorific: str = ""
+    post_nominals: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -75,6 +79,13 @@ class Quote:
     move on, the release must not. ``intro`` may use ``{name}``, ``{role}``
     and ``{organisation}``. ``text`` holds paragraphs separated by blank lines,
     without quotation marks: export punctuates them.
+
+    ``attribution`` names the speaker after the words (``said {name}, {role}.``,
+    same placeholders as ``intro``). It follows the closing mark of paragraph
+    ``attribution_after`` (counted from 1) and the next paragraph carries on
+    in the same printed paragraph — ``“A,” said X. “B.”`` is text ``A,`` and
+    ``B.``, ``attribution_after = 1``; 0 means after the last paragraph. An
+    attribution opening with a dash (``– {name}, {role}``) is a line of its own.
     """
 
     id: str
@@ -82,6 +93,8 @@ class Quote:
     role: str = ""
     intro: str = ""
     text: str = ""
+    attribution: str = ""
+    attribution_after: int = 0
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property

@@ -158,9 +158,20 @@ def _block_payload(block: Prose | QuoteBlock | CaptionBlock) -> dict[str, Any]:
             "organisation": block.organisation,
             "intro": block.intro,
             "paragraphs": list(block.paragraphs),
+            # Only when set: digests of quotes without one stay as they were.
+            **_attribution_payload(block.attribution, block.attribution_after),
         }
     return {"caption": block.caption_id, "text": block.text, "credit": block.credit,
             "file": block.file}
+
+
+def _attribution_payload(attribution: str, after: int) -> dict[str, Any]:
+    payload: dict[str, Any] = {}
+    if attribution:
+        payload["attribution"] = attribution
+        if after:
+            payload["attribution_after"] = after
+    return payload
 
 
 def canonical_payload(document: Document) -> dict[str, Any]:
@@ -206,6 +217,8 @@ def document_from_payload(payload: dict[str, Any], slug: str = "") -> Document:
                 speaker_name=block["name"], role=block["role"],
                 organisation=block.get("organisation", ""), intro=block["intro"],
                 paragraphs=tuple(block["paragraphs"]),
+                attribution=block.get("attribution", ""),
+                attribution_after=block.get("attribution_after", 0),
             ))
         else:
             blocks.append(CaptionBlock(caption_id=block["caption"], text=block["text"],
@@ -249,6 +262,10 @@ def quote_payload(quote: Quote, people: dict[str, Person]) -> dict[str, Any]:
         "role": clean(quote.role),
         "intro": " ".join(clean(fill_intro(quote.intro, person, quote.role)).split()),
         "paragraphs": split_paragraphs(clean(quote.text)),
+        **_attribution_payload(
+            " ".join(clean(fill_intro(quote.attribution, person, quote.role)).split()),
+            quote.attribution_after,
+        ),
     }
 
 

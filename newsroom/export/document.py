@@ -40,6 +40,8 @@ class QuoteBlock:
     organisation: str
     intro: str
     paragraphs: tuple[str, ...]
+    attribution: str = ""  # filled in, e.g. "said Dr Ann Lee, a partner at Hill Street Surgery."
+    attribution_after: int = 0  # see Quote: 0 = after the last paragraph
 
 
 @dataclass(frozen=True)
@@ -168,6 +170,11 @@ def build_document(
                     organisation=clean(person.organisation) if person else "",
                     intro=" ".join(intro.split()),
                     paragraphs=tuple(split_paragraphs(clean(quote.text))),
+                    attribution=" ".join(
+                        clean(fill_intro(quote.attribution, person, quote.role, quote.speaker))
+                        .split()
+                    ),
+                    attribution_after=quote.attribution_after,
                 )
             )
         else:

@@ -44,6 +44,9 @@ def quote_form(title: str, quote: Quote, library) -> FormDialog:
     def validate(values: Values) -> str | None:
         if not values["text"].strip():
             return "A quote needs words."
+        after = values.get("attribution_after", "").strip()
+        if after and not after.isdigit():
+            return "Attribution after paragraph: a paragraph number, or empty for the end."
         return None
 
     return FormDialog(title, [
@@ -53,6 +56,10 @@ def quote_form(title: str, quote: Quote, library) -> FormDialog:
               quote.intro or library.settings.default_intro),
         Field("text", "Words (blank line between paragraphs; no quotation marks)",
               quote.text, kind="text"),
+        Field("attribution", "Attribution after the words, e.g. said {name}, {role}. "
+              "(empty: none)", quote.attribution),
+        Field("attribution_after", "…placed after paragraph (empty: after the last; the next "
+              "paragraph carries on)", str(quote.attribution_after or "")),
     ], validate=validate, id="quote-form")
 
 
@@ -145,6 +152,9 @@ class QuotesPane(Vertical):
         quote.speaker = speaker
         quote.intro = values["intro"].strip()
         quote.text = values["text"].strip("\n")
+        quote.attribution = values.get("attribution", "").strip()
+        after = values.get("attribution_after", "").strip()
+        quote.attribution_after = int(after) if after.isdigit() else 0
 
     async def action_clear(self) -> None:
         """The speaker OK'd the words: record it (the approval pane does the work)."""
