@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from textual.widgets import DataTable, Input, Static
 
+from newsroom.tui.widgets.release_table import ReleaseTable
+
 from .conftest import LIDO, settle
 
 HOSTILE = "[bold]Lido[/] [link=https://evil.example]reopens[/link]"
@@ -25,8 +27,8 @@ async def test_markup_and_escapes_are_shown_literally(make_app, drafts):
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        table = app.screen.query_one("#releases", DataTable)
-        assert str(table.get_row(LIDO)[2]) == HOSTILE
+        table = app.screen.query_one("#releases", ReleaseTable)
+        assert table.cells_of(LIDO)[2] == HOSTILE
         app.open_release(LIDO)
         await settle(pilot)
         editor = app.screen
