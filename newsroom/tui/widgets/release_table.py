@@ -193,6 +193,11 @@ class ReleaseTable(ScrollView, can_focus=True):
         return self._cursor
 
     @property
+    def hover_index(self) -> int | None:
+        """The row under the mouse while it moves over the table, else None."""
+        return self._hover
+
+    @property
     def current_row(self) -> TableRow | None:
         return self._rows[self._cursor] if self._rows else None
 
@@ -250,7 +255,7 @@ class ReleaseTable(ScrollView, can_focus=True):
         self._hover = None
         self._refresh_size()
         if cursor == 0:
-            self.scroll_to(0, 0, animate=False, immediate=True)
+            self.scroll_to(0, 0, animate=False, force=True)
         else:
             self._scroll_to_cursor()
         self.refresh()
@@ -423,9 +428,9 @@ class ReleaseTable(ScrollView, can_focus=True):
     def _scroll_to_cursor(self) -> None:
         top = int(self.scroll_y)
         if self._cursor < top:
-            self.scroll_to(y=self._cursor, animate=False, immediate=True)
+            self.scroll_to(y=self._cursor, animate=False, force=True)
         elif self._cursor >= top + self._page:
-            self.scroll_to(y=self._cursor - self._page + 1, animate=False, immediate=True)
+            self.scroll_to(y=self._cursor - self._page + 1, animate=False, force=True)
 
     def _post_highlighted(self) -> None:
         self.post_message(self.Highlighted(self, self._cursor, self.current_slug))
