@@ -259,6 +259,12 @@ class ReleaseTable(ScrollView, can_focus=True):
         else:
             self._scroll_to_cursor()
         self.refresh()
+        if self.is_mounted:
+            # The screen draws as soon as it is idle, and this table passes its
+            # repaint on only when its own queue is next idle: often a frame
+            # after the filter that asked for it. Asking the screen itself puts
+            # the rows and the filter's text in the same frame.
+            self.screen.refresh()
         self._post_highlighted()
 
     def move_cursor(self, index: int, scroll: bool = True) -> None:
