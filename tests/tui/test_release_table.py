@@ -10,8 +10,11 @@ from textual.app import App, ComposeResult
 
 from newsroom.tui.widgets.release_table import Column, ReleaseTable, fit
 
-COLUMNS = [Column("status", "Status", 8), Column("headline", "Headline", 30),
-           Column("speakers", "Speakers", 12)]
+COLUMNS = [
+    Column("status", "Status", 8),
+    Column("headline", "Headline", 30),
+    Column("speakers", "Speakers", 12),
+]
 WIDTH = sum(column.width + 2 for column in COLUMNS)  # 56: each column padded either side
 HEIGHT = 12  # the header and 11 rows
 
@@ -206,7 +209,7 @@ async def test_untrusted_text_is_shown_literally_and_fits_its_cells():
         # Controls and escape sequences never reach the terminal.
         for y in range(table.size.height):
             text = table.render_line(y).text
-            assert not any(ord(c) < 32 or 0x7f <= ord(c) <= 0x9f for c in text), repr(text)
+            assert not any(ord(c) < 32 or 0x7F <= ord(c) <= 0x9F for c in text), repr(text)
         assert table.cells_of("escape")[1] == "Lido red ok"
         assert table.cells_of("lines")[1] == "one two three four"
         # Every line is exactly the table's width in cells, cut with an ellipsis:
@@ -216,7 +219,7 @@ async def test_untrusted_text_is_shown_literally_and_fits_its_cells():
             assert strip.cell_length == WIDTH and cell_len(strip.text) == WIDTH, y
         wide = lines[4]
         assert "東京東京" in wide and "…" in wide
-        assert cell_len(wide[:wide.index("…") + 1]) <= 1 + 10 + 1 + 30
+        assert cell_len(wide[: wide.index("…") + 1]) <= 1 + 10 + 1 + 30
 
 
 def test_fit_measures_cells_not_characters():

@@ -42,12 +42,15 @@ def test_no_private_textual_module_or_name_is_imported():
                 module_private = any(private(part) for part in node.module.split("."))
                 names_private = [alias.name for alias in node.names if private(alias.name)]
                 if module_private or names_private:
-                    found.append(f"{where(path, node)} from {node.module} import "
-                                 f"{', '.join(a.name for a in node.names)}")
+                    found.append(
+                        f"{where(path, node)} from {node.module} import "
+                        f"{', '.join(a.name for a in node.names)}"
+                    )
             elif isinstance(node, ast.Import):
                 for alias in node.names:
                     if alias.name.startswith("textual") and any(
-                            private(part) for part in alias.name.split(".")):
+                        private(part) for part in alias.name.split(".")
+                    ):
                         found.append(f"{where(path, node)} import {alias.name}")
     assert not found, found
 
@@ -68,8 +71,12 @@ def self_names(source: str) -> set[str]:
     """Private names a class's source uses on ``self`` or defines as methods/attributes."""
     names: set[str] = set()
     for node in ast.walk(ast.parse(textwrap.dedent(source))):
-        if (isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name)
-                and node.value.id == "self" and private(node.attr)):
+        if (
+            isinstance(node, ast.Attribute)
+            and isinstance(node.value, ast.Name)
+            and node.value.id == "self"
+            and private(node.attr)
+        ):
             names.add(node.attr)
         elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and private(node.name):
             names.add(node.name)
@@ -90,13 +97,17 @@ def textual_private_names(cls: type) -> frozenset[str]:
 def our_classes():
     for path in tui_files():
         module = importlib.import_module(
-            ".".join(path.relative_to(TUI.parent.parent).with_suffix("").parts))
+            ".".join(path.relative_to(TUI.parent.parent).with_suffix("").parts)
+        )
         for value in vars(module).values():
             if inspect.isclass(value) and value.__module__ == module.__name__:
                 yield value
                 # Nested classes (messages, inner widgets) too.
-                yield from (inner for inner in vars(value).values()
-                            if inspect.isclass(inner) and inner.__module__ == module.__name__)
+                yield from (
+                    inner
+                    for inner in vars(value).values()
+                    if inspect.isclass(inner) and inner.__module__ == module.__name__
+                )
 
 
 def test_our_widgets_use_no_private_name_of_their_textual_bases():
@@ -108,8 +119,9 @@ def test_our_widgets_use_no_private_name_of_their_textual_bases():
         checked += 1
         ours = self_names(inspect.getsource(cls))
         theirs = frozenset().union(*(textual_private_names(base) for base in bases))
-        found += [f"{cls.__module__}.{cls.__qualname__}: self.{name}"
-                  for name in sorted(ours & theirs)]
+        found += [
+            f"{cls.__module__}.{cls.__qualname__}: self.{name}" for name in sorted(ours & theirs)
+        ]
     assert checked > 20
     assert not found, found
 

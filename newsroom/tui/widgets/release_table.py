@@ -156,9 +156,15 @@ class ReleaseTable(ScrollView, can_focus=True):
         def control(self) -> ReleaseTable:
             return self.table
 
-    def __init__(self, columns: Sequence[Column] = (), *, zebra_stripes: bool = True,
-                 name: str | None = None, id: str | None = None,
-                 classes: str | None = None) -> None:
+    def __init__(
+        self,
+        columns: Sequence[Column] = (),
+        *,
+        zebra_stripes: bool = True,
+        name: str | None = None,
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
         super().__init__(name=name, id=id, classes=classes)
         self.zebra_stripes = zebra_stripes
         self._columns: tuple[Column, ...] = tuple(columns)
@@ -169,7 +175,7 @@ class ReleaseTable(ScrollView, can_focus=True):
         # Rendered rows: (row, strip) by (id(row), what changes its look). The row
         # is kept with its strip, so an id is never reused while it is a key.
         self._strips: LRUCache[tuple, tuple[object, Strip]] = LRUCache(1024)
-        self._look: tuple = ()  # pseudo classes at the last render (focus, dark, ansi)
+        self._look: tuple = ()  # (focus, disabled) at the last render
         self._refresh_size()
 
     # -- reading ---------------------------------------------------------------
@@ -408,8 +414,10 @@ class ReleaseTable(ScrollView, can_focus=True):
     def _line(self, cells: list[str], style: Style) -> Strip:
         """One line of the table: each cell fitted to its column, padded, in one style."""
         pad = " " * PADDING
-        text = "".join(pad + fit(cell, column.width) + pad
-                       for cell, column in zip(cells, self._columns, strict=True))
+        text = "".join(
+            pad + fit(cell, column.width) + pad
+            for cell, column in zip(cells, self._columns, strict=True)
+        )
         return Strip([Segment(text, style)], cell_len(text))
 
     # -- bookkeeping ---------------------------------------------------------------
