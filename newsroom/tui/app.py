@@ -16,13 +16,14 @@ from textual.binding import Binding
 
 from ..bundle import BundleError, Library
 from .commands import NewsroomCommands
+from .keyboard import OrderedKeys
 
 
 def _now() -> datetime:
     return datetime.now(UTC)
 
 
-class NewsroomApp(App[int]):
+class NewsroomApp(OrderedKeys, App[int]):
     """Library first; an editor screen is pushed on top for one release."""
 
     CSS_PATH = "newsroom.tcss"

@@ -1,0 +1,146 @@
+"""Every key reaches the field it was typed into, in order, and none is dropped.
+
+Two faults of Textual 8.2 that lose typing (reported upstream; see docs/tui.md):
+
+1. ``Input`` and ``TextArea`` insert a key's character only when
+   ``Key.is_printable``, which is ``str.isprintable()``: False for every space
+   but U+0020. A typed no-break space (U+00A0), thin space (U+2009) or narrow
+   no-break space (U+202F) is dropped and the words either side are glued.
+2. The app hands each key to the focused widget's queue and moves on to the
+   next key at once. A key that moves focus or opens a dialog (tab, a pane's
+   ``a``) acts only once it has bubbled back up to the app, after the keys
+   typed behind it were already handed to the old field, or to a screen still
+   being mounted, where nothing has focus yet and they are lost.
+
+So the app wraps each key in a ``TypedKey`` (which counts those spaces as
+printable) and hands keys over one at a time: the next waits until the one
+before is handled (stopped by a widget, or back at the app with its bindings
+run) and the current screen is mounted. Typing at human speed never waits;
+only a burst queues, and only for as long as its own keys take.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections import deque
+from collections.abc import Callable
+from time import monotonic
+
+from textual import events
+
+# Invisible characters people type on purpose (soft hyphen, zero-width space,
+# joiners for emoji and scripts, word joiner). Other format characters, such as
+# bidi overrides, stay untypable.
+TYPABLE_FORMAT = frozenset("\u00ad\u200b\u200c\u200d\u2060")
+PATIENCE = 1.0  # seconds a key may stay unhandled before the next goes anyway
+MOUNT_POLL = 0.01  # seconds between looks at a screen that is still mounting
+
+
+def typable(character: str | None) -> bool:
+    """Is ``character`` text to insert when typed (not a control)?"""
+    if character is None or len(character) != 1:
+        return False
+    return (character.isprintable() or unicodedata.category(character) == "Zs"
+            or character in TYPABLE_FORMAT)
+
+
+class TypedKey(events.Key):
+    """A key as the app hands it on: knows when it has been handled."""
+
+    def __init__(self, key: str, character: str | None,
+                 handled: Callable[[TypedKey], None]) -> None:
+        super().__init__(key, character)
+        self._handled = handled
+
+    @property
+    def is_printable(self) -> bool:
+        return typable(self.character)
+
+    def stop(self, stop: bool = True) -> None:
+        super().stop(stop)
+        if stop:
+            self._handled(self)
+
+
+# Handlers are looked up by name; a subclass would otherwise be "on_typed_key".
+TypedKey.handler_name = events.Key.handler_name
+
+
+class OrderedKeys:
+    """App mixin: keys are delivered one at a time (see the module's docstring)."""
+
+    _key_backlog: deque[events.Event]
+    _key_in_flight: TypedKey | None = None
+    _key_since = 0.0
+    _key_drain_due = False
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key) and not event.is_forwarded:
+            if not isinstance(event, TypedKey):
+                typed = TypedKey(event.key, event.character, self._key_handled)
+                typed.time = event.time
+                # No sender: a key "sent by the app" is stopped by the screen as it
+                # bubbles back up, which would count as handled before the app's
+                # bindings (tab, a pane's keys) have run.
+                typed.set_sender(None)  # type: ignore[arg-type]
+                event = typed
+            self._backlog().append(event)
+            await self._drain_keys()
+            return
+        if isinstance(event, events.Paste) and not event.is_forwarded and (
+                self._key_in_flight is not None or self._backlog()):
+            self._backlog().append(event)  # a paste keeps its place among the keys
+            return
+        await super().on_event(event)  # type: ignore[misc]
+        if isinstance(event, TypedKey) and event.is_forwarded:
+            # Back at the app, bindings run: the key is done with.
+            self._key_handled(event)
+
+    def _backlog(self) -> deque[events.Event]:
+        try:
+            return self._key_backlog
+        except AttributeError:
+            self._key_backlog = deque()
+            return self._key_backlog
+
+    def _key_handled(self, key: TypedKey) -> None:
+        if key is self._key_in_flight:
+            self._key_in_flight = None
+            if self._key_backlog:
+                self._drain_soon(0)
+
+    def _drain_soon(self, delay: float) -> None:
+        if not delay:
+            self.call_later(self._drain_keys)  # type: ignore[attr-defined]
+            return
+        if self._key_drain_due:
+            return  # one timer at a time is enough: each drain looks afresh
+        self._key_drain_due = True
+
+        async def drain() -> None:
+            self._key_drain_due = False
+            await self._drain_keys()
+
+        self.set_timer(delay, drain)  # type: ignore[attr-defined]
+
+    async def _drain_keys(self) -> None:
+        backlog = self._backlog()
+        while backlog:
+            if self._key_in_flight is not None:
+                waited = monotonic() - self._key_since
+                if waited < PATIENCE:
+                    # Normally _key_handled drains first; this is for a key
+                    # that is never handled (its widget went away).
+                    self._drain_soon(PATIENCE - waited)
+                    return
+                self._key_in_flight = None
+            screen = self.screen  # type: ignore[attr-defined]
+            if not screen.is_mounted and monotonic() - self._key_since < PATIENCE:
+                self._drain_soon(MOUNT_POLL)  # its first field takes focus on mount
+                return
+            event = backlog.popleft()
+            if isinstance(event, TypedKey):
+                self._key_in_flight, self._key_since = event, monotonic()
+            await super().on_event(event)  # type: ignore[misc]
+            if event is self._key_in_flight and not event.is_forwarded:
+                self._key_in_flight = None  # a priority binding took it here
