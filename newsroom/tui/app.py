@@ -42,8 +42,10 @@ class NewsroomApp(OrderedKeys, App[int]):
         *,
         clock: Callable[[], datetime] = _now,
         user: str | None = None,
+        edit: str | None = None,
     ) -> None:
         super().__init__()
+        self.edit = edit  # a release to open at once (`newsroom edit SLUG`)
         self.drafts_path = Path(drafts_path)
         self.clock = clock
         # Who is at the keyboard, for approvals; changeable in the approval pane.
@@ -64,11 +66,14 @@ class NewsroomApp(OrderedKeys, App[int]):
                 self.drafts_path, str(error)
             )
         self.push_screen(LibraryScreen())
+        if self.edit and self.library is not None:
+            # Over the library, so escape goes back to it as usual.
+            self.open_release(self.edit, cursor="body-end")
 
-    def open_release(self, slug: str) -> None:
+    def open_release(self, slug: str, *, cursor: str = "headline") -> None:
         from .screens.editor import EditorScreen
 
-        self.push_screen(EditorScreen(slug))
+        self.push_screen(EditorScreen(slug, cursor=cursor))
 
     def action_help(self) -> None:
         from .screens.help import HelpScreen
