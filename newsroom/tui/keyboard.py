@@ -24,6 +24,7 @@ from __future__ import annotations
 import unicodedata
 from collections import deque
 from collections.abc import Callable
+from functools import partial
 from time import monotonic
 
 from textual import events
@@ -34,6 +35,8 @@ from textual import events
 TYPABLE_FORMAT = frozenset("\u00ad\u200b\u200c\u200d\u2060")
 PATIENCE = 1.0  # seconds a key may stay unhandled before the next goes anyway
 MOUNT_POLL = 0.01  # seconds between looks at a screen that is still mounting
+SETTLE_LIMIT = 0.5  # seconds a key's consequences may hold up the next key
+SETTLE_POLL = 0.002  # seconds between looks at whether they have played out
 
 
 def typable(character: str | None) -> bool:
@@ -51,6 +54,7 @@ class TypedKey(events.Key):
                  handled: Callable[[TypedKey], None]) -> None:
         super().__init__(key, character)
         self._handled = handled
+        self.finishing = False
 
     @property
     def is_printable(self) -> bool:
@@ -73,6 +77,7 @@ class OrderedKeys:
     _key_in_flight: TypedKey | None = None
     _key_since = 0.0
     _key_drain_due = False
+    _key_screen = None  # the screen the last key went to
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Key) and not event.is_forwarded:
@@ -104,10 +109,37 @@ class OrderedKeys:
             return self._key_backlog
 
     def _key_handled(self, key: TypedKey) -> None:
-        if key is self._key_in_flight:
-            self._key_in_flight = None
-            if self._key_backlog:
-                self._drain_soon(0)
+        # Not done yet: what the key did may still be on its way through the
+        # queues (Widget.focus() is deferred to the app's queue; enter in a
+        # form posts Submitted, which dismisses it, which calls back the
+        # screen below, which opens another). The next key waits until the
+        # widgets that would receive it have nothing left to do.
+        if key is self._key_in_flight and not key.finishing:
+            key.finishing = True
+            self._key_since = monotonic()
+            self.call_later(self._key_finished, key)  # type: ignore[attr-defined]
+
+    async def _key_finished(self, key: TypedKey) -> None:
+        if key is not self._key_in_flight:
+            return
+        if not self._keys_quiet() and monotonic() - self._key_since < SETTLE_LIMIT:
+            # A timer, not call_later: the app must yield for the others to run.
+            self.set_timer(SETTLE_POLL, partial(self._key_finished, key))  # type: ignore[attr-defined]
+            return
+        self._key_in_flight = None
+        await self._drain_keys()
+
+    def _keys_quiet(self) -> bool:
+        """Has everything between the focused widget and the app caught up?"""
+        screen = self.screen  # type: ignore[attr-defined]
+        if not screen.is_mounted:
+            return False
+        node = self.focused or screen  # type: ignore[attr-defined]
+        while node is not None and node is not self:
+            if node.message_queue_size:
+                return False
+            node = node.parent
+        return True
 
     def _drain_soon(self, delay: float) -> None:
         if not delay:
@@ -135,12 +167,21 @@ class OrderedKeys:
                     return
                 self._key_in_flight = None
             screen = self.screen  # type: ignore[attr-defined]
-            if not screen.is_mounted and monotonic() - self._key_since < PATIENCE:
-                self._drain_soon(MOUNT_POLL)  # its first field takes focus on mount
+            if screen is not self._key_screen:
+                if not screen.is_mounted and monotonic() - self._key_since < PATIENCE:
+                    self._drain_soon(MOUNT_POLL)  # its first field takes focus on mount
+                    return
+                # Mounted; the focus it asked for on mount is still on its way
+                # (and may wait for its panes to show): keys go on once the
+                # new screen has been drawn.
+                self._key_screen = screen
+                self.call_after_refresh(self._drain_keys)  # type: ignore[attr-defined]
                 return
             event = backlog.popleft()
             if isinstance(event, TypedKey):
                 self._key_in_flight, self._key_since = event, monotonic()
             await super().on_event(event)  # type: ignore[misc]
-            if event is self._key_in_flight and not event.is_forwarded:
-                self._key_in_flight = None  # a priority binding took it here
+            if isinstance(event, TypedKey) and not event.is_forwarded:
+                self._key_handled(event)  # a priority binding took it here
+            if self._key_in_flight is not None:
+                return  # the rest follow once it is done with
