@@ -254,7 +254,7 @@ class LibraryScreen(RankedFooter, Screen):
         self._setup_columns()
         table.focus()
         if self.app.open_error is not None:
-            self.say(str(self.app.open_error))
+            self.say(str(self.app.open_error), lasting=True)  # nothing works until fixed
         # Rows are loaded on ScreenResume, which also follows the first mount.
 
     def _setup_columns(self) -> None:
@@ -402,8 +402,8 @@ class LibraryScreen(RankedFooter, Screen):
         else:
             self.app.call_from_thread(self.say, text)
 
-    def say(self, text: str) -> None:
-        self.query_one("#library-message", StatusLine).say(text)
+    def say(self, text: str, *, lasting: bool = False) -> None:
+        self.query_one("#library-message", StatusLine).say(text, lasting=lasting)
 
     # -- filtering -----------------------------------------------------------
 
