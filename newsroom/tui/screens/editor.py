@@ -166,12 +166,14 @@ class EditorScreen(RankedFooter, Screen):
         self.query_one("#editor-message", StatusLine).say(text)
 
     def _place_cursor(self) -> None:
+        # set_focus, not focus(): focus() waits on the app's queue, and keys
+        # typed while the screen opened would go to whatever had it first.
         headline = self.query_one("#headline", Input)
         if self.cursor == "headline" or (self.cursor == "auto" and not headline.value.strip()):
-            headline.focus()
+            self.set_focus(headline)
             return
         body = self.query_one("#body", TextArea)
-        body.focus()
+        self.set_focus(body)
         body.move_cursor(body.document.end)
 
     @on(Notice)
