@@ -15,8 +15,10 @@ Two faults of Textual 8.2 that lose typing (reported upstream; see docs/tui.md):
 So the app wraps each key in a ``TypedKey`` (which counts those spaces as
 printable) and hands keys over one at a time: the next waits until the one
 before is handled (stopped by a widget, or back at the app with its bindings
-run) and the current screen is mounted. Typing at human speed never waits;
-only a burst queues, and only for as long as its own keys take.
+run), the widgets that would receive the next have caught up, and the current
+screen is mounted and drawn. Characters typed into a field are the exception:
+they go on at once (the field's own queue keeps their order), so typing is as
+fast as Textual's own, and only the key after them (tab, enter, ctrl+s) waits.
 """
 
 from __future__ import annotations
@@ -119,7 +121,7 @@ class OrderedKeys:
         if key is self._key_in_flight and key.light:
             # A character typed into a field: nothing else to wait for.
             self._key_in_flight = None
-            if self._key_backlog:
+            if self._backlog():
                 self._drain_soon(0)
         elif key is self._key_in_flight and not key.finishing:
             key.finishing = True
