@@ -170,10 +170,10 @@ class EditorScreen(RankedFooter, Screen):
         # typed while the screen opened would go to whatever had it first.
         headline = self.query_one("#headline", Input)
         if self.cursor == "headline" or (self.cursor == "auto" and not headline.value.strip()):
-            self.set_focus(headline)
+            self.set_focus(headline, scroll_visible=False)
             return
         body = self.query_one("#body", TextArea)
-        self.set_focus(body)
+        self.set_focus(body, scroll_visible=False)
         body.move_cursor(body.document.end)
 
     @on(Notice)

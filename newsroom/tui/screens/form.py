@@ -85,7 +85,7 @@ class FormDialog(ModalScreen[Values | None]):
         if self.fields:
             # At once, not via the app's queue: keys typed as the form opens
             # belong in its first field.
-            self.set_focus(self.query_one(f"#field-{self.fields[0].name}"))
+            self.set_focus(self.query_one(f"#field-{self.fields[0].name}"), scroll_visible=False)
 
     def values(self) -> Values:
         result: Values = {}
