@@ -40,6 +40,7 @@ from .model import (
     Embargo,
     Event,
     Person,
+    Picture,
     Quote,
     Release,
     Rules,
@@ -586,6 +587,8 @@ def release_from_toml(data: dict[str, Any], file: Path, slug: str, body: str) ->
                 extra=table.rest(),
             )
         )
+    for table in root.tables("media"):
+        release.media.append(_picture_from_table(table, release))
     for table in root.tables("clearances"):
         release.clearances.append(
             Clearance(
@@ -623,6 +626,23 @@ def release_from_toml(data: dict[str, Any], file: Path, slug: str, body: str) ->
         )
     release.extra = root.rest()
     return release
+
+
+_PICTURE_TEXTS = ("caption", "creator", "credit", "copyright", "alt", "usage_terms", "sha256")
+
+
+def _picture_from_table(table: _Table, release: Release) -> Picture:
+    picture_id = table.required_text("id")
+    _check_id(table, "id", picture_id)
+    if release.picture(picture_id):
+        raise table.error("id", f"duplicate picture id {picture_id!r}; each picture needs its own")
+    file = table.required_text("file")
+    # A file name inside the bundle's media/ folder, never a path.
+    if not file or "/" in file or "\\" in file or file.startswith(".") or "\x00" in file:
+        raise table.error("file", f"{file!r} is not a file name in media/ (no paths)")
+    texts = {key: table.text(key) for key in _PICTURE_TEXTS}
+    return Picture(id=picture_id, file=file, width=table.integer("width", 0),
+                   height=table.integer("height", 0), extra=table.rest(), **texts)
 
 
 def _compact(
@@ -689,6 +709,12 @@ def release_to_toml(release: Release) -> dict[str, Any]:
             _compact({"id": c.id, "text": c.text, "credit": c.credit, "file": c.file}, c.extra,
                      keep=("id",))
             for c in release.captions
+        ],
+        "media": [
+            _compact({"id": p.id, "file": p.file, **{k: getattr(p, k) for k in _PICTURE_TEXTS},
+                      "width": p.width or None, "height": p.height or None}, p.extra,
+                     keep=("id", "file"))
+            for p in release.media
         ],
         "clearances": [
             _compact(
@@ -1010,7 +1036,9 @@ class Library:
                     key=f"quotes[{index}].speaker",
                 )
         for number, kind, ref_id in release.references():
-            known = release.quote(ref_id) if kind == "quote" else release.caption(ref_id)
+            lookup = {"quote": release.quote, "caption": release.caption,
+                      "picture": release.picture}[kind]
+            known = lookup(ref_id)
             if known is None:
                 raise BundleError(
                     directory / BODY_FILE,
