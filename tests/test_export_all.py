@@ -109,7 +109,7 @@ def test_draft_is_marked_in_every_format_and_not_recorded(
     assert f'<p class="draft">{DRAFT_MARK}</p>' in files["html"].read_text(encoding="utf-8")
     message = BytesParser(policy=policy.default).parsebytes(files["eml"].read_bytes())
     assert message["Subject"].startswith(f"{DRAFT_MARK}: EMBARGOED: ")
-    assert message.get_content().startswith(DRAFT_MARK)
+    assert message.get_body(("plain",)).get_content().startswith(DRAFT_MARK)
     item = json.loads(files["ninjs"].read_text(encoding="utf-8"))
     assert item["pubStatus"] == "withheld" and DRAFT_MARK in item["edNote"]
 

@@ -190,7 +190,7 @@ def test_every_format_renders_the_same_document(library: Library, sample: Releas
     for fmt in FORMATS:
         output = render(sample, library, fmt, now=NOW)
         if fmt == "eml":
-            output = parse_eml(output).get_content()
+            output = parse_eml(output).get_body(("plain",)).get_content()
         elif fmt == "ninjs":
             output = json.loads(output)["bodies"][0]["value"]
         flat = " ".join(output.split()).replace("&#x27;", "'")
@@ -356,7 +356,7 @@ def test_eml_headers_and_body(library: Library, sample: Release) -> None:
     assert message.get_content_charset() == "utf-8"
     document = build_document(sample, library.settings, library.people)
     expected = render_text(document, TextOptions(width=72, crlf=True))
-    assert message.get_content() == expected
+    assert message.get_body(("plain",)).get_content() == expected
     assert render(sample, library, "text", crlf=True) == expected  # the text export itself
     head, _, wire_body = raw.partition(b"\r\n\r\n")
     # RFC 5322: 998 octets at most; 78 where the header can fold (a Message-ID cannot).
@@ -372,7 +372,7 @@ def test_eml_width_capped_at_78_and_to_overrides_press_list(
     library.settings.width = 120
     message = parse_eml(render(sample, library, "eml", to=["Desk <desk@paper.example>"]))
     assert message["To"] == "Desk <desk@paper.example>"
-    body = message.get_content()
+    body = message.get_body(("plain",)).get_content()
     assert max(len(line) for line in body.splitlines()) <= 78
     assert max(len(line) for line in body.splitlines()) > 72  # the cap, not the default
 
@@ -383,7 +383,7 @@ def test_eml_without_embargo_has_plain_subject_and_draft_is_marked(
     sample.embargo = Embargo()
     message = parse_eml(render(sample, library, "eml", draft=True))
     assert message["Subject"] == f"{DRAFT_MARK}: {sample.headline}"
-    body = message.get_content()
+    body = message.get_body(("plain",)).get_content()
     assert body.startswith(DRAFT_MARK) and body.rstrip().endswith(DRAFT_MARK)
 
 
@@ -559,7 +559,7 @@ def check_all_formats(release: Release, library: Library) -> None:
         if draft:
             subject = f"{DRAFT_MARK}: {subject}"
         assert message["Subject"] == subject
-        assert message.get_content() == render_text(document, TextOptions(width=72, crlf=True))
+        assert message.get_body(("plain",)).get_content() == render_text(document, TextOptions(width=72, crlf=True))
 
         for fmt, output in outputs.items():
             raw = output if isinstance(output, bytes) else output.encode("utf-8")

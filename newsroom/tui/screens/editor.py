@@ -19,14 +19,17 @@ from ..panes.approval import ApprovalPane
 from ..panes.attribution import AttributionPane
 from ..panes.drafting import DraftingPane
 from ..panes.preview import PreviewPane
+from ..panes.media import MediaPane
 from ..panes.quotes import QuotesPane
 from ..text import sanitise_release
 from .choice import ChoiceDialog
 
-PANES = {"f2": "drafting", "f3": "quotes", "f4": "attribution", "f5": "approval"}
+PANES = {"f2": "drafting", "f3": "quotes", "f4": "attribution", "f5": "approval",
+         "f9": "media"}
 # Composed on first use: while they are unseen, typing in the body does not pay
 # for their widgets (every mounted widget costs a little on each keystroke).
-LAZY_PANES = {"quotes": QuotesPane, "attribution": AttributionPane, "approval": ApprovalPane}
+LAZY_PANES = {"quotes": QuotesPane, "attribution": AttributionPane, "approval": ApprovalPane,
+              "media": MediaPane}
 PREVIEW_DELAY = 0.4  # seconds of quiet typing before the preview is rebuilt
 DISK_CHECK_EVERY = 1.0
 
@@ -41,6 +44,7 @@ class EditorScreen(Screen):
         Binding("f4", "pane('attribution')", "People", priority=True),
         Binding("f5", "pane('approval')", "Approval", priority=True),
         Binding("f6", "toggle_preview", "Preview", priority=True),
+        Binding("f9", "pane('media')", "Media", priority=True),
         Binding("f7", "history", "History", priority=True, show=False),
         Binding("ctrl+k", "insert_quote", "Insert quote", priority=True),
         Binding("ctrl+e", "export", "Export", priority=True, show=False),
@@ -52,6 +56,9 @@ class EditorScreen(Screen):
         ("pane('quotes')", "Quotes pane", "Create, edit and place quotes"),
         ("pane('attribution')", "Attribution pane", "People directory and speakers"),
         ("pane('approval')", "Approval pane", "Checks, clearances, approvals"),
+        ("pane('media')", "Media pane", "Pictures: add, credit, caption"),
+        ("do('media', 'insert')", "Insert picture at cursor",
+         "Place the picture chosen in the media pane"),
         ("toggle_preview", "Show or hide the preview", "The plain-text export, live"),
         ("history", "History", "Who did what, and which version they approved"),
         ("insert_quote", "Insert quote at cursor", "Place a quote at the body's cursor"),
@@ -112,6 +119,7 @@ class EditorScreen(Screen):
                 yield TabPane("Quotes F3", id="quotes")
                 yield TabPane("Attribution F4", id="attribution")
                 yield TabPane("Approval F5", id="approval")
+                yield TabPane("Media F9", id="media")
             yield PreviewPane(id="preview")
         yield Static("", id="editor-message", markup=False)
         yield Footer()
@@ -295,13 +303,13 @@ class EditorScreen(Screen):
 
         self.app.push_screen(QuotePicker(self.release, self.library.people, preferred), picked)
 
-    def insert_reference(self, quote_id: str) -> None:
-        """Put ``{{< quote ID >}}`` on its own line at the body cursor's line."""
+    def insert_reference(self, quote_id: str, kind: str = "quote") -> None:
+        """Put ``{{< KIND ID >}}`` on its own line at the body cursor's line."""
         body = self.query_one("#body", TextArea)
         row = body.cursor_location[0]
         lines = body.text.split("\n")
         line = lines[row] if row < len(lines) else ""
-        reference = reference_line("quote", quote_id)
+        reference = reference_line(kind, quote_id)
         if not line.strip():
             # On a blank line: blank lines either side keep paragraphs apart.
             before = "" if row == 0 or not lines[row - 1].strip() else "\n"
@@ -314,7 +322,7 @@ class EditorScreen(Screen):
             body.insert(f"{before}{reference}\n\n", (row, 0))
         self.query_one(TabbedContent).active = "drafting"
         body.focus()
-        self.say(f"Placed quote {quote_id} at line {row + 1} of the body.")
+        self.say(f"Placed {kind} {quote_id} at line {row + 1} of the body.")
 
     def remove_reference_lines(self, numbers: list[int]) -> None:
         """Delete whole body lines (numbered from 1), bottom first."""
