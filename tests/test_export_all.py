@@ -146,7 +146,7 @@ def test_eml_to_stdout_with_to_override(library_copy: Path) -> None:
         ([SAMPLE_SLUG, "--all", "--out", "x"], "not both"),
         (["--all"], "--all needs --out"),
         ([SAMPLE_SLUG, "--format", "md", "--to", "a@b.example"], "--to only applies"),
-        ([SAMPLE_SLUG, "--out", "x"], "go with --all"),
+        ([SAMPLE_SLUG, "--out", "x"], "--out goes with --all, or with --format md"),
         (["--all", "--out", "x", "--status", "finished"], "not a status"),
     ],
 )

@@ -352,8 +352,12 @@ def test_eml_headers_and_body(library: Library, sample: Release) -> None:
     assert parsedate_to_datetime(message["Date"]) == NOW
     assert re.fullmatch(r"<[^<>@\s]+@hollinsbury-progressives\.example\.org\.uk>",
                         message["Message-ID"])
-    assert message.get_content_type() == "text/plain"
-    assert message.get_content_charset() == "utf-8"
+    # The sample has a picture: text first, then the web rendition attached.
+    assert message.get_content_type() == "multipart/mixed"
+    parts = list(message.iter_parts())
+    assert [p.get_content_type() for p in parts] == ["text/plain", "image/jpeg"]
+    assert parts[1].get_filename() == "lido-gates-web.jpg"
+    assert message.get_body(("plain",)).get_content_charset() == "utf-8"
     document = build_document(sample, library.settings, library.people)
     expected = render_text(document, TextOptions(width=72, crlf=True))
     assert message.get_body(("plain",)).get_content() == expected
