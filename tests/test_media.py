@@ -319,6 +319,9 @@ def test_cli_add_list_remove(library_copy: Path, photo: Path, capsys):
 
 
 def test_cli_md_page_bundle(library_copy: Path, tmp_path: Path, capsys):
+    body = library_copy / SAMPLE_SLUG / "body.md"
+    body.write_text(body.read_text(encoding="utf-8").replace(
+        "{{< caption gates >}}", "{{< picture lido-gates >}}"), encoding="utf-8")
     out = tmp_path / "site" / "lido"
     assert main(["--drafts", str(library_copy), "export", SAMPLE_SLUG, "--format", "md",
                  "--draft", "--out", str(out)]) == 0
