@@ -563,7 +563,8 @@ def check_all_formats(release: Release, library: Library) -> None:
         if draft:
             subject = f"{DRAFT_MARK}: {subject}"
         assert message["Subject"] == subject
-        assert message.get_body(("plain",)).get_content() == render_text(document, TextOptions(width=72, crlf=True))
+        expected = render_text(document, TextOptions(width=72, crlf=True))
+        assert message.get_body(("plain",)).get_content() == expected
 
         for fmt, output in outputs.items():
             raw = output if isinstance(output, bytes) else output.encode("utf-8")

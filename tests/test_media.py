@@ -5,11 +5,10 @@ from __future__ import annotations
 
 import io
 import json
-import shutil
 from pathlib import Path
 
 import pytest
-from conftest import SAMPLE_SLUG, load_make_library, snapshot_tree
+from conftest import SAMPLE_SLUG, snapshot_tree
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from PIL import Image
@@ -35,7 +34,6 @@ def _make_picture():
 
 
 make_picture = _make_picture().make_picture
-load_make_library  # noqa: B018 (shared loader kept importable)
 
 
 @pytest.fixture
@@ -212,7 +210,7 @@ def test_xmp_round_trip(fields: dict[str, str]) -> None:
         cleaned = "".join(c for c in value if c in "\t\n" or (
             ord(c) >= 0x20 and c not in "\ufffe\uffff")).strip()
         if cleaned:
-            expected[key] = cleaned.replace("\r", "\n") if False else cleaned
+            expected[key] = cleaned
     got = read_xmp(packet)
     assert set(got) == set(expected)
     for key in got:  # XML normalises line ends; compare what a reader sees
@@ -230,9 +228,10 @@ def test_xmp_with_entities_is_ignored() -> None:
 
 def test_editing_or_replacing_a_picture_changes_the_digest_and_diff_names_it(
         library: Library, tmp_path: Path):
-    from newsroom.workflow import diff, write_snapshot
-    from newsroom.model import Event
     from datetime import UTC, datetime
+
+    from newsroom.model import Event
+    from newsroom.workflow import diff, write_snapshot
 
     release = library.load(SAMPLE_SLUG)
     base = release_digest(release, library)
@@ -252,8 +251,8 @@ def test_editing_or_replacing_a_picture_changes_the_digest_and_diff_names_it(
 
 def test_a_release_without_pictures_keeps_its_digest(library: Library):
     release = library.load("2026-11-20-bus-route-consultation")
-    from newsroom.workflow import canonical_payload
     from newsroom.export import build_document
+    from newsroom.workflow import canonical_payload
 
     payload = canonical_payload(build_document(release, library.settings, library.people))
     assert "media" not in payload
@@ -337,7 +336,3 @@ def test_export_refuses_a_swapped_picture(library_copy: Path, capsys):
     assert main(["--drafts", str(library_copy), "export", SAMPLE_SLUG, "--format", "html",
                  "--draft"]) == 2
     assert "changed since it was added" in capsys.readouterr().err
-
-
-def test_bundle_copy_helper_is_unused():
-    assert shutil  # keeps the import for helpers above

@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import email.policy
 from datetime import UTC, datetime
-from typing import Any
 from email.header import Header
 from email.headerregistry import HeaderRegistry
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
+from typing import Any
 
 from .document import Document
 from .text import DRAFT_MARK, TextOptions, render_text

@@ -18,8 +18,8 @@ from ..messages import JumpTo, Notice, ReleaseEdited
 from ..panes.approval import ApprovalPane
 from ..panes.attribution import AttributionPane
 from ..panes.drafting import DraftingPane
-from ..panes.preview import PreviewPane
 from ..panes.media import MediaPane
+from ..panes.preview import PreviewPane
 from ..panes.quotes import QuotesPane
 from ..text import sanitise_release
 from .choice import ChoiceDialog
