@@ -68,7 +68,7 @@ def field_values(release: Release, default_zone: str) -> dict[str, str]:
     if release.embargo.until is not None:
         try:
             local = release.embargo.until.astimezone(ZoneInfo(zone or default_zone))
-        except (ZoneInfoNotFoundError, ValueError):
+        except (ZoneInfoNotFoundError, ValueError, OSError):
             local = release.embargo.until
         embargo_date, embargo_time = local.date().isoformat(), local.strftime("%H:%M")
     return {
@@ -269,8 +269,9 @@ class DraftingPane(Widget):
         for widget_id in ("embargo-date", "embargo-time", "embargo-zone"):
             self._set_problem(widget_id, "")
         try:
+            # A zone typed halfway ("Europe") names a folder: OSError, not NotFound.
             zone = ZoneInfo(zone_name or self.default_zone)
-        except (ZoneInfoNotFoundError, ValueError):
+        except (ZoneInfoNotFoundError, ValueError, OSError):
             self._set_problem("embargo-zone",
                               f"Unknown timezone; use a name such as {self.default_zone}.")
             return False
