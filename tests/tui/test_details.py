@@ -170,7 +170,7 @@ async def test_existing_caption_placed_from_the_palette_entry_and_previewed(make
 async def test_deleting_a_placed_caption_asks_and_removes_its_line(make_app, drafts):
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
-        editor = await open_editor(pilot, LIDO)
+        await open_editor(pilot, LIDO)
         await pilot.press("f8")
         await settle(pilot)
         await pilot.press("delete")
