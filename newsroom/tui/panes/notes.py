@@ -79,7 +79,8 @@ class NotesPane(Vertical):
     def action_add(self) -> None:
         notes = self.release.notes_to_editors
         # After the selected note, or at the end.
-        at = len(notes) if self.selected() is None else self.selected() + 1
+        selected = self.selected()
+        at = len(notes) if selected is None else selected + 1
 
         def added(values: Values | None) -> None:
             if values:
