@@ -849,7 +849,7 @@ def _check_timezone(table: _Table, name: str) -> None:
 
     try:
         ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):
         raise table.error(
             "timezone", f"unknown timezone {name!r}; use an IANA name such as 'Europe/London'"
         ) from None

@@ -271,7 +271,7 @@ def _embargo(ctx: Context) -> Iterator[Finding]:
     if embargo.timezone:
         try:
             ZoneInfo(embargo.timezone)
-        except (ZoneInfoNotFoundError, ValueError):
+        except (ZoneInfoNotFoundError, ValueError, OSError):
             yield Finding(f"unknown timezone {embargo.timezone!r}", "embargo.timezone")
     if embargo.until <= ctx.now:
         # A warning: an old release may be re-sent, and blocking would make a

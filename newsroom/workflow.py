@@ -249,7 +249,11 @@ def document_from_payload(payload: dict[str, Any], slug: str = "") -> Document:
 
 
 def digest(release: Release, settings: Settings, people: dict[str, Person]) -> str:
-    """sha256 of everything publishable in ``release``, in canonical form."""
+    """sha256 of everything publishable in ``release``, in canonical form.
+
+    What that is: ``publishable.PUBLISHABLE_FIELDS`` and ``IDENTIFIERS``
+    (tests/test_publishable.py holds the two together).
+    """
     return _sha256(canonical_payload(build_document(release, settings, people)))
 
 

@@ -25,6 +25,7 @@ CORE = [
     "newsroom.bundle",
     "newsroom.safety",
     "newsroom.workflow",
+    "newsroom.publishable",
     "newsroom.export",
 ]
 OPTIONAL = [

@@ -119,7 +119,7 @@ def format_date(day: date) -> str:
 def _zone(name: str) -> ZoneInfo:
     try:
         return ZoneInfo(name or "Europe/London")
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):
         return ZoneInfo("Europe/London")
 
 

@@ -73,3 +73,7 @@ def test_editor_attribution(snap_compare, snapshot_app):
 
 def test_editor_approval(snap_compare, snapshot_app):
     assert snap_compare(snapshot_app, terminal_size=(120, 40), run_before=opening("f5"))
+
+
+def test_editor_details(snap_compare, snapshot_app):
+    assert snap_compare(snapshot_app, terminal_size=(120, 40), run_before=opening("f8"))

@@ -18,7 +18,10 @@ CHECK_FIELDS = {
     "dateline": "place",
     "contact": "contact-name",
     "embargo": "embargo-date",
-    "notes_to_editors": "notes",
+    "notes_to_editors": "note-table",
+    "captions": "caption-table",
+    "about": "about",
+    "imprint": "imprint",
     "internal_notes": "internal",
 }
 
