@@ -29,6 +29,8 @@ PUBLISHABLE_FIELDS: tuple[str, ...] = (
     "quotes[].role",
     "quotes[].intro",
     "quotes[].text",
+    "quotes[].attribution",
+    "quotes[].attribution_after",
     "captions[].text",
     "captions[].credit",
     "captions[].file",
