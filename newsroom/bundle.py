@@ -31,6 +31,7 @@ from typing import Any
 import tomli_w
 
 from .model import (
+    CHECK_SEVERITIES,
     SCHEMA_VERSION,
     Approval,
     Caption,
@@ -44,6 +45,7 @@ from .model import (
     Release,
     Rules,
     Settings,
+    Waiver,
     slug_problem,
 )
 
@@ -610,6 +612,17 @@ def release_from_toml(data: dict[str, Any], file: Path, slug: str, body: str) ->
                 extra=table.rest(),
             )
         )
+    for table in root.tables("waivers"):
+        release.waivers.append(
+            Waiver(
+                check=table.required_text("check"),
+                by=table.required_text("by"),
+                at=table.datetime("at", required=True),  # type: ignore[arg-type]
+                digest=table.required_text("digest"),
+                reason=table.text("reason"),
+                extra=table.rest(),
+            )
+        )
     for table in root.tables("history"):
         release.history.append(
             Event(
@@ -707,6 +720,15 @@ def release_to_toml(release: Release) -> dict[str, Any]:
                 keep=("by", "digest"),
             )
             for a in release.approvals
+        ],
+        "waivers": [
+            _compact(
+                {"check": w.check, "by": w.by, "at": w.at, "digest": w.digest,
+                 "reason": w.reason},
+                w.extra,
+                keep=("check", "by", "digest"),
+            )
+            for w in release.waivers
         ],
         "history": [
             _compact(
@@ -814,7 +836,17 @@ def settings_from_toml(data: dict[str, Any], file: Path) -> Settings:
     settings.from_address = export.text("from")
 
     checks = root.table("checks")
-    settings.headline_max = checks.integer("headline_max", 110)
+    # headline_max once lived in [rules]; a file written then still works.
+    legacy_max = rules.integer("headline_max", 110)
+    settings.headline_max = checks.integer("headline_max", legacy_max)
+    settings.standfirst_max = checks.integer("standfirst_max", settings.standfirst_max)
+    for key, value in list(checks.data.items()):
+        if isinstance(value, str):
+            severity = checks.text(key)
+            if severity not in CHECK_SEVERITIES:
+                raise checks.error(key, f"{severity!r} is not a severity; write one of "
+                                        + ", ".join(f'"{s}"' for s in CHECK_SEVERITIES))
+            settings.check_severity[key] = severity
 
     settings.table_extra = {
         name: table.rest()
