@@ -939,10 +939,7 @@ class Library:
                 "create one with `newsroom init`"
             )
         library = cls(root=root)
-        settings_path = root / SETTINGS_FILE
-        if settings_path.exists():
-            data, _ = _parse_toml(settings_path, settings_path.read_bytes())
-            library.settings = settings_from_toml(data, settings_path)
+        library.reload_settings()
         people_path = root / PEOPLE_FILE
         if people_path.exists():
             raw = people_path.read_bytes()
@@ -952,6 +949,20 @@ class Library:
         return library
 
     # -- paths ------------------------------------------------------------
+
+    def reload_settings(self) -> Settings:
+        """Read ``newsroom.toml`` again (it may have been edited since).
+
+        On a load error the settings in use stay as they were and the error
+        (with file, line and column) is raised.
+        """
+        settings_path = self.root / SETTINGS_FILE
+        settings = Settings()
+        if settings_path.exists():
+            data, _ = _parse_toml(settings_path, settings_path.read_bytes())
+            settings = settings_from_toml(data, settings_path)
+        self.settings = settings
+        return settings
 
     def bundle_dir(self, slug: str) -> Path:
         problem = slug_problem(slug)
@@ -1205,19 +1216,23 @@ class Library:
         ours are merged person by person; the same person changed differently
         on both sides raises ``ConflictError`` (nothing written) unless ``force``.
         """
-        data = dumps_toml(people_to_toml(self.people, self.people_extra))
+        from .tomledit import people_bytes
+
         path = self.root / PEOPLE_FILE
+        try:
+            on_disk: bytes | None = path.read_bytes()
+        except FileNotFoundError:
+            on_disk = None
         if self.people_origin is not None:
             previous, _ = _parse_toml(path, self.people_origin)
             if previous == people_to_toml(self.people, self.people_extra):
                 return False
-            try:
-                on_disk: bytes | None = path.read_bytes()
-            except FileNotFoundError:
-                on_disk = None
             if not force and on_disk is not None and on_disk != self.people_origin:
-                self._merge_people(path, previous, on_disk, data)
-                data = dumps_toml(people_to_toml(self.people, self.people_extra))
+                ours = people_bytes(path, self.people_origin, self.people, self.people_extra)
+                self._merge_people(path, previous, on_disk, ours)
+        # Written onto the file as it is now, through tomlkit: the comments and
+        # layout someone wrote by hand survive.
+        data = people_bytes(path, on_disk, self.people, self.people_extra)
         try:
             atomic_write(path, data)
         except OSError as error:

@@ -544,6 +544,7 @@ class LibraryScreen(Screen):
             release.created = self.app.today()
             # A copy starts afresh: nobody has cleared or approved it.
             release.approvals, release.clearances, release.history = [], [], []
+            release.waivers = []
             try:
                 self.library.save(release)
             except BundleError as error:
