@@ -77,7 +77,29 @@ def set_path(document: Any, path: KeyPath, value: Any) -> None:
         return
     if key in table and table[key] == value:
         return  # unchanged: keep its formatting exactly
-    table[key] = _value(value)
+    if key in table:
+        table[key] = _value(value)
+    else:
+        _add_key(table, key, _value(value))
+
+
+def _add_key(table: Any, key: str, value: Any) -> None:
+    """Add ``key`` after the table's last value, not after its trailing comments.
+
+    A comment block at the end of a table introduces the *next* table in the
+    file (``# keep this out of git`` above ``[git]``); tomlkit's append would
+    put the new key below it. tomlkit has no public insert, so this uses
+    ``Container._insert_at`` (tests/test_tomledit.py pins the result).
+    """
+    container = table.value if isinstance(table, Table) else table
+    body = container.body
+    last = max((index for index, (name, item) in enumerate(body)
+                if name is not None and not isinstance(item, Table | tomlkit.items.AoT)),
+               default=None)
+    if last is None or last + 1 >= len(body):
+        table[key] = value
+        return
+    container._insert_at(last + 1, key, value)
 
 
 def _encode(document: tomlkit.TOMLDocument, raw: bytes | None) -> bytes:

@@ -184,3 +184,14 @@ def test_settings_edits_round_trip_without_losing_anything_else(tmp_path_factory
         if line.lstrip().startswith("#"):
             assert line in text
     Library.open(root)  # still loads
+
+
+def test_a_new_key_goes_above_the_comment_that_introduces_the_next_table(
+        library_copy: Path) -> None:
+    path = library_copy / "newsroom.toml"
+    before = path.read_text("utf-8")
+    assert "headline_max = 110\n\n# This sample" in before
+    update_settings(library_copy, [(("checks", "headline-length"), "error")])
+    assert path.read_text("utf-8") == before.replace(
+        "headline_max = 110\n\n# This sample",
+        'headline_max = 110\nheadline-length = "error"\n\n# This sample')
