@@ -10,7 +10,6 @@ from textual.widgets import DataTable, Input, OptionList, Select, Static
 
 from newsroom.bundle import Library
 from newsroom.cli import main
-from newsroom.tui.screens.editor import EditorScreen
 from newsroom.tui.screens.people import PeopleScreen
 from newsroom.tui.screens.settings import SettingsScreen
 
