@@ -36,6 +36,8 @@ OPTIONAL = [
     "newsroom.recovery",
     "newsroom.gitsync",
     "newsroom.signing",
+    "newsroom.waivers",
+    "newsroom.tomledit",
 ]
 FORBIDDEN = ("textual", "rich")
 
