@@ -31,7 +31,7 @@ def ask_waiver(pane) -> None:
     messages = {r.id: r.message for r in reversed(assessment.checks)}
     options = [(f"{cid}: {one_line(messages.get(cid, ''), 50)}", cid) for cid in waivable]
     preferred = highlighted_check(pane)
-    chosen = preferred if preferred in waivable else waivable[0]
+    chosen = preferred if preferred and preferred in waivable else waivable[0]
 
     def validate(values: Values) -> str | None:
         if not values["check"]:

@@ -68,7 +68,7 @@ class PeopleScreen(Screen):
                           literal(one_line(person.role)),
                           literal(one_line(person.organisation)),
                           literal(person.email), literal(person.phone), key=pid)
-        if keep in self.library.people:
+        if keep is not None and keep in self.library.people:
             table.move_cursor(row=table.get_row_index(keep))
 
     def selected(self) -> str | None:

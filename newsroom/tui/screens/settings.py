@@ -211,7 +211,7 @@ class SettingsScreen(Screen):
             return "" if widget.value is Select.NULL else str(widget.value)
         if isinstance(widget, TextArea):
             return widget.text
-        return widget.value
+        return self.query_one(f"#setting-{name}", Input).value
 
     def changes(self) -> tuple[list, dict[str, str]]:
         """(changes for tomledit, field errors) for every field that differs from the file."""
