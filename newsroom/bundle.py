@@ -31,6 +31,7 @@ from typing import Any
 import tomli_w
 
 from .model import (
+    CHECK_SEVERITIES,
     SCHEMA_VERSION,
     Approval,
     Caption,
@@ -44,6 +45,7 @@ from .model import (
     Release,
     Rules,
     Settings,
+    Waiver,
     slug_problem,
 )
 
@@ -616,6 +618,17 @@ def release_from_toml(data: dict[str, Any], file: Path, slug: str, body: str) ->
                 extra=table.rest(),
             )
         )
+    for table in root.tables("waivers"):
+        release.waivers.append(
+            Waiver(
+                check=table.required_text("check"),
+                by=table.required_text("by"),
+                at=table.datetime("at", required=True),  # type: ignore[arg-type]
+                digest=table.required_text("digest"),
+                reason=table.text("reason"),
+                extra=table.rest(),
+            )
+        )
     for table in root.tables("history"):
         release.history.append(
             Event(
@@ -721,6 +734,15 @@ def release_to_toml(release: Release) -> dict[str, Any]:
                 keep=("by", "digest"),
             )
             for a in release.approvals
+        ],
+        "waivers": [
+            _compact(
+                {"check": w.check, "by": w.by, "at": w.at, "digest": w.digest,
+                 "reason": w.reason},
+                w.extra,
+                keep=("check", "by", "digest"),
+            )
+            for w in release.waivers
         ],
         "history": [
             _compact(
@@ -832,7 +854,17 @@ def settings_from_toml(data: dict[str, Any], file: Path) -> Settings:
     settings.from_address = export.text("from")
 
     checks = root.table("checks")
-    settings.headline_max = checks.integer("headline_max", 110)
+    # headline_max once lived in [rules]; a file written then still works.
+    legacy_max = rules.integer("headline_max", 110)
+    settings.headline_max = checks.integer("headline_max", legacy_max)
+    settings.standfirst_max = checks.integer("standfirst_max", settings.standfirst_max)
+    for key, value in list(checks.data.items()):
+        if isinstance(value, str):
+            severity = checks.text(key)
+            if severity not in CHECK_SEVERITIES:
+                raise checks.error(key, f"{severity!r} is not a severity; write one of "
+                                        + ", ".join(f'"{s}"' for s in CHECK_SEVERITIES))
+            settings.check_severity[key] = severity
 
     settings.table_extra = {
         name: table.rest()
@@ -925,10 +957,7 @@ class Library:
                 "create one with `newsroom init`"
             )
         library = cls(root=root)
-        settings_path = root / SETTINGS_FILE
-        if settings_path.exists():
-            data, _ = _parse_toml(settings_path, settings_path.read_bytes())
-            library.settings = settings_from_toml(data, settings_path)
+        library.reload_settings()
         people_path = root / PEOPLE_FILE
         if people_path.exists():
             raw = people_path.read_bytes()
@@ -938,6 +967,20 @@ class Library:
         return library
 
     # -- paths ------------------------------------------------------------
+
+    def reload_settings(self) -> Settings:
+        """Read ``newsroom.toml`` again (it may have been edited since).
+
+        On a load error the settings in use stay as they were and the error
+        (with file, line and column) is raised.
+        """
+        settings_path = self.root / SETTINGS_FILE
+        settings = Settings()
+        if settings_path.exists():
+            data, _ = _parse_toml(settings_path, settings_path.read_bytes())
+            settings = settings_from_toml(data, settings_path)
+        self.settings = settings
+        return settings
 
     def bundle_dir(self, slug: str) -> Path:
         problem = slug_problem(slug)
@@ -1191,19 +1234,23 @@ class Library:
         ours are merged person by person; the same person changed differently
         on both sides raises ``ConflictError`` (nothing written) unless ``force``.
         """
-        data = dumps_toml(people_to_toml(self.people, self.people_extra))
+        from .tomledit import people_bytes
+
         path = self.root / PEOPLE_FILE
+        try:
+            on_disk: bytes | None = path.read_bytes()
+        except FileNotFoundError:
+            on_disk = None
         if self.people_origin is not None:
             previous, _ = _parse_toml(path, self.people_origin)
             if previous == people_to_toml(self.people, self.people_extra):
                 return False
-            try:
-                on_disk: bytes | None = path.read_bytes()
-            except FileNotFoundError:
-                on_disk = None
             if not force and on_disk is not None and on_disk != self.people_origin:
-                self._merge_people(path, previous, on_disk, data)
-                data = dumps_toml(people_to_toml(self.people, self.people_extra))
+                ours = people_bytes(path, self.people_origin, self.people, self.people_extra)
+                self._merge_people(path, previous, on_disk, ours)
+        # Written onto the file as it is now, through tomlkit: the comments and
+        # layout someone wrote by hand survive.
+        data = people_bytes(path, on_disk, self.people, self.people_extra)
         try:
             atomic_write(path, data)
         except OSError as error:

@@ -51,6 +51,7 @@ SUBJECTS = {
     "spike": "Spike {slug}",
     "unspike": "Restore {slug}",
     "publish": "Publish {slug}",
+    "waive": "Waive a check in {slug}",
 }
 
 BEFORE_SYNC_REF = "refs/newsroom/before-sync"

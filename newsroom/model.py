@@ -171,6 +171,23 @@ class Approval:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
+# A check's severity in ``[checks]``: an error blocks submission and approval
+# (unless waived), a warning is shown only, "off" does not run the check.
+CHECK_SEVERITIES = ("error", "warning", "off")
+
+
+@dataclass
+class Waiver:
+    """An approver's decision to let one blocking check pass, bound to a digest."""
+
+    check: str
+    by: str
+    at: datetime
+    digest: str
+    reason: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
 @dataclass
 class Clearance:
     """A quoted person's OK of their own words, bound to the quote's digest."""
@@ -218,6 +235,7 @@ class Release:
     approvals: list[Approval] = field(default_factory=list)
     history: list[Event] = field(default_factory=list)
     extra: dict[str, Any] = field(default_factory=dict)
+    waivers: list[Waiver] = field(default_factory=list)
 
     def quote(self, quote_id: str) -> Quote | None:
         return next((q for q in self.quotes if q.id == quote_id), None)
@@ -286,6 +304,9 @@ class Settings:
     default_intro: str = "Commenting on the news, {name}, {role}, said:"
     width: int = 72
     headline_max: int = 110
+    standfirst_max: int = 300
+    # ``[checks] <check-id> = "error" | "warning" | "off"``, as written.
+    check_severity: dict[str, str] = field(default_factory=dict)
     rules: Rules = field(default_factory=Rules)
     extra: dict[str, Any] = field(default_factory=dict)
     # Sub-table keys we do not know, per table name, kept for round-trips.

@@ -67,7 +67,7 @@ REQUEST_CHANGES = "request-changes"
 SPIKE = "spike"
 UNSPIKE = "unspike"
 PUBLISH = "publish"
-ACTIONS = (SUBMIT, CLEAR, APPROVE, REQUEST_CHANGES, SPIKE, UNSPIKE, PUBLISH)
+ACTIONS = (SUBMIT, CLEAR, APPROVE, REQUEST_CHANGES, SPIKE, UNSPIKE, PUBLISH, "waive")
 
 # Clearance states of one quote.
 CLEARED = "cleared"
@@ -602,8 +602,10 @@ NOT_BLOCKING_SUBMISSION = frozenset({"cleared"})
 def _blocking_summary(release: Release, library: Library, at: datetime,
                       ignore: frozenset[str] = frozenset()) -> list[str]:
     from .checks import blocking, run_checks
+    from .waivers import unwaived
 
-    failing = [r for r in blocking(run_checks(release, library, now=at), library.settings.rules)
+    failing = [r for r in unwaived(blocking(run_checks(release, library, now=at)), release,
+                                   library)
                if r.id not in ignore]
     return [f"{r.id} ({r.where}: {r.message})" if r.where else f"{r.id} ({r.message})"
             for r in failing]
@@ -892,6 +894,9 @@ def verify(release: Release, library: Library) -> list[str]:
                              f"{release.slug}/{SNAPSHOT_DIR}/ (or that folder was not kept)")
     for clearance in release.clearances:
         lines.extend(p.message for p in clearance_problems(clearance, release, library))
+    from .waivers import verify_lines
+
+    lines.extend(verify_lines(release, library, current))
     return lines
 
 

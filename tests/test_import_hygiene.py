@@ -37,6 +37,8 @@ OPTIONAL = [
     "newsroom.recovery",
     "newsroom.gitsync",
     "newsroom.signing",
+    "newsroom.waivers",
+    "newsroom.tomledit",
 ]
 FORBIDDEN = ("textual", "rich")
 

@@ -91,7 +91,50 @@ class NewsroomApp(App[int]):
     def open_release(self, slug: str) -> None:
         from .screens.editor import EditorScreen
 
+        self.reload_settings()  # newsroom.toml may have been edited by hand meanwhile
         self.push_screen(EditorScreen(slug))
+
+    # -- library settings and people: changes take effect at once --------------
+
+    def reload_settings(self) -> str:
+        """Read newsroom.toml again; the error (settings kept as they were) or ''."""
+        if self.library is None:
+            return ""
+        before = self.library.settings
+        try:
+            settings = self.library.reload_settings()
+        except BundleError as error:
+            self.notify(f"{error} (the settings in use are unchanged)", severity="error",
+                        markup=False)
+            return str(error)
+        if settings != before:
+            self.settings_changed(settings, reread=False)
+        return ""
+
+    def settings_changed(self, settings, *, reread: bool = True) -> None:
+        """New settings are in force: every screen that shows their effect updates."""
+        if self.library is None:
+            return
+        self.library.settings = settings
+        for screen in self.screen_stack:
+            changed = getattr(screen, "library_changed", None)
+            if changed is not None:
+                changed()
+
+    def people_changed(self) -> None:
+        self.settings_changed(self.library.settings if self.library else None)
+
+    def action_settings(self) -> None:
+        from .screens.settings import SettingsScreen
+
+        if self.library is not None and not isinstance(self.screen, SettingsScreen):
+            self.push_screen(SettingsScreen())
+
+    def action_people(self) -> None:
+        from .screens.people import PeopleScreen
+
+        if self.library is not None and not isinstance(self.screen, PeopleScreen):
+            self.push_screen(PeopleScreen())
 
     def action_help(self) -> None:
         from .screens.help import HelpScreen

@@ -66,6 +66,8 @@ class EditorScreen(Screen):
         ("insert_caption", "Insert caption at cursor", "Place a caption at the body's cursor"),
         ("export", "Export", "Any format, to a file or the clipboard"),
         ("back", "Back to the library", "Asks first when there are unsaved changes"),
+        ("app.settings", "Settings", "Edit newsroom.toml; the checks follow at once"),
+        ("app.people", "People", "Add, edit and remove people in people.toml"),
         # The panes' own actions, so the palette reaches everything.
         ("do('quotes', 'new')", "New quote", "Words, speaker and introduction"),
         ("do('quotes', 'edit')", "Edit the selected quote", "In the quotes pane"),
@@ -89,6 +91,8 @@ class EditorScreen(Screen):
         ("do('approval', \"act('clear')\")", "Record a clearance", "The speaker's OK"),
         ("do('approval', \"act('approve')\")", "Approve", "This exact version"),
         ("do('approval', \"act('request_changes')\")", "Request changes", "With a note"),
+        ("do('approval', \"act('waive')\")", "Waive a blocking check",
+         "As an approver, with a reason; any edit makes it stale"),
     ]
 
     def __init__(self, slug: str) -> None:
@@ -180,10 +184,13 @@ class EditorScreen(Screen):
     @on(ReleaseEdited)
     def _edited(self, message: ReleaseEdited) -> None:
         message.stop()  # nothing above the editor listens
-        # Sign-off actions save the release themselves; anything else is unsaved work.
-        saved = message.what == "workflow"
-        if self.unsaved != (not saved):
-            self.unsaved = not saved
+        # Sign-off actions save the release themselves; the people directory is
+        # saved to people.toml at once and is not part of the release; anything
+        # else is unsaved work.
+        saved = message.what in {"workflow", "people"}
+        unsaved = False if message.what == "workflow" else (self.unsaved or not saved)
+        if self.unsaved != unsaved:
+            self.unsaved = unsaved
             self._show_title()
         self._preview_due = True
         self._last_edit = monotonic()
@@ -193,6 +200,20 @@ class EditorScreen(Screen):
                 self.set_timer(delay, self._checkpoint)
         if message.what in {"quotes", "people", "speaker", "workflow"}:
             self.refresh_panes(exclude=None)
+
+    def library_changed(self) -> None:
+        """newsroom.toml or people.toml changed: checks and preview follow at once."""
+        if self.release is None:
+            return
+        self._preview_due = True
+        self.refresh_panes()
+        if not self.is_current:
+            self._library_changed = True  # the unmounted approval pane checks on return
+
+    def on_screen_resume(self) -> None:
+        if getattr(self, "_library_changed", False):
+            self._library_changed = False
+            self.refresh_panes()
 
     def refresh_panes(self, exclude=None) -> None:
         for pane in self.query(MOUNTED_PANES):

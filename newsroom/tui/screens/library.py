@@ -207,6 +207,8 @@ class LibraryScreen(Screen):
         Binding("slash", "filter", "Filter"),
         Binding("escape", "clear_filter", "Clear filter", show=False),
         Binding("f5", "reload", "Reload", show=False),
+        Binding("s", "app.settings", "Settings"),
+        Binding("p", "app.people", "People"),
     ]
     # Palette entries: (action, title, help).
     PALETTE = [
@@ -218,7 +220,10 @@ class LibraryScreen(Screen):
         ("import", "Import release", "Paste a plain-text release and turn it into a bundle"),
         ("history", "Release history", "Who did what to the selected release, and which "
          "version they approved"),
-        ("reload", "Reload library", "Read every release from disk again"),
+        ("reload", "Reload library", "Read newsroom.toml and every release from disk again"),
+        ("app.settings", "Settings", "Edit newsroom.toml: organisation, defaults, rules, "
+         "checks, export"),
+        ("app.people", "People", "Add, edit and remove people in people.toml"),
     ]
 
     class Loaded(Message):
@@ -422,7 +427,7 @@ class LibraryScreen(Screen):
         if self.focused is not table or not event.is_printable or not event.character:
             return
         pending = self._filter_focus_pending
-        if not pending and event.character in {"n", "d", "x", "e", "i", "/", " "}:
+        if not pending and event.character in {"n", "d", "x", "e", "i", "s", "p", "/", " "}:
             return
         filter_input = self.query_one("#filter", Input)
         filter_input.insert_text_at_cursor(event.character)
@@ -444,7 +449,15 @@ class LibraryScreen(Screen):
         self.query_one(DataTable).focus()
 
     def action_reload(self) -> None:
+        error = self.app.reload_settings()
+        if error:
+            self.say(f"{error} (the settings in use are unchanged)")
         self.load_rows()
+
+    def library_changed(self) -> None:
+        """Settings or people changed: statuses and approvals may read differently."""
+        if self.is_current:
+            self.load_rows()
 
     # -- actions ---------------------------------------------------------------
 
@@ -544,6 +557,7 @@ class LibraryScreen(Screen):
             release.created = self.app.today()
             # A copy starts afresh: nobody has cleared or approved it.
             release.approvals, release.clearances, release.history = [], [], []
+            release.waivers = []
             try:
                 self.library.save(release)
             except BundleError as error:
