@@ -9,7 +9,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
-from textual.widgets import Button, DataTable, Label, Static, TextArea
+from textual.widgets import Button, DataTable, Label, Select, Static, TextArea
 
 from ...bundle import BundleError
 from ...model import Release
