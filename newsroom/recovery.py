@@ -317,6 +317,27 @@ def begin_replay(recovery: Recovery) -> Recovery:
     return recovery
 
 
+def restore(recovery: Recovery, library: Library) -> Release:
+    """Replay a recovery file into a release this process now owns.
+
+    Renamed first (``begin_replay``: a crash while reading it cannot loop);
+    then the edits are checkpointed as this process's own recovery file and
+    the ``.replay`` file is removed, so nothing is left behind whatever the
+    user does next (save, discard, or crash again: the new file is offered).
+    If the checkpoint fails (disk full) the ``.replay`` file is kept.
+    """
+    recovery = begin_replay(recovery)
+    release = recovery.release(library)
+    try:
+        written = checkpoint(library, release)
+    except (OSError, BundleError):
+        return release
+    if written is not None and written != recovery.path:
+        with contextlib.suppress(FileNotFoundError):
+            recovery.path.unlink()
+    return release
+
+
 def discard(recovery: Recovery) -> None:
     """Delete a recovery file the user chose not to restore."""
     with contextlib.suppress(FileNotFoundError):
@@ -353,7 +374,9 @@ def clear(root: Path | str, slug: str, *, everyone: bool = True) -> int:
                 other = Recovery.from_file(path)
             except BundleError:
                 continue
-            if other.slug != slug or _writer_active(other, root):
+            # A file being replayed was taken over by whoever restored it,
+            # even if its writer's pid now names a live process.
+            if other.slug != slug or (not other.replaying and _writer_active(other, root)):
                 continue
         with contextlib.suppress(FileNotFoundError):
             path.unlink()

@@ -59,8 +59,11 @@ class Safekeeping:
 
     def restore(self, found: recovery.Recovery) -> tuple[Release, bool]:
         """(the recovered release, whether the files on disk moved on since)."""
-        found = recovery.begin_replay(found)
-        return found.release(self.library), not found.based_on_disk(self.library)
+        moved_on = not found.based_on_disk(self.library)
+        release = recovery.restore(found, self.library)  # renamed first: no loop
+        # The restored edits are now this editor's own recovery file: a timer
+        # checkpoint may be needed only after the next change.
+        return release, moved_on
 
     def discard(self, found: recovery.Recovery) -> None:
         recovery.discard(found)
