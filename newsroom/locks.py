@@ -50,18 +50,27 @@ def current_host() -> str:
     return socket.gethostname() or "localhost"
 
 
+def _proc_stat(pid: int) -> list[bytes] | None:
+    """The fields of ``/proc/<pid>/stat`` after the command name, or None."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as handle:
+            raw = handle.read()
+        # The command name (field 2) may hold spaces and ')': split after the last ')'.
+        return raw[raw.rindex(b")") + 2:].split()
+    except (OSError, ValueError):
+        return None
+
+
 def process_start(pid: int) -> int | None:
     """When ``pid`` started (clock ticks since boot, from /proc), or None if unknown.
 
     Stored with a pid so a pid reused by another process after a crash is
     told apart from the process that wrote the lock.
     """
+    fields = _proc_stat(pid)
     try:
-        with open(f"/proc/{pid}/stat", "rb") as handle:
-            raw = handle.read()
-        # The command name (field 2) may hold spaces and ')': split after the last ')'.
-        return int(raw[raw.rindex(b")") + 2:].split()[19])
-    except (OSError, ValueError, IndexError):
+        return int(fields[19]) if fields else None
+    except (ValueError, IndexError):
         return None
 
 
@@ -95,6 +104,9 @@ def process_alive(pid: int, started: int | None = None, boot: str = "") -> bool:
         pass
     except OSError:
         return False
+    fields = _proc_stat(pid)
+    if fields and fields[0] in (b"Z", b"X"):
+        return False  # exited; only its parent has not collected it yet
     if started is not None:
         now = process_start(pid)
         if now is not None and now != started:
