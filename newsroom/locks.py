@@ -421,3 +421,37 @@ def hold(root: Path | str, slug: str) -> Iterator[Lock | None]:
     finally:
         lock.release()
 
+
+
+class LockedReleases(BundleError):
+    """Several releases are held by other editors (``newsroom sync`` refuses)."""
+
+    def __init__(self, refused: list[LockedError]) -> None:
+        self.refused = refused
+        super().__init__(None, "; ".join(str(error) for error in refused))
+
+
+@contextlib.contextmanager
+def hold_all(root: Path | str, slugs: list[str]) -> Iterator[list[Lock]]:
+    """Hold the locks of every release in ``slugs`` for one command (``sync``).
+
+    All or nothing: when any of them is held by someone else (or left by a
+    process that is gone: never taken over silently) the locks taken so far
+    are released and ``LockedReleases`` names each refused release.
+    """
+    taken: list[Lock] = []
+    refused: list[LockedError] = []
+    try:
+        for slug in slugs:
+            try:
+                taken.append(acquire(root, slug))
+            except LockedError as error:
+                refused.append(error)
+            except BundleError:
+                pass  # cannot be locked (read-only folder, odd name): nor opened to edit
+        if refused:
+            raise LockedReleases(refused)
+        yield taken
+    finally:
+        for lock in taken:
+            lock.release()
