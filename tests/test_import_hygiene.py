@@ -36,6 +36,7 @@ OPTIONAL = [
     "newsroom.recovery",
     "newsroom.gitsync",
     "newsroom.signing",
+    "newsroom.lifeline",
 ]
 FORBIDDEN = ("textual", "rich")
 
