@@ -22,6 +22,7 @@ import tempfile
 import time as _time  # 'time' is datetime.time below
 import tomllib
 import unicodedata
+from collections.abc import Iterator
 from copy import deepcopy
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time
@@ -216,6 +217,31 @@ def _commit_files(directory: Path, files: dict[str, bytes]) -> None:
     _fsync_dir(directory)
     os.unlink(directory / JOURNAL_FILE)
     _fsync_dir(directory)
+
+
+@contextlib.contextmanager
+def _save_mutex(directory: Path) -> Iterator[None]:
+    """Hold an exclusive ``flock`` on the bundle folder while saving.
+
+    Taken by every save, so one process's conflict check and write cannot
+    interleave with another's. The kernel drops it when the process dies (no
+    stale mutex after a crash); nothing is written to the folder. Where the
+    file system or platform has no ``flock`` the save goes ahead unguarded,
+    as before (the edit lock and the conflict check still apply).
+    """
+    try:
+        import fcntl
+
+        fd = os.open(directory, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    except (ImportError, OSError):
+        yield
+        return
+    try:
+        with contextlib.suppress(OSError):
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # closing the descriptor releases the flock
 
 
 def _writer_gone(host_tag: str, pid: int, path: Path) -> bool:
@@ -1111,32 +1137,35 @@ class Library:
         directory = self._safe_dir(release.slug)
         directory.mkdir(parents=False, exist_ok=True)
         files = self.render_files(release)
-        changed = {}
-        on_disk_files: dict[str, bytes] = {}
-        for name, data in files.items():
-            try:
-                on_disk = (directory / name).read_bytes()
-                on_disk_files[name] = on_disk
-            except FileNotFoundError:
-                on_disk = None
-            if on_disk != data:
-                changed[name] = data
-        if changed:
-            # Another process editing this release holds its lock: refuse.
-            # (Imported here: locks imports this module.)
-            from .locks import ensure_unlocked
+        # The conflict check and the write are one step for every newsroom
+        # process: the bundle folder is flock()ed from the read to the rename.
+        with _save_mutex(directory):
+            changed = {}
+            on_disk_files: dict[str, bytes] = {}
+            for name, data in files.items():
+                try:
+                    on_disk = (directory / name).read_bytes()
+                    on_disk_files[name] = on_disk
+                except FileNotFoundError:
+                    on_disk = None
+                if on_disk != data:
+                    changed[name] = data
+            if changed:
+                # Another process editing this release holds its lock: refuse.
+                # (Imported here: locks imports this module.)
+                from .locks import ensure_unlocked
 
-            ensure_unlocked(self.root, release.slug)
-        if changed and not force and self.changed_on_disk(release.slug):
-            raise ConflictError(directory, release.slug, on_disk_files, files)
-        if changed:
-            try:
-                _commit_files(directory, changed)
-            except OSError as error:
-                raise BundleError(
-                    directory, f"could not save ({error.strerror or error}); "
-                    "the files on disk are unchanged"
-                ) from None
+                ensure_unlocked(self.root, release.slug)
+            if changed and not force and self.changed_on_disk(release.slug):
+                raise ConflictError(directory, release.slug, on_disk_files, files)
+            if changed:
+                try:
+                    _commit_files(directory, changed)
+                except OSError as error:
+                    raise BundleError(
+                        directory, f"could not save ({error.strerror or error}); "
+                        "the files on disk are unchanged"
+                    ) from None
         toml_bytes, body_bytes = files[RELEASE_FILE], files[BODY_FILE]
         previous = self.origins.get(release.slug)
         self.origins[release.slug] = Origin(

@@ -39,6 +39,7 @@ OPTIONAL = [
     "newsroom.signing",
     "newsroom.waivers",
     "newsroom.tomledit",
+    "newsroom.lifeline",
 ]
 FORBIDDEN = ("textual", "rich")
 
