@@ -51,6 +51,8 @@ SUBJECTS = {
     "spike": "Spike {slug}",
     "unspike": "Restore {slug}",
     "publish": "Publish {slug}",
+    "send": "Send {slug} to the press list",
+    "queue": "Queue {slug} for sending",
 }
 
 BEFORE_SYNC_REF = "refs/newsroom/before-sync"
