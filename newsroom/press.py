@@ -163,13 +163,14 @@ def load(root: Path, settings: Any = None) -> PressList:
         raise PressError(path, "expected [[contact]] tables", key="contact")
     lines = _contact_lines(raw.decode("utf-8", "replace"))
     press = PressList(path)
+    seen: set[str] = set()
     for index, entry in enumerate(entries):
         line = lines[index] if index < len(lines) else None
-        press.contacts.append(_contact_from(entry, path, line, press))
+        press.contacts.append(_contact_from(entry, path, line, seen))
     return press
 
 
-def _contact_from(entry: Any, path: Path, line: int | None, press: PressList) -> Contact:
+def _contact_from(entry: Any, path: Path, line: int | None, seen: set[str]) -> Contact:
     def fail(message: str) -> PressError:
         return PressError(path, message, line=line)
 
@@ -194,8 +195,9 @@ def _contact_from(entry: Any, path: Path, line: int | None, press: PressList) ->
     problem = contact_problem(contact)
     if problem:
         raise fail(problem)
-    if press.find(contact.email) is not None:
+    if contact.key in seen:
         raise fail(f"{contact.email} is listed twice")
+    seen.add(contact.key)
     return contact
 
 

@@ -5,11 +5,15 @@ Message-ID and time), ``failed`` (with the server's reply) or ``skipped``
 (opted out). Entries are never rewritten, so the file is a log; whether a
 contact still needs the release is read from their latest entry.
 
-The file is replaced atomically (a temporary file renamed over it) after
-every recipient, so a crash or SIGKILL leaves the ledger as it was after the
-last recipient the server accepted. It is not fsynced per recipient (that
-would cost more than the sending): a power cut can lose the last entries,
-and those recipients then get the release again. ``close`` fsyncs.
+Each result is appended with a single ``write`` to the file opened with
+``O_APPEND``, right after the server's answer: a crash or SIGKILL cannot
+leave half an entry (the kernel finishes a write call before the process
+dies), so the ledger is true to every recipient the server accepted. It is
+not fsynced per recipient (that would cost more than the sending): a power
+cut can lose or tear the last entries; a torn last entry is dropped when the
+ledger is read, and those recipients get the release again. The end of a run,
+and every change to the queue, replaces the whole file atomically and
+fsyncs it.
 
 ``[[queued]]`` entries are sends scheduled with ``--at``. Claiming one (and
 any sending at all) holds ``.sending``, an advisory lock (``flock``) in the
@@ -88,6 +92,8 @@ class Ledger:
     entries: list[Entry] = field(default_factory=list)
     queue: list[Queued] = field(default_factory=list)
     _chunks: list[str] = field(default_factory=list, repr=False)
+    _counts: dict[str, int] = field(default_factory=dict, repr=False)
+    _counted: int = field(default=-1, repr=False)
 
     # -- reading ------------------------------------------------------
 
@@ -99,8 +105,16 @@ class Ledger:
         return found
 
     def sent_count(self, email: str) -> int:
-        key = email.lower()
-        return sum(1 for e in self.entries if e.status == SENT and e.email.lower() == key)
+        return self.sent_counts().get(email.lower(), 0)
+
+    def sent_counts(self) -> dict[str, int]:
+        if self._counted != len(self.entries):  # entries only ever grow
+            counts: dict[str, int] = {}
+            for entry in self.entries:
+                if entry.status == SENT:
+                    counts[entry.email.lower()] = counts.get(entry.email.lower(), 0) + 1
+            self._counts, self._counted = counts, len(self.entries)
+        return self._counts
 
     def was_sent(self, email: str) -> bool:
         return self.sent_count(email) > 0
@@ -111,10 +125,25 @@ class Ledger:
     # -- writing ------------------------------------------------------
 
     def append(self, entry: Entry) -> None:
-        """Record one result and replace the file at once."""
+        """Record one result: one append, in one write call."""
+        if not self.path.exists():
+            self.write(sync=False)  # the header and queue first
+        text = _entry_text(entry)
+        data = text.encode("utf-8")
+        fd = os.open(self.path, os.O_WRONLY | os.O_APPEND)
+        try:
+            written = os.write(fd, data)
+        finally:
+            os.close(fd)
+        if written != len(data):  # a full disk: make the file whole again
+            self.write(sync=True)
         self.entries.append(entry)
-        self._chunks.append(_entry_text(entry))
-        self.write(sync=False)
+        self._chunks.append(text)
+        if self._counted == len(self.entries) - 1:  # keep the counts in step
+            self._counted += 1
+            if entry.status == SENT:
+                key = entry.email.lower()
+                self._counts[key] = self._counts.get(key, 0) + 1
 
     def write(self, *, sync: bool = True) -> None:
         queue = "".join("\n" + tomli_w.dumps({"queued": [q.to_toml()]}) for q in self.queue)
@@ -150,7 +179,10 @@ def load(bundle: Path) -> Ledger:
         raw = path.read_bytes()
     except FileNotFoundError:
         return ledger
-    data, _ = _parse_toml(path, raw)
+    try:
+        data, _ = _parse_toml(path, raw)
+    except BundleError:
+        data = _without_torn_tail(path, raw)
     if data.get("schema", 1) != 1:
         raise BundleError(path, f"schema {data.get('schema')!r} is not one this newsroom "
                           "understands; upgrade newsroom", key="schema")
@@ -180,6 +212,17 @@ def load(bundle: Path) -> Ledger:
             queued_at=queued_at if isinstance(queued_at, datetime) else None,
             note=str(item.get("note", ""))))
     return ledger
+
+
+def _without_torn_tail(path: Path, raw: bytes) -> dict[str, Any]:
+    """The ledger without a last entry cut short by a power cut; else the parse error."""
+    cut = raw.rfind(b"\n[[recipient]]")
+    if cut < 0:
+        return _parse_toml(path, raw)[0]
+    try:
+        return _parse_toml(path, raw[:cut + 1])[0]
+    except BundleError:
+        return _parse_toml(path, raw)[0]  # damaged elsewhere: report where
 
 
 def _tables(data: dict[str, Any], key: str, path: Path) -> list[dict[str, Any]]:

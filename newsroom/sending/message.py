@@ -16,6 +16,7 @@ import hashlib
 from dataclasses import dataclass, replace
 from email.message import EmailMessage
 from email.parser import BytesParser
+from email.utils import formataddr
 
 from ..bundle import Library
 from ..export.eml import POLICY, ExportError, _set_unstructured, check_addresses
@@ -46,10 +47,12 @@ class Template:
         problem = contact_problem(contact)
         if problem:
             raise SendError(f"{contact.email}: {problem}")
-        headers = EmailMessage(policy=POLICY)
-        headers["To"] = contact.header_value()
-        headers["Message-ID"] = message_id
-        extra = headers.as_bytes(policy=POLICY)[:-2]  # without the blank line
+        to = formataddr((contact.name, contact.email), charset="utf-8")
+        if len(to) > 70:  # a long name: let the email package fold it
+            headers = EmailMessage(policy=POLICY)
+            headers["To"] = contact.header_value()
+            to = headers.as_string(policy=POLICY)[4:-4]
+        extra = f"To: {to}\r\nMessage-ID: {message_id}\r\n".encode("ascii")
         return self.head + extra + self.rest
 
 
