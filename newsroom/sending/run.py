@@ -98,12 +98,16 @@ def refusal(release: Release, library: Library) -> str | None:
 
 
 def plan(library: Library, slug: str, tags: list[str] | tuple[str, ...] = (), *,
-         resend: bool = False, build: bool = True) -> Plan:
-    """Who would get the release now. Raises SendError when it may not be sent."""
+         resend: bool = False, build: bool = True, release: Release | None = None) -> Plan:
+    """Who would get the release now. Raises SendError when it may not be sent.
+
+    ``release``: the object an editor holds (saved), so the send is recorded in
+    it rather than behind its back; else the release is read from disk.
+    """
     from ..workflow import release_digest
 
     try:
-        release = library.load(slug)
+        release = release if release is not None else library.load(slug)
     except BundleError as error:
         raise SendError(str(error)) from None
     reason = refusal(release, library)
@@ -220,7 +224,6 @@ def record_send(library: Library, release: Release, report: Report, *, by: str,
     the first send also counts as publication (status ``published``)."""
     from ..workflow import record_publication
 
-    release = library.load(release.slug)  # the version on disk now
     note = report.summary() + (f" (tags: {', '.join(tags)})" if tags else "")
     record_publication(release, library, by, "email")
     release.history.append(Event(at=_now(), action=SEND, by=by, digest=report.digest,
@@ -338,8 +341,9 @@ def _send_due(library: Library, slug: str, now: datetime,
 def send_release(library: Library, slug: str, transport: Transport, *,
                  tags: list[str] | tuple[str, ...] = (), resend: bool = False, by: str = "",
                  progress: Callable[[Outcome, int, int], None] | None = None,
-                 sleep: Callable[[float], None] = time.sleep) -> Report:
+                 sleep: Callable[[float], None] = time.sleep,
+                 release: Release | None = None) -> Report:
     """Plan and send under the bundle's send lock (Busy if another process is sending it)."""
     with ledger_module.sending_lock(library.root / slug):
-        the_plan = plan(library, slug, tags, resend=resend)
+        the_plan = plan(library, slug, tags, resend=resend, release=release)
         return send(library, the_plan, transport, by=by, progress=progress, sleep=sleep)
