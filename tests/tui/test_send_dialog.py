@@ -34,7 +34,7 @@ async def open_send_from_library(pilot, slug: str) -> SendDialog:
     await settle(pilot)
     table = pilot.app.screen.query_one("#releases", DataTable)
     table.move_cursor(row=table.get_row_index(slug))
-    await pilot.press("t")
+    await pilot.press("ctrl+r")
     await settle(pilot)
     assert isinstance(pilot.app.screen, SendDialog)
     return pilot.app.screen
@@ -114,7 +114,7 @@ async def test_press_list_screen_add_and_opt_out(make_app, drafts: Path) -> None
     app = make_app(user="priya-raman")
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        await pilot.press("l")
+        await pilot.press("f8")
         await settle(pilot)
         screen = app.screen
         assert isinstance(screen, PressScreen)

@@ -202,8 +202,9 @@ class LibraryScreen(Screen):
         Binding("x", "spike", "Spike"),
         Binding("e", "export", "Export"),
         Binding("i", "import", "Import"),
-        Binding("t", "send", "Send"),
-        Binding("l", "press_list", "Press list"),
+        # Not t and l: typing "lido" or "transport" in the table must filter.
+        Binding("ctrl+r", "send", "Send"),
+        Binding("f8", "press_list", "Press list"),
         # Not a letter: typing letters in the table filters ("helen").
         Binding("f7", "history", "History"),
         Binding("slash", "filter", "Filter"),
@@ -426,7 +427,7 @@ class LibraryScreen(Screen):
         if self.focused is not table or not event.is_printable or not event.character:
             return
         pending = self._filter_focus_pending
-        if not pending and event.character in {"n", "d", "x", "e", "i", "t", "l", "/", " "}:
+        if not pending and event.character in {"n", "d", "x", "e", "i", "/", " "}:
             return
         filter_input = self.query_one("#filter", Input)
         filter_input.insert_text_at_cursor(event.character)
