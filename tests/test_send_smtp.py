@@ -250,3 +250,28 @@ def test_security_none_refused_off_this_machine(
         handle.write('\n[send]\nhost = "smtp.example.org"\nsecurity = "none"\n')
     code, _, err = run(library_copy, capsys, "send", SAMPLE_SLUG)
     assert code == 2 and "send.security" in err and "smtp.example.org" in err
+
+
+def test_send_is_committed_with_trailers_and_shown_in_history(
+        ready: Path, server: Server, capsys: pytest.CaptureFixture[str]) -> None:
+    settings = (ready / "newsroom.toml").read_text(encoding="utf-8")
+    (ready / "newsroom.toml").write_text(settings.replace("enabled = false", "enabled = true"),
+                                         encoding="utf-8")
+
+    def git(*args: str) -> str:
+        return subprocess.run(["git", "-C", str(ready), *args], check=True,
+                              capture_output=True, text=True).stdout
+
+    git("init", "-q")
+    git("config", "user.name", "Priya Raman")
+    git("config", "user.email", "priya@example.org")
+    git("add", "-A")
+    git("commit", "-qm", "start")
+    code, _, err = run(ready, capsys, "send", SAMPLE_SLUG, "--as", "priya-raman")
+    assert code == 0, err
+    message = git("log", "-1", "--format=%B")
+    assert message.startswith(f"Send {SAMPLE_SLUG} to the press list")
+    assert "Release-Action: send" in message and "Release-Digest: sha256:" in message
+    assert f"{SAMPLE_SLUG}/sent.toml" in git("show", "--name-only", "--format=", "HEAD")
+    code, out, _ = run(ready, capsys, "history", SAMPLE_SLUG)
+    assert code == 0 and "send" in out and "sent 6" in out
