@@ -134,7 +134,7 @@ def main() -> None:
         sink.wait()
     m_ours, m_floor = statistics.median(ours), statistics.median(floor)
     ratio = m_ours / m_floor
-    print(f"| what | median s | min | max |\n| --- | --- | --- | --- |")
+    print("| what | median s | min | max |\n| --- | --- | --- | --- |")
     print(f"| newsroom send, {args.contacts} contacts | {m_ours:.3f} | {min(ours):.3f} | "
           f"{max(ours):.3f} |")
     print(f"| smtplib floor, same messages, one connection | {m_floor:.3f} | {min(floor):.3f} | "

@@ -132,6 +132,19 @@ class PressList:
 # Reading
 
 
+def _migrated(path: Path, settings: Any) -> PressList:
+    """The old ``[export] press_list`` as contacts (written to press.toml on first save)."""
+    press = PressList(path)
+    for email in getattr(settings, "press_list", None) or []:
+        problem = address_problem(email)
+        if problem:
+            raise PressError(path.parent / "newsroom.toml", problem, key="export.press_list")
+        if press.find(email) is None:
+            press.contacts.append(Contact(email=email))
+    press.migrated = bool(press.contacts)
+    return press
+
+
 def _contact_lines(text: str) -> list[int]:
     """The line number of each ``[[contact]]`` header, in order."""
     return [number for number, line in enumerate(text.splitlines(), start=1)
@@ -144,15 +157,7 @@ def load(root: Path, settings: Any = None) -> PressList:
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
-        press = PressList(path)
-        for email in getattr(settings, "press_list", None) or []:
-            problem = address_problem(email)
-            if problem:
-                raise PressError(Path(root) / "newsroom.toml", problem, key="export.press_list")
-            if press.find(email) is None:
-                press.contacts.append(Contact(email=email))
-        press.migrated = bool(press.contacts)
-        return press
+        return _migrated(path, settings)
     data, _ = _parse_toml(path, raw)
     schema = data.get("schema", SCHEMA_VERSION)
     if not isinstance(schema, int) or schema > SCHEMA_VERSION:

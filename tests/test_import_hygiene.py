@@ -36,6 +36,10 @@ OPTIONAL = [
     "newsroom.recovery",
     "newsroom.gitsync",
     "newsroom.signing",
+    "newsroom.press",
+    "newsroom.sending",
+    "newsroom.sending.run",
+    "newsroom.sending.transport",
 ]
 FORBIDDEN = ("textual", "rich")
 

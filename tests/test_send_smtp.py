@@ -240,7 +240,7 @@ def test_dry_run_shows_recipients_and_first_message_and_sends_nothing(
     code, out, _ = run(ready, capsys, "send", SAMPLE_SLUG, "--dry-run", "--tag", "health")
     assert code == 0
     assert out.count("to      ") == 3 and "--- the first message" in out
-    assert f"To: Reporter =?utf-8?" in out or "To: =?utf-8?" in out
+    assert "To: Reporter =?utf-8?" in out or "To: =?utf-8?" in out
     assert server.handler.received == [] and not (ready / SAMPLE_SLUG / "sent.toml").exists()
 
 
@@ -275,3 +275,54 @@ def test_send_is_committed_with_trailers_and_shown_in_history(
     assert f"{SAMPLE_SLUG}/sent.toml" in git("show", "--name-only", "--format=", "HEAD")
     code, out, _ = run(ready, capsys, "history", SAMPLE_SLUG)
     assert code == 0 and "send" in out and "sent 6" in out
+
+
+def test_password_file_readable_by_others_is_refused_and_own_file_used(
+        ready: Path, server: Server, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.delenv("NEWSROOM_SMTP_PASSWORD")
+    secrets = tmp_path / "config" / "newsroom" / "secrets.toml"
+    secrets.parent.mkdir(parents=True)
+    secrets.write_text(f'[smtp."127.0.0.1"]\npassword = "{PASSWORD}"\n', encoding="utf-8")
+    secrets.chmod(0o644)
+    code, _, err = run(ready, capsys, "send", SAMPLE_SLUG)
+    assert code == 1 and "readable by others" in err and "chmod 600" in err
+    assert server.handler.received == []
+    secrets.chmod(0o600)
+    assert run(ready, capsys, "send", SAMPLE_SLUG)[0] == 0
+    assert len(server.handler.received) == len(CONTACTS)
+
+
+def test_a_password_in_the_library_is_refused(
+        ready: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    text = (ready / "newsroom.toml").read_text(encoding="utf-8")
+    (ready / "newsroom.toml").write_text(text.replace("[send]\n", '[send]\npassword = "x"\n'),
+                                         encoding="utf-8")
+    code, _, err = run(ready, capsys, "send", SAMPLE_SLUG)
+    assert code != 0 and "send.password" in err and "refused" in err
+
+
+def test_via_sendmail_pipes_one_message_per_recipient(
+        ready: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A stand-in sendmail that files each message by recipient; exit 75 once is retried."""
+    bin_dir, box = tmp_path / "bin", tmp_path / "box"
+    bin_dir.mkdir()
+    box.mkdir()
+    script = bin_dir / "sendmail"
+    script.write_text(
+        "#!/bin/sh\n"
+        f'box="{box}"\n'
+        'for last; do :; done\n'
+        'if [ "$last" = "' + CONTACTS[0] + '" ] && [ ! -e "$box/tempfailed" ]; then\n'
+        '  touch "$box/tempfailed"; echo "try later" >&2; exit 75; fi\n'
+        'if [ "$last" = "' + CONTACTS[1] + '" ]; then echo "no such user" >&2; exit 67; fi\n'
+        'cat >> "$box/$last"\n', encoding="utf-8")
+    script.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{bin_dir}:{os.environ['PATH']}")
+    code, out, err = run(ready, capsys, "send", SAMPLE_SLUG, "--via", "sendmail")
+    assert code == 1 and "sendmail exit 67: no such user" in err
+    delivered = sorted(p.name for p in box.iterdir() if p.name != "tempfailed")
+    assert delivered == sorted(set(CONTACTS) - {CONTACTS[1]})
+    first = (box / CONTACTS[0]).read_bytes()
+    assert first.count(b"\nMessage-ID: ") == 1 and b"\r\n" not in first

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import json
 import os
 import secrets
 import tempfile
@@ -34,8 +35,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
-
-import tomli_w
 
 from ..bundle import BundleError, _parse_toml
 
@@ -146,13 +145,30 @@ class Ledger:
                 self._counts[key] = self._counts.get(key, 0) + 1
 
     def write(self, *, sync: bool = True) -> None:
-        queue = "".join("\n" + tomli_w.dumps({"queued": [q.to_toml()]}) for q in self.queue)
+        queue = "".join(_table_text("queued", q.to_toml()) for q in self.queue)
         text = HEADER + "schema = 1\n" + queue + "".join(self._chunks)
         _replace(self.path, text.encode("utf-8"), sync=sync)
 
 
+def _value(value: Any) -> str:
+    if isinstance(value, str):
+        # JSON's escapes are TOML's; DEL must be escaped in TOML, not in JSON.
+        return json.dumps(value, ensure_ascii=False).replace("\x7f", "\\u007f")
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, list):
+        return "[" + ", ".join(_value(item) for item in value) + "]"
+    raise TypeError(f"cannot write {type(value).__name__} to the ledger")
+
+
+def _table_text(name: str, data: dict[str, Any]) -> str:
+    """One ``[[name]]`` table, always in that form (never inline), so appends stay valid."""
+    lines = [f"\n[[{name}]]"] + [f"{key} = {_value(value)}" for key, value in data.items()]
+    return "\n".join(lines) + "\n"
+
+
 def _entry_text(entry: Entry) -> str:
-    return "\n" + tomli_w.dumps({"recipient": [entry.to_toml()]})
+    return _table_text("recipient", entry.to_toml())
 
 
 def _replace(path: Path, data: bytes, *, sync: bool) -> None:

@@ -198,9 +198,11 @@ class SendDialog(ModalScreen[str | None]):
         app = self.app
         try:
             transport = SMTPTransport(send_settings(self.library))
+            def progress(outcome, done: int, total: int) -> None:  # type: ignore[no-untyped-def]
+                app.call_from_thread(self._progress, outcome, done, total)
+
             report = send_release(self.library, self.slug, transport, tags=tags, by=by,
-                                  release=self.release, progress=lambda o, d, t: app.call_from_thread(
-                                      self._progress, o, d, t))
+                                  release=self.release, progress=progress)
         except (SendError, BundleError, Busy) as error:
             app.call_from_thread(self._done, None, str(error))
             return
