@@ -326,3 +326,16 @@ def test_via_sendmail_pipes_one_message_per_recipient(
     assert delivered == sorted(set(CONTACTS) - {CONTACTS[1]})
     first = (box / CONTACTS[0]).read_bytes()
     assert first.count(b"\nMessage-ID: ") == 1 and b"\r\n" not in first
+
+
+def test_release_open_in_an_editor_elsewhere_is_refused(
+        ready: Path, server: Server, capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+    import socket
+
+    (ready / SAMPLE_SLUG / ".lock").write_text(json.dumps({
+        "user": "tom", "host": socket.gethostname(), "pid": 1, "since": "2026-11-25T10:00:00Z",
+        "token": "abc"}), encoding="utf-8")
+    code, _, err = run(ready, capsys, "send", SAMPLE_SLUG)
+    assert code == 1 and "tom" in err
+    assert server.handler.received == [] and not (ready / SAMPLE_SLUG / "sent.toml").exists()

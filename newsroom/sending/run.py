@@ -114,6 +114,10 @@ def plan(library: Library, slug: str, tags: list[str] | tuple[str, ...] = (), *,
     if reason:
         raise SendError(reason)
     try:
+        # The send is recorded in the release: not while someone else edits it.
+        from .. import locks
+
+        locks.ensure_unlocked(library.root, slug)
         press = press_module.load(library.root, library.settings)
         settings = send_settings(library)
         ledger = ledger_module.load(library.root / slug)
