@@ -52,6 +52,8 @@ SUBJECTS = {
     "unspike": "Restore {slug}",
     "publish": "Publish {slug}",
     "waive": "Waive a check in {slug}",
+    "send": "Send {slug} to the press list",
+    "queue": "Queue {slug} for sending",
 }
 
 BEFORE_SYNC_REF = "refs/newsroom/before-sync"

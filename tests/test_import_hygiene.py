@@ -40,6 +40,10 @@ OPTIONAL = [
     "newsroom.waivers",
     "newsroom.tomledit",
     "newsroom.lifeline",
+    "newsroom.press",
+    "newsroom.sending",
+    "newsroom.sending.run",
+    "newsroom.sending.transport",
 ]
 FORBIDDEN = ("textual", "rich")
 

@@ -85,7 +85,7 @@ async def test_settings_validate_as_you_type_and_write_nothing_bad(make_app, dra
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        await pilot.press("s")
+        await pilot.press("f9")
         await settle(pilot)
         screen = app.screen
         assert isinstance(screen, SettingsScreen)
@@ -116,7 +116,7 @@ async def test_a_broken_settings_file_is_shown_with_its_position_and_never_overw
         path = drafts / "newsroom.toml"
         broken = path.read_text("utf-8").replace("political = true", "political = maybe")
         path.write_text(broken, "utf-8")
-        await pilot.press("s")
+        await pilot.press("f9")
         await settle(pilot)
         screen = app.screen
         assert isinstance(screen, SettingsScreen)
@@ -177,7 +177,7 @@ async def test_people_screen_adds_edits_and_removes_keeping_comments(make_app, d
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        await pilot.press("p")
+        await pilot.press("f4")
         await settle(pilot)
         assert isinstance(app.screen, PeopleScreen)
         await pilot.press("a")
@@ -258,7 +258,7 @@ async def test_the_person_form_validates_as_you_type(make_app, drafts):
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        await pilot.press("p")
+        await pilot.press("f4")
         await settle(pilot)
         await pilot.press("a")
         await settle(pilot)

@@ -50,6 +50,7 @@ class EditorScreen(Screen):
         Binding("ctrl+k", "insert_quote", "Insert quote", priority=True),
         Binding("ctrl+g", "insert_caption", "Insert caption", priority=True),
         Binding("ctrl+e", "export", "Export", priority=True, show=False),
+        Binding("ctrl+r", "send", "Send", priority=True, show=False),
         Binding("escape", "back", "Library"),
     ]
     PALETTE = [
@@ -65,6 +66,7 @@ class EditorScreen(Screen):
         ("insert_quote", "Insert quote at cursor", "Place a quote at the body's cursor"),
         ("insert_caption", "Insert caption at cursor", "Place a caption at the body's cursor"),
         ("export", "Export", "Any format, to a file or the clipboard"),
+        ("send", "Send to the press list", "One message per journalist, now or later"),
         ("back", "Back to the library", "Asks first when there are unsaved changes"),
         ("app.settings", "Settings", "Edit newsroom.toml; the checks follow at once"),
         ("app.people", "People", "Add, edit and remove people in people.toml"),
@@ -507,6 +509,15 @@ class EditorScreen(Screen):
             self.say("Save first: the export is made from what is on disk.")
             return
         self.app.push_screen(ExportDialog(self.release), lambda note: note and self.say(note))
+
+    def action_send(self) -> None:
+        from .send_dialog import SendDialog
+
+        if self.unsaved:
+            self.say("Save first: what is sent is what is on disk, approved.")
+            return
+        self.app.push_screen(SendDialog(self.slug, self.release),
+                             lambda note: note and self.say(note))
 
     # -- autosave and recovery ------------------------------------------------------
 

@@ -202,13 +202,17 @@ class LibraryScreen(Screen):
         Binding("x", "spike", "Spike"),
         Binding("e", "export", "Export"),
         Binding("i", "import", "Import"),
+        # Not t and l: typing "lido" or "transport" in the table must filter.
+        Binding("ctrl+r", "send", "Send"),
+        Binding("f8", "press_list", "Press list"),
         # Not a letter: typing letters in the table filters ("helen").
         Binding("f7", "history", "History"),
         Binding("slash", "filter", "Filter"),
         Binding("escape", "clear_filter", "Clear filter", show=False),
         Binding("f5", "reload", "Reload", show=False),
-        Binding("s", "app.settings", "Settings"),
-        Binding("p", "app.people", "People"),
+        # F-keys, not letters: a letter typed in the table starts the filter.
+        Binding("f4", "app.people", "People"),
+        Binding("f9", "app.settings", "Settings"),
     ]
     # Palette entries: (action, title, help).
     PALETTE = [
@@ -224,6 +228,8 @@ class LibraryScreen(Screen):
         ("app.settings", "Settings", "Edit newsroom.toml: organisation, defaults, rules, "
          "checks, export"),
         ("app.people", "People", "Add, edit and remove people in people.toml"),
+        ("send", "Send release", "To the press list: one message per journalist, now or later"),
+        ("press_list", "Press list", "The journalists releases are sent to (press.toml)"),
     ]
 
     class Loaded(Message):
@@ -427,7 +433,7 @@ class LibraryScreen(Screen):
         if self.focused is not table or not event.is_printable or not event.character:
             return
         pending = self._filter_focus_pending
-        if not pending and event.character in {"n", "d", "x", "e", "i", "s", "p", "/", " "}:
+        if not pending and event.character in {"n", "d", "x", "e", "i", "/", " "}:
             return
         filter_input = self.query_one("#filter", Input)
         filter_input.insert_text_at_cursor(event.character)
@@ -462,7 +468,7 @@ class LibraryScreen(Screen):
     # -- actions ---------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in {"open", "duplicate", "spike", "export", "history"}:
+        if action in {"open", "duplicate", "spike", "export", "history", "send"}:
             row = self.selected_row() if self.is_mounted else None
             if row is None or row.error:
                 return False
@@ -479,7 +485,7 @@ class LibraryScreen(Screen):
     @on(DataTable.RowHighlighted)
     def _row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         row = self.selected_row()
-        self.say(row.error if row and row.error else "")
+        self.say(row.error if row and row.error else self._sent_state(row))
         # The footer recomposes on every refresh: only when what is allowed changes.
         state = (row is None, bool(row and row.error), bool(row and row.status == "spiked"))
         if state != getattr(self, "_binding_state", None):
@@ -626,6 +632,33 @@ class LibraryScreen(Screen):
         from ..gitcommit import commit_in_background
 
         commit_in_background(self.app, slug, "create", save=True)
+
+    def _sent_state(self, row: Row | None) -> str:
+        """'Sent 12, queued 3 Dec 09:00' from the release's ledger, when it has one."""
+        if row is None or not (self.library.root / row.slug / "sent.toml").exists():
+            return ""
+        from ...sending.ledger import summary
+
+        state = summary(self.library.root / row.slug)
+        return f"Press list: {state}" if state else ""
+
+    def action_send(self) -> None:
+        row = self.selected_row()
+        if row is None or row.error:
+            return
+        from .send_dialog import SendDialog
+
+        def sent(note: str | None) -> None:
+            self.load_rows()
+            if note:
+                self.say(note)
+
+        self.app.push_screen(SendDialog(row.slug), sent)
+
+    def action_press_list(self) -> None:
+        from .press_screen import PressScreen
+
+        self.app.push_screen(PressScreen())
 
     def action_history(self) -> None:
         row = self.selected_row()
