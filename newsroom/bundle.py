@@ -22,6 +22,7 @@ import tempfile
 import time as _time  # 'time' is datetime.time below
 import tomllib
 import unicodedata
+from collections.abc import Iterator
 from copy import deepcopy
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time
@@ -31,6 +32,7 @@ from typing import Any
 import tomli_w
 
 from .model import (
+    CHECK_SEVERITIES,
     SCHEMA_VERSION,
     Approval,
     Caption,
@@ -45,6 +47,7 @@ from .model import (
     Release,
     Rules,
     Settings,
+    Waiver,
     slug_problem,
 )
 
@@ -215,6 +218,31 @@ def _commit_files(directory: Path, files: dict[str, bytes]) -> None:
     _fsync_dir(directory)
     os.unlink(directory / JOURNAL_FILE)
     _fsync_dir(directory)
+
+
+@contextlib.contextmanager
+def _save_mutex(directory: Path) -> Iterator[None]:
+    """Hold an exclusive ``flock`` on the bundle folder while saving.
+
+    Taken by every save, so one process's conflict check and write cannot
+    interleave with another's. The kernel drops it when the process dies (no
+    stale mutex after a crash); nothing is written to the folder. Where the
+    file system or platform has no ``flock`` the save goes ahead unguarded,
+    as before (the edit lock and the conflict check still apply).
+    """
+    try:
+        import fcntl
+
+        fd = os.open(directory, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    except (ImportError, OSError):
+        yield
+        return
+    try:
+        with contextlib.suppress(OSError):
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # closing the descriptor releases the flock
 
 
 def _writer_gone(host_tag: str, pid: int, path: Path) -> bool:
@@ -570,6 +598,8 @@ def release_from_toml(data: dict[str, Any], file: Path, slug: str, body: str) ->
                 role=table.text("role"),
                 intro=table.text("intro"),
                 text=table.text("text"),
+                attribution=table.text("attribution"),
+                attribution_after=_attribution_after(table),
                 extra=table.rest(),
             )
         )
@@ -598,6 +628,8 @@ def release_from_toml(data: dict[str, Any], file: Path, slug: str, body: str) ->
                 digest=table.required_text("digest"),
                 via=table.text("via"),
                 note=table.text("note"),
+                recorded_by=table.text("recorded_by"),
+                signature=table.text("signature"),
                 extra=table.rest(),
             )
         )
@@ -610,6 +642,19 @@ def release_from_toml(data: dict[str, Any], file: Path, slug: str, body: str) ->
                 role=table.text("role"),
                 note=table.text("note"),
                 signature=table.text("signature"),
+                recorded_by=table.text("recorded_by"),
+                via=table.text("via"),
+                extra=table.rest(),
+            )
+        )
+    for table in root.tables("waivers"):
+        release.waivers.append(
+            Waiver(
+                check=table.required_text("check"),
+                by=table.required_text("by"),
+                at=table.datetime("at", required=True),  # type: ignore[arg-type]
+                digest=table.required_text("digest"),
+                reason=table.text("reason"),
                 extra=table.rest(),
             )
         )
@@ -643,6 +688,13 @@ def _picture_from_table(table: _Table, release: Release) -> Picture:
     texts = {key: table.text(key) for key in _PICTURE_TEXTS}
     return Picture(id=picture_id, file=file, width=table.integer("width", 0),
                    height=table.integer("height", 0), extra=table.rest(), **texts)
+
+
+def _attribution_after(table: _Table) -> int:
+    value = table.integer("attribution_after", 0)
+    if value < 0:
+        raise table.error("attribution_after", "must be 0 (after the words) or a paragraph number")
+    return value
 
 
 def _compact(
@@ -699,7 +751,8 @@ def release_to_toml(release: Release) -> dict[str, Any]:
         "quotes": [
             _compact(
                 {"id": q.id, "speaker": q.speaker, "role": q.role, "intro": q.intro,
-                 "text": q.text},
+                 "text": q.text, "attribution": q.attribution,
+                 "attribution_after": q.attribution_after or None},
                 q.extra,
                 keep=("id",),
             )
@@ -719,7 +772,7 @@ def release_to_toml(release: Release) -> dict[str, Any]:
         "clearances": [
             _compact(
                 {"quote": c.quote, "by": c.by, "at": c.at, "digest": c.digest, "via": c.via,
-                 "note": c.note},
+                 "note": c.note, "recorded_by": c.recorded_by, "signature": c.signature},
                 c.extra,
                 keep=("quote", "by", "digest"),
             )
@@ -728,11 +781,20 @@ def release_to_toml(release: Release) -> dict[str, Any]:
         "approvals": [
             _compact(
                 {"by": a.by, "role": a.role, "at": a.at, "digest": a.digest, "note": a.note,
-                 "signature": a.signature},
+                 "recorded_by": a.recorded_by, "via": a.via, "signature": a.signature},
                 a.extra,
                 keep=("by", "digest"),
             )
             for a in release.approvals
+        ],
+        "waivers": [
+            _compact(
+                {"check": w.check, "by": w.by, "at": w.at, "digest": w.digest,
+                 "reason": w.reason},
+                w.extra,
+                keep=("check", "by", "digest"),
+            )
+            for w in release.waivers
         ],
         "history": [
             _compact(
@@ -773,6 +835,8 @@ def people_from_toml(data: dict[str, Any], file: Path) -> tuple[dict[str, Person
             organisation=entry.text("organisation"),
             email=entry.text("email"),
             phone=entry.text("phone"),
+            honorific=entry.text("honorific"),
+            post_nominals=entry.text("post_nominals"),
             extra=entry.rest(),
         )
     return people, root.rest()
@@ -785,7 +849,8 @@ def people_to_toml(people: dict[str, Person], extra: dict[str, Any]) -> dict[str
     data["people"] = {
         person.id: _compact(
             {"name": person.name, "role": person.role, "organisation": person.organisation,
-             "email": person.email, "phone": person.phone},
+             "email": person.email, "phone": person.phone, "honorific": person.honorific,
+             "post_nominals": person.post_nominals},
             person.extra,
             keep=("name",),
         )
@@ -825,6 +890,7 @@ def settings_from_toml(data: dict[str, Any], file: Path) -> Settings:
         require_clearance=rules.boolean("require_clearance", True),
         require_signatures=rules.boolean("require_signatures", False),
         allowed_signers=rules.text("allowed_signers"),
+        allow_recorded=rules.boolean("allow_recorded", True),
         blocking_checks=blocking,
         extra=rules.rest(),
     )
@@ -840,7 +906,17 @@ def settings_from_toml(data: dict[str, Any], file: Path) -> Settings:
     settings.from_address = export.text("from")
 
     checks = root.table("checks")
-    settings.headline_max = checks.integer("headline_max", 110)
+    # headline_max once lived in [rules]; a file written then still works.
+    legacy_max = rules.integer("headline_max", 110)
+    settings.headline_max = checks.integer("headline_max", legacy_max)
+    settings.standfirst_max = checks.integer("standfirst_max", settings.standfirst_max)
+    for key, value in list(checks.data.items()):
+        if isinstance(value, str):
+            severity = checks.text(key)
+            if severity not in CHECK_SEVERITIES:
+                raise checks.error(key, f"{severity!r} is not a severity; write one of "
+                                        + ", ".join(f'"{s}"' for s in CHECK_SEVERITIES))
+            settings.check_severity[key] = severity
 
     settings.table_extra = {
         name: table.rest()
@@ -857,7 +933,7 @@ def _check_timezone(table: _Table, name: str) -> None:
 
     try:
         ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):
         raise table.error(
             "timezone", f"unknown timezone {name!r}; use an IANA name such as 'Europe/London'"
         ) from None
@@ -933,10 +1009,7 @@ class Library:
                 "create one with `newsroom init`"
             )
         library = cls(root=root)
-        settings_path = root / SETTINGS_FILE
-        if settings_path.exists():
-            data, _ = _parse_toml(settings_path, settings_path.read_bytes())
-            library.settings = settings_from_toml(data, settings_path)
+        library.reload_settings()
         people_path = root / PEOPLE_FILE
         if people_path.exists():
             raw = people_path.read_bytes()
@@ -946,6 +1019,20 @@ class Library:
         return library
 
     # -- paths ------------------------------------------------------------
+
+    def reload_settings(self) -> Settings:
+        """Read ``newsroom.toml`` again (it may have been edited since).
+
+        On a load error the settings in use stay as they were and the error
+        (with file, line and column) is raised.
+        """
+        settings_path = self.root / SETTINGS_FILE
+        settings = Settings()
+        if settings_path.exists():
+            data, _ = _parse_toml(settings_path, settings_path.read_bytes())
+            settings = settings_from_toml(data, settings_path)
+        self.settings = settings
+        return settings
 
     def bundle_dir(self, slug: str) -> Path:
         problem = slug_problem(slug)
@@ -1078,32 +1165,35 @@ class Library:
         directory = self._safe_dir(release.slug)
         directory.mkdir(parents=False, exist_ok=True)
         files = self.render_files(release)
-        changed = {}
-        on_disk_files: dict[str, bytes] = {}
-        for name, data in files.items():
-            try:
-                on_disk = (directory / name).read_bytes()
-                on_disk_files[name] = on_disk
-            except FileNotFoundError:
-                on_disk = None
-            if on_disk != data:
-                changed[name] = data
-        if changed:
-            # Another process editing this release holds its lock: refuse.
-            # (Imported here: locks imports this module.)
-            from .locks import ensure_unlocked
+        # The conflict check and the write are one step for every newsroom
+        # process: the bundle folder is flock()ed from the read to the rename.
+        with _save_mutex(directory):
+            changed = {}
+            on_disk_files: dict[str, bytes] = {}
+            for name, data in files.items():
+                try:
+                    on_disk = (directory / name).read_bytes()
+                    on_disk_files[name] = on_disk
+                except FileNotFoundError:
+                    on_disk = None
+                if on_disk != data:
+                    changed[name] = data
+            if changed:
+                # Another process editing this release holds its lock: refuse.
+                # (Imported here: locks imports this module.)
+                from .locks import ensure_unlocked
 
-            ensure_unlocked(self.root, release.slug)
-        if changed and not force and self.changed_on_disk(release.slug):
-            raise ConflictError(directory, release.slug, on_disk_files, files)
-        if changed:
-            try:
-                _commit_files(directory, changed)
-            except OSError as error:
-                raise BundleError(
-                    directory, f"could not save ({error.strerror or error}); "
-                    "the files on disk are unchanged"
-                ) from None
+                ensure_unlocked(self.root, release.slug)
+            if changed and not force and self.changed_on_disk(release.slug):
+                raise ConflictError(directory, release.slug, on_disk_files, files)
+            if changed:
+                try:
+                    _commit_files(directory, changed)
+                except OSError as error:
+                    raise BundleError(
+                        directory, f"could not save ({error.strerror or error}); "
+                        "the files on disk are unchanged"
+                    ) from None
         toml_bytes, body_bytes = files[RELEASE_FILE], files[BODY_FILE]
         previous = self.origins.get(release.slug)
         self.origins[release.slug] = Origin(
@@ -1201,19 +1291,23 @@ class Library:
         ours are merged person by person; the same person changed differently
         on both sides raises ``ConflictError`` (nothing written) unless ``force``.
         """
-        data = dumps_toml(people_to_toml(self.people, self.people_extra))
+        from .tomledit import people_bytes
+
         path = self.root / PEOPLE_FILE
+        try:
+            on_disk: bytes | None = path.read_bytes()
+        except FileNotFoundError:
+            on_disk = None
         if self.people_origin is not None:
             previous, _ = _parse_toml(path, self.people_origin)
             if previous == people_to_toml(self.people, self.people_extra):
                 return False
-            try:
-                on_disk: bytes | None = path.read_bytes()
-            except FileNotFoundError:
-                on_disk = None
             if not force and on_disk is not None and on_disk != self.people_origin:
-                self._merge_people(path, previous, on_disk, data)
-                data = dumps_toml(people_to_toml(self.people, self.people_extra))
+                ours = people_bytes(path, self.people_origin, self.people, self.people_extra)
+                self._merge_people(path, previous, on_disk, ours)
+        # Written onto the file as it is now, through tomlkit: the comments and
+        # layout someone wrote by hand survive.
+        data = people_bytes(path, on_disk, self.people, self.people_extra)
         try:
             atomic_write(path, data)
         except OSError as error:

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from conftest import SAMPLE_SLUG, snapshot_tree
 
-from newsroom import recovery
+from newsroom import locks, recovery
 from newsroom.bundle import BODY_FILE, RELEASE_FILE, BundleError, ConflictError, Library
 
 REPO = Path(__file__).resolve().parent.parent
@@ -36,6 +36,7 @@ def _foreign(path: Path, pid: int) -> Path:
     """Rewrite a recovery file as if another (finished) process had written it."""
     data = json.loads(path.read_text(encoding="utf-8"))
     data["pid"] = pid
+    data["started"] = locks.process_start(pid)  # as that process would have written it
     target = path.with_name(path.name.replace(f".{os.getpid()}.", f".{pid}."))
     target.write_text(json.dumps(data), encoding="utf-8")
     path.unlink()

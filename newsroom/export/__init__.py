@@ -70,7 +70,7 @@ def _now(timezone: str) -> datetime:
 
     try:
         return datetime.now(ZoneInfo(timezone)).replace(microsecond=0)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):
         return datetime.now(UTC).replace(microsecond=0)
 
 

@@ -48,6 +48,8 @@ class QuoteBlock:
     organisation: str
     intro: str
     paragraphs: tuple[str, ...]
+    attribution: str = ""  # filled in, e.g. "said Dr Ann Lee, a partner at Hill Street Surgery."
+    attribution_after: int = 0  # see Quote: 0 = after the last paragraph
 
 
 @dataclass(frozen=True)
@@ -154,7 +156,7 @@ def format_date(day: date) -> str:
 def _zone(name: str) -> ZoneInfo:
     try:
         return ZoneInfo(name or "Europe/London")
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):
         return ZoneInfo("Europe/London")
 
 
@@ -206,6 +208,11 @@ def build_document(
                     organisation=clean(person.organisation) if person else "",
                     intro=" ".join(intro.split()),
                     paragraphs=tuple(split_paragraphs(clean(quote.text))),
+                    attribution=" ".join(
+                        clean(fill_intro(quote.attribution, person, quote.role, quote.speaker))
+                        .split()
+                    ),
+                    attribution_after=quote.attribution_after,
                 )
             )
         elif kind == "picture":

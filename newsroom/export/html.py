@@ -124,7 +124,9 @@ def _quote_html(block: QuoteBlock) -> list[str]:
         out.append(f'<p class="intro">{_e(block.intro)}</p>')
     out.append('<figure class="quote">')
     out.append("<blockquote>")
-    for paragraph in quote_paragraphs(block.paragraphs, TextOptions()):
+    for paragraph in quote_paragraphs(
+        block.paragraphs, TextOptions(), block.attribution, block.attribution_after
+    ):
         out.append(f"<p>{_e(paragraph)}</p>")
     out.append("</blockquote>")
     who = f"<cite>{_e(block.speaker_name)}</cite>"

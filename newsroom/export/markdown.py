@@ -179,7 +179,9 @@ def _quote(block: QuoteBlock) -> list[str]:
     out = []
     if block.intro:
         out.append(escape_text(block.intro))
-    paragraphs = quote_paragraphs(block.paragraphs, TextOptions())
+    paragraphs = quote_paragraphs(
+        block.paragraphs, TextOptions(), block.attribution, block.attribution_after
+    )
     out.append("\n>\n".join(f"> {escape_text(p)}" for p in paragraphs))
     who = escape_text(block.speaker_name)
     if block.role:

@@ -372,13 +372,37 @@ def _without_typed_marks(paragraphs: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(out) if all(out) else paragraphs
 
 
-def quote_paragraphs(paragraphs: tuple[str, ...], options: TextOptions) -> list[str]:
-    """British style: every paragraph opens with a mark, only the last closes."""
+def quote_paragraphs(
+    paragraphs: tuple[str, ...], options: TextOptions, attribution: str = "", after: int = 0
+) -> list[str]:
+    """British style: every paragraph opens with a mark, only the last closes.
+
+    An attribution follows the closing mark of paragraph ``after`` (0: the
+    last) and the next paragraph carries on in the same printed paragraph:
+    ``“A,” said X. “B.”``. One opening with a dash is a line of its own.
+    """
     paragraphs = _without_typed_marks(paragraphs)
-    out = []
-    for index, paragraph in enumerate(paragraphs):
-        closing = close_mark(options) if index == len(paragraphs) - 1 else ""
-        out.append(f"{open_mark(options)}{paragraph}{closing}")
+    if not paragraphs:
+        return [attribution] if attribution else []
+    count = len(paragraphs)
+    after = after if 0 < after < count else count
+    own_line = attribution[:1] in {"-", "–", "—"}
+    if own_line:
+        after = count
+    out: list[str] = []
+    join = False
+    for index, paragraph in enumerate(paragraphs, start=1):
+        closes = index == count or (attribution and index == after)
+        text = f"{open_mark(options)}{paragraph}{close_mark(options) if closes else ''}"
+        if attribution and index == after and not own_line:
+            text = f"{text} {attribution}"
+        if join:
+            out[-1] = f"{out[-1]} {text}"
+        else:
+            out.append(text)
+        join = bool(attribution) and index == after and index < count
+    if attribution and own_line:
+        out.append(attribution)
     return out
 
 
@@ -459,7 +483,9 @@ def render_text(document: Document, options: TextOptions | None = None) -> str:
         elif isinstance(block, QuoteBlock):
             if block.intro:
                 out.paragraph(block.intro)
-            for paragraph in quote_paragraphs(block.paragraphs, options):
+            for paragraph in quote_paragraphs(
+                block.paragraphs, options, block.attribution, block.attribution_after
+            ):
                 out.paragraph(paragraph)
         elif isinstance(block, CaptionBlock):
             out.paragraph(caption_line(block))

@@ -91,7 +91,7 @@ async def test_new_release_proposes_slug(make_app, drafts):
 
 
 async def test_duplicate_and_spike(make_app, drafts):
-    app = make_app()
+    app = make_app(user="priya-raman")
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         table = app.screen.query_one("#releases", DataTable)
@@ -112,7 +112,6 @@ async def test_duplicate_and_spike(make_app, drafts):
         table.move_cursor(row=table.get_row_index(BUS))
         await pilot.press("x")
         await type_text(pilot, "Consultation withdrawn")
-        app.screen.query_one("#field-by").value = "priya-raman"
         await pilot.press("ctrl+s")
         await settle(pilot)
         data = tomllib.loads((drafts / BUS / "release.toml").read_text("utf-8"))

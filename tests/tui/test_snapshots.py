@@ -22,6 +22,10 @@ def snapshot_app(tmp_path, monkeypatch):
     from newsroom.tui.app import NewsroomApp
 
     monkeypatch.delenv("NEWSROOM_USER", raising=False)
+    # The approval pane says whether you sign: not this machine's git settings.
+    (tmp_path / "gitconfig").write_text("")
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(tmp_path / "gitconfig"))
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
     drafts = tmp_path / "drafts"
     shutil.copytree(DATA, drafts)
     app = NewsroomApp(drafts, clock=lambda: FIXED_NOW, user="priya-raman")
@@ -69,3 +73,7 @@ def test_editor_attribution(snap_compare, snapshot_app):
 
 def test_editor_approval(snap_compare, snapshot_app):
     assert snap_compare(snapshot_app, terminal_size=(120, 40), run_before=opening("f5"))
+
+
+def test_editor_details(snap_compare, snapshot_app):
+    assert snap_compare(snapshot_app, terminal_size=(120, 40), run_before=opening("f8"))
