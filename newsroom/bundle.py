@@ -17,6 +17,7 @@ import contextlib
 import hashlib
 import os
 import re
+import shutil
 import socket
 import tempfile
 import time as _time  # 'time' is datetime.time below
@@ -1222,13 +1223,24 @@ class Library:
                                          release=None)
         try:
             self.save(copy, force=True)
+            self.copy_media(release.slug, slug)
         except BaseException:
             self.origins.pop(slug, None)
-            for leftover in directory.iterdir():
-                leftover.unlink()
-            directory.rmdir()
+            shutil.rmtree(directory, ignore_errors=True)
             raise
         return copy
+
+    def copy_media(self, source_slug: str, target_slug: str) -> None:
+        """Copy a release's pictures (``media/``) into another bundle: a copy of a
+        release must carry the files its ``[[media]]`` records name."""
+        source = self.bundle_dir(source_slug) / "media"
+        if source_slug == target_slug or not source.is_dir():
+            return
+        target = self.bundle_dir(target_slug) / "media"
+        target.mkdir(exist_ok=True)
+        for item in sorted(source.iterdir()):
+            if item.is_file() and not item.is_symlink():
+                shutil.copy2(item, target / item.name)
 
     def changed_on_disk(self, slug: str) -> bool:
         """Whether the bundle's files differ from what this library last loaded or saved."""
