@@ -152,7 +152,7 @@ def update_settings(root: Path, changes: Iterable[Change]) -> Settings:
 # ---------------------------------------------------------------------------
 # people.toml
 
-PERSON_KEYS = ("name", "role", "organisation", "email", "phone")
+PERSON_KEYS = ("name", "role", "organisation", "email", "phone", "honorific", "post_nominals")
 
 
 def _person_table(person: Person) -> Table:

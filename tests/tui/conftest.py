@@ -13,6 +13,9 @@ SAMPLE = Path(__file__).resolve().parents[2] / "drafts"
 FIXED_NOW = datetime(2026, 11, 25, 10, 0, tzinfo=UTC)
 LIDO = "2026-11-24-lido-reopens"
 BUS = "2026-11-20-bus-route-consultation"
+# Who the real program acts as in terminal tests: a person in the sample library, so
+# no first-run "who are you?" question comes before the library.
+ACTING = "priya-raman"
 
 
 @pytest.fixture

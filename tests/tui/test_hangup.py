@@ -28,7 +28,7 @@ import pytest
 
 from newsroom import locks, recovery
 
-from .conftest import BUS
+from .conftest import ACTING, BUS
 
 TMUX = shutil.which("tmux")
 MAKE = shutil.which("make")
@@ -122,6 +122,7 @@ class Pty:
             try:
                 os.chdir(drafts.parent)
                 os.environ["TERM"] = "xterm-256color"
+                os.environ["NEWSROOM_USER"] = ACTING  # no first-run "who are you?" question
                 if self.pipe is not None:
                     os.dup2(self.pipe[0], 0)
                     os.close(self.pipe[0])
@@ -271,11 +272,13 @@ def test_killed_tmux_pane(drafts: Path, how: str) -> None:
         reason = _make_ready()
         if reason:
             pytest.skip(reason)
-        command = f"{MAKE} -C {ROOT} run DRAFTS={drafts}"
+        command = f"export NEWSROOM_USER={ACTING} && {MAKE} -C {ROOT} run DRAFTS={drafts}"
     elif how == "under sh -c":
-        command = f"cd {drafts.parent} && {NEWSROOM} --drafts drafts; echo finished"
+        command = (f"export NEWSROOM_USER={ACTING} && cd {drafts.parent} && "
+                   f"{NEWSROOM} --drafts drafts; echo finished")
     else:
-        command = f"cd {drafts.parent} && exec {NEWSROOM} --drafts drafts"
+        command = (f"export NEWSROOM_USER={ACTING} && cd {drafts.parent} && "
+                   f"exec {NEWSROOM} --drafts drafts")
     session = f"newsroom-hangup-{uuid.uuid4().hex[:8]}"
     env = {k: v for k, v in os.environ.items() if not k.startswith("TMUX")}
     subprocess.run([TMUX, "-L", SOCKET, "new-session", "-d", "-s", session, "-x", "120",
