@@ -17,6 +17,7 @@ import contextlib
 import hashlib
 import os
 import re
+import shutil
 import socket
 import tempfile
 import time as _time  # 'time' is datetime.time below
@@ -42,6 +43,7 @@ from .model import (
     Embargo,
     Event,
     Person,
+    Picture,
     Quote,
     Release,
     Rules,
@@ -616,6 +618,8 @@ def release_from_toml(data: dict[str, Any], file: Path, slug: str, body: str) ->
                 extra=table.rest(),
             )
         )
+    for table in root.tables("media"):
+        release.media.append(_picture_from_table(table, release))
     for table in root.tables("clearances"):
         release.clearances.append(
             Clearance(
@@ -668,6 +672,23 @@ def release_from_toml(data: dict[str, Any], file: Path, slug: str, body: str) ->
         )
     release.extra = root.rest()
     return release
+
+
+_PICTURE_TEXTS = ("caption", "creator", "credit", "copyright", "alt", "usage_terms", "sha256")
+
+
+def _picture_from_table(table: _Table, release: Release) -> Picture:
+    picture_id = table.required_text("id")
+    _check_id(table, "id", picture_id)
+    if release.picture(picture_id):
+        raise table.error("id", f"duplicate picture id {picture_id!r}; each picture needs its own")
+    file = table.required_text("file")
+    # A file name inside the bundle's media/ folder, never a path.
+    if not file or "/" in file or "\\" in file or file.startswith(".") or "\x00" in file:
+        raise table.error("file", f"{file!r} is not a file name in media/ (no paths)")
+    texts = {key: table.text(key) for key in _PICTURE_TEXTS}
+    return Picture(id=picture_id, file=file, width=table.integer("width", 0),
+                   height=table.integer("height", 0), extra=table.rest(), **texts)
 
 
 def _attribution_after(table: _Table) -> int:
@@ -742,6 +763,12 @@ def release_to_toml(release: Release) -> dict[str, Any]:
             _compact({"id": c.id, "text": c.text, "credit": c.credit, "file": c.file}, c.extra,
                      keep=("id",))
             for c in release.captions
+        ],
+        "media": [
+            _compact({"id": p.id, "file": p.file, **{k: getattr(p, k) for k in _PICTURE_TEXTS},
+                      "width": p.width or None, "height": p.height or None}, p.extra,
+                     keep=("id", "file"))
+            for p in release.media
         ],
         "clearances": [
             _compact(
@@ -1097,7 +1124,9 @@ class Library:
                     key=f"quotes[{index}].speaker",
                 )
         for number, kind, ref_id in release.references():
-            known = release.quote(ref_id) if kind == "quote" else release.caption(ref_id)
+            lookup = {"quote": release.quote, "caption": release.caption,
+                      "picture": release.picture}[kind]
+            known = lookup(ref_id)
             if known is None:
                 raise BundleError(
                     directory / BODY_FILE,
@@ -1194,13 +1223,24 @@ class Library:
                                          release=None)
         try:
             self.save(copy, force=True)
+            self.copy_media(release.slug, slug)
         except BaseException:
             self.origins.pop(slug, None)
-            for leftover in directory.iterdir():
-                leftover.unlink()
-            directory.rmdir()
+            shutil.rmtree(directory, ignore_errors=True)
             raise
         return copy
+
+    def copy_media(self, source_slug: str, target_slug: str) -> None:
+        """Copy a release's pictures (``media/``) into another bundle: a copy of a
+        release must carry the files its ``[[media]]`` records name."""
+        source = self.bundle_dir(source_slug) / "media"
+        if source_slug == target_slug or not source.is_dir():
+            return
+        target = self.bundle_dir(target_slug) / "media"
+        target.mkdir(exist_ok=True)
+        for item in sorted(source.iterdir()):
+            if item.is_file() and not item.is_symlink():
+                shutil.copy2(item, target / item.name)
 
     def changed_on_disk(self, slug: str) -> bool:
         """Whether the bundle's files differ from what this library last loaded or saved."""

@@ -242,8 +242,9 @@ def _lead(ctx: Context) -> Iterator[Finding]:
 @check("references", ERROR, "every quote and caption placed in the body exists")
 def _references(ctx: Context) -> Iterator[Finding]:
     for number, kind, ref_id in ctx.release.references():
-        known = ctx.release.quote(ref_id) if kind == "quote" else ctx.release.caption(ref_id)
-        if known is None:
+        lookup = {"quote": ctx.release.quote, "caption": ctx.release.caption,
+                  "picture": ctx.release.picture}[kind]
+        if lookup(ref_id) is None:
             yield Finding(f"refers to {kind} {ref_id!r}, which is not defined", body_where(number))
 
 
@@ -356,3 +357,67 @@ def _settings(ctx: Context) -> Iterator[Finding]:
     for name in unknown_names(ctx.library.settings):
         yield Finding(f"newsroom.toml names an unknown check {name!r}; checks are: "
                       + ", ".join(CHECKS), "newsroom.toml [checks]")
+
+
+# ---------------------------------------------------------------------------
+# Pictures (docs/format.md, "Pictures")
+
+
+def _picture_where(index: int) -> str:
+    return f"release.toml: media[{index}]"
+
+
+@check("picture-rights", ERROR, "every picture has a credit line and a copyright notice")
+def _picture_rights(ctx: Context) -> Iterator[Finding]:
+    for index, picture in enumerate(ctx.release.media):
+        missing = [label for label, value in (("credit line", picture.credit),
+                                              ("copyright notice", picture.copyright))
+                   if not value.strip()]
+        if missing:
+            yield Finding(f"picture {picture.id!r} has no {' and no '.join(missing)}",
+                          _picture_where(index))
+
+
+@check("picture-file", ERROR, "every picture's file is there and is the one recorded")
+def _picture_file(ctx: Context) -> Iterator[Finding]:
+    if not ctx.release.media:
+        return
+    from .media import file_problem
+
+    for index, picture in enumerate(ctx.release.media):
+        problem = file_problem(ctx.library, ctx.release, picture)
+        if problem:
+            yield Finding(problem, _picture_where(index))
+
+
+@check("picture-text", WARNING, "every picture has alt text and a caption naming someone "
+                                "in the release")
+def _picture_text(ctx: Context) -> Iterator[Finding]:
+    if not ctx.release.media:
+        return
+    from .media import caption_names_someone
+
+    # The people in the release: those quoted, the contact, and anyone in the
+    # directory the text names in full.
+    people = ctx.library.people
+    text = f"{ctx.release.standfirst}\n{ctx.release.body}"
+    names = [people[q.speaker].name for q in ctx.release.quotes if q.speaker in people]
+    names += [ctx.release.contact.name] + [p.name for p in people.values() if p.name in text]
+    for index, picture in enumerate(ctx.release.media):
+        if not picture.alt.strip():
+            yield Finding(f"picture {picture.id!r} has no alt text (for readers who cannot "
+                          "see it)", _picture_where(index))
+        if not caption_names_someone(picture.caption, [n for n in names if n]):
+            yield Finding(f"picture {picture.id!r}: the caption names nobody in the release; "
+                          "desks want everyone pictured named", _picture_where(index))
+
+
+@check("picture-size", WARNING, "every picture is at least 1,000 px on its long edge")
+def _picture_size(ctx: Context) -> Iterator[Finding]:
+    from .media import MIN_LONG_EDGE
+
+    for index, picture in enumerate(ctx.release.media):
+        long_edge = max(picture.width, picture.height)
+        if long_edge < MIN_LONG_EDGE:
+            yield Finding(f"picture {picture.id!r} is {long_edge} px on its long edge; news "
+                          f"desks want at least {MIN_LONG_EDGE:,}", _picture_where(index))

@@ -16,8 +16,9 @@ SCHEMA_VERSION = 1
 SLUG_PATTERN = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,78}[a-z0-9])?$")
 ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
 
-# A reference to a quote or caption: a line of its own in body.md.
-REFERENCE_PATTERN = re.compile(r"^[ \t]*\{\{<\s*(quote|caption)\s+(\S+?)\s*>\}\}[ \t]*$")
+# A reference to a quote, caption or picture: a line of its own in body.md.
+REFERENCE_PATTERN = re.compile(
+    r"^[ \t]*\{\{<\s*(quote|caption|picture)\s+(\S+?)\s*>\}\}[ \t]*$")
 
 
 def reference_line(kind: str, ref_id: str) -> str:
@@ -110,6 +111,29 @@ class Caption:
     text: str = ""
     credit: str = ""
     file: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Picture:
+    """A picture in ``media/``, placed in the body by ``{{< picture ID >}}``.
+
+    ``sha256``, ``width`` and ``height`` are the original file's, written by
+    the tool when the picture is added: the digest covers them, so a replaced
+    picture makes approvals stale (docs/format.md, "Pictures").
+    """
+
+    id: str
+    file: str = ""
+    caption: str = ""
+    creator: str = ""
+    credit: str = ""
+    copyright: str = ""
+    alt: str = ""
+    usage_terms: str = ""
+    sha256: str = ""
+    width: int = 0
+    height: int = 0
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -236,6 +260,10 @@ class Release:
     history: list[Event] = field(default_factory=list)
     extra: dict[str, Any] = field(default_factory=dict)
     waivers: list[Waiver] = field(default_factory=list)
+    media: list[Picture] = field(default_factory=list)
+
+    def picture(self, picture_id: str) -> Picture | None:
+        return next((p for p in self.media if p.id == picture_id), None)
 
     def quote(self, quote_id: str) -> Quote | None:
         return next((q for q in self.quotes if q.id == quote_id), None)

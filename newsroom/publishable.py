@@ -14,7 +14,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-from .model import Caption, Quote, Release
+from .model import Caption, Picture, Quote, Release
 
 # Typed by a person, printed in the release.
 PUBLISHABLE_FIELDS: tuple[str, ...] = (
@@ -34,6 +34,12 @@ PUBLISHABLE_FIELDS: tuple[str, ...] = (
     "captions[].text",
     "captions[].credit",
     "captions[].file",
+    "media[].caption",
+    "media[].creator",
+    "media[].credit",
+    "media[].copyright",
+    "media[].alt",
+    "media[].usage_terms",
     "notes_to_editors[]",
     "contact.name",
     "contact.role",
@@ -44,7 +50,16 @@ PUBLISHABLE_FIELDS: tuple[str, ...] = (
 )
 
 # In the digest, but chosen by newsroom when a quote or caption is created.
-IDENTIFIERS: tuple[str, ...] = ("quotes[].id", "captions[].id")
+IDENTIFIERS: tuple[str, ...] = (
+    "quotes[].id",
+    "captions[].id",
+    # Set by newsroom from the file when a picture is added (media add, the F9 pane).
+    "media[].id",
+    "media[].file",
+    "media[].sha256",
+    "media[].width",
+    "media[].height",
+)
 
 # Never published: bookkeeping, sign-off and notes for the team.
 NOT_PUBLISHED: tuple[str, ...] = (
@@ -53,11 +68,12 @@ NOT_PUBLISHED: tuple[str, ...] = (
     "internal_notes",
     "clearances",
     "approvals",
+    "waivers",
     "history",
 )
 
 
-_ITEM_KINDS: dict[str, type] = {"quotes": Quote, "captions": Caption}
+_ITEM_KINDS: dict[str, type] = {"quotes": Quote, "captions": Caption, "media": Picture}
 _STRING_LISTS = {"notes_to_editors"}
 
 

@@ -29,7 +29,7 @@ def changed(value: Any, path: str) -> Any:
         return date(2030, 1, 1)
     if path == "embargo.timezone":
         return "Europe/Paris" if value != "Europe/Paris" else "Europe/Berlin"
-    if path in {"clearances", "approvals"}:
+    if path in {"clearances", "approvals", "waivers"}:
         return []
     if path == "history":
         return [*value, Event(at=datetime(2030, 1, 1, tzinfo=UTC), action="submit")]
@@ -45,7 +45,10 @@ def mutate(release: Release, path: str) -> None:
     if head == "notes_to_editors[]":
         release.notes_to_editors[0] += " Changed."
         return
-    if head.endswith("[]"):
+    if head == "media[]":
+        # Every picture travels with the release, placed in the body or not.
+        target = release.media[0]
+    elif head.endswith("[]"):
         # The first item the body places: unplaced ones are not published.
         kind = head[:-2].rstrip("s")
         placed = [ref for _, k, ref in release.references() if k == kind]

@@ -372,6 +372,11 @@ def test_conflict_keep_both_saves_a_copy(library_copy: Path) -> None:
     assert copy.slug == "2026-11-24-lido-reopens-copy" and mine.slug == SAMPLE_SLUG
     assert Library.open(library_copy).load(copy.slug).headline == "Mine"
     assert Library.open(library_copy).load(SAMPLE_SLUG).headline == "Theirs"
+    # "Keep both" keeps the pictures too: the copy's [[media]] files are there.
+    for picture in copy.media:
+        assert (library_copy / copy.slug / "media" / picture.file).read_bytes() == \
+            (library_copy / SAMPLE_SLUG / "media" / picture.file).read_bytes()
+    assert copy.media
     with pytest.raises(BundleError, match="already exists"):
         library.save_as(mine, SAMPLE_SLUG)
 

@@ -32,6 +32,7 @@ class Editor:
     replace: bool = False  # clear the widget first (dates, zones)
     table: str = ""  # the table whose selected row the form edits
     expect: Callable[[Any], bool] | None = None  # the value on disk; default: ends with typed
+    submit: bool = False  # press enter after typing (the media pane applies its fields)
 
 
 def _first_ends(value: list) -> bool:
@@ -71,6 +72,8 @@ FIELD_EDITORS: dict[str, Editor] = {
     "captions[].text": Editor(widget="field-text", **CAPTION),
     "captions[].credit": Editor(widget="field-credit", **CAPTION),
     "captions[].file": Editor(widget="field-file", **CAPTION),
+    **{f"media[].{name}": Editor("f9", f"media-{name}", expect=_first_ends, submit=True)
+       for name in ("caption", "creator", "credit", "copyright", "alt", "usage_terms")},
     "notes_to_editors[]": Editor("f8", "field-text", table="#note-table", expect=_first_ends),
     "contact.name": Editor("f8", "contact-name"),
     "contact.role": Editor("f8", "contact-role"),
@@ -123,6 +126,8 @@ async def test_each_field_is_typed_into_and_saved(make_app, drafts):
                 assert app.screen is editor, path
             else:
                 await type_into(pilot, editor.query_one(f"#{spec.widget}"), spec)
+                if spec.submit:
+                    await pilot.press("enter")
                 if path == "embargo.until":
                     await type_into(pilot, editor.query_one("#embargo-time"),
                                     Editor("f2", "", "09:30", replace=True))

@@ -19,18 +19,19 @@ from ..panes.approval import ApprovalPane
 from ..panes.attribution import AttributionPane
 from ..panes.details import DETAILS_WIDGETS, DetailsPane
 from ..panes.drafting import DraftingPane
+from ..panes.media import MediaPane
 from ..panes.preview import PreviewPane
 from ..panes.quotes import QuotesPane
 from ..text import sanitise_release
 from .choice import ChoiceDialog
 
 PANES = {"f2": "drafting", "f3": "quotes", "f4": "attribution", "f5": "approval",
-         "f8": "details"}
+         "f8": "details", "f9": "media"}
 # Composed on first use: while they are unseen, typing in the body does not pay
 # for their widgets (every mounted widget costs a little on each keystroke).
 LAZY_PANES = {"quotes": QuotesPane, "attribution": AttributionPane, "approval": ApprovalPane,
-              "details": DetailsPane}
-MOUNTED_PANES = "QuotesPane, AttributionPane, ApprovalPane, DetailsPane"
+              "details": DetailsPane, "media": MediaPane}
+MOUNTED_PANES = "QuotesPane, AttributionPane, ApprovalPane, DetailsPane, MediaPane"
 PREVIEW_DELAY = 0.4  # seconds of quiet typing before the preview is rebuilt
 DISK_CHECK_EVERY = 1.0
 
@@ -45,6 +46,7 @@ class EditorScreen(Screen):
         Binding("f4", "pane('attribution')", "People", priority=True),
         Binding("f5", "pane('approval')", "Approval", priority=True),
         Binding("f6", "toggle_preview", "Preview", priority=True),
+        Binding("f9", "pane('media')", "Media", priority=True),
         Binding("f7", "history", "History", priority=True, show=False),
         Binding("f8", "pane('details')", "Details", priority=True),
         Binding("ctrl+k", "insert_quote", "Insert quote", priority=True),
@@ -61,6 +63,9 @@ class EditorScreen(Screen):
         ("pane('approval')", "Approval pane", "Checks, clearances, approvals"),
         ("pane('details')", "Details pane",
          "Captions, notes to editors, media contact, about, imprint"),
+        ("pane('media')", "Media pane", "Pictures: add, credit, caption"),
+        ("do('media', 'insert')", "Insert picture at cursor",
+         "Place the picture chosen in the media pane"),
         ("toggle_preview", "Show or hide the preview", "The plain-text export, live"),
         ("history", "History", "Who did what, and which version they approved"),
         ("insert_quote", "Insert quote at cursor", "Place a quote at the body's cursor"),
@@ -137,6 +142,7 @@ class EditorScreen(Screen):
                 yield TabPane("Attribution F4", id="attribution")
                 yield TabPane("Approval F5", id="approval")
                 yield TabPane("Details F8", id="details")
+                yield TabPane("Media F9", id="media")
             yield PreviewPane(id="preview")
         yield Static("", id="editor-message", markup=False)
         yield Footer()

@@ -566,7 +566,8 @@ class LibraryScreen(Screen):
             release.waivers = []
             try:
                 self.library.save(release)
-            except BundleError as error:
+                self.library.copy_media(source.slug, release.slug)
+            except (BundleError, OSError) as error:
                 self.say(str(error))
                 return
             self.say(f"Duplicated as {release.slug}.")
