@@ -51,6 +51,9 @@ SUBJECTS = {
     "spike": "Spike {slug}",
     "unspike": "Restore {slug}",
     "publish": "Publish {slug}",
+    "waive": "Waive a check in {slug}",
+    "send": "Send {slug} to the press list",
+    "queue": "Queue {slug} for sending",
 }
 
 BEFORE_SYNC_REF = "refs/newsroom/before-sync"
@@ -59,6 +62,8 @@ TRAILER_RELEASE = "Release"
 TRAILER_ACTION = "Release-Action"
 TRAILER_DIGEST = "Release-Digest"
 TRAILER_APPROVED_BY = "Approved-by"
+# A sign-off typed in by someone other than the person who gave it.
+TRAILER_RECORDED_BY = "Recorded-by"
 
 
 # Never let git open an editor or pager in the middle of a command.
@@ -284,6 +289,8 @@ def commit_message(
     digest: str,
     approved_by: str | None = None,
     message: str | None = None,
+    recorded_by: str | None = None,
+    via: str = "",
 ) -> str:
     """Subject, optional body, then the trailers git understands."""
     subject = SUBJECTS.get(action, action.capitalize() + " {slug}").format(slug=slug)
@@ -297,6 +304,9 @@ def commit_message(
         trailers.append(f"{TRAILER_DIGEST}: {_one_line(digest)}")
     if approved_by:
         trailers.append(f"{TRAILER_APPROVED_BY}: {person_ident(library, approved_by)}")
+    if recorded_by:
+        how = f" (via {_one_line(via)})" if via else ""
+        trailers.append(f"{TRAILER_RECORDED_BY}: {person_ident(library, recorded_by)}{how}")
     parts.append("\n".join(trailers))
     return "\n\n".join(parts) + "\n"
 
@@ -308,6 +318,8 @@ def record_action(
     digest: str,
     approved_by: str | None = None,
     message: str | None = None,
+    recorded_by: str | None = None,
+    via: str = "",
 ) -> str | None:
     """Commit this release's bundle (and only it) after a sign-off action.
 
@@ -328,7 +340,7 @@ def record_action(
     # Anything staged for this bundle? (exit 1 means yes; works before the first commit too)
     if repo.git("diff", "--cached", "--quiet", "--", path, check=False).returncode == 0:
         return None
-    text = commit_message(library, slug, action, digest, approved_by, message)
+    text = commit_message(library, slug, action, digest, approved_by, message, recorded_by, via)
     # A pathspec makes this an --only commit: other staged changes stay out.
     try:
         repo.git("commit", "--quiet", "--cleanup=whitespace", "-F", "-", "--", path,
@@ -410,6 +422,7 @@ class HistoryEntry:
     commit: str = ""  # full commit id, when git recorded it
     author: str = ""  # "Name <email>" of the commit
     approved_by: str = ""  # the Approved-by trailer
+    recorded_by: str = ""  # the Recorded-by trailer
     subject: str = ""  # the commit's subject
     source: str = "event"  # "event", "approval", "clearance" or "commit"
     current: bool | None = None  # whether ``digest`` is the release's digest now
@@ -418,6 +431,17 @@ class HistoryEntry:
     @property
     def short_commit(self) -> str:
         return self.commit[:7]
+
+    def recorded_note(self) -> str:
+        """'recorded by priya-raman via phone (not entered by david-osei)', or ''."""
+        recorder = self.extra.get("recorded_by")
+        if isinstance(recorder, str) and recorder and recorder != self.by:
+            via = self.extra.get("via")
+            how = f" via {via}" if isinstance(via, str) and via else ""
+            return f"recorded by {recorder}{how} (not entered by {self.by})"
+        if self.recorded_by:
+            return f"Recorded-by: {self.recorded_by}"
+        return ""
 
     def to_json(self) -> dict[str, Any]:
         row: dict[str, Any] = {
@@ -434,6 +458,8 @@ class HistoryEntry:
         if self.commit:
             row.update(commit=self.commit, author=self.author, subject=self.subject,
                        approved_by=self.approved_by or None)
+            if self.recorded_by:
+                row["recorded_by_trailer"] = self.recorded_by
         row.update({k: v for k, v in self.extra.items()
                     if isinstance(v, str) and k not in _JSON_KEYS})
         return row
@@ -547,6 +573,7 @@ def release_history(
                 match = min(candidates, key=lambda e: abs(_sort_key(e.at) - _sort_key(commit.at)))
                 match.commit, match.author, match.subject = commit.id, author, commit.subject
                 match.approved_by = commit.trailer(TRAILER_APPROVED_BY)
+                match.recorded_by = commit.trailer(TRAILER_RECORDED_BY)
                 continue
             entries.append(HistoryEntry(
                 at=commit.at, action=action or "commit", name=commit.author, digest=digest,
@@ -908,6 +935,23 @@ def sync(library: Library, *, commit: bool = False, keep: str | None = None) -> 
             "a rebase is already in progress in this repository; finish it with "
             "`git rebase --continue` or undo it with `git rebase --abort`, then sync again"
         )
+    # Every release stays locked while git may rewrite it; one open in an
+    # editor stops the sync before git changes anything.
+    from .locks import LockedReleases, hold_all
+
+    try:
+        with hold_all(library.root, library.slugs()):
+            return _sync_locked(library, repo, result, commit=commit, keep=keep)
+    except LockedReleases as locked:
+        raise NotReady(
+            "these releases are open in an editor, so sync changed nothing: "
+            + "; ".join(str(error) for error in locked.refused)
+            + ". Save and close them, then sync again"
+        ) from None
+
+
+def _sync_locked(library: Library, repo: Repo, result: SyncResult, *, commit: bool,
+                 keep: str | None) -> SyncResult:
     if _head(repo) is None:
         _adopt_remote_branch(repo)
     pending = pending_changes(repo)

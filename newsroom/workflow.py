@@ -27,6 +27,7 @@ from .export.document import (
     CaptionBlock,
     Document,
     EmbargoLine,
+    PictureBlock,
     Prose,
     QuoteBlock,
     build_document,
@@ -67,7 +68,7 @@ REQUEST_CHANGES = "request-changes"
 SPIKE = "spike"
 UNSPIKE = "unspike"
 PUBLISH = "publish"
-ACTIONS = (SUBMIT, CLEAR, APPROVE, REQUEST_CHANGES, SPIKE, UNSPIKE, PUBLISH)
+ACTIONS = (SUBMIT, CLEAR, APPROVE, REQUEST_CHANGES, SPIKE, UNSPIKE, PUBLISH, "waive")
 
 # Clearance states of one quote.
 CLEARED = "cleared"
@@ -93,6 +94,28 @@ class BadInput(WorkflowError):
     exit_code = 2
 
 
+class NeedsPassphrase(BadInput):
+    """The signing key is protected: ask for its passphrase and try again."""
+
+    def __init__(self, message: str, key: Path) -> None:
+        super().__init__(message)
+        self.key = key
+
+
+@dataclass(frozen=True)
+class SignWith:
+    """The key to sign a sign-off with.
+
+    ``explicit`` (``--sign KEY``): a signature that would not count is
+    refused. A key found in the user's config instead falls back to an
+    unsigned sign-off, saying why, unless signatures are required.
+    """
+
+    key: Path
+    passphrase: str | None = None
+    explicit: bool = True
+
+
 def now_utc() -> datetime:
     return datetime.now(UTC).replace(microsecond=0)
 
@@ -116,7 +139,9 @@ def _sha256(payload: Any) -> str:
     return DIGEST_PREFIX + hashlib.sha256(canonical_bytes(payload)).hexdigest()
 
 
-def _block_payload(block: Prose | QuoteBlock | CaptionBlock) -> dict[str, Any]:
+def _block_payload(block: Prose | QuoteBlock | CaptionBlock | PictureBlock) -> dict[str, Any]:
+    if isinstance(block, PictureBlock):
+        return {"picture": block.picture_id}
     if isinstance(block, Prose):
         # Blank lines around a reference are layout, not content. Inside the
         # prose every character counts: two trailing spaces are a Markdown
@@ -136,9 +161,20 @@ def _block_payload(block: Prose | QuoteBlock | CaptionBlock) -> dict[str, Any]:
             "organisation": block.organisation,
             "intro": block.intro,
             "paragraphs": list(block.paragraphs),
+            # Only when set: digests of quotes without one stay as they were.
+            **_attribution_payload(block.attribution, block.attribution_after),
         }
     return {"caption": block.caption_id, "text": block.text, "credit": block.credit,
             "file": block.file}
+
+
+def _attribution_payload(attribution: str, after: int) -> dict[str, Any]:
+    payload: dict[str, Any] = {}
+    if attribution:
+        payload["attribution"] = attribution
+        if after:
+            payload["attribution_after"] = after
+    return payload
 
 
 def canonical_payload(document: Document) -> dict[str, Any]:
@@ -149,7 +185,7 @@ def canonical_payload(document: Document) -> dict[str, Any]:
             "until": document.embargo.until.astimezone(UTC).isoformat(),
             "zone": document.embargo.zone,
         }
-    return {
+    payload = {
         "canonical": CANONICAL_VERSION,
         "headline": document.headline,
         "standfirst": document.standfirst,
@@ -170,13 +206,20 @@ def canonical_payload(document: Document) -> dict[str, Any]:
         "about": document.about,
         "imprint": document.imprint,
     }
+    if document.pictures:
+        # Only when there are pictures: digests of releases without any are unchanged.
+        payload["media"] = [picture.payload() for picture in document.pictures]
+    return payload
 
 
 def document_from_payload(payload: dict[str, Any], slug: str = "") -> Document:
     """Rebuild a ``Document`` from a canonical payload (a snapshot), for diffs."""
-    blocks: list[Prose | QuoteBlock | CaptionBlock] = []
+    pictures = tuple(PictureBlock.from_payload(p) for p in payload.get("media", []))
+    blocks: list[Prose | QuoteBlock | CaptionBlock | PictureBlock] = []
     for block in payload["body"]:
-        if "prose" in block:
+        if "picture" in block:
+            blocks.extend(p for p in pictures if p.picture_id == block["picture"])
+        elif "prose" in block:
             blocks.append(Prose(markdown=block["prose"], first_line=0))
         elif "quote" in block:
             blocks.append(QuoteBlock(
@@ -184,6 +227,8 @@ def document_from_payload(payload: dict[str, Any], slug: str = "") -> Document:
                 speaker_name=block["name"], role=block["role"],
                 organisation=block.get("organisation", ""), intro=block["intro"],
                 paragraphs=tuple(block["paragraphs"]),
+                attribution=block.get("attribution", ""),
+                attribution_after=block.get("attribution_after", 0),
             ))
         else:
             blocks.append(CaptionBlock(caption_id=block["caption"], text=block["text"],
@@ -210,11 +255,16 @@ def document_from_payload(payload: dict[str, Any], slug: str = "") -> Document:
         organisation=payload["organisation"],
         about=payload["about"],
         imprint=payload["imprint"],
+        pictures=pictures,
     )
 
 
 def digest(release: Release, settings: Settings, people: dict[str, Person]) -> str:
-    """sha256 of everything publishable in ``release``, in canonical form."""
+    """sha256 of everything publishable in ``release``, in canonical form.
+
+    What that is: ``publishable.PUBLISHABLE_FIELDS`` and ``IDENTIFIERS``
+    (tests/test_publishable.py holds the two together).
+    """
     return _sha256(canonical_payload(build_document(release, settings, people)))
 
 
@@ -227,6 +277,10 @@ def quote_payload(quote: Quote, people: dict[str, Person]) -> dict[str, Any]:
         "role": clean(quote.role),
         "intro": " ".join(clean(fill_intro(quote.intro, person, quote.role)).split()),
         "paragraphs": split_paragraphs(clean(quote.text)),
+        **_attribution_payload(
+            " ".join(clean(fill_intro(quote.attribution, person, quote.role)).split()),
+            quote.attribution_after,
+        ),
     }
 
 
@@ -312,29 +366,54 @@ def who_may_approve(library: Library) -> str:
 _VERDICTS: dict[tuple[str, str, str, bytes], Any] = {}
 
 
-def allowed_signers_path(library: Library) -> Path | None:
-    name = library.settings.rules.allowed_signers
-    return (library.root / name) if name else None
+def allowed_signers_path(library: Library) -> Path:
+    """``[rules] allowed_signers``, else ``allowed_signers`` in the library (what init makes)."""
+    from .signers import path
+
+    return path(library)
 
 
-def signature_verdict(approval: Approval, library: Library) -> Any:
-    """``signing.Verdict`` for a signed approval (cached: verifying runs ssh-keygen)."""
+def signer_of(claim: Approval | Clearance) -> str:
+    """Who made a sign-off's signature: whoever recorded it."""
+    return claim.recorded_by or claim.by
+
+
+def recorded_label(claim: Approval | Clearance) -> str:
+    """'recorded by priya-raman via phone' for a claim typed in by someone else; else ''."""
+    if not claim.recorded_by or claim.recorded_by == claim.by:
+        return ""
+    return f"recorded by {claim.recorded_by}" + (f" via {claim.via}" if claim.via else "")
+
+
+def signature_verdict(claim: Approval | Clearance, library: Library) -> Any:
+    """``signing.Verdict`` for a signed claim (cached: verifying runs ssh-keygen)."""
     from . import signing
 
     path = allowed_signers_path(library)
-    person = library.people.get(approval.by)
+    person = library.people.get(signer_of(claim))
     principal = person.email if person else ""
-    if path is None:
-        return signing.Verdict(signing.SIGNER_NOT_ALLOWED,
-                               "newsroom.toml [rules] names no allowed_signers file")
     try:
         signers = path.read_bytes()
     except OSError:
         signers = b""
-    key = (approval.digest, approval.signature, principal, signers)
+    key = (claim.digest, claim.signature, principal, signers)
     if key not in _VERDICTS:
-        _VERDICTS[key] = signing.verify(approval.digest, approval.signature, principal, path)
+        _VERDICTS[key] = signing.verify(claim.digest, claim.signature, principal, path)
     return _VERDICTS[key]
+
+
+def _signature_problems(claim: Approval | Clearance, library: Library, who: str
+                        ) -> list[Problem]:
+    from . import signing
+
+    verdict = signature_verdict(claim, library)
+    if verdict.result == signing.BAD_SIGNATURE:
+        return [Problem("signature", f"{who}: bad signature ({verdict.detail})")]
+    if verdict.result == signing.SIGNER_NOT_ALLOWED:
+        return [Problem("signer", f"{who}: signer not allowed ({verdict.detail})")]
+    if verdict.result == signing.UNAVAILABLE and library.settings.rules.require_signatures:
+        return [Problem("signature", f"{who}: signature cannot be checked ({verdict.detail})")]
+    return []
 
 
 # ---------------------------------------------------------------------------
@@ -362,11 +441,10 @@ def approval_problems(
     approval: Approval, release: Release, library: Library, current: str | None = None
 ) -> list[Problem]:
     """Everything that stops ``approval`` counting now (empty: it counts)."""
-    from . import signing
-
     current = current or release_digest(release, library)
     rules = library.settings.rules
-    who = f"approval by {approval.by}"
+    recorded = recorded_label(approval)
+    who = f"approval by {approval.by}" + (f" ({recorded})" if recorded else "")
     problems = []
     if not well_formed(approval.digest):
         problems.append(Problem("edited", f"{who}: digest edited by hand "
@@ -381,16 +459,15 @@ def approval_problems(
     if not may_approve(approval.by, library):
         problems.append(Problem("approver", f"{who}: {approval.by} is not an approver "
                                             f"(approvers: {who_may_approve(library)})"))
+    if recorded and not rules.allow_recorded:
+        problems.append(Problem("recorded", f"{who}: newsroom.toml does not count approvals "
+                                            "recorded for someone else (allow_recorded = false)"))
     if approval.signature:
-        verdict = signature_verdict(approval, library)
-        if verdict.result == signing.BAD_SIGNATURE:
-            problems.append(Problem("signature", f"{who}: bad signature ({verdict.detail})"))
-        elif verdict.result == signing.SIGNER_NOT_ALLOWED:
-            problems.append(Problem("signer", f"{who}: signer not allowed ({verdict.detail})"))
-        elif verdict.result == signing.UNAVAILABLE and rules.require_signatures:
-            problems.append(Problem("signature", f"{who}: signature cannot be checked "
-                                                 f"({verdict.detail})"))
-    elif rules.require_signatures:
+        problems.extend(_signature_problems(approval, library, who))
+    if rules.require_signatures and recorded:
+        problems.append(Problem("recorded", f"{who} is not signed by {approval.by}; "
+                                            "newsroom.toml requires signed approvals"))
+    elif rules.require_signatures and not approval.signature:
         problems.append(Problem("unsigned", f"{who} is not signed; newsroom.toml requires "
                                             "signed approvals"))
     return problems
@@ -413,7 +490,9 @@ def valid_approvals(release: Release, library: Library, current: str | None = No
 
 
 def clearance_problems(clearance: Clearance, release: Release, library: Library) -> list[Problem]:
-    who = f"clearance of quote {clearance.quote!r} by {clearance.by}"
+    recorded = recorded_label(clearance)
+    who = f"clearance of quote {clearance.quote!r} by {clearance.by}" + (
+        f" ({recorded})" if recorded else "")
     quote = release.quote(clearance.quote)
     if quote is None:
         return [Problem("missing", f"{who}: the release has no such quote")]
@@ -433,6 +512,8 @@ def clearance_problems(clearance: Clearance, release: Release, library: Library)
     if clearance.digest != current:
         problems.append(Problem("stale", f"{who} is stale: the quote's wording or attribution "
                                          "changed since it was cleared"))
+    if clearance.signature:
+        problems.extend(_signature_problems(clearance, library, who))
     return problems
 
 
@@ -532,8 +613,10 @@ NOT_BLOCKING_SUBMISSION = frozenset({"cleared"})
 def _blocking_summary(release: Release, library: Library, at: datetime,
                       ignore: frozenset[str] = frozenset()) -> list[str]:
     from .checks import blocking, run_checks
+    from .waivers import unwaived
 
-    failing = [r for r in blocking(run_checks(release, library, now=at), library.settings.rules)
+    failing = [r for r in unwaived(blocking(run_checks(release, library, now=at)), release,
+                                   library)
                if r.id not in ignore]
     return [f"{r.id} ({r.where}: {r.message})" if r.where else f"{r.id} ({r.message})"
             for r in failing]
@@ -573,7 +656,8 @@ def submit(release: Release, library: Library, by: str, *, note: str = "",
 
 
 def clear(release: Release, library: Library, quote_id: str, by: str, *, via: str = "",
-          note: str = "", recorded_by: str = "", now: datetime | None = None
+          note: str = "", recorded_by: str = "", sign: SignWith | None = None,
+          notes: list[str] | None = None, now: datetime | None = None
           ) -> Clearance | None:
     """Record that the speaker cleared the quote's wording; None if already cleared."""
     at = now or now_utc()
@@ -595,11 +679,15 @@ def clear(release: Release, library: Library, quote_id: str, by: str, *, via: st
     if valid_clearance(release, quote, library):
         return None
     bound = quote_digest(quote, library.people)
+    recorded_by = recorded_by if recorded_by != by else ""
+    signer = _person(library, recorded_by) if recorded_by else library.people[by]
+    signature = _signature(bound, signer, library, sign, False, notes)
     library.validate(release)
     # Stale clearances of this quote stay in the history; the list keeps the live claim.
     release.clearances = [c for c in release.clearances
                           if c.quote != quote_id or c.digest == bound]
-    clearance = Clearance(quote=quote_id, by=by, at=at, digest=bound, via=via, note=note)
+    clearance = Clearance(quote=quote_id, by=by, at=at, digest=bound, via=via, note=note,
+                          recorded_by=recorded_by, signature=signature)
     release.clearances.append(clearance)
     extra: dict[str, Any] = {"quote": quote_id}
     if via:
@@ -612,14 +700,67 @@ def clear(release: Release, library: Library, quote_id: str, by: str, *, via: st
     return clearance
 
 
-def approve(release: Release, library: Library, by: str, *, note: str = "",
-            key: Path | None = None, now: datetime | None = None) -> Approval | None:
-    """Sign off the current content; None when ``by`` already approved exactly this."""
+def _signature(digest_value: str, signer: Person, library: Library, sign: SignWith | None,
+               required: bool, notes: list[str] | None) -> str:
+    """``signer``'s signature of ``digest_value``, checked against allowed_signers.
+
+    Refuses one that would not count when the key was asked for or signatures
+    are required; otherwise leaves the sign-off unsigned and says why in ``notes``.
+    """
     from . import signing
 
+    if sign is None:
+        return ""
+    strict = sign.explicit or required
+    try:
+        signature = signing.sign(digest_value, sign.key, sign.passphrase)
+    except signing.PassphraseNeeded as error:
+        raise NeedsPassphrase(str(error), sign.key) from None
+    except signing.SigningError as error:
+        if strict:
+            raise BadInput(str(error)) from None
+        if notes is not None:
+            notes.append(f"not signed: {error}")
+        return ""
+    verdict = signing.verify(digest_value, signature, signer.email,
+                             allowed_signers_path(library))
+    if verdict.ok:
+        return signature
+    message = (f"the signature made with {sign.key} does not verify: {verdict.result} "
+               f"({verdict.detail})")
+    if strict:
+        raise Refused(message)
+    if notes is not None:
+        notes.append(f"not signed: {message}; list the key with "
+                     f"`newsroom keys add {signer.id} {sign.key}.pub`")
+    return ""
+
+
+def approve(release: Release, library: Library, by: str, *, note: str = "",
+            key: Path | SignWith | None = None, recorded_by: str = "", via: str = "",
+            notes: list[str] | None = None, now: datetime | None = None) -> Approval | None:
+    """Sign off the current content; None when ``by`` already approved exactly this.
+
+    With ``recorded_by`` (someone else than ``by``), the approval was given by
+    ``by`` ``via`` phone, email or in person and typed in by ``recorded_by``:
+    it says so everywhere, and any signature is the recorder's.
+    """
     at = now or now_utc()
     person = _person(library, by)
     rules = library.settings.rules
+    sign = SignWith(key) if isinstance(key, Path) else key
+    recorded_by = recorded_by if recorded_by != by else ""
+    if recorded_by:
+        _person(library, recorded_by)
+        if via not in CLEARANCE_VIA:
+            raise BadInput(f"say how {by} gave their approval: --via "
+                           + "|".join(CLEARANCE_VIA))
+        if not rules.allow_recorded:
+            raise Refused(f"newsroom.toml does not count approvals recorded for someone else "
+                          f"([rules] allow_recorded = false): {by} must approve themselves")
+        if rules.require_signatures:
+            raise Refused(f"newsroom.toml requires signed approvals, so an approval recorded "
+                          f"for {by} would not count: {by} must approve with their own key")
     if not may_approve(by, library):
         raise Refused(f"{by} may not approve; approvers are {who_may_approve(library)} "
                       "(newsroom.toml [rules])")
@@ -634,35 +775,31 @@ def approve(release: Release, library: Library, by: str, *, note: str = "",
             names = ", ".join(f"{q.id} ({q.speaker})" for q in uncleared)
             raise Refused(f"cannot approve {release.slug}: quotes not cleared by their "
                           f"speakers: {names}")
-    if rules.require_signatures and key is None:
-        raise Refused("newsroom.toml requires signed approvals: add --sign KEY")
+    if rules.require_signatures and sign is None:
+        raise Refused("newsroom.toml requires signed approvals and you have no signing key set "
+                      "up: set git's gpg.format = ssh and user.signingkey, or [signing] key in "
+                      "your newsroom config, or add --sign KEY")
     current = release_digest(release, library)
     for existing in valid_approvals(release, library, current):
-        if existing.by == by and (key is None or existing.signature):
+        if existing.by == by and (sign is None or existing.signature or recorded_by):
             return None
-    signature = ""
-    if key is not None:
-        try:
-            signature = signing.sign(current, key)
-        except signing.SigningError as error:
-            raise BadInput(str(error)) from None
-        path = allowed_signers_path(library)
-        if path is None:
-            raise Refused("cannot check the signature: newsroom.toml [rules] names no "
-                          "allowed_signers file")
-        verdict = signing.verify(current, signature, person.email, path)
-        if not verdict.ok:
-            raise Refused(f"the signature made with {key} does not verify: {verdict.result} "
-                          f"({verdict.detail})")
+    signer = library.people[recorded_by] if recorded_by else person
+    signature = _signature(current, signer, library, sign, rules.require_signatures, notes)
     library.validate(release)
     write_snapshot(release, library)
     # Stale approvals are retired from the list (the history keeps them): the
     # list holds what is claimed for the content as it stands.
     release.approvals = [a for a in release.approvals if a.digest == current]
+    if signature:
+        # A signed approval supersedes the same person's unsigned one of the same words.
+        release.approvals = [a for a in release.approvals if a.by != by or a.signature]
     approval = Approval(by=by, at=at, digest=current, role=person.role, note=note,
-                        signature=signature)
+                        signature=signature, recorded_by=recorded_by,
+                        via=via if recorded_by else "")
     release.approvals.append(approval)
-    release.history.append(Event(at=at, action=APPROVE, by=by, digest=current, note=note))
+    extra = {"recorded_by": recorded_by, "via": via} if recorded_by else {}
+    release.history.append(Event(at=at, action=APPROVE, by=by, digest=current, note=note,
+                                 extra=extra))
     library.save(release)
     return approval
 
@@ -768,6 +905,9 @@ def verify(release: Release, library: Library) -> list[str]:
                              f"{release.slug}/{SNAPSHOT_DIR}/ (or that folder was not kept)")
     for clearance in release.clearances:
         lines.extend(p.message for p in clearance_problems(clearance, release, library))
+    from .waivers import verify_lines
+
+    lines.extend(verify_lines(release, library, current))
     return lines
 
 
@@ -811,4 +951,23 @@ def diff(release: Release, library: Library, width: int | None = None) -> tuple[
         before.splitlines(keepends=True), after.splitlines(keepends=True),
         fromfile=base.label, tofile=f"now ({short(current)})",
     )
-    return base, "".join(lines)
+    return base, "".join(lines) + picture_changes(base.payload, current_document)
+
+
+def picture_changes(base_payload: dict[str, Any], document: Document) -> str:
+    """A line per picture added, removed or changed (file or record) since ``base_payload``."""
+    before = {p["id"]: p for p in base_payload.get("media", [])}
+    after = {p.picture_id: p.payload() for p in document.pictures}
+    out = []
+    for picture_id in sorted(set(before) | set(after)):
+        old, new = before.get(picture_id), after.get(picture_id)
+        if old == new:
+            continue
+        if old is None or new is None:
+            out.append(f"picture {picture_id!r} {'added' if old is None else 'removed'}\n")
+            continue
+        what = [key for key in sorted(set(old) | set(new)) if old.get(key) != new.get(key)]
+        if "sha256" in what:
+            what = ["the picture file itself"] + [k for k in what if k != "sha256"]
+        out.append(f"picture {picture_id!r} changed: {', '.join(what)}\n")
+    return "".join(out)

@@ -48,6 +48,16 @@ def snapshot_tree(root: Path) -> dict[str, bytes]:
     }
 
 
+@pytest.fixture(autouse=True)
+def own_config(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+               ) -> Path:
+    """Each test its own user config folder: the real one (who you are in which
+    library, your signing key) never leaks in, and tests never write to it."""
+    home = tmp_path_factory.mktemp("xdg-config")
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home))
+    return home
+
+
 @pytest.fixture
 def library_copy(tmp_path: Path) -> Path:
     """A private copy of the sample library ``drafts/``; returns its folder."""

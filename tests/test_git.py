@@ -567,7 +567,8 @@ def test_init_git_makes_a_repository_with_a_first_commit(tmp_path: Path) -> None
     assert main(["init", str(target), "--git"]) == 0
     assert (target / ".git").is_dir()
     tracked = git(target, "ls-files").stdout.split()
-    assert sorted(tracked) == [".gitattributes", ".gitignore", "newsroom.toml", "people.toml"]
+    assert sorted(tracked) == [".gitattributes", ".gitignore", "allowed_signers", "newsroom.toml",
+                              "people.toml"]
     assert git(target, "status", "--porcelain").stdout == ""
     assert gitsync.find_repo(Library.open(target)) is not None
     assert git(target, "symbolic-ref", "--short", "HEAD").stdout.strip() == "main"

@@ -46,13 +46,23 @@ approver_roles = ["Chair"]
 approvals_required = 1
 # Every quoted person must clear the exact wording of their quote.
 require_clearance = true
+# Approvals must carry a good SSH signature (docs/signoff.md, "Signing").
 require_signatures = false
+# Whose key is whose: `newsroom keys add PERSON_ID KEY.pub` adds to it.
+allowed_signers = "allowed_signers"
+# Approvals recorded for someone else (`approve --for`) count.
+allow_recorded = true
 
 [export]
 width = 72
 
 [checks]
 headline_max = 110
+standfirst_max = 300
+# A check is "error" (blocks until fixed or waived), "warning" or "off".
+# Style rules warn by default; see docs/signoff.md for every check id.
+# headline-length = "warning"
+# contact = "warning"
 
 # When this library is inside a git repository, sign-off actions (submit,
 # clear, approve, request changes, spike, final export) are committed for you.
@@ -73,6 +83,7 @@ schema = 1
 # organisation = "Our Group"
 # email = "jane@example.org"
 # phone = ""
+# username = "jane"   # her login name: newsroom then knows it is her at the keyboard
 """
 
 GITIGNORE_TEMPLATE = """\
@@ -125,7 +136,8 @@ def register(subcommands: argparse._SubParsersAction) -> None:
 
 
 def record(library, slug: str, action: str, digest: str, *, approved_by: str | None = None,
-           message: str | None = None) -> str | None:
+           message: str | None = None, recorded_by: str | None = None,
+           via: str = "") -> str | None:
     """Commit the bundle after a sign-off action, if the library is in a git work tree.
 
     The action itself has already been saved, so a git failure is a warning
@@ -135,7 +147,7 @@ def record(library, slug: str, action: str, digest: str, *, approved_by: str | N
 
     try:
         commit = record_action(library, slug, action, digest, approved_by=approved_by,
-                               message=message)
+                               message=message, recorded_by=recorded_by, via=via)
     except GitError as error:
         print(f"newsroom: saved, but not committed: {error}", file=sys.stderr)
         return None
@@ -183,6 +195,8 @@ def cmd_init(args: argparse.Namespace) -> int:
     from ..bundle import PEOPLE_FILE, SETTINGS_FILE, atomic_write
     from ..gitsync import GitError, find_repo_at, identity_problem, run_git
     from ..safety import strip_controls
+    from ..signers import DEFAULT_NAME as SIGNERS_FILE
+    from ..signers import HEADER as SIGNERS_TEMPLATE
 
     directory: Path = args.dir if args.dir is not None else args.drafts
     if directory.exists() and not directory.is_dir():
@@ -203,6 +217,7 @@ def cmd_init(args: argparse.Namespace) -> int:
     files = {
         SETTINGS_FILE: SETTINGS_TEMPLATE.format(organisation=_toml_string(organisation)),
         PEOPLE_FILE: PEOPLE_TEMPLATE,
+        SIGNERS_FILE: SIGNERS_TEMPLATE,
         ".gitignore": GITIGNORE_TEMPLATE,
     }
     if args.git:
@@ -417,6 +432,11 @@ def cmd_history(args: argparse.Namespace) -> int:
         detail = entry.note or (entry.subject if entry.source == "commit" else "")
         if entry.extra.get("quote"):
             detail = f"quote {entry.extra['quote']}" + (f": {detail}" if detail else "")
+        if entry.extra.get("check"):  # a waiver: which check, and why
+            detail = f"waived {entry.extra['check']}" + (f": {detail}" if detail else "")
         if detail:
             print(f"{'':18}{strip_controls(detail)}")
+        recorded = entry.recorded_note()
+        if recorded:
+            print(f"{'':18}{strip_controls(recorded)}")
     return 0

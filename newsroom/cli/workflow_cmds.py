@@ -45,9 +45,15 @@ def register(subcommands: argparse._SubParsersAction) -> None:
     approve = subcommands.add_parser("approve", help="approve the release as it stands")
     approve.add_argument("slug")
     _as(approve)
+    approve.add_argument("--for", dest="for_person", default=None, metavar="PERSON_ID",
+                         help="record an approval PERSON_ID gave you (by phone, email or in "
+                         "person); it is stored as recorded by you")
+    approve.add_argument("--via", choices=("phone", "email", "in-person"), default="",
+                         help="how the approval given --for someone reached you")
     approve.add_argument("--note", default="")
     approve.add_argument("--sign", type=Path, default=None, metavar="KEY",
-                         help="sign the digest with this SSH key (ssh-keygen -Y sign)")
+                         help="sign with this SSH key (default: your configured key: git's "
+                         "user.signingkey with gpg.format = ssh, or [signing] key)")
     approve.set_defaults(handler=cmd_approve)
 
     changes = subcommands.add_parser("request-changes", help="send a release back with a note")
@@ -78,26 +84,59 @@ def register(subcommands: argparse._SubParsersAction) -> None:
 def _as(parser: argparse.ArgumentParser, help_text: str | None = None) -> None:
     parser.add_argument(
         "--as", dest="as_person", default=None, metavar="PERSON_ID",
-        help=help_text or "who you are (default: $NEWSROOM_USER, else the person whose "
-        "email is git's user.email)",
+        help=help_text or "who you are, to check it (default: $NEWSROOM_USER, else git's "
+        "user.email, else your username in people.toml, else `newsroom whoami --set`)",
     )
 
 
-def _identify(library: Library, args: argparse.Namespace, *, required: bool = True) -> str:
+def _identify(library: Library, args: argparse.Namespace, *, required: bool = True,
+              hint: str = "") -> str:
     from ..identity import IdentityError, resolve
 
     try:
-        return resolve(library, args.as_person, required=required)
+        return resolve(library, args.as_person, required=required, hint=hint)
     except IdentityError as error:
-        raise CommandError(str(error)) from None
+        raise CommandError(str(error), error.exit_code) from None
+
+
+def _sign_with(library: Library, explicit: Path | None):
+    """``--sign KEY``, else the user's configured key, else None."""
+    from ..signing import configured_key
+    from ..workflow import SignWith
+
+    if explicit is not None:
+        return SignWith(explicit)
+    found = configured_key(library.root)
+    return SignWith(found.path, explicit=False) if found else None
+
+
+def _with_passphrase(action: Callable[[Any], Any], sign: Any) -> Any:
+    """Run ``action(sign)``; if the key is protected, ask for its passphrase on a terminal."""
+    import dataclasses
+    import getpass
+
+    from ..workflow import NeedsPassphrase
+
+    for _ in range(3):
+        try:
+            return action(sign)
+        except NeedsPassphrase as error:
+            if not sys.stdin.isatty():
+                raise CommandError(f"{error}: add it to ssh-agent (ssh-add) or run this "
+                                   "in a terminal to be asked", error.exit_code) from None
+            sign = dataclasses.replace(sign, passphrase=getpass.getpass(
+                f"Passphrase for {sign.key}: "))
+    raise CommandError(f"{sign.key}: wrong passphrase three times; nothing was signed")
 
 
 def _act(action: Callable[[], Any]) -> Any:
     """Run a workflow action, turning its refusals into exit codes."""
-    from ..workflow import WorkflowError
+    from ..workflow import NeedsPassphrase, WorkflowError
 
     try:
         return action()
+    except NeedsPassphrase:
+        raise  # the caller asks for it and tries again
     except WorkflowError as error:
         raise CommandError(str(error), error.exit_code) from None
     except BundleError as error:
@@ -118,11 +157,12 @@ def _locked(library: Library, slug: str, action: Callable[[Release], Any]
 
 
 def _commit(library: Library, slug: str, action: str, digest: str,
-            approved_by: str | None = None) -> None:
+            approved_by: str | None = None, recorded_by: str = "", via: str = "") -> None:
     """Commit the bundle when the library lives in a git work tree (a no-op otherwise)."""
     from .git_cmds import record
 
-    record(library, slug, action, digest, approved_by=approved_by)
+    record(library, slug, action, digest, approved_by=approved_by,
+           recorded_by=recorded_by or None, via=via)
 
 
 def _say(text: str) -> None:
@@ -134,20 +174,30 @@ def _say(text: str) -> None:
 
 def cmd_check(args: argparse.Namespace) -> int:
     from ..checks import is_blocking, run_checks
+    from ..waivers import describe, valid_waivers, waiver_problems
+    from ..workflow import release_digest
 
     library = open_library(args)
     release = load_release(library, args.slug)
     results = run_checks(release, library)
-    rules = library.settings.rules
-    blocked = [r for r in results if is_blocking(r, rules)]
+    current = release_digest(release, library)
+    waived = valid_waivers(release, library, current)
+    blocked = [r for r in results if is_blocking(r) and r.id not in waived]
     if args.json:
-        rows = [dict(r.as_dict(), blocking=is_blocking(r, rules)) for r in results]
-        json.dump({"slug": release.slug, "ok": not blocked, "results": rows}, sys.stdout,
-                  ensure_ascii=False, indent=2)
+        rows = [dict(r.as_dict(), blocking=is_blocking(r) and r.id not in waived,
+                     waived=is_blocking(r) and r.id in waived) for r in results]
+        waivers = [describe(w, waiver_problems(w, release, library, current))
+                   for w in release.waivers]
+        json.dump({"slug": release.slug, "ok": not blocked, "results": rows,
+                   "waivers": waivers}, sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
     else:
         for result in results:
-            mark = " (blocking)" if is_blocking(result, rules) else ""
+            mark = ""
+            if is_blocking(result):
+                waiver = waived.get(result.id)
+                mark = (f" (waived by {waiver.by}: {waiver.reason})" if waiver
+                        else " (blocking)")
             where = f"{result.where}: " if result.where else ""
             _say(f"{result.level:<8}{result.id:<12}{where}{result.message}{mark}")
         errors = sum(r.level == "error" for r in results)
@@ -178,15 +228,24 @@ def cmd_clear(args: argparse.Namespace) -> int:
 
     library = open_library(args)
     recorder = _identify(library, args, required=False)
-    release, clearance = _locked(library, args.slug, lambda release: clear(
-        release, library, args.quote_id, args.by, via=args.via, note=args.note,
-        recorded_by=recorder))
+    notes: list[str] = []
+    sign = _sign_with(library, None) if recorder else None
+    release, clearance = _with_passphrase(lambda sign: _locked(
+        library, args.slug, lambda release: clear(
+            release, library, args.quote_id, args.by, via=args.via, note=args.note,
+            recorded_by=recorder, sign=sign, notes=notes)), sign)
     if clearance is None:
         _say(f"Quote {args.quote_id} is already cleared by {args.by} as it stands; "
              "nothing changed.")
     else:
-        _commit(library, release.slug, "clear", clearance.digest)
-        _say(f"Quote {args.quote_id} cleared by {args.by} ({short(clearance.digest)}).")
+        _commit(library, release.slug, "clear", clearance.digest,
+                recorded_by=clearance.recorded_by, via=clearance.via)
+        how = f", recorded by {clearance.recorded_by}" if clearance.recorded_by else ""
+        signed = ", signed" if clearance.signature else ""
+        _say(f"Quote {args.quote_id} cleared by {args.by} ({short(clearance.digest)}"
+             f"{how}{signed}).")
+    for line in notes:
+        _say(line)
     return 0
 
 
@@ -194,18 +253,45 @@ def cmd_approve(args: argparse.Namespace) -> int:
     from ..workflow import approve, counting_approvals, short, status
 
     library = open_library(args)
-    by = _identify(library, args)
-    release, approval = _locked(library, args.slug, lambda release: approve(
-        release, library, by, note=args.note, key=args.sign))
+    actor = _identify(library, args, hint=(
+        f"To record an approval {args.as_person} gave you, use `newsroom approve "
+        f"{args.slug} --for {args.as_person} --via phone|email|in-person --note TEXT`."))
+    by, recorded_by = actor, ""
+    if args.for_person:
+        from ..identity import _find
+
+        by = _find(library, args.for_person) or ""
+        if not by:
+            raise CommandError(f"--for {args.for_person!r}: no person with that id or email "
+                               f"in {library.root / 'people.toml'}")
+        recorded_by = "" if by == actor else actor
+        if recorded_by and not args.via:
+            raise CommandError(f"say how {by} gave their approval: --via phone, email or "
+                               "in-person")
+    elif args.via:
+        raise CommandError("--via goes with --for: it says how someone else's approval "
+                           "reached you")
+    notes: list[str] = []
+    release, approval = _with_passphrase(lambda sign: _locked(
+        library, args.slug, lambda release: approve(
+            release, library, by, note=args.note, key=sign, recorded_by=recorded_by,
+            via=args.via, notes=notes)), _sign_with(library, args.sign))
     have = len(counting_approvals(release, library))
     need = library.settings.rules.approvals_required
     if approval is None:
         _say(f"{by} has already approved {release.slug} as it stands; it counts once. "
              "Nothing changed.")
     else:
-        _commit(library, release.slug, "approve", approval.digest, approved_by=by)
+        _commit(library, release.slug, "approve", approval.digest, approved_by=by,
+                recorded_by=approval.recorded_by, via=approval.via)
         signed = ", signed" if approval.signature else ""
-        _say(f"Approved {release.slug} as {by} ({short(approval.digest)}{signed}).")
+        if approval.recorded_by:
+            _say(f"Recorded {by}'s approval of {release.slug}, given via {approval.via}, "
+                 f"recorded by {approval.recorded_by} ({short(approval.digest)}{signed}).")
+        else:
+            _say(f"Approved {release.slug} as {by} ({short(approval.digest)}{signed}).")
+    for line in notes:
+        _say(line)
     _say(f"Status: {status(release, library)} ({have} of {need} approvals).")
     return 0
 
@@ -236,11 +322,12 @@ def cmd_spike(args: argparse.Namespace) -> int:
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
-    from ..workflow import verify
+    from ..workflow import recorded_label, verify
 
     library = open_library(args)
     slugs = [args.slug] if args.slug else library.slugs()
     problems: list[str] = []
+    recorded: list[str] = []
     claims = 0
     for slug in slugs:
         try:
@@ -250,14 +337,23 @@ def cmd_verify(args: argparse.Namespace) -> int:
                 raise CommandError(str(error)) from None
             problems.append(f"{slug}: cannot be read: {error}")
             continue
-        claims += len(release.approvals) + len(release.clearances)
+        claims += len(release.approvals) + len(release.clearances) + len(release.waivers)
         problems.extend(f"{slug}: {line}" for line in verify(release, library))
+        # Recorded sign-offs hold, but say so: they are someone's word, not the signer's act.
+        for claim, what in [(a, "approval") for a in release.approvals] + [
+                (c, f"clearance of quote {c.quote!r}") for c in release.clearances]:
+            label = recorded_label(claim)
+            if label:
+                recorded.append(f"{slug}: {what} by {claim.by} was {label}, not given "
+                                f"in newsroom by {claim.by}")
     for line in problems:
+        _say(line)
+    for line in recorded:
         _say(line)
     if problems:
         return EXIT_FAILED
     where = args.slug or f"{len(slugs)} release{'s' * (len(slugs) != 1)}"
-    _say(f"{where}: every approval and clearance claimed is valid ({claims} in all).")
+    _say(f"{where}: every approval, clearance and waiver claimed is valid ({claims} in all).")
     return 0
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 
@@ -10,5 +11,13 @@ def run_app(drafts: Path, *, edit: str | None = None) -> int:
     from .app import NewsroomApp
 
     app = NewsroomApp(drafts, edit=edit)
+    if sys.platform != "win32":
+        # A closed terminal, SIGHUP/SIGTERM or a dead parent: recovery files, unlock, exit.
+        from .hangup import HangUpDriver, Lifeline
+
+        line = Lifeline(app)
+        HangUpDriver.lifeline = line
+        app.driver_class = HangUpDriver
+        line.install()
     app.run()
     return app.return_code or 0

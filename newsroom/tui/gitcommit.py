@@ -18,7 +18,8 @@ _ONE_AT_A_TIME = threading.Lock()
 
 
 def commit_in_background(app: App, slug: str, action: str, digest: str = "", *,
-                         approved_by: str | None = None, save: bool = False
+                         approved_by: str | None = None, save: bool = False,
+                         recorded_by: str | None = None, via: str = ""
                          ) -> Worker[str | None] | None:
     """Commit ``slug``'s bundle after ``action`` (``save``: only if commit_on_save)."""
     library = getattr(app, "library", None)
@@ -40,7 +41,8 @@ def commit_in_background(app: App, slug: str, action: str, digest: str = "", *,
                     commit = record_save(library, slug, digest, action=action)
                 else:
                     commit = record_action(library, slug, action, digest,
-                                           approved_by=approved_by)
+                                           approved_by=approved_by, recorded_by=recorded_by,
+                                           via=via)
             except GitError as error:
                 tell(f"Saved, but not committed: {error}", "warning")
                 return None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import tomllib
 
-from textual.widgets import Button, DataTable, Select, Static, TextArea
+from textual.widgets import Button, DataTable, Static, TextArea
 
 from newsroom.tui.screens.editor import EditorScreen
 
@@ -31,6 +31,9 @@ async def test_j4_approve_then_edit_makes_it_stale(make_app, drafts):
         pane = editor.query_one("ApprovalPane")
         assert "quotes not cleared" in str(editor.query_one("#action-reasons").render())
         await pilot.press("u")  # submit
+        await settle(pilot)
+        assert pilot.app.screen.id == "submit-confirm"
+        await pilot.press("enter")  # u asks first
         await settle(pilot)
         # Every speaker cleared their words (recorded by Priya), one quote at a time.
         for _ in range(3):
@@ -105,7 +108,6 @@ async def test_unsaved_work_blocks_sign_off(make_app):
     app = make_app(user="david-osei")
     async with app.run_test(size=(120, 40)) as pilot:
         editor = await open_pane(pilot, LIDO)
-        editor.query_one("#acting-as", Select).value = "david-osei"
         await pilot.press("f2")
         await pilot.press(*"New ")
         await pilot.press("f5")

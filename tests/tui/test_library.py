@@ -91,7 +91,7 @@ async def test_new_release_proposes_slug(make_app, drafts):
 
 
 async def test_duplicate_and_spike(make_app, drafts):
-    app = make_app()
+    app = make_app(user="priya-raman")
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         table = app.screen.query_one("#releases", DataTable)
@@ -107,12 +107,15 @@ async def test_duplicate_and_spike(make_app, drafts):
         assert "approvals" not in copy and "history" not in copy
         assert (drafts / "2026-11-25-lido-copy" / "body.md").read_bytes() == \
             (drafts / LIDO / "body.md").read_bytes()
+        # The copy carries its pictures: the files its [[media]] records name.
+        pictures = sorted(p.name for p in (drafts / LIDO / "media").iterdir())
+        assert pictures and pictures == sorted(
+            p.name for p in (drafts / "2026-11-25-lido-copy" / "media").iterdir())
         assert table.row_count == 3
 
         table.move_cursor(row=table.get_row_index(BUS))
         await pilot.press("x")
         await type_text(pilot, "Consultation withdrawn")
-        app.screen.query_one("#field-by").value = "priya-raman"
         await pilot.press("ctrl+s")
         await settle(pilot)
         data = tomllib.loads((drafts / BUS / "release.toml").read_text("utf-8"))

@@ -23,6 +23,10 @@ def snapshot_app(tmp_path, monkeypatch):
     from newsroom.tui.app import NewsroomApp
 
     monkeypatch.delenv("NEWSROOM_USER", raising=False)
+    # The approval pane says whether you sign: not this machine's git settings.
+    (tmp_path / "gitconfig").write_text("")
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(tmp_path / "gitconfig"))
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
     drafts = tmp_path / "drafts"
     shutil.copytree(DATA, drafts)
     app = NewsroomApp(drafts, clock=lambda: FIXED_NOW, user="priya-raman")
@@ -59,7 +63,8 @@ SIZES = {"80x24": (80, 24), "120x40": (120, 40)}
 # The keys that show each pane (f6 alone shows the preview: beside the body on
 # wide terminals, instead of it below that).
 PANES = {"drafting": ("f2",), "quotes": ("f3",), "attribution": ("f4",),
-         "approval": ("f5",), "preview": ("f6",)}
+         "approval": ("f5",), "details": ("f8",), "preview": ("f6",)}
+# Not the media pane (f9): its file picker shows the home folder of the machine.
 
 
 @pytest.mark.parametrize("size", SIZES)

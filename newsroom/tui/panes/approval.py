@@ -22,7 +22,9 @@ BUTTONS = [
     ("submit", "Submit for review"),
     ("clear", "Record clearance"),
     ("approve", "Approve"),
+    ("record", "Record approval"),
     ("request_changes", "Request changes"),
+    ("waive", "Waive check"),
 ]
 
 
@@ -33,7 +35,9 @@ class ApprovalPane(VerticalScroll, can_focus=False):
         Binding("u", "act('submit')", "Submit"),
         Binding("c", "act('clear')", "Clearance"),
         Binding("a", "act('approve')", "Approve"),
+        Binding("r", "act('record')", "Record approval"),
         Binding("g", "act('request_changes')", "Request changes"),
+        Binding("w", "act('waive')", "Waive"),
     ]
 
     class Assessed(Message):
@@ -48,8 +52,8 @@ class ApprovalPane(VerticalScroll, can_focus=False):
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="approval-top"):
-            yield Label("You are:", classes="inline-label")
-            yield Select([], id="acting-as", prompt="Choose who you are…")
+            # Who is acting comes from the environment (see identity.py): shown, not chosen.
+            yield Static("", id="acting-as", markup=False)
             yield Static("", id="approval-status", markup=False)
         yield Label("Checks (errors first; enter jumps to the place)", classes="pane-title")
         yield DataTable(id="check-table", cursor_type="row")
@@ -67,7 +71,7 @@ class ApprovalPane(VerticalScroll, can_focus=False):
                                                               "Message")
         self.query_one("#signoff-table", DataTable).add_columns("What", "Who", "When",
                                                                 "State", "Note")
-        self._fill_people()
+        self._show_identity()
 
     @property
     def library(self):
@@ -76,24 +80,17 @@ class ApprovalPane(VerticalScroll, can_focus=False):
     def focus_first(self) -> None:
         self.query_one("#check-table", DataTable).focus()
 
-    def _fill_people(self) -> None:
-        select = self.query_one("#acting-as", Select)
-        options = [(literal(one_line(p.name) or pid), pid) for pid, p in sorted(
-            self.library.people.items(), key=lambda item: item[1].name.casefold())]
-        with select.prevent(Select.Changed):
-            select.set_options(options)
-            if self.app.user in self.library.people:
-                select.value = self.app.user
-
-    @on(Select.Changed, "#acting-as")
-    def _acting_as(self, event: Select.Changed) -> None:
-        event.stop()
-        self.app.user = "" if event.value is Select.NULL else str(event.value)
-        self.request_checks()
+    def _show_identity(self) -> None:
+        person = self.library.people.get(self.app.user)
+        who = (f"You are {one_line(person.name)} ({self.app.user}, {self.app.user_source})"
+               if person else "newsroom does not know who you are")
+        key = getattr(self.app, "signing_key", None)
+        signing = f"you sign with {key.path} ({key.source})" if key else "unsigned (no key)"
+        self.query_one("#acting-as", Static).update(f"{who} · {signing}")
 
     def refresh_from(self, release: Release) -> None:
         self.release = release
-        self._fill_people()
+        self._show_identity()
         self.request_checks()
 
     # -- assessment (thread worker) -----------------------------------------------
@@ -109,8 +106,10 @@ class ApprovalPane(VerticalScroll, can_focus=False):
 
     @work(thread=True, exclusive=True, group="assess")
     def _assess(self, release: Release, user: str, unsaved: bool, blocked: str) -> None:
+        can_sign = getattr(self.app, "signing_key", None) is not None
         try:
-            result = assess(release, self.library, user, unsaved, self.app.clock(), blocked)
+            result = assess(release, self.library, user, unsaved, self.app.clock(), blocked,
+                            can_sign)
         except Exception as error:  # a half-made release must not break the pane
             self.app.call_from_thread(
                 self.post_message, Notice(f"Checks could not run: {error}"))
@@ -121,7 +120,8 @@ class ApprovalPane(VerticalScroll, can_focus=False):
     def _show(self, message: Assessed) -> None:
         message.stop()
         result = self.assessment = message.assessment
-        counted = sum(1 for row in result.signoffs if row[0] == "approval" and row[3] == "valid")
+        counted = sum(1 for row in result.signoffs
+                      if row[0] == "approval" and row[3].startswith("valid"))
         needed = self.library.settings.rules.approvals_required
         self.query_one("#approval-status", Static).update(
             f"Status: {result.status} · approvals {counted}/{needed} · "
@@ -129,7 +129,8 @@ class ApprovalPane(VerticalScroll, can_focus=False):
         checks = self.query_one("#check-table", DataTable)
         checks.clear()
         for index, row in enumerate(result.checks):
-            checks.add_row(row.level, row.id, literal(row.where), literal(row.message),
+            level = "waived" if row.level == "error" and row.id in result.waived else row.level
+            checks.add_row(level, row.id, literal(row.where), literal(row.message),
                            key=str(index))
         if not result.checks:
             checks.add_row("ok", "—", "", "Every check passes.", key="none")
@@ -181,12 +182,13 @@ class ApprovalPane(VerticalScroll, can_focus=False):
             self.post_message(Notice(f"Not now: {reason}"))
             return
         if name == "submit":
-            self._run("submit", lambda wf, now: wf.submit(
-                self.release, self.library, self.app.user, now=now))
+            self._confirm_submit()
         elif name == "approve":
             self._ask_note("Approve this version", "Note (optional)", False, lambda note: self._run(
                 "approve", lambda wf, now: wf.approve(
                     self.release, self.library, self.app.user, note=note, now=now)))
+        elif name == "record":
+            self._ask_recorded()
         elif name == "request_changes":
             self._ask_note("Request changes", "What needs to change", True,
                            lambda note: self._run("request changes", lambda wf, now:
@@ -195,6 +197,23 @@ class ApprovalPane(VerticalScroll, can_focus=False):
                                                                      now=now)))
         elif name == "clear":
             self._ask_clearance()
+        elif name == "waive":
+            from .waive import ask_waiver
+
+            ask_waiver(self)
+
+    def _confirm_submit(self) -> None:
+        """u is one key away from typing: submitting asks first."""
+        from ..screens.choice import ChoiceDialog
+
+        def answered(answer: str | None) -> None:
+            if answer == "submit":
+                self._run("submit", lambda wf, now: wf.submit(
+                    self.release, self.library, self.app.user, now=now))
+
+        self.app.push_screen(ChoiceDialog(
+            f"Submit {self.release.slug} for review as it stands now?",
+            [("submit", "Submit"), ("cancel", "Cancel")], id="submit-confirm"), answered)
 
     def _ask_note(self, title: str, label: str, required: bool, then) -> None:
         def done(values: Values | None) -> None:
@@ -215,7 +234,7 @@ class ApprovalPane(VerticalScroll, can_focus=False):
         elif getattr(editor, "unsaved", False):
             reason = "save first: sign-off is bound to what is on disk"
         elif self.app.user not in self.library.people:
-            reason = "choose who you are in the approval pane (F5) first"
+            reason = "newsroom does not know who you are (set NEWSROOM_USER, or restart to say)"
         if reason:
             self.post_message(Notice(f"Not now: {reason}"))
             return
@@ -233,37 +252,109 @@ class ApprovalPane(VerticalScroll, can_focus=False):
             options.append((f"{quote.id} — {one_line(name)}: {one_line(quote.text, 40)}",
                             quote.id))
 
+        def speaker_of(quote_id: str) -> str:
+            quote = self.release.quote(quote_id)
+            return quote.speaker if quote else ""
+
+        speakers = []
+        for quote in waiting:
+            person = self.library.people.get(quote.speaker)
+            entry = (one_line(person.name if person else quote.speaker), quote.speaker)
+            if entry not in speakers:
+                speakers.append(entry)
+        first = preferred if preferred in {q.id for q in waiting} else (
+            waiting[0].id if waiting else "")
+
+        def follow(form: FormDialog, name: str, values: Values) -> None:
+            # The person who clears a quote is its speaker: follow the quote chosen.
+            if name == "quote" and values["quote"]:
+                form.query_one("#field-by", Select).value = speaker_of(values["quote"])
+
+        def validate(values: Values) -> str | None:
+            if not values["quote"]:
+                return "Choose a quote."
+            speaker = speaker_of(values["quote"])
+            if values["by"] != speaker:
+                person = self.library.people.get(speaker)
+                return (f"Only the speaker, {person.name if person else speaker}, can clear "
+                        "this quote.")
+            return None
+
         def done(values: Values | None) -> None:
             if not values:
                 return
             quote = self.release.quote(values["quote"])
             self._run("record the clearance", lambda wf, now: wf.clear(
-                self.release, self.library, quote.id, quote.speaker, via=values["via"],
+                self.release, self.library, quote.id, values["by"], via=values["via"],
                 note=values["note"].strip(), recorded_by=self.app.user, now=now))
 
         self.app.push_screen(FormDialog("Record that the speaker cleared their words", [
-            Field("quote", "Quote", preferred if preferred in {q.id for q in waiting}
-                  else (waiting[0].id if waiting else ""), kind="select",
-                  options=options),
-            Field("via", "Cleared by", "email", kind="select",
+            Field("quote", "Quote", first, kind="select", options=options),
+            Field("by", "Cleared by (the speaker)", speaker_of(first) if first else "",
+                  kind="select", options=speakers),
+            Field("via", "How (channel)", "email", kind="select",
                   options=[(v, v) for v in workflow.CLEARANCE_VIA]),
             Field("note", "Note (optional)"),
-        ], validate=lambda v: None if v["quote"] else "Choose a quote.", id="clear-form"), done)
+        ], validate=validate, on_change=follow, id="clear-form"), done)
 
-    def _run(self, doing: str, step) -> None:
+    def _ask_recorded(self) -> None:
+        """Record an approval someone gave by phone, email or in person: stored as theirs,
+        recorded by you, and shown as recorded everywhere."""
+        from ... import workflow
+
+        options = [(one_line(p.name) or pid, pid) for pid, p in sorted(
+            self.library.people.items(), key=lambda item: item[1].name.casefold())
+            if pid != self.app.user and workflow.may_approve(pid, self.library)]
+
+        def done(values: Values | None) -> None:
+            if values:
+                self._run("record the approval", lambda wf, now: wf.approve(
+                    self.release, self.library, values["person"], recorded_by=self.app.user,
+                    via=values["via"], note=values["note"].strip(), now=now))
+
+        self.app.push_screen(FormDialog("Record an approval given to you (it is kept as "
+                                        "recorded by you, not as given in newsroom)", [
+            Field("person", "Approved by", options[0][1] if len(options) == 1 else "",
+                  kind="select", options=options),
+            Field("via", "Given via", "phone", kind="select",
+                  options=[(v, v) for v in workflow.CLEARANCE_VIA]),
+            Field("note", "Note (what they said, when)"),
+        ], validate=lambda v: None if v["person"] else "Choose who approved.",
+            id="record-form"), done)
+
+    def _ask_passphrase(self, problem: str, then) -> None:
+        def done(values: Values | None) -> None:
+            if values is not None:
+                then(values["passphrase"])
+
+        self.app.push_screen(FormDialog(problem, [
+            Field("passphrase", "Passphrase", kind="password")], ok_label="Sign",
+            id="passphrase-form"), done)
+
+    def _run(self, doing: str, step, passphrase: str | None = None) -> None:
         from ... import workflow
 
         release = self.release
         before = (list(release.history), list(release.approvals), list(release.clearances))
+        signed = _Signing(workflow, getattr(self.app, "signing_key", None), passphrase)
+        waivers = list(release.waivers)
         try:
-            step(workflow, self.app.clock())
+            step(signed, self.app.clock())
+        except workflow.NeedsPassphrase as error:
+            release.history, release.approvals, release.clearances = before
+            release.waivers = waivers
+            self._ask_passphrase(f"{error}: its passphrase, to sign",
+                                 lambda typed: self._run(doing, step, typed))
+            return
         except (workflow.WorkflowError, BundleError, OSError) as error:
             # Nothing was saved: take back what the step appended in memory.
             release.history, release.approvals, release.clearances = before
+            release.waivers = waivers
             self.post_message(Notice(f"Could not {doing}: {error}"))
             self.request_checks()
             return
-        self.post_message(Notice(f"Done: {doing}."))
+        said = "; ".join(signed.notes)
+        self.post_message(Notice(f"Done: {doing}." + (f" ({said})" if said else "")))
         self.post_message(ReleaseEdited("workflow"))
         if len(release.history) > len(before[0]):
             # Saved; in a git work tree it also becomes a commit (in a thread).
@@ -272,10 +363,33 @@ class ApprovalPane(VerticalScroll, can_focus=False):
             event = release.history[-1]
             commit_in_background(
                 self.app, release.slug, event.action, event.digest,
-                approved_by=event.by if event.action == workflow.APPROVE else None)
+                approved_by=event.by if event.action == workflow.APPROVE else None,
+                recorded_by=event.extra.get("recorded_by"), via=event.extra.get("via", ""))
 
     @on(Button.Pressed)
     def _button(self, event: Button.Pressed) -> None:
         event.stop()
         name = (event.button.id or "").removeprefix("do-")
         self.action_act(name)
+
+
+class _Signing:
+    """The workflow module, with approvals and clearances signed by the user's key.
+
+    Every sign-off made in the pane goes through ``_run`` and so through
+    here: nobody has to remember to sign.
+    """
+
+    def __init__(self, workflow, key, passphrase: str | None) -> None:
+        self._workflow = workflow
+        self._sign = workflow.SignWith(key.path, passphrase, explicit=False) if key else None
+        self.notes: list[str] = []
+
+    def __getattr__(self, name: str):
+        return getattr(self._workflow, name)
+
+    def approve(self, *args, **kwargs):
+        return self._workflow.approve(*args, key=self._sign, notes=self.notes, **kwargs)
+
+    def clear(self, *args, **kwargs):
+        return self._workflow.clear(*args, sign=self._sign, notes=self.notes, **kwargs)

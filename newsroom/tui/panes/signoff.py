@@ -18,7 +18,10 @@ CHECK_FIELDS = {
     "dateline": "place",
     "contact": "contact-name",
     "embargo": "embargo-date",
-    "notes_to_editors": "notes",
+    "notes_to_editors": "note-table",
+    "captions": "caption-table",
+    "about": "about",
+    "imprint": "imprint",
     "internal_notes": "internal",
 }
 
@@ -39,6 +42,8 @@ class Assessment:
     actions: dict[str, Action] = field(default_factory=dict)
     diff_label: str = ""
     diff: str = ""
+    waived: dict = field(default_factory=dict)  # check id → the valid Waiver
+    waivable: list[str] = field(default_factory=list)  # blocking check ids a waiver can pass
 
 
 def jump_target(where: str) -> tuple[str, int | None, str]:
@@ -54,7 +59,7 @@ def jump_target(where: str) -> tuple[str, int | None, str]:
 
 
 def assess(release: Release, library, user: str, unsaved: bool, now: datetime,
-           blocked: str = "") -> Assessment:
+           blocked: str = "", can_sign: bool = False) -> Assessment:
     from ... import checks, workflow
 
     current = workflow.release_digest(release, library)
@@ -64,22 +69,32 @@ def assess(release: Release, library, user: str, unsaved: bool, now: datetime,
     blocking = {id(r) for r in checks.blocking(results, rules)}
     order = {"error": 0, "warning": 1}
     results.sort(key=lambda r: (order.get(r.level, 2), id(r) not in blocking))
-    blocking_results = [r for r in results if id(r) in blocking]
-    assessment = Assessment(status=state, digest=current, checks=results)
+    from ...waivers import valid_waivers, waiver_problems
+
+    waived = valid_waivers(release, library, current)
+    blocking_results = [r for r in results if id(r) in blocking and r.id not in waived]
+    assessment = Assessment(status=state, digest=current, checks=results, waived=waived)
+    assessment.waivable = sorted({r.id for r in blocking_results
+                                  if r.id not in checks.NOT_WAIVABLE})
+    for waiver in release.waivers:
+        problems = waiver_problems(waiver, release, library, current)
+        assessment.signoffs.append((
+            f"waiver of {waiver.check}", waiver.by, _when(waiver.at),
+            "valid" if not problems else _kinds(problems), waiver.reason))
 
     for clearance in release.clearances:
         problems = workflow.clearance_problems(clearance, release, library)
         assessment.signoffs.append((
-            f"clearance of {clearance.quote}", clearance.by, _when(clearance.at),
-            "valid" if not problems else _kinds(problems), clearance.note))
+            f"clearance of {clearance.quote}", _who(clearance, workflow), _when(clearance.at),
+            _state(clearance, problems), clearance.note))
     counting = workflow.counting_approvals(release, library, current)
     for approval in release.approvals:
         problems = workflow.approval_problems(approval, release, library, current)
-        verdict = "valid" if not problems else _kinds(problems)
+        verdict = _state(approval, problems)
         if not problems and approval not in counting:
             verdict = "overtaken by a request for changes"
-        assessment.signoffs.append(("approval", approval.by, _when(approval.at), verdict,
-                                    approval.note))
+        assessment.signoffs.append(("approval", _who(approval, workflow), _when(approval.at),
+                                    verdict, approval.note))
 
     def refuse(reason: str) -> str:
         return reason
@@ -88,7 +103,7 @@ def assess(release: Release, library, user: str, unsaved: bool, now: datetime,
     if blocked:
         common = blocked
     elif not user:
-        common = "choose who you are first"
+        common = "newsroom does not know who you are (set NEWSROOM_USER, or restart to say)"
     elif user not in library.people:
         common = f"{user} is not in people.toml"
     elif unsaved:
@@ -132,11 +147,14 @@ def assess(release: Release, library, user: str, unsaved: bool, now: datetime,
     elif rules.require_clearance and workflow.uncleared_quotes(release, library):
         names = ", ".join(q.id for q in workflow.uncleared_quotes(release, library))
         action("approve", f"quotes not cleared: {names}")
-    elif rules.require_signatures:
-        action("approve", "signed approvals are required: use `newsroom approve --sign KEY`")
+    elif rules.require_signatures and not can_sign:
+        action("approve", "signed approvals are required and you have no signing key set up "
+                          "(docs/signoff.md, Signing)")
     else:
         action("approve", "")
+    action("record", _record_refusal(release, library, user, counting, blocking_results))
     action("request_changes", who)
+    action("waive", who or ("" if assessment.waivable else "no blocking check can be waived"))
 
     base = workflow.diff_base(release, library)
     if base is not None:
@@ -146,6 +164,39 @@ def assess(release: Release, library, user: str, unsaved: bool, now: datetime,
     else:
         assessment.diff_label = "Nothing to compare with: never submitted or approved"
     return assessment
+
+
+def _record_refusal(release: Release, library, user: str, counting, blocking_results) -> str:
+    """Why no approval can be recorded for someone else now ('' when one can)."""
+    from ... import workflow
+
+    rules = library.settings.rules
+    if not rules.allow_recorded:
+        return "newsroom.toml does not count recorded approvals (allow_recorded = false)"
+    if rules.require_signatures:
+        return "signed approvals are required: a recorded one would not count"
+    others = [p for p in library.people if p != user and workflow.may_approve(p, library)
+              and not any(a.by == p for a in counting)]
+    if not others:
+        return "no other approver is waiting to approve this version"
+    if any(r.id != "cleared" for r in blocking_results):
+        return "blocking checks fail: " + ", ".join(sorted({r.id for r in blocking_results}))
+    if rules.require_clearance and workflow.uncleared_quotes(release, library):
+        return "quotes not cleared: " + ", ".join(
+            q.id for q in workflow.uncleared_quotes(release, library))
+    return ""
+
+
+def _who(claim, workflow) -> str:
+    """'david-osei' or 'david-osei, recorded by priya-raman via phone'."""
+    label = workflow.recorded_label(claim)
+    return f"{claim.by}, {label}" if label else claim.by
+
+
+def _state(claim, problems) -> str:
+    if problems:
+        return _kinds(problems)
+    return "valid, signed" if claim.signature else "valid"
 
 
 def _kinds(problems) -> str:

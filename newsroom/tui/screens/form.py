@@ -23,7 +23,7 @@ class Field:
     name: str
     label: str
     value: str = ""
-    kind: str = "input"  # input | text | select
+    kind: str = "input"  # input | text | select | password
     options: list[tuple[str, str]] = field(default_factory=list)  # (label, value)
     placeholder: str = ""
 
@@ -46,8 +46,11 @@ class FormDialog(ModalScreen[Values | None]):
         on_change: Callable[[FormDialog, str, Values], None] | None = None,
         ok_label: str = "OK",
         id: str | None = None,
+        live: bool = False,
     ) -> None:
         super().__init__(id=id)
+        # Validate as you type (the error line follows each change), not only on OK.
+        self.live = live
         self.form_title = title
         self.fields = fields
         self.validate = validate
@@ -75,7 +78,8 @@ class FormDialog(ModalScreen[Values | None]):
                             prompt=spec.placeholder or "Choose…",
                         )
                     else:
-                        yield Input(spec.value, id=widget_id, placeholder=spec.placeholder)
+                        yield Input(spec.value, id=widget_id, placeholder=spec.placeholder,
+                                    password=spec.kind == "password")
             yield Static("", id="form-error", classes="error", markup=False)
             with Horizontal(classes="buttons"):
                 yield Button(self.ok_label, id="ok", variant="primary")
@@ -113,6 +117,8 @@ class FormDialog(ModalScreen[Values | None]):
         widget = event.control
         if self.on_change and widget is not None and widget.id:
             self.on_change(self, widget.id.removeprefix("field-"), self.values())
+        if self.live and self.validate:
+            self.query_one("#form-error", Static).update(self.validate(self.values()) or "")
 
     @on(Input.Submitted)
     def _submitted(self, event: Input.Submitted) -> None:

@@ -51,7 +51,8 @@ class HelpScreen(ModalScreen[None]):
         seen: set[type] = set()
         kinds = [type(widget) for widget in screen.query("*")]
         # Panes the editor mounts only once shown have their keys all the same.
-        kinds += getattr(screen, "LAZY_PANES", {}).values()
+        lazy = list(getattr(screen, "LAZY_PANES", {}).values())
+        kinds += lazy + [part for pane in lazy for part in getattr(pane, "PARTS", ())]
         for kind in kinds:
             if kind in seen or not kind.__module__.startswith("newsroom."):
                 continue

@@ -28,6 +28,7 @@ WHAT = {
     "spike": "spiked",
     "unspike": "restored",
     "publish": "published",
+    "waive": "waived a check",
     "create": "started",
     "save": "saved",
 }
@@ -226,6 +227,10 @@ class HistoryScreen(Screen):
                          f"{one_line(entry.subject)}")
             if entry.approved_by:
                 lines.append(f"Approved-by: {one_line(entry.approved_by)}")
+            if entry.recorded_by:
+                lines.append(f"Recorded-by: {one_line(entry.recorded_by)}")
+        if entry.extra.get("recorded_by"):
+            lines.append(one_line(entry.recorded_note()).capitalize())
         note = self._note(entry)
         if note:
             lines.append(f"Note: {one_line(note)}")

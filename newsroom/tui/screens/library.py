@@ -204,11 +204,17 @@ class LibraryScreen(RankedFooter, Screen):
         Binding("x", "spike", "Spike"),
         Binding("e", "export", "Export"),
         Binding("i", "import", "Import"),
+        # Not t and l: typing "lido" or "transport" in the table must filter.
+        Binding("ctrl+r", "send", "Send"),
+        Binding("f8", "press_list", "Press list"),
         # Not a letter: typing letters in the table filters ("helen").
         Binding("f7", "history", "History"),
         Binding("slash", "filter", "Filter"),
         Binding("escape", "clear_filter", "Clear filter", show=False),
         Binding("f5", "reload", "Reload", show=False),
+        # F-keys, not letters: a letter typed in the table starts the filter.
+        Binding("f4", "app.people", "People"),
+        Binding("f9", "app.settings", "Settings"),
     ]
     # Palette entries: (action, title, help).
     PALETTE = [
@@ -220,7 +226,12 @@ class LibraryScreen(RankedFooter, Screen):
         ("import", "Import release", "Paste a plain-text release and turn it into a bundle"),
         ("history", "Release history", "Who did what to the selected release, and which "
          "version they approved"),
-        ("reload", "Reload library", "Read every release from disk again"),
+        ("reload", "Reload library", "Read newsroom.toml and every release from disk again"),
+        ("app.settings", "Settings", "Edit newsroom.toml: organisation, defaults, rules, "
+         "checks, export"),
+        ("app.people", "People", "Add, edit and remove people in people.toml"),
+        ("send", "Send release", "To the press list: one message per journalist, now or later"),
+        ("press_list", "Press list", "The journalists releases are sent to (press.toml)"),
     ]
 
     class Loaded(Message):
@@ -443,12 +454,20 @@ class LibraryScreen(RankedFooter, Screen):
         self.query_one(DataTable).focus()
 
     def action_reload(self) -> None:
+        error = self.app.reload_settings()
+        if error:
+            self.say(f"{error} (the settings in use are unchanged)")
         self.load_rows()
+
+    def library_changed(self) -> None:
+        """Settings or people changed: statuses and approvals may read differently."""
+        if self.is_current:
+            self.load_rows()
 
     # -- actions ---------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in {"open", "duplicate", "spike", "export", "history"}:
+        if action in {"open", "duplicate", "spike", "export", "history", "send"}:
             row = self.selected_row() if self.is_mounted else None
             if row is None or row.error:
                 return False
@@ -465,7 +484,7 @@ class LibraryScreen(RankedFooter, Screen):
     @on(DataTable.RowHighlighted)
     def _row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         row = self.selected_row()
-        self.say(row.error if row and row.error else "")
+        self.say(row.error if row and row.error else self._sent_state(row))
         # The footer recomposes on every refresh: only when what is allowed changes.
         state = (row is None, bool(row and row.error), bool(row and row.status == "spiked"))
         if state != getattr(self, "_binding_state", None):
@@ -544,9 +563,11 @@ class LibraryScreen(RankedFooter, Screen):
             release.created = self.app.today()
             # A copy starts afresh: nobody has cleared or approved it.
             release.approvals, release.clearances, release.history = [], [], []
+            release.waivers = []
             try:
                 self.library.save(release)
-            except BundleError as error:
+                self.library.copy_media(source.slug, release.slug)
+            except (BundleError, OSError) as error:
                 self.say(str(error))
                 return
             self.say(f"Duplicated as {release.slug}.")
@@ -565,16 +586,19 @@ class LibraryScreen(RankedFooter, Screen):
         release = self.release_of(row) if row is not None and not row.error else None
         if release is None:
             return
+        if self.app.user not in self.library.people:
+            self.say("Not spiked: newsroom does not know who you are (set NEWSROOM_USER, "
+                     "or restart to say).")
+            return
 
         def spiked(values: Values | None) -> None:
             if not values:
                 return
             from ... import workflow
 
-            self.app.user = values["by"]
             try:
                 fresh = self.library.load(release.slug)
-                workflow.spike(fresh, self.library, values["by"], values["note"].strip(),
+                workflow.spike(fresh, self.library, self.app.user, values["note"].strip(),
                                now=self.app.clock())
             except (BundleError, workflow.WorkflowError) as error:
                 self.say(f"Not spiked: {error}")
@@ -587,15 +611,11 @@ class LibraryScreen(RankedFooter, Screen):
             commit_in_background(self.app, release.slug, event.action, event.digest)
 
         def validate(values: Values) -> str | None:
-            if not values["by"]:
-                return "Say who you are."
             return None if values["note"].strip() else "Say why it is spiked."
 
         self.app.push_screen(FormDialog(
             f"Spike “{one_line(release.headline, 60)}”?",
-            [Field("note", "Why (kept in the release's history)"),
-             Field("by", "You are", self.app.user, kind="select",
-                   options=self.people_options())],
+            [Field("note", "Why (kept in the release's history)")],
             validate=validate, ok_label="Spike", id="spike-form",
         ), spiked)
 
@@ -613,6 +633,33 @@ class LibraryScreen(RankedFooter, Screen):
         from ..gitcommit import commit_in_background
 
         commit_in_background(self.app, slug, "create", save=True)
+
+    def _sent_state(self, row: Row | None) -> str:
+        """'Sent 12, queued 3 Dec 09:00' from the release's ledger, when it has one."""
+        if row is None or not (self.library.root / row.slug / "sent.toml").exists():
+            return ""
+        from ...sending.ledger import summary
+
+        state = summary(self.library.root / row.slug)
+        return f"Press list: {state}" if state else ""
+
+    def action_send(self) -> None:
+        row = self.selected_row()
+        if row is None or row.error:
+            return
+        from .send_dialog import SendDialog
+
+        def sent(note: str | None) -> None:
+            self.load_rows()
+            if note:
+                self.say(note)
+
+        self.app.push_screen(SendDialog(row.slug), sent)
+
+    def action_press_list(self) -> None:
+        from .press_screen import PressScreen
+
+        self.app.push_screen(PressScreen())
 
     def action_history(self) -> None:
         row = self.selected_row()
