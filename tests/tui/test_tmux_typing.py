@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import BUS
+from .conftest import ACTING, BUS
 from .test_tmux import NEWSROOM, SOCKET, TMUX, tmux, wait_for
 
 pytestmark = [
@@ -28,7 +28,8 @@ def start(drafts: Path, *arguments: str, size=(80, 24)) -> str:
     session = f"newsroom-test-{uuid.uuid4().hex[:8]}"
     env = {k: v for k, v in os.environ.items() if not k.startswith("TMUX")}
     env["LANG"] = env.get("LANG") or "C.UTF-8"
-    command = f"cd {drafts.parent} && {NEWSROOM} --drafts drafts {' '.join(arguments)}"
+    command = (f"export NEWSROOM_USER={ACTING} && cd {drafts.parent} && "
+               f"{NEWSROOM} --drafts drafts {' '.join(arguments)}")
     subprocess.run([TMUX, "-L", SOCKET, "new-session", "-d", "-s", session,
                     "-x", str(size[0]), "-y", str(size[1]), command], check=True, env=env)
     return session

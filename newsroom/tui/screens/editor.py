@@ -51,9 +51,9 @@ class EditorScreen(RankedFooter, Screen):
         Binding("f4", "pane('attribution')", "Attribution", priority=True, group=PANE_KEYS),
         Binding("f5", "pane('approval')", "Approval", priority=True, group=PANE_KEYS),
         Binding("f6", "toggle_preview", "Preview", priority=True),
-        Binding("f9", "pane('media')", "Media", priority=True, group=PANE_KEYS),
         Binding("f7", "history", "History", priority=True, show=False),
         Binding("f8", "pane('details')", "Details", priority=True, group=PANE_KEYS),
+        Binding("f9", "pane('media')", "Media", priority=True, group=PANE_KEYS),
         # Short labels for the footer; F1's help shows the tooltips.
         Binding("ctrl+k", "insert_quote", "Quote", priority=True,
                 tooltip="Insert a quote at the body's cursor"),
