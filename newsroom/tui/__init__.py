@@ -6,10 +6,11 @@ import sys
 from pathlib import Path
 
 
-def run_app(drafts: Path) -> int:
+def run_app(drafts: Path, *, edit: str | None = None) -> int:
+    """Run the TUI; with ``edit``, open that release's editor at once."""
     from .app import NewsroomApp
 
-    app = NewsroomApp(drafts)
+    app = NewsroomApp(drafts, edit=edit)
     if sys.platform != "win32":
         # A closed terminal, SIGHUP/SIGTERM or a dead parent: recovery files, unlock, exit.
         from .hangup import HangUpDriver, Lifeline

@@ -16,13 +16,14 @@ from textual.content import Content
 
 from ..bundle import BundleError, Library
 from .commands import NewsroomCommands
+from .keyboard import OrderedKeys
 
 
 def _now() -> datetime:
     return datetime.now(UTC)
 
 
-class NewsroomApp(App[int]):
+class NewsroomApp(OrderedKeys, App[int]):
     """Library first; an editor screen is pushed on top for one release."""
 
     CSS_PATH = "newsroom.tcss"
@@ -41,8 +42,10 @@ class NewsroomApp(App[int]):
         *,
         clock: Callable[[], datetime] = _now,
         user: str | None = None,
+        edit: str | None = None,
     ) -> None:
         super().__init__()
+        self.edit = edit  # a release to open at once (`newsroom edit SLUG`)
         self.drafts_path = Path(drafts_path)
         self.clock = clock
         # Who is at the keyboard. Worked out once from the environment when the
@@ -71,6 +74,9 @@ class NewsroomApp(App[int]):
             from .whoami import find_identity
 
             find_identity(self, ask=self._ask_identity)
+        if self.edit and self.library is not None:
+            # Over the library, so escape goes back to it as usual.
+            self.open_release(self.edit, cursor="body-end")
 
     def set_user(self, person: str, source: str) -> None:
         self.user, self.user_source = person, source
@@ -88,11 +94,11 @@ class NewsroomApp(App[int]):
         who = (person.name if person else self.user) or "nobody yet"
         return Content.assemble(shown, ("  ·  you are ", "dim"), Content(who))
 
-    def open_release(self, slug: str) -> None:
+    def open_release(self, slug: str, *, cursor: str = "headline") -> None:
         from .screens.editor import EditorScreen
 
         self.reload_settings()  # newsroom.toml may have been edited by hand meanwhile
-        self.push_screen(EditorScreen(slug))
+        self.push_screen(EditorScreen(slug, cursor=cursor))
 
     # -- library settings and people: changes take effect at once --------------
 

@@ -22,7 +22,8 @@ MAX_FLAGGED = 3  # unknown references listed under the body; the rest are counte
 LINE_FIELDS = [
     ("headline", "Headline", ""),
     ("standfirst", "Standfirst", "One sentence under the headline"),
-    ("place", "Dateline place", "Hollinsbury"),
+    # Placeholders say what goes there; they are never a plausible value.
+    ("place", "Dateline place", "Town or city"),
     ("date", "Dateline date", "YYYY-MM-DD"),
     ("embargo-date", "Embargo date", "YYYY-MM-DD (empty: no embargo)"),
     ("embargo-time", "Embargo time", "HH:MM"),
@@ -99,6 +100,14 @@ class BodyArea(TextArea):
     def on_text_area_selection_changed(self, event: TextArea.SelectionChanged) -> None:
         event.stop()
 
+    # The cursor line is highlighted only while the body has focus: a body
+    # that merely looks active drew typing meant for it into the headline.
+    def on_focus(self) -> None:
+        self.highlight_cursor_line = True
+
+    def on_blur(self) -> None:
+        self.highlight_cursor_line = False
+
 
 class DraftingPane(Widget):
     """Edits go straight into the editor's release and are announced."""
@@ -129,7 +138,8 @@ class DraftingPane(Widget):
                             classes="field-label")
                 body = BodyArea.code_editor(self.release.body, language="markdown",
                                             soft_wrap=True, tab_behavior="focus",
-                                            theme="css", id="body")
+                                            theme="css", id="body",
+                                            highlight_cursor_line=False)
                 body.on_edit = self._body_edited
                 yield body
                 # #body-references, naming references to nothing, is mounted

@@ -27,7 +27,9 @@ class PreviewPane(Vertical):
 
     def compose(self) -> ComposeResult:
         yield Label("Preview — plain text as sent (f6 hides)", classes="pane-title")
-        yield TextArea("", id="preview-text", read_only=True, soft_wrap=False,
+        # Lines are already wrapped at the export width; soft wrap only
+        # matters where the preview is narrower, and then no text is cut off.
+        yield TextArea("", id="preview-text", read_only=True, soft_wrap=True,
                        show_cursor=False)
 
     @property

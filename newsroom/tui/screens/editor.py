@@ -10,10 +10,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, Static, TabbedContent, TabPane, TextArea
+from textual.widgets import Header, Input, TabbedContent, TabPane, TextArea
 
 from ...bundle import BODY_FILE, RELEASE_FILE, BundleError, ConflictError
 from ...model import Release, reference_line
+from ..footer import PANES as PANE_KEYS
+from ..footer import NewsroomFooter, RankedFooter
+from ..layout import fits_side_by_side, preview_width
 from ..messages import JumpTo, Notice, ReleaseEdited
 from ..panes.approval import ApprovalPane
 from ..panes.attribution import AttributionPane
@@ -22,6 +25,7 @@ from ..panes.drafting import DraftingPane
 from ..panes.media import MediaPane
 from ..panes.preview import PreviewPane
 from ..panes.quotes import QuotesPane
+from ..status import StatusLine
 from ..text import sanitise_release
 from .choice import ChoiceDialog
 
@@ -36,24 +40,29 @@ PREVIEW_DELAY = 0.4  # seconds of quiet typing before the preview is rebuilt
 DISK_CHECK_EVERY = 1.0
 
 
-class EditorScreen(Screen):
+class EditorScreen(RankedFooter, Screen):
     LAZY_PANES = LAZY_PANES
     BINDINGS = [
         Binding("ctrl+s", "save", "Save", priority=True),
         # TextArea binds f5-f7, ctrl+k and ctrl+e itself; ours win inside the editor.
-        Binding("f2", "pane('drafting')", "Drafting", priority=True),
-        Binding("f3", "pane('quotes')", "Quotes", priority=True),
-        Binding("f4", "pane('attribution')", "People", priority=True),
-        Binding("f5", "pane('approval')", "Approval", priority=True),
+        # One footer entry for the pane keys; the tabs name the panes.
+        Binding("f2", "pane('drafting')", "Drafting", priority=True, group=PANE_KEYS),
+        Binding("f3", "pane('quotes')", "Quotes", priority=True, group=PANE_KEYS),
+        Binding("f4", "pane('attribution')", "Attribution", priority=True, group=PANE_KEYS),
+        Binding("f5", "pane('approval')", "Approval", priority=True, group=PANE_KEYS),
         Binding("f6", "toggle_preview", "Preview", priority=True),
-        Binding("f9", "pane('media')", "Media", priority=True),
         Binding("f7", "history", "History", priority=True, show=False),
-        Binding("f8", "pane('details')", "Details", priority=True),
-        Binding("ctrl+k", "insert_quote", "Insert quote", priority=True),
-        Binding("ctrl+g", "insert_caption", "Insert caption", priority=True),
+        Binding("f8", "pane('details')", "Details", priority=True, group=PANE_KEYS),
+        Binding("f9", "pane('media')", "Media", priority=True, group=PANE_KEYS),
+        # Short labels for the footer; F1's help shows the tooltips.
+        Binding("ctrl+k", "insert_quote", "Quote", priority=True,
+                tooltip="Insert a quote at the body's cursor"),
+        Binding("ctrl+g", "insert_caption", "Caption", priority=True,
+                tooltip="Insert a photo caption at the body's cursor"),
         Binding("ctrl+e", "export", "Export", priority=True, show=False),
-        Binding("ctrl+r", "send", "Send", priority=True, show=False),
-        Binding("escape", "back", "Library"),
+        Binding("ctrl+r", "send", "Send", priority=True, show=False,
+                tooltip="Send the approved release to the press list"),
+        Binding("escape", "back", "Back", tooltip="Back to the library"),
     ]
     PALETTE = [
         ("save", "Save", "Write release.toml and body.md"),
@@ -102,9 +111,13 @@ class EditorScreen(Screen):
          "As an approver, with a reason; any edit makes it stale"),
     ]
 
-    def __init__(self, slug: str) -> None:
+    def __init__(self, slug: str, *, cursor: str = "headline") -> None:
         super().__init__(id="editor")
         self.slug = slug
+        # Where the cursor starts: "headline", "body-end", or "auto" (the
+        # headline while it is empty, else the end of the body).
+        self.cursor = cursor
+        self._before_preview = None  # what had focus before a full-width preview
         self.release: Release | None = None
         self._cleaned: list[str] = []
         self.unsaved = False
@@ -125,9 +138,8 @@ class EditorScreen(Screen):
             self.release = self.library.load(self.slug)
         except BundleError as error:
             yield Header()
-            yield Static(f"Cannot open {self.slug}: {error}", id="editor-message",
-                         markup=False)
-            yield Footer()
+            yield StatusLine(f"Cannot open {self.slug}: {error}", id="editor-message")
+            yield NewsroomFooter()
             return
         release = self.release
         self._cleaned = sanitise_release(release)
@@ -144,8 +156,8 @@ class EditorScreen(Screen):
                 yield TabPane("Details F8", id="details")
                 yield TabPane("Media F9", id="media")
             yield PreviewPane(id="preview")
-        yield Static("", id="editor-message", markup=False)
-        yield Footer()
+        yield StatusLine(id="editor-message")
+        yield NewsroomFooter()
 
     def on_mount(self) -> None:
         if self.release is not None and self._cleaned:
@@ -167,9 +179,10 @@ class EditorScreen(Screen):
                 self.call_after_refresh(self._offer_take_over)
         else:
             self.call_after_refresh(self._offer_recovery)
-        # Wide terminals show the preview from the start; f6 toggles it.
-        self.query_one("#preview").display = self.app.size.width >= 160
-        self.query_one("#headline", Input).focus()
+        # Wide terminals show the preview beside the body from the start; f6
+        # toggles it (below that width it replaces the panes while shown).
+        self._fit_preview(show=self._side_by_side())
+        self._place_cursor()
         self.set_interval(PREVIEW_DELAY / 2, self._preview_tick)
         self.set_interval(DISK_CHECK_EVERY, self._check_disk)
 
@@ -183,7 +196,18 @@ class EditorScreen(Screen):
         self.sub_title = f"{self.slug}{marker}"
 
     def say(self, text: str) -> None:
-        self.query_one("#editor-message", Static).update(text)
+        self.query_one("#editor-message", StatusLine).say(text)
+
+    def _place_cursor(self) -> None:
+        # set_focus, not focus(): focus() waits on the app's queue, and keys
+        # typed while the screen opened would go to whatever had it first.
+        headline = self.query_one("#headline", Input)
+        if self.cursor == "headline" or (self.cursor == "auto" and not headline.value.strip()):
+            self.set_focus(headline, scroll_visible=False)
+            return
+        body = self.query_one("#body", TextArea)
+        self.set_focus(body, scroll_visible=False)
+        body.move_cursor(body.document.end)
 
     @on(Notice)
     def _notice(self, message: Notice) -> None:
@@ -299,21 +323,48 @@ class EditorScreen(Screen):
 
     async def action_pane(self, pane: str) -> None:
         tabs = self.query_one(TabbedContent)
-        if pane == "drafting" and tabs.active == "drafting":
-            # F2 again jumps between the fields and the body: no tabbing through
-            # eleven fields to start writing.
-            body = self.query_one("#body", TextArea)
-            if self.focused is not body:
-                body.focus()
-                return
+        if self.has_class("-preview-full"):
+            self._fit_preview(show=False)  # the panes come back in place of the preview
         tabs.active = pane
+        if pane == "drafting":
+            # F2 always lands in the body, wherever focus was: no tabbing
+            # through the fields to start writing.
+            self.query_one("#body", TextArea).focus()
+            return
         (await self.pane(pane)).focus_first()
 
     def action_toggle_preview(self) -> None:
+        self._fit_preview(show=not self.query_one(PreviewPane).display)
+
+    def _side_by_side(self) -> bool:
+        return fits_side_by_side(self.app.size.width, self.library.settings.width)
+
+    def _fit_preview(self, *, show: bool) -> None:
+        """Show the preview beside the panes when both fit, else instead of them."""
         preview = self.query_one(PreviewPane)
-        preview.display = not preview.display
-        if preview.display:
+        full = show and not self._side_by_side()
+        if full and not self.has_class("-preview-full"):
+            self._before_preview = self.focused
+        preview.display = show
+        # Beside the panes: exactly the export's width; instead of them: all of it.
+        preview.styles.width = "1fr" if full else preview_width(self.library.settings.width)
+        self.set_class(full, "-preview-full")
+        if full:
+            preview.query_one("#preview-text").focus()  # so PageDown scrolls it
+        elif self._before_preview is not None:
+            if self._before_preview.is_attached:
+                self._before_preview.focus()
+            self._before_preview = None
+        if show:
             self._preview_due = True
+
+    def on_resize(self) -> None:
+        preview = self.query_one(PreviewPane) if self.release is not None else None
+        if preview is not None and preview.display:
+            # Side by side no longer fits (or fits again): keep the body usable.
+            if self.has_class("-preview-full") == (not self._side_by_side()):
+                return
+            self._fit_preview(show=self.has_class("-preview-full"))
 
     @on(JumpTo)
     async def _jump(self, message: JumpTo) -> None:

@@ -87,7 +87,9 @@ class FormDialog(ModalScreen[Values | None]):
 
     def on_mount(self) -> None:
         if self.fields:
-            self.query_one(f"#field-{self.fields[0].name}").focus()
+            # At once, not via the app's queue: keys typed as the form opens
+            # belong in its first field.
+            self.set_focus(self.query_one(f"#field-{self.fields[0].name}"), scroll_visible=False)
 
     def values(self) -> Values:
         result: Values = {}

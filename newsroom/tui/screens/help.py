@@ -34,7 +34,9 @@ class HelpScreen(ModalScreen[None]):
         for where, binding in self.bindings_of(self.under):
             for key in binding.key.split(","):
                 key = key.strip()
-                row = (_NAMES.get(key, key), binding.description or binding.action, where)
+                # The footer's label is short; a tooltip, where given, says it in full.
+                action = binding.tooltip or binding.description or binding.action
+                row = (_NAMES.get(key, key), action, where)
                 if row not in seen:
                     seen.add(row)
                     table.add_row(*row)

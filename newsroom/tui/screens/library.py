@@ -19,12 +19,14 @@ from textual.coordinate import Coordinate
 from textual.events import Key
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Input, Static
+from textual.widgets import DataTable, Header, Input
 from textual.widgets._data_table import Row as TableRow
 from textual.widgets._data_table import RowKey
 
 from ...bundle import BundleError
 from ...model import Release, slug_problem, slugify
+from ..footer import NewsroomFooter, RankedFooter
+from ..status import StatusLine
 from ..text import literal, one_line
 from .form import Field, FormDialog, Values
 
@@ -192,7 +194,7 @@ def settle_heap() -> None:
     gc.freeze()
 
 
-class LibraryScreen(Screen):
+class LibraryScreen(RankedFooter, Screen):
     """Enter opens; n d x e act on the selected release; typing filters."""
 
     BINDINGS = [
@@ -253,8 +255,8 @@ class LibraryScreen(Screen):
         yield Input(placeholder="Type to filter by headline, slug or speaker…", id="filter",
                     select_on_focus=False)
         yield ReleaseTable(id="releases", cursor_type="row", zebra_stripes=True)
-        yield Static("", id="library-message", markup=False)
-        yield Footer()
+        yield StatusLine(id="library-message")
+        yield NewsroomFooter()
 
     def on_mount(self) -> None:
         self.sub_title = self.app.drafts_path.name
@@ -263,7 +265,7 @@ class LibraryScreen(Screen):
         self._setup_columns()
         table.focus()
         if self.app.open_error is not None:
-            self.say(str(self.app.open_error))
+            self.say(str(self.app.open_error), lasting=True)  # nothing works until fixed
         # Rows are loaded on ScreenResume, which also follows the first mount.
 
     def _setup_columns(self) -> None:
@@ -411,11 +413,8 @@ class LibraryScreen(Screen):
         else:
             self.app.call_from_thread(self.say, text)
 
-    def say(self, text: str) -> None:
-        if text == getattr(self, "_said", None):
-            return  # an update lays the screen out again, even with the same text
-        self._said = text
-        self.query_one("#library-message", Static).update(text)
+    def say(self, text: str, *, lasting: bool = False) -> None:
+        self.query_one("#library-message", StatusLine).say(text, lasting=lasting)
 
     # -- filtering -----------------------------------------------------------
 
@@ -541,7 +540,8 @@ class LibraryScreen(Screen):
                 self.say(str(error))
                 return
             self._commit_new(values["slug"])
-            self.app.open_release(values["slug"])
+            # Straight to writing: the body, or the headline if none was given.
+            self.app.open_release(values["slug"], cursor="auto")
 
         self.app.push_screen(self._slug_form("New release", "", slug, "Create"), created)
 
