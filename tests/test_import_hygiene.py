@@ -25,6 +25,7 @@ CORE = [
     "newsroom.bundle",
     "newsroom.safety",
     "newsroom.workflow",
+    "newsroom.publishable",
     "newsroom.export",
 ]
 OPTIONAL = [
@@ -36,6 +37,13 @@ OPTIONAL = [
     "newsroom.recovery",
     "newsroom.gitsync",
     "newsroom.signing",
+    "newsroom.waivers",
+    "newsroom.tomledit",
+    "newsroom.lifeline",
+    "newsroom.press",
+    "newsroom.sending",
+    "newsroom.sending.run",
+    "newsroom.sending.transport",
 ]
 FORBIDDEN = ("textual", "rich")
 

@@ -16,7 +16,7 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from ..safety import strip_controls
-from .document import CaptionBlock, Document, Prose, QuoteBlock
+from .document import CaptionBlock, Document, PictureBlock, Prose, QuoteBlock
 
 DRAFT_MARK = "DRAFT – NOT APPROVED"
 
@@ -26,6 +26,8 @@ class TextOptions:
     width: int = 72
     ascii: bool = False
     crlf: bool = False
+    # Pictures the email could not carry (over its size limit): file names.
+    left_out: tuple[str, ...] = ()
 
 
 # Typographic punctuation and its plain ASCII stand-in.
@@ -412,6 +414,33 @@ def caption_line(block: CaptionBlock) -> str:
     return f"[Photo: {text}]"
 
 
+def picture_line(block: PictureBlock) -> str:
+    """'[Photo: CAPTION (CREDIT)]' where the picture is placed."""
+    text = block.caption or block.alt or "untitled"
+    if block.credit:
+        text = f"{text} ({block.credit})"
+    return f"[Photo: {text}]"
+
+
+def attachment_name(block: PictureBlock) -> str:
+    """The file name a picture's web rendition is sent and published under."""
+    return f"{block.picture_id}-web.jpg"
+
+
+def pictures_note(document: Document, left_out: tuple[str, ...] = ()) -> str:
+    """'2 pictures attached: a-web.jpg, b-web.jpg.' and what an email had to leave out."""
+    names = [attachment_name(p) for p in document.pictures]
+    sent = [n for n in names if n not in left_out]
+    parts = []
+    if sent:
+        plural = "picture" if len(sent) == 1 else "pictures"
+        parts.append(f"{len(sent)} {plural} attached: {', '.join(sent)}.")
+    if left_out:
+        parts.append(f"Left out to keep this email under 5 MB: {', '.join(left_out)}; "
+                     "ask the media contact for them.")
+    return " ".join(parts)
+
+
 def render_text(document: Document, options: TextOptions | None = None) -> str:
     options = options or TextOptions()
     out = _Writer(options)
@@ -460,11 +489,15 @@ def render_text(document: Document, options: TextOptions | None = None) -> str:
                 out.paragraph(paragraph)
         elif isinstance(block, CaptionBlock):
             out.paragraph(caption_line(block))
+        elif isinstance(block, PictureBlock):
+            out.paragraph(picture_line(block))
     if not lead_done:
         # A dateline with no prose to open: it still belongs in the release.
         out.paragraph(f"{dateline} {dash}")
 
     out.lines(["ENDS"])
+    if document.pictures:
+        out.paragraph(pictures_note(document, options.left_out))
     if document.notes_to_editors:
         out.lines(["Notes to editors"])
         for number, note in enumerate(document.notes_to_editors, start=1):

@@ -122,7 +122,7 @@ async def test_editor_ctrl_e_exports_eml(make_app, drafts, tmp_path):
         assert not message.defects
         assert message["Subject"].startswith(DRAFT_MARK)
         assert "Hollinsbury Lido" in message["Subject"]
-        assert DRAFT_MARK in message.get_content()
+        assert DRAFT_MARK in message.get_body(("plain",)).get_content()
 
 
 async def test_copy_puts_exactly_the_text_export_on_the_clipboard(make_app, drafts, monkeypatch):

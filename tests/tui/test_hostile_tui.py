@@ -50,11 +50,15 @@ def tree(drafts: Path) -> dict[str, bytes]:
             if p.is_file() and ".newsroom" not in p.parts and p.name != ".lock"}
 
 
-def shown(editor) -> dict[str, str]:
+async def shown(pilot, editor) -> dict[str, str]:
+    await pilot.press("f8")  # contact, notes, about and imprint: the details pane
+    await settle(pilot)
     values = {name: editor.query_one(f"#{name}", Input).value for name in LINE_FIELDS}
-    values["body"] = editor.query_one("#body", TextArea).text
-    values["notes"] = editor.query_one("#notes", TextArea).text
-    values["internal"] = editor.query_one("#internal", TextArea).text
+    for name in ("body", "internal", "about", "imprint"):
+        values[name] = editor.query_one(f"#{name}", TextArea).text
+    values["notes"] = str(editor.query_one("#note-table", DataTable).get_row_at(0)[1])
+    values["caption"] = str(editor.query_one("#caption-table", DataTable).get_row_at(0)[1])
+    await pilot.press("f2")
     return values
 
 
@@ -70,12 +74,14 @@ async def test_odd_text_in_every_field_shows_literally_and_saves_uncorrupted(mak
         await settle(pilot)
         editor = app.screen
         assert not editor.unsaved  # nothing needed cleaning
-        values = shown(editor)
+        values = await shown(pilot, editor)
         assert values["headline"] == f"Headline {ODD}"
         assert values["place"] == f"Place {ODD}"
         assert values["contact-phone"] == f"0770 {ODD}"
         assert values["body"] == f"Body {ODD}\n\n{{{{< quote q1 >}}}}\n"
         assert values["notes"] == f"Note {ODD}" and values["internal"] == f"Internal {ODD}"
+        assert values["about"] == f"About {ODD}" and values["imprint"] == f"Promoted by {ODD}"
+        assert values["caption"].startswith("Caption [bold red]Boom[/] [link=")  # cut at 60
         await pilot.press("f3")
         await settle(pilot)
         cells = [str(cell) for cell in editor.query_one("#quote-table", DataTable).get_row_at(0)]
@@ -111,9 +117,9 @@ async def test_escapes_in_every_field_are_never_shown_or_saved_raw(make_app, dra
         app.open_release(SLUG)
         await settle(pilot)
         editor = app.screen
-        for name, value in shown(editor).items():
+        for name, value in (await shown(pilot, editor)).items():
             assert not re.search(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]", value), name
-            if name not in ("body", "notes", "internal"):
+            if name not in ("body", "notes", "internal", "about", "imprint", "caption"):
                 assert "[bold red]Boom[/]" in value, name
         message = str(editor.query_one("#editor-message", Static).render())
         assert "Removed control characters" in message and "headline" in message

@@ -108,6 +108,10 @@ async def test_duplicate_and_spike(make_app, drafts):
         assert "approvals" not in copy and "history" not in copy
         assert (drafts / "2026-11-25-lido-copy" / "body.md").read_bytes() == \
             (drafts / LIDO / "body.md").read_bytes()
+        # The copy carries its pictures: the files its [[media]] records name.
+        pictures = sorted(p.name for p in (drafts / LIDO / "media").iterdir())
+        assert pictures and pictures == sorted(
+            p.name for p in (drafts / "2026-11-25-lido-copy" / "media").iterdir())
         assert table.row_count == 3
 
         table.move_to(BUS)

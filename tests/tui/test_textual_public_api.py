@@ -24,10 +24,22 @@ def private(name: str) -> bool:
     return name.startswith("_") and not (name.startswith("__") and name.endswith("__"))
 
 
+# The one exemption, kept to one module: the terminal driver that survives a lost
+# terminal (issue 14) replaces LinuxDriver's input loop, which Textual 8.2 offers
+# no public hook for (it needs XTermParser and the driver's output file). Tested
+# by tests/tui/test_hangup.py against the real program; revisit at each Textual
+# release, and remove once Textual handles end of input itself.
+EXEMPT = {"hangup.py"}
+
+
 def tui_files() -> list[Path]:
-    files = sorted(TUI.rglob("*.py"))
+    files = sorted(path for path in TUI.rglob("*.py") if path.name not in EXEMPT)
     assert len(files) > 20
     return files
+
+
+def test_the_exemption_stays_small():
+    assert EXEMPT == {"hangup.py"} and len((TUI / "hangup.py").read_text("utf-8")) < 20_000
 
 
 def where(path: Path, node: ast.AST) -> str:

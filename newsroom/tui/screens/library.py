@@ -13,10 +13,12 @@ from textual.binding import Binding
 from textual.events import Key
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, Static
+from textual.widgets import Header, Input
 
 from ...bundle import BundleError
 from ...model import Release, slug_problem, slugify
+from ..footer import NewsroomFooter, RankedFooter
+from ..status import StatusLine
 from ..text import one_line
 from ..widgets.release_table import Column, ReleaseTable
 from .form import Field, FormDialog, Values
@@ -60,7 +62,7 @@ def settle_heap() -> None:
     gc.freeze()
 
 
-class LibraryScreen(Screen):
+class LibraryScreen(RankedFooter, Screen):
     """Enter opens; n d x e act on the selected release; typing filters."""
 
     BINDINGS = [
@@ -70,11 +72,17 @@ class LibraryScreen(Screen):
         Binding("x", "spike", "Spike"),
         Binding("e", "export", "Export"),
         Binding("i", "import", "Import"),
+        # Not t and l: typing "lido" or "transport" in the table must filter.
+        Binding("ctrl+r", "send", "Send"),
+        Binding("f8", "press_list", "Press list"),
         # Not a letter: typing letters in the table filters ("helen").
         Binding("f7", "history", "History"),
         Binding("slash", "filter", "Filter"),
         Binding("escape", "clear_filter", "Clear filter", show=False),
         Binding("f5", "reload", "Reload", show=False),
+        # F-keys, not letters: a letter typed in the table starts the filter.
+        Binding("f4", "app.people", "People"),
+        Binding("f9", "app.settings", "Settings"),
     ]
     # Palette entries: (action, title, help).
     PALETTE = [
@@ -86,7 +94,12 @@ class LibraryScreen(Screen):
         ("import", "Import release", "Paste a plain-text release and turn it into a bundle"),
         ("history", "Release history", "Who did what to the selected release, and which "
          "version they approved"),
-        ("reload", "Reload library", "Read every release from disk again"),
+        ("reload", "Reload library", "Read newsroom.toml and every release from disk again"),
+        ("app.settings", "Settings", "Edit newsroom.toml: organisation, defaults, rules, "
+         "checks, export"),
+        ("app.people", "People", "Add, edit and remove people in people.toml"),
+        ("send", "Send release", "To the press list: one message per journalist, now or later"),
+        ("press_list", "Press list", "The journalists releases are sent to (press.toml)"),
     ]
 
     class Loaded(Message):
@@ -110,8 +123,8 @@ class LibraryScreen(Screen):
         yield Input(placeholder="Type to filter by headline, slug or speaker…", id="filter",
                     select_on_focus=False)
         yield ReleaseTable(id="releases")
-        yield Static("", id="library-message", markup=False)
-        yield Footer()
+        yield StatusLine(id="library-message")
+        yield NewsroomFooter()
 
     def on_mount(self) -> None:
         self.sub_title = self.app.drafts_path.name
@@ -121,7 +134,7 @@ class LibraryScreen(Screen):
         self._setup_columns()
         table.focus()
         if self.app.open_error is not None:
-            self.say(str(self.app.open_error))
+            self.say(str(self.app.open_error), lasting=True)  # nothing works until fixed
         # Rows are loaded on ScreenResume, which also follows the first mount.
 
     def _setup_columns(self) -> None:
@@ -246,11 +259,8 @@ class LibraryScreen(Screen):
         else:
             self.app.call_from_thread(self.say, text)
 
-    def say(self, text: str) -> None:
-        if text == getattr(self, "_said", None):
-            return  # an update lays the screen out again, even with the same text
-        self._said = text
-        self.query_one("#library-message", Static).update(text)
+    def say(self, text: str, *, lasting: bool = False) -> None:
+        self.query_one("#library-message", StatusLine).say(text, lasting=lasting)
 
     # -- filtering -----------------------------------------------------------
 
@@ -290,12 +300,20 @@ class LibraryScreen(Screen):
         self.query_one(ReleaseTable).focus()
 
     def action_reload(self) -> None:
+        error = self.app.reload_settings()
+        if error:
+            self.say(f"{error} (the settings in use are unchanged)")
         self.load_rows()
+
+    def library_changed(self) -> None:
+        """Settings or people changed: statuses and approvals may read differently."""
+        if self.is_current:
+            self.load_rows()
 
     # -- actions ---------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in {"open", "duplicate", "spike", "export", "history"}:
+        if action in {"open", "duplicate", "spike", "export", "history", "send"}:
             row = self.selected_row() if self.is_mounted else None
             if row is None or row.error:
                 return False
@@ -312,7 +330,7 @@ class LibraryScreen(Screen):
     @on(ReleaseTable.Highlighted)
     def _row_highlighted(self, event: ReleaseTable.Highlighted) -> None:
         row = self.selected_row()
-        self.say(row.error if row and row.error else "")
+        self.say(row.error if row and row.error else self._sent_state(row))
         # The footer recomposes on every refresh: only when what is allowed changes.
         state = (row is None, bool(row and row.error), bool(row and row.status == "spiked"))
         if state != getattr(self, "_binding_state", None):
@@ -368,7 +386,8 @@ class LibraryScreen(Screen):
                 self.say(str(error))
                 return
             self._commit_new(values["slug"])
-            self.app.open_release(values["slug"])
+            # Straight to writing: the body, or the headline if none was given.
+            self.app.open_release(values["slug"], cursor="auto")
 
         self.app.push_screen(self._slug_form("New release", "", slug, "Create"), created)
 
@@ -390,9 +409,11 @@ class LibraryScreen(Screen):
             release.created = self.app.today()
             # A copy starts afresh: nobody has cleared or approved it.
             release.approvals, release.clearances, release.history = [], [], []
+            release.waivers = []
             try:
                 self.library.save(release)
-            except BundleError as error:
+                self.library.copy_media(source.slug, release.slug)
+            except (BundleError, OSError) as error:
                 self.say(str(error))
                 return
             self.say(f"Duplicated as {release.slug}.")
@@ -458,6 +479,33 @@ class LibraryScreen(Screen):
         from ..gitcommit import commit_in_background
 
         commit_in_background(self.app, slug, "create", save=True)
+
+    def _sent_state(self, row: Row | None) -> str:
+        """'Sent 12, queued 3 Dec 09:00' from the release's ledger, when it has one."""
+        if row is None or not (self.library.root / row.slug / "sent.toml").exists():
+            return ""
+        from ...sending.ledger import summary
+
+        state = summary(self.library.root / row.slug)
+        return f"Press list: {state}" if state else ""
+
+    def action_send(self) -> None:
+        row = self.selected_row()
+        if row is None or row.error:
+            return
+        from .send_dialog import SendDialog
+
+        def sent(note: str | None) -> None:
+            self.load_rows()
+            if note:
+                self.say(note)
+
+        self.app.push_screen(SendDialog(row.slug), sent)
+
+    def action_press_list(self) -> None:
+        from .press_screen import PressScreen
+
+        self.app.push_screen(PressScreen())
 
     def action_history(self) -> None:
         row = self.selected_row()
