@@ -20,6 +20,7 @@ from textual.widgets import DataTable
 
 from newsroom.tui.screens.editor import EditorScreen
 from newsroom.tui.screens.history import HistoryScreen
+from newsroom.tui.widgets.release_table import ReleaseTable
 
 from .conftest import LIDO, open_release, settle
 
@@ -166,8 +167,8 @@ async def test_history_without_git_shows_events_and_never_mentions_git(make_app,
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         library = app.screen
-        table = library.query_one(DataTable)
-        table.move_cursor(row=table.get_row_index(LIDO))
+        table = library.query_one(ReleaseTable)
+        table.move_to(LIDO)
         table.focus()
         await settle(pilot)
         selected = library.selected_row()

@@ -12,6 +12,7 @@ import tomli_w
 from textual.widgets import DataTable, Input, Static, TextArea
 
 from newsroom.bundle import Library
+from newsroom.tui.widgets.release_table import ReleaseTable
 
 from .conftest import LIDO, settle
 
@@ -67,8 +68,8 @@ async def test_odd_text_in_every_field_shows_literally_and_saves_uncorrupted(mak
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        table = app.screen.query_one("#releases", DataTable)
-        assert str(table.get_row(SLUG)[2]) == f"Headline {ODD}"
+        table = app.screen.query_one("#releases", ReleaseTable)
+        assert table.cells_of(SLUG)[2] == f"Headline {ODD}"
         app.open_release(SLUG)
         await settle(pilot)
         editor = app.screen
@@ -110,9 +111,9 @@ async def test_escapes_in_every_field_are_never_shown_or_saved_raw(make_app, dra
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        table = app.screen.query_one("#releases", DataTable)
+        table = app.screen.query_one("#releases", ReleaseTable)
         assert all("\x1b" not in str(cell) and "\x07" not in str(cell)
-                   for cell in table.get_row(SLUG))
+                   for cell in table.cells_of(SLUG))
         app.open_release(SLUG)
         await settle(pilot)
         editor = app.screen
@@ -146,8 +147,8 @@ async def test_malformed_release_shows_its_error_and_cannot_crash_the_editor(mak
         row = next(r for r in library.rows if r.slug == LIDO)
         assert re.search(r"release\.toml:\d+:\d+", row.error), row.error
         # Highlighting the row shows the error; enter does not open it.
-        table = library.query_one("#releases", DataTable)
-        table.move_cursor(row=table.get_row_index(LIDO))
+        table = library.query_one("#releases", ReleaseTable)
+        table.move_to(LIDO)
         await settle(pilot)
         await pilot.press("enter")
         await settle(pilot)

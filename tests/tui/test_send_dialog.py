@@ -12,6 +12,7 @@ from textual.widgets import Button, DataTable, Input, Static
 from newsroom import press
 from newsroom.tui.screens.press_screen import PressScreen
 from newsroom.tui.screens.send_dialog import SendDialog
+from newsroom.tui.widgets.release_table import ReleaseTable
 
 from .conftest import BUS, LIDO, open_editor, settle, type_text, wait_until
 from .test_export_dialog import approve_lido
@@ -32,8 +33,8 @@ def server(tmp_path: Path, drafts: Path, monkeypatch: pytest.MonkeyPatch):
 
 async def open_send_from_library(pilot, slug: str) -> SendDialog:
     await settle(pilot)
-    table = pilot.app.screen.query_one("#releases", DataTable)
-    table.move_cursor(row=table.get_row_index(slug))
+    table = pilot.app.screen.query_one("#releases", ReleaseTable)
+    assert table.move_to(slug)
     await pilot.press("ctrl+r")
     await settle(pilot)
     assert isinstance(pilot.app.screen, SendDialog)

@@ -184,14 +184,14 @@ class ApprovalPane(VerticalScroll, can_focus=False):
         if name == "submit":
             self._confirm_submit()
         elif name == "approve":
-            self._ask_note("Approve this version", "Note (optional)", False, lambda note: self._run(
+            self._ask_note("Approve this version", "Note (optional)", False, lambda note: self.run_step(
                 "approve", lambda wf, now: wf.approve(
                     self.release, self.library, self.app.user, note=note, now=now)))
         elif name == "record":
             self._ask_recorded()
         elif name == "request_changes":
             self._ask_note("Request changes", "What needs to change", True,
-                           lambda note: self._run("request changes", lambda wf, now:
+                           lambda note: self.run_step("request changes", lambda wf, now:
                                                   wf.request_changes(self.release, self.library,
                                                                      self.app.user, note,
                                                                      now=now)))
@@ -208,7 +208,7 @@ class ApprovalPane(VerticalScroll, can_focus=False):
 
         def answered(answer: str | None) -> None:
             if answer == "submit":
-                self._run("submit", lambda wf, now: wf.submit(
+                self.run_step("submit", lambda wf, now: wf.submit(
                     self.release, self.library, self.app.user, now=now))
 
         self.app.push_screen(ChoiceDialog(
@@ -284,7 +284,7 @@ class ApprovalPane(VerticalScroll, can_focus=False):
             if not values:
                 return
             quote = self.release.quote(values["quote"])
-            self._run("record the clearance", lambda wf, now: wf.clear(
+            self.run_step("record the clearance", lambda wf, now: wf.clear(
                 self.release, self.library, quote.id, values["by"], via=values["via"],
                 note=values["note"].strip(), recorded_by=self.app.user, now=now))
 
@@ -308,7 +308,7 @@ class ApprovalPane(VerticalScroll, can_focus=False):
 
         def done(values: Values | None) -> None:
             if values:
-                self._run("record the approval", lambda wf, now: wf.approve(
+                self.run_step("record the approval", lambda wf, now: wf.approve(
                     self.release, self.library, values["person"], recorded_by=self.app.user,
                     via=values["via"], note=values["note"].strip(), now=now))
 
@@ -331,7 +331,7 @@ class ApprovalPane(VerticalScroll, can_focus=False):
             Field("passphrase", "Passphrase", kind="password")], ok_label="Sign",
             id="passphrase-form"), done)
 
-    def _run(self, doing: str, step, passphrase: str | None = None) -> None:
+    def run_step(self, doing: str, step, passphrase: str | None = None) -> None:
         from ... import workflow
 
         release = self.release
@@ -344,7 +344,7 @@ class ApprovalPane(VerticalScroll, can_focus=False):
             release.history, release.approvals, release.clearances = before
             release.waivers = waivers
             self._ask_passphrase(f"{error}: its passphrase, to sign",
-                                 lambda typed: self._run(doing, step, typed))
+                                 lambda typed: self.run_step(doing, step, typed))
             return
         except (workflow.WorkflowError, BundleError, OSError) as error:
             # Nothing was saved: take back what the step appended in memory.
@@ -376,7 +376,7 @@ class ApprovalPane(VerticalScroll, can_focus=False):
 class _Signing:
     """The workflow module, with approvals and clearances signed by the user's key.
 
-    Every sign-off made in the pane goes through ``_run`` and so through
+    Every sign-off made in the pane goes through ``run_step`` and so through
     here: nobody has to remember to sign.
     """
 

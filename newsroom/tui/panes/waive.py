@@ -46,7 +46,7 @@ def ask_waiver(pane) -> None:
         from ...waivers import waive
 
         check_id, reason = values["check"], values["reason"].strip()
-        pane._run(f"waive {check_id}", lambda wf, now: waive(
+        pane.run_step(f"waive {check_id}", lambda wf, now: waive(
             pane.release, pane.library, check_id, pane.app.user, reason, now=now))
 
     pane.app.push_screen(FormDialog(

@@ -10,6 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
+from textual.widget import AwaitMount
 from textual.widgets import Header, Input, TabbedContent, TabPane, TextArea
 
 from ...bundle import BODY_FILE, RELEASE_FILE, BundleError, ConflictError
@@ -128,6 +129,8 @@ class EditorScreen(RankedFooter, Screen):
         self._asking_disk = False
         # Disk contents the user chose to keep their own version over.
         self._declined: tuple[bytes, bytes] | None = None
+        # Lazy panes being mounted: a second caller awaits the same mount.
+        self._pane_mounts: dict[str, AwaitMount] = {}
 
     @property
     def library(self):
@@ -256,7 +259,8 @@ class EditorScreen(RankedFooter, Screen):
             self.call_later(self._approval_checks)
 
     async def _approval_checks(self) -> None:
-        if self._closing or self._pruning or not self.is_current:
+        # display turns False once Textual starts closing or pruning the screen.
+        if not (self.is_attached and self.is_current and self.display):
             return  # closing (saved on the way out): nothing will show the checks
         if self._mounted_pane(ApprovalPane) is None:
             (await self.pane("approval")).refresh_from(self.release)
@@ -273,9 +277,11 @@ class EditorScreen(RankedFooter, Screen):
         if found is None:
             # mount() registers the pane at once, so a second caller finds it.
             found = kind(self.release, id=f"{name}-pane")
-            await self.query_one(f"TabPane#{name}", TabPane).mount(found)
-        elif not found.is_mounted:
-            await found._mounted_event.wait()  # another caller is mounting it
+            mounting = self.query_one(f"TabPane#{name}", TabPane).mount(found)
+            self._pane_mounts[name] = mounting
+            await mounting
+        elif not found.is_mounted and name in self._pane_mounts:
+            await self._pane_mounts[name]  # another caller is mounting it
         return found
 
     def _preview_tick(self) -> None:

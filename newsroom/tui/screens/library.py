@@ -7,27 +7,20 @@ import gc
 import threading
 from dataclasses import dataclass
 
-from rich.cells import cell_len
-from rich.segment import Segment
-from rich.style import Style
-from rich.text import Text
 from textual import on, work
-from textual._two_way_dict import TwoWayDict
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.coordinate import Coordinate
 from textual.events import Key
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Header, Input
-from textual.widgets._data_table import Row as TableRow
-from textual.widgets._data_table import RowKey
+from textual.widgets import Header, Input
 
 from ...bundle import BundleError
 from ...model import Release, slug_problem, slugify
 from ..footer import NewsroomFooter, RankedFooter
 from ..status import StatusLine
-from ..text import literal, one_line
+from ..text import one_line
+from ..widgets.release_table import Column, ReleaseTable
 from .form import Field, FormDialog, Values
 
 
@@ -44,131 +37,6 @@ class Row:
     def __post_init__(self) -> None:
         # Worked out once per row, not once per row per keystroke.
         self.haystack = f"{self.headline}\n{self.slug}\n{self.speakers}".casefold()
-        self._entry: tuple | None = None
-
-    def entry(self, columns: list) -> tuple:
-        """(row key, cells by column, row metadata) for ``ReleaseTable``, made once."""
-        if self._entry is None or self._entry[4] is not columns:
-            key = RowKey(self.slug)
-            cells = (self.status, self.date, literal(self.headline),
-                     literal(self.speakers), self.approvals)
-            by_column = dict(zip(columns, cells, strict=False))
-            self._entry = (key, by_column, TableRow(key, 1), (key, 0), columns)
-        return self._entry
-
-
-class ReleaseTable(DataTable):
-    """A DataTable whose rows are replaced in one step.
-
-    Every column has a fixed width and every row is one line, so nothing needs
-    measuring. ``add_row`` does per-row bookkeeping and queues every new cell
-    for measuring on idle: ~700 ms per keystroke at 10,000 rows. ``replace_rows``
-    fills the same structures directly (Textual 8.2's DataTable internals,
-    pinned in pyproject.toml; tests/tui/test_library_filter.py checks the table
-    through its public API after every replacement).
-    """
-
-    _columns: list = []
-
-    def replace_rows(self, rows: list[Row]) -> None:
-        columns = [column.key for column in self.ordered_columns]
-        if columns != self._columns:
-            self._columns = columns
-        columns = self._columns  # the same object while the columns stay: rows check by identity
-        # Few allocations: at 10,000 rows every new object brings the garbage
-        # collector closer to another pass over the whole heap.
-        entries = [row.entry(columns) for row in rows]
-        self._clear_caches()
-        self._data = {entry[0]: entry[1] for entry in entries}
-        meta = {entry[0]: entry[2] for entry in entries}
-        self.rows = meta
-        self._row_locations = TwoWayDict({entry[0]: index
-                                          for index, entry in enumerate(entries)})
-        self._new_rows.clear()
-        self._updated_cells.clear()
-        self._labelled_row_exists = False
-        self._update_count += 1
-        # The caches DataTable would otherwise rebuild row by row; filled before
-        # the hover moves, whose watcher already asks for the row order.
-        ordered = list(meta.values())
-        self._ordered_row_cache[(len(ordered), self._update_count)] = ordered
-        self._offset_cache[self._update_count] = [entry[3] for entry in entries]
-        self.hover_coordinate = Coordinate(0, 0)  # as clear() does: the old row may be gone
-        # The virtual size now (DataTable works it out on idle, then asks for
-        # another layout, which would come a frame later): no row needs measuring.
-        self._update_dimensions(())
-        self.refresh()
-
-    def refresh_now(self) -> None:
-        """Hand the repaint, layout and scroll this table asks for to its screen now.
-
-        A widget passes them on when its own message queue is next idle. The
-        filter replaces the rows from the screen's handler of the input's
-        change, and the screen draws its next frame as soon as it is idle: the
-        input would be drawn at once and the rows one frame (>= 16 ms) later.
-        Passed on now, the screen has them before it goes idle and one frame
-        shows both. (``Widget._check_refresh``, what the idle handler calls.)
-        """
-        self._check_refresh()
-
-    def _render_cell(self, row_index: int, column_index: int, base_style: Style, width: int,
-                     cursor: bool = False, hover: bool = False) -> list[list[Segment]]:
-        """DataTable's cell rendering, without Rich's layout for a plain one-line cell.
-
-        DataTable renders every cell through ``Styled(Padding(cell))`` and Rich's
-        line splitting: ~0.1 ms a cell, ~20 ms for the ~190 cells a filter
-        keystroke redraws. A cell here is plain text on one line, so the result
-        is known: padding, the text cut to the column, filler, padding, all in
-        one style. Anything else (the header, markup, styled or wide text,
-        other padding) goes the usual way. tests/tui/test_library_filter.py
-        compares both ways segment by segment.
-        """
-        text = None
-        if row_index >= 0 and column_index >= 0 and self.cell_padding >= 1:
-            row_key = self._row_locations.get_key(row_index)
-            column_key = self._column_locations.get_key(column_index)
-            row = self.rows.get(row_key)
-            if row is not None and row.height == 1 and not row.auto_height:
-                text = _plain_cell(self._data[row_key].get(column_key))
-        inner = width - 2 * self.cell_padding
-        if text is None or inner < 1:
-            return super()._render_cell(row_index, column_index, base_style, width,
-                                        cursor, hover)
-        key = (row_key, column_key, base_style, cursor, hover, self._show_hover_cursor,
-               self._update_count, self._pseudo_class_state)
-        lines = self._cell_render_cache.get(key)
-        if lines is None:
-            component_style, post_style = self._get_styles_to_render_cell(
-                False, False,
-                row_index < self.fixed_rows or column_index < self.fixed_columns,
-                hover, cursor, self.show_cursor, self._show_hover_cursor,
-                self.cursor_foreground_priority == "css",
-                self.cursor_background_priority == "css")
-            style = (base_style + Style.from_meta({"row": row_index, "column": column_index})
-                     + component_style + post_style)
-            shown = text[:inner]
-            edge = Segment(" " * self.cell_padding, style)
-            line = [edge, Segment(shown, style)]
-            if len(shown) < inner:
-                line.append(Segment(" " * (inner - len(shown)), style))
-            line.append(edge)
-            lines = self._cell_render_cache[key] = [line]
-        return lines
-
-
-def _plain_cell(cell: object) -> str | None:
-    """The text of a cell that renders as exactly its characters, one cell each, or None."""
-    if isinstance(cell, str):
-        # DataTable reads a str as markup (and :emoji: codes); these have neither.
-        text = cell if "[" not in cell and ":" not in cell else None
-    elif type(cell) is Text and not cell.spans and not cell.style and cell.justify is None \
-            and cell.overflow is None:
-        text = cell.plain
-    else:
-        return None
-    if text is None or not text.isprintable() or cell_len(text) != len(text):
-        return None  # tabs, controls, wide or zero-width characters: Rich knows best
-    return text
 
 
 # Libraries at least this large have their rows frozen out of the garbage
@@ -180,7 +48,7 @@ def settle_heap() -> None:
     """Collect garbage once, then leave everything alive out of later full passes.
 
     A full pass of the garbage collector visits every object: at 10,000 rows
-    (each with its key, cells and table row) that is 75-120 ms, and one comes
+    that is tens of milliseconds, and one comes
     every dozen or so filter keystrokes, landing on one of them. The rows live
     until the next load, so once they are in place they are frozen (moved to
     the collector's permanent generation, ``gc.freeze``); the young passes
@@ -254,13 +122,14 @@ class LibraryScreen(RankedFooter, Screen):
         yield Header()
         yield Input(placeholder="Type to filter by headline, slug or speaker…", id="filter",
                     select_on_focus=False)
-        yield ReleaseTable(id="releases", cursor_type="row", zebra_stripes=True)
+        yield ReleaseTable(id="releases")
         yield StatusLine(id="library-message")
         yield NewsroomFooter()
 
     def on_mount(self) -> None:
         self.sub_title = self.app.drafts_path.name
-        table = self.query_one(DataTable)
+        self._ui_thread = threading.get_ident()
+        table = self.query_one(ReleaseTable)
         self._columns_for = 0
         self._setup_columns()
         table.focus()
@@ -273,16 +142,17 @@ class LibraryScreen(RankedFooter, Screen):
         if width == self._columns_for:
             return
         self._columns_for = width
-        table = self.query_one(DataTable)
-        table.clear(columns=True)
         speakers = 28 if width >= 110 else 16
-        # The headline takes whatever the other columns leave.
+        # The headline takes whatever the other columns leave (each column has a
+        # blank cell either side, and the scrollbar takes two).
         headline = max(20, width - (10 + 10 + speakers + 10) - 12)
-        table.add_column("Status", key="status", width=10)
-        table.add_column("Date", key="date", width=10)
-        table.add_column("Headline", key="headline", width=headline)
-        table.add_column("Speakers", key="speakers", width=speakers)
-        table.add_column("Approvals", key="approvals", width=10)
+        self.query_one(ReleaseTable).set_columns([
+            Column("status", "Status", 10),
+            Column("date", "Date", 10),
+            Column("headline", "Headline", headline),
+            Column("speakers", "Speakers", speakers),
+            Column("approvals", "Approvals", 10),
+        ])
 
     def on_resize(self) -> None:
         if self._columns_for and self.app.size.width != self._columns_for:
@@ -351,7 +221,6 @@ class LibraryScreen(RankedFooter, Screen):
     @on(Loaded)
     def _loaded(self, message: Loaded) -> None:
         self.rows = message.rows
-        self._by_slug = {row.slug: row for row in self.rows}
         self._shown = None
         self.refill()
         if len(self.rows) >= FREEZE_FROM:
@@ -370,37 +239,14 @@ class LibraryScreen(RankedFooter, Screen):
         return [row for row in pool if needle in row.haystack]
 
     def refill(self, keep: str | None = None) -> None:
-        table = self.query_one(ReleaseTable)
-        keep = keep or self.selected_slug()
         needle = self.query_one("#filter", Input).value.casefold().strip()
         shown = self.matching(needle)
         self._shown = (needle, shown)
-        table.replace_rows(shown)
-        index = 0
-        if keep is not None:
-            try:
-                index = table.get_row_index(keep)
-            except Exception:
-                index = 0
-        if index == table.cursor_row:
-            # Same position, maybe another release: say so as clear() + add_row did.
-            table.cursor_coordinate = Coordinate(index, 0)
-            if table.row_count:
-                table._highlight_cursor()
-            else:
-                self.refresh_bindings()
-        else:
-            table.move_cursor(row=index, animate=False)
-        if index == 0:
-            table.scroll_to(0, 0, animate=False)
-        table.refresh_now()
+        # The cursor stays on the selected release while it is still shown.
+        self.query_one(ReleaseTable).replace_rows(shown, keep=keep)
 
     def selected_row(self) -> Row | None:
-        table = self.query_one(DataTable)
-        if table.row_count == 0:
-            return None
-        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-        return getattr(self, "_by_slug", {}).get(key)
+        return self.query_one(ReleaseTable).current_row
 
     def selected_slug(self) -> str | None:
         row = self.selected_row()
@@ -408,7 +254,7 @@ class LibraryScreen(RankedFooter, Screen):
 
     def say_soon(self, text: str) -> None:
         """``say`` from either thread."""
-        if self.app._thread_id == threading.get_ident():
+        if getattr(self, "_ui_thread", None) == threading.get_ident():
             self.say(text)
         else:
             self.app.call_from_thread(self.say, text)
@@ -424,11 +270,11 @@ class LibraryScreen(RankedFooter, Screen):
 
     @on(Input.Submitted, "#filter")
     def _filter_done(self, event: Input.Submitted) -> None:
-        self.query_one(DataTable).focus()
+        self.query_one(ReleaseTable).focus()
 
     def on_key(self, event: Key) -> None:
         # Typing in the table filters, except the keys that are commands.
-        table = self.query_one(DataTable)
+        table = self.query_one(ReleaseTable)
         if self.focused is not table or not event.is_printable or not event.character:
             return
         pending = self._filter_focus_pending
@@ -451,7 +297,7 @@ class LibraryScreen(RankedFooter, Screen):
 
     def action_clear_filter(self) -> None:
         self.query_one("#filter", Input).value = ""
-        self.query_one(DataTable).focus()
+        self.query_one(ReleaseTable).focus()
 
     def action_reload(self) -> None:
         error = self.app.reload_settings()
@@ -477,12 +323,12 @@ class LibraryScreen(RankedFooter, Screen):
             return False
         return True
 
-    @on(DataTable.RowSelected)
-    def _row_selected(self, event: DataTable.RowSelected) -> None:
+    @on(ReleaseTable.Selected)
+    def _row_selected(self, event: ReleaseTable.Selected) -> None:
         self.action_open()
 
-    @on(DataTable.RowHighlighted)
-    def _row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+    @on(ReleaseTable.Highlighted)
+    def _row_highlighted(self, event: ReleaseTable.Highlighted) -> None:
         row = self.selected_row()
         self.say(row.error if row and row.error else self._sent_state(row))
         # The footer recomposes on every refresh: only when what is allowed changes.
