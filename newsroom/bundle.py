@@ -17,11 +17,13 @@ import contextlib
 import hashlib
 import os
 import re
+import shutil
 import socket
 import tempfile
 import time as _time  # 'time' is datetime.time below
 import tomllib
 import unicodedata
+from collections.abc import Iterator
 from copy import deepcopy
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time
@@ -31,6 +33,7 @@ from typing import Any
 import tomli_w
 
 from .model import (
+    CHECK_SEVERITIES,
     SCHEMA_VERSION,
     Approval,
     Caption,
@@ -40,10 +43,12 @@ from .model import (
     Embargo,
     Event,
     Person,
+    Picture,
     Quote,
     Release,
     Rules,
     Settings,
+    Waiver,
     slug_problem,
 )
 
@@ -214,6 +219,31 @@ def _commit_files(directory: Path, files: dict[str, bytes]) -> None:
     _fsync_dir(directory)
     os.unlink(directory / JOURNAL_FILE)
     _fsync_dir(directory)
+
+
+@contextlib.contextmanager
+def _save_mutex(directory: Path) -> Iterator[None]:
+    """Hold an exclusive ``flock`` on the bundle folder while saving.
+
+    Taken by every save, so one process's conflict check and write cannot
+    interleave with another's. The kernel drops it when the process dies (no
+    stale mutex after a crash); nothing is written to the folder. Where the
+    file system or platform has no ``flock`` the save goes ahead unguarded,
+    as before (the edit lock and the conflict check still apply).
+    """
+    try:
+        import fcntl
+
+        fd = os.open(directory, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    except (ImportError, OSError):
+        yield
+        return
+    try:
+        with contextlib.suppress(OSError):
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # closing the descriptor releases the flock
 
 
 def _writer_gone(host_tag: str, pid: int, path: Path) -> bool:
@@ -569,6 +599,8 @@ def release_from_toml(data: dict[str, Any], file: Path, slug: str, body: str) ->
                 role=table.text("role"),
                 intro=table.text("intro"),
                 text=table.text("text"),
+                attribution=table.text("attribution"),
+                attribution_after=_attribution_after(table),
                 extra=table.rest(),
             )
         )
@@ -586,6 +618,8 @@ def release_from_toml(data: dict[str, Any], file: Path, slug: str, body: str) ->
                 extra=table.rest(),
             )
         )
+    for table in root.tables("media"):
+        release.media.append(_picture_from_table(table, release))
     for table in root.tables("clearances"):
         release.clearances.append(
             Clearance(
@@ -614,6 +648,17 @@ def release_from_toml(data: dict[str, Any], file: Path, slug: str, body: str) ->
                 extra=table.rest(),
             )
         )
+    for table in root.tables("waivers"):
+        release.waivers.append(
+            Waiver(
+                check=table.required_text("check"),
+                by=table.required_text("by"),
+                at=table.datetime("at", required=True),  # type: ignore[arg-type]
+                digest=table.required_text("digest"),
+                reason=table.text("reason"),
+                extra=table.rest(),
+            )
+        )
     for table in root.tables("history"):
         release.history.append(
             Event(
@@ -627,6 +672,30 @@ def release_from_toml(data: dict[str, Any], file: Path, slug: str, body: str) ->
         )
     release.extra = root.rest()
     return release
+
+
+_PICTURE_TEXTS = ("caption", "creator", "credit", "copyright", "alt", "usage_terms", "sha256")
+
+
+def _picture_from_table(table: _Table, release: Release) -> Picture:
+    picture_id = table.required_text("id")
+    _check_id(table, "id", picture_id)
+    if release.picture(picture_id):
+        raise table.error("id", f"duplicate picture id {picture_id!r}; each picture needs its own")
+    file = table.required_text("file")
+    # A file name inside the bundle's media/ folder, never a path.
+    if not file or "/" in file or "\\" in file or file.startswith(".") or "\x00" in file:
+        raise table.error("file", f"{file!r} is not a file name in media/ (no paths)")
+    texts = {key: table.text(key) for key in _PICTURE_TEXTS}
+    return Picture(id=picture_id, file=file, width=table.integer("width", 0),
+                   height=table.integer("height", 0), extra=table.rest(), **texts)
+
+
+def _attribution_after(table: _Table) -> int:
+    value = table.integer("attribution_after", 0)
+    if value < 0:
+        raise table.error("attribution_after", "must be 0 (after the words) or a paragraph number")
+    return value
 
 
 def _compact(
@@ -683,7 +752,8 @@ def release_to_toml(release: Release) -> dict[str, Any]:
         "quotes": [
             _compact(
                 {"id": q.id, "speaker": q.speaker, "role": q.role, "intro": q.intro,
-                 "text": q.text},
+                 "text": q.text, "attribution": q.attribution,
+                 "attribution_after": q.attribution_after or None},
                 q.extra,
                 keep=("id",),
             )
@@ -693,6 +763,12 @@ def release_to_toml(release: Release) -> dict[str, Any]:
             _compact({"id": c.id, "text": c.text, "credit": c.credit, "file": c.file}, c.extra,
                      keep=("id",))
             for c in release.captions
+        ],
+        "media": [
+            _compact({"id": p.id, "file": p.file, **{k: getattr(p, k) for k in _PICTURE_TEXTS},
+                      "width": p.width or None, "height": p.height or None}, p.extra,
+                     keep=("id", "file"))
+            for p in release.media
         ],
         "clearances": [
             _compact(
@@ -711,6 +787,15 @@ def release_to_toml(release: Release) -> dict[str, Any]:
                 keep=("by", "digest"),
             )
             for a in release.approvals
+        ],
+        "waivers": [
+            _compact(
+                {"check": w.check, "by": w.by, "at": w.at, "digest": w.digest,
+                 "reason": w.reason},
+                w.extra,
+                keep=("check", "by", "digest"),
+            )
+            for w in release.waivers
         ],
         "history": [
             _compact(
@@ -751,6 +836,8 @@ def people_from_toml(data: dict[str, Any], file: Path) -> tuple[dict[str, Person
             organisation=entry.text("organisation"),
             email=entry.text("email"),
             phone=entry.text("phone"),
+            honorific=entry.text("honorific"),
+            post_nominals=entry.text("post_nominals"),
             extra=entry.rest(),
         )
     return people, root.rest()
@@ -763,7 +850,8 @@ def people_to_toml(people: dict[str, Person], extra: dict[str, Any]) -> dict[str
     data["people"] = {
         person.id: _compact(
             {"name": person.name, "role": person.role, "organisation": person.organisation,
-             "email": person.email, "phone": person.phone},
+             "email": person.email, "phone": person.phone, "honorific": person.honorific,
+             "post_nominals": person.post_nominals},
             person.extra,
             keep=("name",),
         )
@@ -819,7 +907,17 @@ def settings_from_toml(data: dict[str, Any], file: Path) -> Settings:
     settings.from_address = export.text("from")
 
     checks = root.table("checks")
-    settings.headline_max = checks.integer("headline_max", 110)
+    # headline_max once lived in [rules]; a file written then still works.
+    legacy_max = rules.integer("headline_max", 110)
+    settings.headline_max = checks.integer("headline_max", legacy_max)
+    settings.standfirst_max = checks.integer("standfirst_max", settings.standfirst_max)
+    for key, value in list(checks.data.items()):
+        if isinstance(value, str):
+            severity = checks.text(key)
+            if severity not in CHECK_SEVERITIES:
+                raise checks.error(key, f"{severity!r} is not a severity; write one of "
+                                        + ", ".join(f'"{s}"' for s in CHECK_SEVERITIES))
+            settings.check_severity[key] = severity
 
     settings.table_extra = {
         name: table.rest()
@@ -836,7 +934,7 @@ def _check_timezone(table: _Table, name: str) -> None:
 
     try:
         ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):
         raise table.error(
             "timezone", f"unknown timezone {name!r}; use an IANA name such as 'Europe/London'"
         ) from None
@@ -912,10 +1010,7 @@ class Library:
                 "create one with `newsroom init`"
             )
         library = cls(root=root)
-        settings_path = root / SETTINGS_FILE
-        if settings_path.exists():
-            data, _ = _parse_toml(settings_path, settings_path.read_bytes())
-            library.settings = settings_from_toml(data, settings_path)
+        library.reload_settings()
         people_path = root / PEOPLE_FILE
         if people_path.exists():
             raw = people_path.read_bytes()
@@ -925,6 +1020,20 @@ class Library:
         return library
 
     # -- paths ------------------------------------------------------------
+
+    def reload_settings(self) -> Settings:
+        """Read ``newsroom.toml`` again (it may have been edited since).
+
+        On a load error the settings in use stay as they were and the error
+        (with file, line and column) is raised.
+        """
+        settings_path = self.root / SETTINGS_FILE
+        settings = Settings()
+        if settings_path.exists():
+            data, _ = _parse_toml(settings_path, settings_path.read_bytes())
+            settings = settings_from_toml(data, settings_path)
+        self.settings = settings
+        return settings
 
     def bundle_dir(self, slug: str) -> Path:
         problem = slug_problem(slug)
@@ -1015,7 +1124,9 @@ class Library:
                     key=f"quotes[{index}].speaker",
                 )
         for number, kind, ref_id in release.references():
-            known = release.quote(ref_id) if kind == "quote" else release.caption(ref_id)
+            lookup = {"quote": release.quote, "caption": release.caption,
+                      "picture": release.picture}[kind]
+            known = lookup(ref_id)
             if known is None:
                 raise BundleError(
                     directory / BODY_FILE,
@@ -1055,32 +1166,35 @@ class Library:
         directory = self._safe_dir(release.slug)
         directory.mkdir(parents=False, exist_ok=True)
         files = self.render_files(release)
-        changed = {}
-        on_disk_files: dict[str, bytes] = {}
-        for name, data in files.items():
-            try:
-                on_disk = (directory / name).read_bytes()
-                on_disk_files[name] = on_disk
-            except FileNotFoundError:
-                on_disk = None
-            if on_disk != data:
-                changed[name] = data
-        if changed:
-            # Another process editing this release holds its lock: refuse.
-            # (Imported here: locks imports this module.)
-            from .locks import ensure_unlocked
+        # The conflict check and the write are one step for every newsroom
+        # process: the bundle folder is flock()ed from the read to the rename.
+        with _save_mutex(directory):
+            changed = {}
+            on_disk_files: dict[str, bytes] = {}
+            for name, data in files.items():
+                try:
+                    on_disk = (directory / name).read_bytes()
+                    on_disk_files[name] = on_disk
+                except FileNotFoundError:
+                    on_disk = None
+                if on_disk != data:
+                    changed[name] = data
+            if changed:
+                # Another process editing this release holds its lock: refuse.
+                # (Imported here: locks imports this module.)
+                from .locks import ensure_unlocked
 
-            ensure_unlocked(self.root, release.slug)
-        if changed and not force and self.changed_on_disk(release.slug):
-            raise ConflictError(directory, release.slug, on_disk_files, files)
-        if changed:
-            try:
-                _commit_files(directory, changed)
-            except OSError as error:
-                raise BundleError(
-                    directory, f"could not save ({error.strerror or error}); "
-                    "the files on disk are unchanged"
-                ) from None
+                ensure_unlocked(self.root, release.slug)
+            if changed and not force and self.changed_on_disk(release.slug):
+                raise ConflictError(directory, release.slug, on_disk_files, files)
+            if changed:
+                try:
+                    _commit_files(directory, changed)
+                except OSError as error:
+                    raise BundleError(
+                        directory, f"could not save ({error.strerror or error}); "
+                        "the files on disk are unchanged"
+                    ) from None
         toml_bytes, body_bytes = files[RELEASE_FILE], files[BODY_FILE]
         previous = self.origins.get(release.slug)
         self.origins[release.slug] = Origin(
@@ -1109,13 +1223,24 @@ class Library:
                                          release=None)
         try:
             self.save(copy, force=True)
+            self.copy_media(release.slug, slug)
         except BaseException:
             self.origins.pop(slug, None)
-            for leftover in directory.iterdir():
-                leftover.unlink()
-            directory.rmdir()
+            shutil.rmtree(directory, ignore_errors=True)
             raise
         return copy
+
+    def copy_media(self, source_slug: str, target_slug: str) -> None:
+        """Copy a release's pictures (``media/``) into another bundle: a copy of a
+        release must carry the files its ``[[media]]`` records name."""
+        source = self.bundle_dir(source_slug) / "media"
+        if source_slug == target_slug or not source.is_dir():
+            return
+        target = self.bundle_dir(target_slug) / "media"
+        target.mkdir(exist_ok=True)
+        for item in sorted(source.iterdir()):
+            if item.is_file() and not item.is_symlink():
+                shutil.copy2(item, target / item.name)
 
     def changed_on_disk(self, slug: str) -> bool:
         """Whether the bundle's files differ from what this library last loaded or saved."""
@@ -1178,19 +1303,23 @@ class Library:
         ours are merged person by person; the same person changed differently
         on both sides raises ``ConflictError`` (nothing written) unless ``force``.
         """
-        data = dumps_toml(people_to_toml(self.people, self.people_extra))
+        from .tomledit import people_bytes
+
         path = self.root / PEOPLE_FILE
+        try:
+            on_disk: bytes | None = path.read_bytes()
+        except FileNotFoundError:
+            on_disk = None
         if self.people_origin is not None:
             previous, _ = _parse_toml(path, self.people_origin)
             if previous == people_to_toml(self.people, self.people_extra):
                 return False
-            try:
-                on_disk: bytes | None = path.read_bytes()
-            except FileNotFoundError:
-                on_disk = None
             if not force and on_disk is not None and on_disk != self.people_origin:
-                self._merge_people(path, previous, on_disk, data)
-                data = dumps_toml(people_to_toml(self.people, self.people_extra))
+                ours = people_bytes(path, self.people_origin, self.people, self.people_extra)
+                self._merge_people(path, previous, on_disk, ours)
+        # Written onto the file as it is now, through tomlkit: the comments and
+        # layout someone wrote by hand survive.
+        data = people_bytes(path, on_disk, self.people, self.people_extra)
         try:
             atomic_write(path, data)
         except OSError as error:

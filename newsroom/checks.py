@@ -10,8 +10,13 @@ decorator line::
 
 Each function yields ``Finding``s (message, where, optionally a level that
 overrides the check's default); ``run_checks`` turns them into ``Result``s.
-Which failing checks *block* submission and approval is a rule in
-``newsroom.toml`` (``[rules] blocking_checks``; default: every error).
+
+Every check has a severity: ``error`` blocks submission and approval (an
+approver may waive it, except ``cleared``: see ``newsroom.waivers``),
+``warning`` is shown only, ``off`` does not run. The default is the
+registered level; ``newsroom.toml [checks] <id> = "warning"`` overrides it,
+and the older ``[rules] blocking_checks`` list is still honoured (listed:
+error, not listed: warning) where ``[checks]`` says nothing.
 """
 
 from __future__ import annotations
@@ -25,7 +30,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .bundle import BODY_FILE, Library
 from .export.document import Document, build_document
-from .model import REFERENCE_PATTERN, Release, Rules
+from .model import REFERENCE_PATTERN, Release, Rules, Settings
 
 ERROR = "error"
 WARNING = "warning"
@@ -105,29 +110,55 @@ def check(check_id: str, level: str, description: str) -> Callable[[CheckFunctio
     return register
 
 
+OFF = "off"
+# Old check ids a ``[rules] blocking_checks`` list may name for a newer check.
+LEGACY_NAMES = {"headline-length": "headline"}
+# Checks no waiver can pass: they protect the people quoted.
+NOT_WAIVABLE = frozenset({"cleared"})
+
+
+def severity(check_id: str, settings: Settings) -> str:
+    """error, warning or off for ``check_id`` under ``settings``."""
+    configured = settings.check_severity.get(check_id)
+    if configured:
+        return configured
+    legacy = settings.rules.blocking_checks
+    if legacy is not None:
+        listed = check_id in legacy or LEGACY_NAMES.get(check_id) in legacy
+        return ERROR if listed else WARNING
+    return CHECKS[check_id].level
+
+
+def unknown_names(settings: Settings) -> list[str]:
+    """Check ids newsroom.toml names that no check has (a typo, or a newer newsroom)."""
+    named = list(settings.check_severity)
+    named += [n for n in settings.rules.blocking_checks or () if n not in named]
+    return [name for name in named if name not in CHECKS]
+
+
 def run_checks(
     release: Release, library: Library, *, now: datetime | None = None
 ) -> list[Result]:
-    """Every registered check's findings, in registry order."""
+    """Every registered check's findings, in registry order, at its severity."""
     ctx = Context(release, library, now or datetime.now(UTC))
     results = []
     for spec in CHECKS.values():
+        level = severity(spec.id, library.settings)
+        if level == OFF:
+            continue
         for finding in spec.function(ctx):
-            results.append(
-                Result(spec.id, finding.level or spec.level, finding.message, finding.where)
-            )
+            found = WARNING if level == WARNING else (finding.level or ERROR)
+            results.append(Result(spec.id, found, finding.message, finding.where))
     return results
 
 
-def is_blocking(result: Result, rules: Rules) -> bool:
-    """Listed in ``blocking_checks``; or, when that is not set, any error."""
-    if rules.blocking_checks is None:
-        return result.level == ERROR
-    return result.id in rules.blocking_checks
+def is_blocking(result: Result, rules: Rules | None = None) -> bool:
+    """An error blocks; ``rules`` is no longer needed (severity is applied in run_checks)."""
+    return result.level == ERROR
 
 
-def blocking(results: Iterable[Result], rules: Rules) -> list[Result]:
-    return [result for result in results if is_blocking(result, rules)]
+def blocking(results: Iterable[Result], rules: Rules | None = None) -> list[Result]:
+    return [result for result in results if is_blocking(result)]
 
 
 # ---------------------------------------------------------------------------
@@ -165,19 +196,36 @@ def published_text(release: Release) -> Iterator[tuple[str, str]]:
 # The checks
 
 
-@check("headline", ERROR, "a headline is present and not longer than [checks] headline_max")
+@check("headline", ERROR, "a headline is present")
 def _headline(ctx: Context) -> Iterator[Finding]:
+    if not ctx.document.headline:
+        yield Finding("no headline", "headline")
+
+
+@check("headline-length", WARNING,
+       "the headline is not longer than [checks] headline_max characters")
+def _headline_length(ctx: Context) -> Iterator[Finding]:
     headline = ctx.document.headline
     limit = ctx.library.settings.headline_max
-    if not headline:
-        yield Finding("no headline", "headline")
-    elif len(headline) > limit:
+    if len(headline) > limit:
         yield Finding(
             f"the headline is {len(headline)} characters; the limit is {limit}", "headline"
         )
 
 
-@check("lead", ERROR, "the body opens with a lead paragraph")
+@check("standfirst-length", WARNING,
+       "the standfirst is not longer than [checks] standfirst_max characters")
+def _standfirst_length(ctx: Context) -> Iterator[Finding]:
+    standfirst = ctx.release.standfirst.strip()
+    limit = ctx.library.settings.standfirst_max
+    if len(standfirst) > limit:
+        yield Finding(
+            f"the standfirst is {len(standfirst)} characters; the limit is {limit}",
+            "standfirst",
+        )
+
+
+@check("lead", WARNING, "the body opens with a lead paragraph")
 def _lead(ctx: Context) -> Iterator[Finding]:
     from .export.document import Prose, QuoteBlock
 
@@ -194,12 +242,13 @@ def _lead(ctx: Context) -> Iterator[Finding]:
 @check("references", ERROR, "every quote and caption placed in the body exists")
 def _references(ctx: Context) -> Iterator[Finding]:
     for number, kind, ref_id in ctx.release.references():
-        known = ctx.release.quote(ref_id) if kind == "quote" else ctx.release.caption(ref_id)
-        if known is None:
+        lookup = {"quote": ctx.release.quote, "caption": ctx.release.caption,
+                  "picture": ctx.release.picture}[kind]
+        if lookup(ref_id) is None:
             yield Finding(f"refers to {kind} {ref_id!r}, which is not defined", body_where(number))
 
 
-@check("quotes-used", ERROR, "every quote defined is placed in the body")
+@check("quotes-used", WARNING, "every quote defined is placed in the body")
 def _quotes_used(ctx: Context) -> Iterator[Finding]:
     for quote in ctx.release.quotes:
         if quote.id not in ctx.used_quotes:
@@ -243,7 +292,7 @@ def _cleared(ctx: Context) -> Iterator[Finding]:
                           f"quotes[{quote_id}]")
 
 
-@check("contact", ERROR, "a media contact is given")
+@check("contact", WARNING, "a media contact is given")
 def _contact(ctx: Context) -> Iterator[Finding]:
     if not ctx.document.has_contact:
         yield Finding("no media contact", "contact")
@@ -271,7 +320,7 @@ def _embargo(ctx: Context) -> Iterator[Finding]:
     if embargo.timezone:
         try:
             ZoneInfo(embargo.timezone)
-        except (ZoneInfoNotFoundError, ValueError):
+        except (ZoneInfoNotFoundError, ValueError, OSError):
             yield Finding(f"unknown timezone {embargo.timezone!r}", "embargo.timezone")
     if embargo.until <= ctx.now:
         # A warning: an old release may be re-sent, and blocking would make a
@@ -290,7 +339,7 @@ def _markers(ctx: Context) -> Iterator[Finding]:
             yield Finding(f"leftover marker {match.group(1)!r}", where)
 
 
-@check("width", ERROR, "no line of the plain-text export is longer than [export] width")
+@check("width", WARNING, "no line of the plain-text export is longer than [export] width")
 def _width(ctx: Context) -> Iterator[Finding]:
     width = ctx.library.settings.width
     for number, line in enumerate(ctx.export_lines, start=1):
@@ -301,3 +350,74 @@ def _width(ctx: Context) -> Iterator[Finding]:
                 f"{start!r}… (a long word or address cannot be wrapped)",
                 f"export line {number}",
             )
+
+
+@check("settings", WARNING, "newsroom.toml names only checks that exist")
+def _settings(ctx: Context) -> Iterator[Finding]:
+    for name in unknown_names(ctx.library.settings):
+        yield Finding(f"newsroom.toml names an unknown check {name!r}; checks are: "
+                      + ", ".join(CHECKS), "newsroom.toml [checks]")
+
+
+# ---------------------------------------------------------------------------
+# Pictures (docs/format.md, "Pictures")
+
+
+def _picture_where(index: int) -> str:
+    return f"release.toml: media[{index}]"
+
+
+@check("picture-rights", ERROR, "every picture has a credit line and a copyright notice")
+def _picture_rights(ctx: Context) -> Iterator[Finding]:
+    for index, picture in enumerate(ctx.release.media):
+        missing = [label for label, value in (("credit line", picture.credit),
+                                              ("copyright notice", picture.copyright))
+                   if not value.strip()]
+        if missing:
+            yield Finding(f"picture {picture.id!r} has no {' and no '.join(missing)}",
+                          _picture_where(index))
+
+
+@check("picture-file", ERROR, "every picture's file is there and is the one recorded")
+def _picture_file(ctx: Context) -> Iterator[Finding]:
+    if not ctx.release.media:
+        return
+    from .media import file_problem
+
+    for index, picture in enumerate(ctx.release.media):
+        problem = file_problem(ctx.library, ctx.release, picture)
+        if problem:
+            yield Finding(problem, _picture_where(index))
+
+
+@check("picture-text", WARNING, "every picture has alt text and a caption naming someone "
+                                "in the release")
+def _picture_text(ctx: Context) -> Iterator[Finding]:
+    if not ctx.release.media:
+        return
+    from .media import caption_names_someone
+
+    # The people in the release: those quoted, the contact, and anyone in the
+    # directory the text names in full.
+    people = ctx.library.people
+    text = f"{ctx.release.standfirst}\n{ctx.release.body}"
+    names = [people[q.speaker].name for q in ctx.release.quotes if q.speaker in people]
+    names += [ctx.release.contact.name] + [p.name for p in people.values() if p.name in text]
+    for index, picture in enumerate(ctx.release.media):
+        if not picture.alt.strip():
+            yield Finding(f"picture {picture.id!r} has no alt text (for readers who cannot "
+                          "see it)", _picture_where(index))
+        if not caption_names_someone(picture.caption, [n for n in names if n]):
+            yield Finding(f"picture {picture.id!r}: the caption names nobody in the release; "
+                          "desks want everyone pictured named", _picture_where(index))
+
+
+@check("picture-size", WARNING, "every picture is at least 1,000 px on its long edge")
+def _picture_size(ctx: Context) -> Iterator[Finding]:
+    from .media import MIN_LONG_EDGE
+
+    for index, picture in enumerate(ctx.release.media):
+        long_edge = max(picture.width, picture.height)
+        if long_edge < MIN_LONG_EDGE:
+            yield Finding(f"picture {picture.id!r} is {long_edge} px on its long edge; news "
+                          f"desks want at least {MIN_LONG_EDGE:,}", _picture_where(index))

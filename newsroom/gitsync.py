@@ -51,6 +51,9 @@ SUBJECTS = {
     "spike": "Spike {slug}",
     "unspike": "Restore {slug}",
     "publish": "Publish {slug}",
+    "waive": "Waive a check in {slug}",
+    "send": "Send {slug} to the press list",
+    "queue": "Queue {slug} for sending",
 }
 
 BEFORE_SYNC_REF = "refs/newsroom/before-sync"
@@ -932,6 +935,23 @@ def sync(library: Library, *, commit: bool = False, keep: str | None = None) -> 
             "a rebase is already in progress in this repository; finish it with "
             "`git rebase --continue` or undo it with `git rebase --abort`, then sync again"
         )
+    # Every release stays locked while git may rewrite it; one open in an
+    # editor stops the sync before git changes anything.
+    from .locks import LockedReleases, hold_all
+
+    try:
+        with hold_all(library.root, library.slugs()):
+            return _sync_locked(library, repo, result, commit=commit, keep=keep)
+    except LockedReleases as locked:
+        raise NotReady(
+            "these releases are open in an editor, so sync changed nothing: "
+            + "; ".join(str(error) for error in locked.refused)
+            + ". Save and close them, then sync again"
+        ) from None
+
+
+def _sync_locked(library: Library, repo: Repo, result: SyncResult, *, commit: bool,
+                 keep: str | None) -> SyncResult:
     if _head(repo) is None:
         _adopt_remote_branch(repo)
     pending = pending_changes(repo)

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import functools
 import getpass
 import json
 import os
@@ -49,18 +50,67 @@ def current_host() -> str:
     return socket.gethostname() or "localhost"
 
 
-def process_alive(pid: int) -> bool:
-    """Whether ``pid`` names a running process on this machine."""
+def _proc_stat(pid: int) -> list[bytes] | None:
+    """The fields of ``/proc/<pid>/stat`` after the command name, or None."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as handle:
+            raw = handle.read()
+        # The command name (field 2) may hold spaces and ')': split after the last ')'.
+        return raw[raw.rindex(b")") + 2:].split()
+    except (OSError, ValueError):
+        return None
+
+
+def process_start(pid: int) -> int | None:
+    """When ``pid`` started (clock ticks since boot, from /proc), or None if unknown.
+
+    Stored with a pid so a pid reused by another process after a crash is
+    told apart from the process that wrote the lock.
+    """
+    fields = _proc_stat(pid)
+    try:
+        return int(fields[19]) if fields else None
+    except (ValueError, IndexError):
+        return None
+
+
+@functools.cache
+def boot_id() -> str:
+    """This boot of this machine (Linux), or "" where the system does not say."""
+    try:
+        with open("/proc/sys/kernel/random/boot_id", encoding="ascii") as handle:
+            return handle.read().strip()
+    except OSError:
+        return ""
+
+
+def process_alive(pid: int, started: int | None = None, boot: str = "") -> bool:
+    """Whether ``pid`` names a running process on this machine.
+
+    With ``started`` (and ``boot``) as recorded by the writer, a process that
+    merely reuses the pid (after a reboot, or once pids wrapped round) counts
+    as gone. Without them (files written by older versions) any process with
+    that pid counts as alive: the safe side.
+    """
     if pid <= 0:
         return False
+    if boot and boot_id() and boot != boot_id():
+        return False  # written before this machine last started
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
     except PermissionError:  # alive, owned by someone else
-        return True
+        pass
     except OSError:
         return False
+    fields = _proc_stat(pid)
+    if fields and fields[0] in (b"Z", b"X"):
+        return False  # exited; only its parent has not collected it yet
+    if started is not None:
+        now = process_start(pid)
+        if now is not None and now != started:
+            return False  # the pid belongs to another, later process
     return True
 
 
@@ -75,6 +125,8 @@ class LockInfo:
     token: str = ""
     path: Path | None = None
     unreadable: bool = False  # torn by a crash, or not written by newsroom
+    started: int | None = None  # the holder's start time (process_start), when known
+    boot: str = ""  # the boot id of the holder's machine, when known
 
     @property
     def local(self) -> bool:
@@ -82,7 +134,9 @@ class LockInfo:
 
     @property
     def mine(self) -> bool:
-        return self.local and self.pid == os.getpid()
+        # Our pid alone is not enough: a crashed process may have had it before us.
+        return (self.local and self.pid == os.getpid()
+                and self.started in (None, process_start(self.pid)))
 
     @property
     def stale(self) -> bool:
@@ -93,7 +147,7 @@ class LockInfo:
         """
         if self.unreadable:
             return self.path is not None and time.time() - _mtime(self.path) > UNREADABLE_GRACE
-        return self.local and not process_alive(self.pid)
+        return self.local and not process_alive(self.pid, self.started, self.boot)
 
     def describe(self) -> str:
         """'alice on laptop (process 4242) since 2026-11-25 14:02 UTC'."""
@@ -108,6 +162,8 @@ class LockInfo:
                 "pid": self.pid,
                 "since": self.since.isoformat(timespec="seconds"),
                 "token": self.token,
+                **({"started": self.started} if self.started is not None else {}),
+                **({"boot": self.boot} if self.boot else {}),
             },
             ensure_ascii=False,
         ).encode("utf-8")
@@ -126,6 +182,9 @@ class LockInfo:
                 since=since,
                 token=str(data.get("token", "")),
                 path=path,
+                # Absent from locks written before issue 14: then the pid alone decides.
+                started=int(data["started"]) if data.get("started") is not None else None,
+                boot=str(data.get("boot", "")),
             )
         except (ValueError, KeyError, TypeError, UnicodeDecodeError):
             # A lock we cannot read (torn by a crash, or hand-made) still
@@ -292,6 +351,7 @@ def acquire(root: Path | str, slug: str, *, take_over: bool = False) -> Lock:
     info = LockInfo(
         user=current_user(), host=current_host(), pid=os.getpid(),
         since=datetime.now(UTC).replace(microsecond=0), token=secrets.token_hex(8), path=path,
+        started=process_start(os.getpid()), boot=boot_id(),
     )
     ensure_gitignored(root)
     for _ in range(5):
@@ -361,3 +421,37 @@ def hold(root: Path | str, slug: str) -> Iterator[Lock | None]:
     finally:
         lock.release()
 
+
+
+class LockedReleases(BundleError):
+    """Several releases are held by other editors (``newsroom sync`` refuses)."""
+
+    def __init__(self, refused: list[LockedError]) -> None:
+        self.refused = refused
+        super().__init__(None, "; ".join(str(error) for error in refused))
+
+
+@contextlib.contextmanager
+def hold_all(root: Path | str, slugs: list[str]) -> Iterator[list[Lock]]:
+    """Hold the locks of every release in ``slugs`` for one command (``sync``).
+
+    All or nothing: when any of them is held by someone else (or left by a
+    process that is gone: never taken over silently) the locks taken so far
+    are released and ``LockedReleases`` names each refused release.
+    """
+    taken: list[Lock] = []
+    refused: list[LockedError] = []
+    try:
+        for slug in slugs:
+            try:
+                taken.append(acquire(root, slug))
+            except LockedError as error:
+                refused.append(error)
+            except BundleError:
+                pass  # cannot be locked (read-only folder, odd name): nor opened to edit
+        if refused:
+            raise LockedReleases(refused)
+        yield taken
+    finally:
+        for lock in taken:
+            lock.release()

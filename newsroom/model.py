@@ -16,8 +16,9 @@ SCHEMA_VERSION = 1
 SLUG_PATTERN = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,78}[a-z0-9])?$")
 ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
 
-# A reference to a quote or caption: a line of its own in body.md.
-REFERENCE_PATTERN = re.compile(r"^[ \t]*\{\{<\s*(quote|caption)\s+(\S+?)\s*>\}\}[ \t]*$")
+# A reference to a quote, caption or picture: a line of its own in body.md.
+REFERENCE_PATTERN = re.compile(
+    r"^[ \t]*\{\{<\s*(quote|caption|picture)\s+(\S+?)\s*>\}\}[ \t]*$")
 
 
 def reference_line(kind: str, ref_id: str) -> str:
@@ -64,6 +65,10 @@ class Person:
     organisation: str = ""
     email: str = ""
     phone: str = ""
+    # Kept apart from ``name`` so matching and sorting see the name alone:
+    # "Dr", "Cllr" before it; "MP", "OBE" after it.
+    honorific: str = ""
+    post_nominals: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -75,6 +80,13 @@ class Quote:
     move on, the release must not. ``intro`` may use ``{name}``, ``{role}``
     and ``{organisation}``. ``text`` holds paragraphs separated by blank lines,
     without quotation marks: export punctuates them.
+
+    ``attribution`` names the speaker after the words (``said {name}, {role}.``,
+    same placeholders as ``intro``). It follows the closing mark of paragraph
+    ``attribution_after`` (counted from 1) and the next paragraph carries on
+    in the same printed paragraph — ``“A,” said X. “B.”`` is text ``A,`` and
+    ``B.``, ``attribution_after = 1``; 0 means after the last paragraph. An
+    attribution opening with a dash (``– {name}, {role}``) is a line of its own.
     """
 
     id: str
@@ -82,6 +94,8 @@ class Quote:
     role: str = ""
     intro: str = ""
     text: str = ""
+    attribution: str = ""
+    attribution_after: int = 0
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -97,6 +111,29 @@ class Caption:
     text: str = ""
     credit: str = ""
     file: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Picture:
+    """A picture in ``media/``, placed in the body by ``{{< picture ID >}}``.
+
+    ``sha256``, ``width`` and ``height`` are the original file's, written by
+    the tool when the picture is added: the digest covers them, so a replaced
+    picture makes approvals stale (docs/format.md, "Pictures").
+    """
+
+    id: str
+    file: str = ""
+    caption: str = ""
+    creator: str = ""
+    credit: str = ""
+    copyright: str = ""
+    alt: str = ""
+    usage_terms: str = ""
+    sha256: str = ""
+    width: int = 0
+    height: int = 0
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -158,6 +195,23 @@ class Approval:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
+# A check's severity in ``[checks]``: an error blocks submission and approval
+# (unless waived), a warning is shown only, "off" does not run the check.
+CHECK_SEVERITIES = ("error", "warning", "off")
+
+
+@dataclass
+class Waiver:
+    """An approver's decision to let one blocking check pass, bound to a digest."""
+
+    check: str
+    by: str
+    at: datetime
+    digest: str
+    reason: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
 @dataclass
 class Clearance:
     """A quoted person's OK of their own words, bound to the quote's digest."""
@@ -205,6 +259,11 @@ class Release:
     approvals: list[Approval] = field(default_factory=list)
     history: list[Event] = field(default_factory=list)
     extra: dict[str, Any] = field(default_factory=dict)
+    waivers: list[Waiver] = field(default_factory=list)
+    media: list[Picture] = field(default_factory=list)
+
+    def picture(self, picture_id: str) -> Picture | None:
+        return next((p for p in self.media if p.id == picture_id), None)
 
     def quote(self, quote_id: str) -> Quote | None:
         return next((q for q in self.quotes if q.id == quote_id), None)
@@ -273,6 +332,9 @@ class Settings:
     default_intro: str = "Commenting on the news, {name}, {role}, said:"
     width: int = 72
     headline_max: int = 110
+    standfirst_max: int = 300
+    # ``[checks] <check-id> = "error" | "warning" | "off"``, as written.
+    check_severity: dict[str, str] = field(default_factory=dict)
     rules: Rules = field(default_factory=Rules)
     extra: dict[str, Any] = field(default_factory=dict)
     # Sub-table keys we do not know, per table name, kept for round-trips.

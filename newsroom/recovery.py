@@ -100,6 +100,8 @@ class Recovery:
     saved_at: datetime
     files: dict[str, bytes]
     base: dict[str, str | None] = field(default_factory=dict)
+    started: int | None = None  # the writer's start time, to see through a reused pid
+    boot: str = ""
 
     @property
     def replaying(self) -> bool:
@@ -139,6 +141,8 @@ class Recovery:
             "pid": self.pid,
             "saved_at": self.saved_at.isoformat(),
             "base": self.base,
+            **({"started": self.started} if self.started is not None else {}),
+            **({"boot": self.boot} if self.boot else {}),
             "files": {name: data.decode("utf-8") for name, data in self.files.items()},
         }
         return json.dumps(payload, ensure_ascii=False).encode("utf-8")
@@ -166,6 +170,9 @@ class Recovery:
                 files=files,
                 base={str(k): (str(v) if v is not None else None)
                       for k, v in dict(payload.get("base", {})).items()},
+                started=(int(payload["started"]) if payload.get("started") is not None
+                         else None),
+                boot=str(payload.get("boot", "")),
             )
         except BundleError:
             raise
@@ -192,6 +199,8 @@ def write(
         saved_at=now or datetime.now(UTC),
         files={RELEASE_FILE: files[RELEASE_FILE], BODY_FILE: files[BODY_FILE]},
         base={name: _sha(data) for name, data in (base or {}).items()},
+        started=locks.process_start(os.getpid()),
+        boot=locks.boot_id(),
     )
     atomic_write(path, recovery.to_json())
     return path
@@ -226,7 +235,7 @@ def _writer_active(recovery: Recovery, root: Path) -> bool:
     if recovery.host == locks.current_host():
         if recovery.pid == os.getpid():
             return False  # ours: the caller knows what it is doing
-        return locks.process_alive(recovery.pid)
+        return locks.process_alive(recovery.pid, recovery.started, recovery.boot)
     # Another host: trust its lock on the bundle.
     with contextlib.suppress(BundleError):
         holder = locks.holder(root, recovery.slug)
@@ -308,6 +317,27 @@ def begin_replay(recovery: Recovery) -> Recovery:
     return recovery
 
 
+def restore(recovery: Recovery, library: Library) -> Release:
+    """Replay a recovery file into a release this process now owns.
+
+    Renamed first (``begin_replay``: a crash while reading it cannot loop);
+    then the edits are checkpointed as this process's own recovery file and
+    the ``.replay`` file is removed, so nothing is left behind whatever the
+    user does next (save, discard, or crash again: the new file is offered).
+    If the checkpoint fails (disk full) the ``.replay`` file is kept.
+    """
+    recovery = begin_replay(recovery)
+    release = recovery.release(library)
+    try:
+        written = checkpoint(library, release)
+    except (OSError, BundleError):
+        return release
+    if written is not None and written != recovery.path:
+        with contextlib.suppress(FileNotFoundError):
+            recovery.path.unlink()
+    return release
+
+
 def discard(recovery: Recovery) -> None:
     """Delete a recovery file the user chose not to restore."""
     with contextlib.suppress(FileNotFoundError):
@@ -344,7 +374,9 @@ def clear(root: Path | str, slug: str, *, everyone: bool = True) -> int:
                 other = Recovery.from_file(path)
             except BundleError:
                 continue
-            if other.slug != slug or _writer_active(other, root):
+            # A file being replayed was taken over by whoever restored it,
+            # even if its writer's pid now names a live process.
+            if other.slug != slug or (not other.replaying and _writer_active(other, root)):
                 continue
         with contextlib.suppress(FileNotFoundError):
             path.unlink()

@@ -20,7 +20,7 @@ from typing import Any
 
 # Arrays of release.toml that only ever grow by sign-off actions: a sync keeps
 # the entries of both sides instead of calling it a conflict.
-UNION_ARRAYS = ("approvals", "clearances", "history")
+UNION_ARRAYS = ("approvals", "clearances", "waivers", "history")
 # Arrays of tables with an ``id``: merged entry by entry.
 ID_ARRAYS = ("quotes", "captions")
 

@@ -27,6 +27,7 @@ from .export.document import (
     CaptionBlock,
     Document,
     EmbargoLine,
+    PictureBlock,
     Prose,
     QuoteBlock,
     build_document,
@@ -67,7 +68,7 @@ REQUEST_CHANGES = "request-changes"
 SPIKE = "spike"
 UNSPIKE = "unspike"
 PUBLISH = "publish"
-ACTIONS = (SUBMIT, CLEAR, APPROVE, REQUEST_CHANGES, SPIKE, UNSPIKE, PUBLISH)
+ACTIONS = (SUBMIT, CLEAR, APPROVE, REQUEST_CHANGES, SPIKE, UNSPIKE, PUBLISH, "waive")
 
 # Clearance states of one quote.
 CLEARED = "cleared"
@@ -138,7 +139,9 @@ def _sha256(payload: Any) -> str:
     return DIGEST_PREFIX + hashlib.sha256(canonical_bytes(payload)).hexdigest()
 
 
-def _block_payload(block: Prose | QuoteBlock | CaptionBlock) -> dict[str, Any]:
+def _block_payload(block: Prose | QuoteBlock | CaptionBlock | PictureBlock) -> dict[str, Any]:
+    if isinstance(block, PictureBlock):
+        return {"picture": block.picture_id}
     if isinstance(block, Prose):
         # Blank lines around a reference are layout, not content. Inside the
         # prose every character counts: two trailing spaces are a Markdown
@@ -158,9 +161,20 @@ def _block_payload(block: Prose | QuoteBlock | CaptionBlock) -> dict[str, Any]:
             "organisation": block.organisation,
             "intro": block.intro,
             "paragraphs": list(block.paragraphs),
+            # Only when set: digests of quotes without one stay as they were.
+            **_attribution_payload(block.attribution, block.attribution_after),
         }
     return {"caption": block.caption_id, "text": block.text, "credit": block.credit,
             "file": block.file}
+
+
+def _attribution_payload(attribution: str, after: int) -> dict[str, Any]:
+    payload: dict[str, Any] = {}
+    if attribution:
+        payload["attribution"] = attribution
+        if after:
+            payload["attribution_after"] = after
+    return payload
 
 
 def canonical_payload(document: Document) -> dict[str, Any]:
@@ -171,7 +185,7 @@ def canonical_payload(document: Document) -> dict[str, Any]:
             "until": document.embargo.until.astimezone(UTC).isoformat(),
             "zone": document.embargo.zone,
         }
-    return {
+    payload = {
         "canonical": CANONICAL_VERSION,
         "headline": document.headline,
         "standfirst": document.standfirst,
@@ -192,13 +206,20 @@ def canonical_payload(document: Document) -> dict[str, Any]:
         "about": document.about,
         "imprint": document.imprint,
     }
+    if document.pictures:
+        # Only when there are pictures: digests of releases without any are unchanged.
+        payload["media"] = [picture.payload() for picture in document.pictures]
+    return payload
 
 
 def document_from_payload(payload: dict[str, Any], slug: str = "") -> Document:
     """Rebuild a ``Document`` from a canonical payload (a snapshot), for diffs."""
-    blocks: list[Prose | QuoteBlock | CaptionBlock] = []
+    pictures = tuple(PictureBlock.from_payload(p) for p in payload.get("media", []))
+    blocks: list[Prose | QuoteBlock | CaptionBlock | PictureBlock] = []
     for block in payload["body"]:
-        if "prose" in block:
+        if "picture" in block:
+            blocks.extend(p for p in pictures if p.picture_id == block["picture"])
+        elif "prose" in block:
             blocks.append(Prose(markdown=block["prose"], first_line=0))
         elif "quote" in block:
             blocks.append(QuoteBlock(
@@ -206,6 +227,8 @@ def document_from_payload(payload: dict[str, Any], slug: str = "") -> Document:
                 speaker_name=block["name"], role=block["role"],
                 organisation=block.get("organisation", ""), intro=block["intro"],
                 paragraphs=tuple(block["paragraphs"]),
+                attribution=block.get("attribution", ""),
+                attribution_after=block.get("attribution_after", 0),
             ))
         else:
             blocks.append(CaptionBlock(caption_id=block["caption"], text=block["text"],
@@ -232,11 +255,16 @@ def document_from_payload(payload: dict[str, Any], slug: str = "") -> Document:
         organisation=payload["organisation"],
         about=payload["about"],
         imprint=payload["imprint"],
+        pictures=pictures,
     )
 
 
 def digest(release: Release, settings: Settings, people: dict[str, Person]) -> str:
-    """sha256 of everything publishable in ``release``, in canonical form."""
+    """sha256 of everything publishable in ``release``, in canonical form.
+
+    What that is: ``publishable.PUBLISHABLE_FIELDS`` and ``IDENTIFIERS``
+    (tests/test_publishable.py holds the two together).
+    """
     return _sha256(canonical_payload(build_document(release, settings, people)))
 
 
@@ -249,6 +277,10 @@ def quote_payload(quote: Quote, people: dict[str, Person]) -> dict[str, Any]:
         "role": clean(quote.role),
         "intro": " ".join(clean(fill_intro(quote.intro, person, quote.role)).split()),
         "paragraphs": split_paragraphs(clean(quote.text)),
+        **_attribution_payload(
+            " ".join(clean(fill_intro(quote.attribution, person, quote.role)).split()),
+            quote.attribution_after,
+        ),
     }
 
 
@@ -581,8 +613,10 @@ NOT_BLOCKING_SUBMISSION = frozenset({"cleared"})
 def _blocking_summary(release: Release, library: Library, at: datetime,
                       ignore: frozenset[str] = frozenset()) -> list[str]:
     from .checks import blocking, run_checks
+    from .waivers import unwaived
 
-    failing = [r for r in blocking(run_checks(release, library, now=at), library.settings.rules)
+    failing = [r for r in unwaived(blocking(run_checks(release, library, now=at)), release,
+                                   library)
                if r.id not in ignore]
     return [f"{r.id} ({r.where}: {r.message})" if r.where else f"{r.id} ({r.message})"
             for r in failing]
@@ -871,6 +905,9 @@ def verify(release: Release, library: Library) -> list[str]:
                              f"{release.slug}/{SNAPSHOT_DIR}/ (or that folder was not kept)")
     for clearance in release.clearances:
         lines.extend(p.message for p in clearance_problems(clearance, release, library))
+    from .waivers import verify_lines
+
+    lines.extend(verify_lines(release, library, current))
     return lines
 
 
@@ -914,4 +951,23 @@ def diff(release: Release, library: Library, width: int | None = None) -> tuple[
         before.splitlines(keepends=True), after.splitlines(keepends=True),
         fromfile=base.label, tofile=f"now ({short(current)})",
     )
-    return base, "".join(lines)
+    return base, "".join(lines) + picture_changes(base.payload, current_document)
+
+
+def picture_changes(base_payload: dict[str, Any], document: Document) -> str:
+    """A line per picture added, removed or changed (file or record) since ``base_payload``."""
+    before = {p["id"]: p for p in base_payload.get("media", [])}
+    after = {p.picture_id: p.payload() for p in document.pictures}
+    out = []
+    for picture_id in sorted(set(before) | set(after)):
+        old, new = before.get(picture_id), after.get(picture_id)
+        if old == new:
+            continue
+        if old is None or new is None:
+            out.append(f"picture {picture_id!r} {'added' if old is None else 'removed'}\n")
+            continue
+        what = [key for key in sorted(set(old) | set(new)) if old.get(key) != new.get(key)]
+        if "sha256" in what:
+            what = ["the picture file itself"] + [k for k in what if k != "sha256"]
+        out.append(f"picture {picture_id!r} changed: {', '.join(what)}\n")
+    return "".join(out)

@@ -260,7 +260,7 @@ def test_two_file_save_writes_both_and_leaves_no_journal(library_copy: Path) -> 
     release.quotes = []
     library.save(release)
     directory = library_copy / SAMPLE_SLUG
-    assert sorted(p.name for p in directory.iterdir()) == [BODY_FILE, RELEASE_FILE]
+    assert sorted(p.name for p in directory.iterdir()) == [BODY_FILE, "media", RELEASE_FILE]
     assert (directory / BODY_FILE).read_text(encoding="utf-8") == "New body.\n"
 
 
@@ -289,7 +289,7 @@ def test_interrupted_save_after_journal_is_rolled_forward(library_copy: Path, mo
     reloaded = Library.open(library_copy).load(SAMPLE_SLUG)
     assert reloaded.headline == "Rolled forward"
     assert reloaded.body.endswith("Added.\n")
-    assert sorted(p.name for p in directory.iterdir()) == [BODY_FILE, RELEASE_FILE]
+    assert sorted(p.name for p in directory.iterdir()) == [BODY_FILE, "media", RELEASE_FILE]
 
 
 def test_interrupted_save_before_journal_keeps_old_files(library_copy: Path, monkeypatch) -> None:

@@ -64,7 +64,7 @@ def test_check_exit_codes_and_json(run: Run) -> None:
     data = json.loads(out)
     assert code == 1 and data["ok"] is False
     assert {"id": "markers", "level": "error", "message": "leftover marker 'TODO'",
-            "where": "body.md line 3", "blocking": True} in data["results"]
+            "where": "body.md line 3", "blocking": True, "waived": False} in data["results"]
     run("clear", SAMPLE_SLUG, "okafor", "--by", "amira-okafor")
     run("clear", SAMPLE_SLUG, "whitfield", "--by", "tom-whitfield")
     code, out, _ = run("check", SAMPLE_SLUG, "--json")
@@ -151,7 +151,7 @@ def test_export_gate(run: Run, tmp_path: Path) -> None:
 def test_verify_and_diff_after_an_edit(run: Run) -> None:
     sign_off(run)
     code, out, _ = run("verify")
-    assert code == 0 and "every approval and clearance claimed is valid (3 in all)" in out
+    assert code == 0 and "every approval, clearance and waiver claimed is valid (3 in all)" in out
     body = run.root / SAMPLE_SLUG / "body.md"
     body.write_text(body.read_text(encoding="utf-8").replace("seven to two", "eight to one"),
                     encoding="utf-8")

@@ -100,7 +100,10 @@ def test_draft_is_marked_in_every_format_and_not_recorded(
         result = cli("export", SAMPLE_SLUG, "--format", fmt, "--draft",
                      "-o", str(files[fmt]), drafts=library_copy)
         assert result.returncode == 0, result.stderr
-    assert snapshot_tree(library_copy) == before  # a draft is not a publication
+    # A draft is not a publication (picture renditions are caches in .newsroom/).
+    after = {k: v for k, v in snapshot_tree(library_copy).items()
+             if not k.startswith(".newsroom/")}
+    assert after == before
     assert files["text"].read_text(encoding="utf-8").startswith(DRAFT_MARK)
     md = files["md"].read_text(encoding="utf-8")
     matter = tomllib.loads(md.split("+++\n")[1])
@@ -109,7 +112,7 @@ def test_draft_is_marked_in_every_format_and_not_recorded(
     assert f'<p class="draft">{DRAFT_MARK}</p>' in files["html"].read_text(encoding="utf-8")
     message = BytesParser(policy=policy.default).parsebytes(files["eml"].read_bytes())
     assert message["Subject"].startswith(f"{DRAFT_MARK}: EMBARGOED: ")
-    assert message.get_content().startswith(DRAFT_MARK)
+    assert message.get_body(("plain",)).get_content().startswith(DRAFT_MARK)
     item = json.loads(files["ninjs"].read_text(encoding="utf-8"))
     assert item["pubStatus"] == "withheld" and DRAFT_MARK in item["edNote"]
 
@@ -146,7 +149,7 @@ def test_eml_to_stdout_with_to_override(library_copy: Path) -> None:
         ([SAMPLE_SLUG, "--all", "--out", "x"], "not both"),
         (["--all"], "--all needs --out"),
         ([SAMPLE_SLUG, "--format", "md", "--to", "a@b.example"], "--to only applies"),
-        ([SAMPLE_SLUG, "--out", "x"], "go with --all"),
+        ([SAMPLE_SLUG, "--out", "x"], "--out goes with --all, or with --format md"),
         (["--all", "--out", "x", "--status", "finished"], "not a status"),
     ],
 )

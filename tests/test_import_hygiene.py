@@ -25,6 +25,7 @@ CORE = [
     "newsroom.bundle",
     "newsroom.safety",
     "newsroom.workflow",
+    "newsroom.publishable",
     "newsroom.export",
 ]
 OPTIONAL = [
@@ -37,6 +38,13 @@ OPTIONAL = [
     "newsroom.gitsync",
     "newsroom.signing",
     "newsroom.search",
+    "newsroom.waivers",
+    "newsroom.tomledit",
+    "newsroom.lifeline",
+    "newsroom.press",
+    "newsroom.sending",
+    "newsroom.sending.run",
+    "newsroom.sending.transport",
 ]
 FORBIDDEN = ("textual", "rich")
 

@@ -96,7 +96,26 @@ def test_corpus_release(path: Path, library: Library):
         if "intro" in wanted:
             assert quote.intro == wanted["intro"]
         if wanted.get("after"):
-            assert quote.intro == ""
+            assert quote.intro == "" and quote.attribution
+        if "attribution" in wanted:
+            assert quote.attribution == wanted["attribution"]
+        assert quote.attribution_after == wanted.get("attribution_after", 0)
+        if "organisation" in wanted:
+            assert result.people[quote.speaker].organisation == wanted["organisation"]
+        if "honorific" in wanted:
+            assert result.people[quote.speaker].honorific == wanted["honorific"]
+    # Passages nobody can be said to have said: body text, reported with their line.
+    unknown = [d.line for d in result.decisions if d.what.startswith("left as body text")]
+    assert unknown == expected.get("unknown_lines", [])
+    # Captions: text and credit, each placed in the body.
+    assert [(c.text, c.credit) for c in release.captions] == [
+        (c["text"], c.get("credit", "")) for c in expected.get("captions", [])
+    ]
+    placed = [ref for _, kind, ref in release.references() if kind == "caption"]
+    assert placed == [c.id for c in release.captions]
+    assert [r.speaker_name for r in result.quotes] == [q["speaker"] for q in expected["quotes"]]
+    for report in result.quotes:
+        assert any(d.line == report.line and report.quote_id in d.what for d in result.decisions)
         # Stored without quotation marks: export adds them.
         for paragraph in quote.paragraphs:
             assert paragraph[:1] not in "“\"‘'" and paragraph[-1:] not in "”\"’'"
@@ -222,7 +241,7 @@ def test_quote_punctuation_styles(text: str):
 @pytest.mark.parametrize(
     ("text", "name"),
     [
-        ("“We are pleased,” said Cllr Jane Doe.", "Cllr Jane Doe"),
+        ("“We are pleased,” said Cllr Jane Doe.", "Jane Doe"),
         ('"We are pleased." (Jane Doe, Eastfield Residents\' Association).', "Jane Doe"),
         ("“We are pleased.”\n\n- Jane Doe, Chair", "Jane Doe"),
         ("‘We’re pleased,’ Jane Doe said.", "Jane Doe"),
@@ -257,7 +276,8 @@ def test_speakers_match_people_ignoring_titles_and_case():
         "peter-lang",
     ]
     assert [p.id for p in result.new_people] == ["peter-lang"]
-    assert result.people["peter-lang"].name == "Dr Peter Lang"
+    assert result.people["peter-lang"].name == "Peter Lang"
+    assert result.people["peter-lang"].honorific == "Dr"
     assert result.people["peter-lang"].role == "Chair of the Friends"
     # The written form differs from the directory's: the words are kept as written.
     assert result.release.quotes[0].intro == "COUNCILLOR AMIRA OKAFOR said:"
@@ -349,7 +369,8 @@ def test_command_creates_bundle_and_people(library: Library, capsys):
     reopened = Library.open(library.root)
     release = reopened.load("food-bank")
     assert release.quotes[0].speaker == "joanne-pryce"
-    assert reopened.people["margaret-obi"].name == "Revd Margaret Obi"
+    assert reopened.people["margaret-obi"].name == "Margaret Obi"
+    assert reopened.people["margaret-obi"].honorific == "Revd"
 
 
 def test_command_dry_run_writes_nothing(library: Library, capsys):
@@ -460,11 +481,12 @@ def test_first_name_speaker_takes_full_name_from_the_prose():
     assert result.people["bethan-morgan"].role == ""  # an age is not a role
 
 
-def test_quote_with_no_named_speaker_is_kept_with_a_warning():
+def test_quote_with_no_named_speaker_stays_body_text_and_is_reported():
     result = _one("Headline\n\nLead.\n\nThe branch said:\n\n“We will fight on.”\n")
-    (quote,) = result.release.quotes
-    assert quote.speaker == "" and quote.text == "We will fight on."
-    assert any("speaker is not named" in w for w in result.warnings)
+    assert result.release.quotes == []
+    assert "“We will fight on.”" in result.release.body
+    assert any("cannot tell who said" in w for w in result.warnings)
+    assert [(d.line, d.confidence) for d in result.decisions] == [(5, "low"), (7, "low")]
 
 
 def test_intro_after_a_sentence_in_the_same_paragraph():

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from conftest import SAMPLE_SLUG, snapshot_tree
 
-from newsroom import recovery
+from newsroom import locks, recovery
 from newsroom.bundle import BODY_FILE, RELEASE_FILE, BundleError, ConflictError, Library
 
 REPO = Path(__file__).resolve().parent.parent
@@ -36,6 +36,7 @@ def _foreign(path: Path, pid: int) -> Path:
     """Rewrite a recovery file as if another (finished) process had written it."""
     data = json.loads(path.read_text(encoding="utf-8"))
     data["pid"] = pid
+    data["started"] = locks.process_start(pid)  # as that process would have written it
     target = path.with_name(path.name.replace(f".{os.getpid()}.", f".{pid}."))
     target.write_text(json.dumps(data), encoding="utf-8")
     path.unlink()
@@ -371,6 +372,11 @@ def test_conflict_keep_both_saves_a_copy(library_copy: Path) -> None:
     assert copy.slug == "2026-11-24-lido-reopens-copy" and mine.slug == SAMPLE_SLUG
     assert Library.open(library_copy).load(copy.slug).headline == "Mine"
     assert Library.open(library_copy).load(SAMPLE_SLUG).headline == "Theirs"
+    # "Keep both" keeps the pictures too: the copy's [[media]] files are there.
+    for picture in copy.media:
+        assert (library_copy / copy.slug / "media" / picture.file).read_bytes() == \
+            (library_copy / SAMPLE_SLUG / "media" / picture.file).read_bytes()
+    assert copy.media
     with pytest.raises(BundleError, match="already exists"):
         library.save_as(mine, SAMPLE_SLUG)
 

@@ -216,5 +216,10 @@ def test_known_digest_of_the_sample_is_stable() -> None:
     Update only with a new ``canonical`` version and a note in docs/signoff.md.
     """
     library, release = sample()
+    with_pictures = Path(__file__).with_name("data") / "lido_digest_pictures.txt"
+    assert release_digest(release, library) == with_pictures.read_text(encoding="ascii").strip()
+    # Without its picture the sample is what it was before pictures existed:
+    # a release without pictures keeps its digest (and its approvals).
+    release.media = []
     pinned = Path(__file__).with_name("data") / "lido_digest.txt"
     assert release_digest(release, library) == pinned.read_text(encoding="ascii").strip()

@@ -27,7 +27,9 @@ def register(subcommands: argparse._SubParsersAction) -> None:
         help="eml: send to ADDRESS instead of the press list in newsroom.toml (repeatable)",
     )
     export.add_argument("--all", action="store_true", help="export every release into --out DIR")
-    export.add_argument("--out", default=None, metavar="DIR", help="with --all: folder to write to")
+    export.add_argument("--out", default=None, metavar="DIR",
+                        help="with --all: folder to write to; with --format md: a page "
+                             "bundle (DIR/index.md and the pictures)")
     export.add_argument(
         "--status", action="append", default=None, metavar="STATUS",
         help="with --all: only releases in this status (repeatable), e.g. approved",
@@ -77,7 +79,15 @@ def cmd_export(args: argparse.Namespace) -> int:
     except ExportError as error:
         raise CommandError(str(error)) from None
     try:
-        if isinstance(output, bytes):
+        if args.out:  # a page bundle: DIR/index.md and the pictures beside it
+            from ..export.bundle_md import write_page_bundle
+
+            try:
+                for path in write_page_bundle(release, library, output, args.out):
+                    print(path)
+            except ExportError as error:
+                raise CommandError(str(error)) from None
+        elif isinstance(output, bytes):
             write_bytes(output, args.output)
         else:
             write_output(output, args.output)
@@ -112,8 +122,11 @@ def _check_usage(args: argparse.Namespace) -> None:
         raise CommandError("name the release to export, or use --all --out DIR")
     if args.all and not args.out:
         raise CommandError("--all needs --out DIR: one file per release is written there")
-    if not args.all and (args.out or args.status):
-        raise CommandError("--out and --status go with --all; use -o FILE for one release")
+    if not args.all and args.out and (args.format != "md" or args.output):
+        raise CommandError("--out goes with --all, or with --format md for a page bundle "
+                           "(index.md and its pictures); use -o FILE for one release")
+    if not args.all and args.status:
+        raise CommandError("--status goes with --all")
     if args.all and args.output:
         raise CommandError("with --all use --out DIR, not -o")
     if args.to and args.format != "eml":

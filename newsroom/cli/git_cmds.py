@@ -58,6 +58,11 @@ width = 72
 
 [checks]
 headline_max = 110
+standfirst_max = 300
+# A check is "error" (blocks until fixed or waived), "warning" or "off".
+# Style rules warn by default; see docs/signoff.md for every check id.
+# headline-length = "warning"
+# contact = "warning"
 
 # When this library is inside a git repository, sign-off actions (submit,
 # clear, approve, request changes, spike, final export) are committed for you.
@@ -427,6 +432,8 @@ def cmd_history(args: argparse.Namespace) -> int:
         detail = entry.note or (entry.subject if entry.source == "commit" else "")
         if entry.extra.get("quote"):
             detail = f"quote {entry.extra['quote']}" + (f": {detail}" if detail else "")
+        if entry.extra.get("check"):  # a waiver: which check, and why
+            detail = f"waived {entry.extra['check']}" + (f": {detail}" if detail else "")
         if detail:
             print(f"{'':18}{strip_controls(detail)}")
         recorded = entry.recorded_note()

@@ -174,20 +174,30 @@ def _say(text: str) -> None:
 
 def cmd_check(args: argparse.Namespace) -> int:
     from ..checks import is_blocking, run_checks
+    from ..waivers import describe, valid_waivers, waiver_problems
+    from ..workflow import release_digest
 
     library = open_library(args)
     release = load_release(library, args.slug)
     results = run_checks(release, library)
-    rules = library.settings.rules
-    blocked = [r for r in results if is_blocking(r, rules)]
+    current = release_digest(release, library)
+    waived = valid_waivers(release, library, current)
+    blocked = [r for r in results if is_blocking(r) and r.id not in waived]
     if args.json:
-        rows = [dict(r.as_dict(), blocking=is_blocking(r, rules)) for r in results]
-        json.dump({"slug": release.slug, "ok": not blocked, "results": rows}, sys.stdout,
-                  ensure_ascii=False, indent=2)
+        rows = [dict(r.as_dict(), blocking=is_blocking(r) and r.id not in waived,
+                     waived=is_blocking(r) and r.id in waived) for r in results]
+        waivers = [describe(w, waiver_problems(w, release, library, current))
+                   for w in release.waivers]
+        json.dump({"slug": release.slug, "ok": not blocked, "results": rows,
+                   "waivers": waivers}, sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
     else:
         for result in results:
-            mark = " (blocking)" if is_blocking(result, rules) else ""
+            mark = ""
+            if is_blocking(result):
+                waiver = waived.get(result.id)
+                mark = (f" (waived by {waiver.by}: {waiver.reason})" if waiver
+                        else " (blocking)")
             where = f"{result.where}: " if result.where else ""
             _say(f"{result.level:<8}{result.id:<12}{where}{result.message}{mark}")
         errors = sum(r.level == "error" for r in results)
@@ -327,7 +337,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
                 raise CommandError(str(error)) from None
             problems.append(f"{slug}: cannot be read: {error}")
             continue
-        claims += len(release.approvals) + len(release.clearances)
+        claims += len(release.approvals) + len(release.clearances) + len(release.waivers)
         problems.extend(f"{slug}: {line}" for line in verify(release, library))
         # Recorded sign-offs hold, but say so: they are someone's word, not the signer's act.
         for claim, what in [(a, "approval") for a in release.approvals] + [
@@ -343,7 +353,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
     if problems:
         return EXIT_FAILED
     where = args.slug or f"{len(slugs)} release{'s' * (len(slugs) != 1)}"
-    _say(f"{where}: every approval and clearance claimed is valid ({claims} in all).")
+    _say(f"{where}: every approval, clearance and waiver claimed is valid ({claims} in all).")
     return 0
 
 

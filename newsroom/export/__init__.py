@@ -70,7 +70,7 @@ def _now(timezone: str) -> datetime:
 
     try:
         return datetime.now(ZoneInfo(timezone)).replace(microsecond=0)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):
         return datetime.now(UTC).replace(microsecond=0)
 
 
@@ -107,10 +107,12 @@ def render(
         from .markdown import render_markdown
 
         return render_markdown(document, digest=current)
+    names = {"html": ("web",), "eml": ("web",)}.get(fmt, ("highres", "web", "thumbnail"))
+    renditions = picture_renditions(release, library, names)
     if fmt == "html":
         from .html import render_html
 
-        return render_html(document, digest=current)
+        return render_html(document, digest=current, renditions=renditions)
     now = now or _now(settings.timezone)
     if fmt == "eml":
         from .eml import render_eml
@@ -124,6 +126,7 @@ def render(
             digest=current,
             now=now,
             width=width,
+            attachments=[(r["web"].file_name, r["web"].data) for r in renditions.values()],
         )
     from .ninjs import domain_of, item_uri, render_ninjs
 
@@ -135,7 +138,25 @@ def render(
         version=publication_version(release, current),
         now=now,
         width=width,
+        renditions=renditions,
     )
+
+
+def picture_renditions(release: Release, library: Library,
+                       names: tuple[str, ...] = ("web",)) -> dict[str, dict]:
+    """picture id -> rendition name -> ``media.Rendition``, as they go out.
+
+    Raises ``ExportError`` when a picture's file is missing or no longer the
+    one recorded (and approved).
+    """
+    if not release.media:
+        return {}
+    from ..media import MediaError, outgoing
+
+    try:
+        return {p.id: outgoing(library, release, p, names) for p in release.media}
+    except MediaError as error:
+        raise ExportError(str(error)) from None
 
 
 def _organisation_address(library: Library) -> str:

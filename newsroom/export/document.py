@@ -13,7 +13,15 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from ..model import REFERENCE_PATTERN, Person, Release, Settings, fill_intro, split_paragraphs
+from ..model import (
+    REFERENCE_PATTERN,
+    Person,
+    Picture,
+    Release,
+    Settings,
+    fill_intro,
+    split_paragraphs,
+)
 from ..safety import strip_controls
 
 
@@ -40,6 +48,8 @@ class QuoteBlock:
     organisation: str
     intro: str
     paragraphs: tuple[str, ...]
+    attribution: str = ""  # filled in, e.g. "said Dr Ann Lee, a partner at Hill Street Surgery."
+    attribution_after: int = 0  # see Quote: 0 = after the last paragraph
 
 
 @dataclass(frozen=True)
@@ -50,7 +60,34 @@ class CaptionBlock:
     file: str
 
 
-Block = Prose | QuoteBlock | CaptionBlock
+@dataclass(frozen=True)
+class PictureBlock:
+    """A picture's record as published (``{{< picture ID >}}``, or attached)."""
+
+    picture_id: str
+    file: str
+    caption: str
+    creator: str
+    credit: str
+    copyright: str
+    alt: str
+    usage_terms: str
+    sha256: str
+    width: int
+    height: int
+
+    def payload(self) -> dict[str, object]:
+        return {"id": self.picture_id, "file": self.file, "caption": self.caption,
+                "creator": self.creator, "credit": self.credit, "copyright": self.copyright,
+                "alt": self.alt, "usage_terms": self.usage_terms, "sha256": self.sha256,
+                "width": self.width, "height": self.height}
+
+    @classmethod
+    def from_payload(cls, data: dict) -> PictureBlock:
+        return cls(picture_id=data["id"], **{k: v for k, v in data.items() if k != "id"})
+
+
+Block = Prose | QuoteBlock | CaptionBlock | PictureBlock
 
 
 @dataclass(frozen=True)
@@ -87,6 +124,8 @@ class Document:
     imprint: str
     draft: bool = False
     speakers: tuple[tuple[str, str, str], ...] = field(default=())  # (id, name, role)
+    # Every picture of the release, placed or not: all of them are sent.
+    pictures: tuple[PictureBlock, ...] = field(default=())
 
     @property
     def dateline(self) -> str:
@@ -117,7 +156,7 @@ def format_date(day: date) -> str:
 def _zone(name: str) -> ZoneInfo:
     try:
         return ZoneInfo(name or "Europe/London")
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):
         return ZoneInfo("Europe/London")
 
 
@@ -148,6 +187,7 @@ def build_document(
     draft: bool = False,
 ) -> Document:
     blocks: list[Block] = []
+    pictures = [_picture_block(p) for p in release.media]
     for kind, value, line in split_body(clean(release.body)):
         if kind == "prose":
             blocks.append(Prose(markdown=value, first_line=line))
@@ -168,8 +208,17 @@ def build_document(
                     organisation=clean(person.organisation) if person else "",
                     intro=" ".join(intro.split()),
                     paragraphs=tuple(split_paragraphs(clean(quote.text))),
+                    attribution=" ".join(
+                        clean(fill_intro(quote.attribution, person, quote.role, quote.speaker))
+                        .split()
+                    ),
+                    attribution_after=quote.attribution_after,
                 )
             )
+        elif kind == "picture":
+            block = next((p for p in pictures if p.picture_id == value), None)
+            if block is not None:
+                blocks.append(block)
         else:
             caption = release.caption(value)
             if caption is None:
@@ -216,4 +265,18 @@ def build_document(
         imprint=" ".join(clean(release.imprint).split()),
         draft=draft,
         speakers=tuple(speakers),
+        pictures=tuple(pictures),
+    )
+
+
+def _picture_block(picture: Picture) -> PictureBlock:
+    def text(value: str) -> str:
+        return " ".join(clean(value).split())
+
+    return PictureBlock(
+        picture_id=picture.id, file=clean(picture.file), caption=text(picture.caption),
+        creator=text(picture.creator), credit=text(picture.credit),
+        copyright=text(picture.copyright), alt=text(picture.alt),
+        usage_terms=text(picture.usage_terms), sha256=picture.sha256,
+        width=picture.width, height=picture.height,
     )

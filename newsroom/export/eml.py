@@ -15,6 +15,7 @@ from email.header import Header
 from email.headerregistry import HeaderRegistry
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
+from typing import Any
 
 from .document import Document
 from .text import DRAFT_MARK, TextOptions, render_text
@@ -92,7 +93,15 @@ def _set_unstructured(message: EmailMessage, name: str, value: str) -> None:
     message.set_raw(name, folded)
 
 
-def render_eml(
+MAX_MESSAGE_BYTES = 5 * 1024 * 1024
+
+
+def render_eml(document: Document, **options: Any) -> bytes:
+    """The release as an email message (bytes, CRLF line ends)."""
+    return build_message(document, **options).as_bytes(policy=POLICY)
+
+
+def build_message(
     document: Document,
     *,
     from_address: str,
@@ -102,8 +111,14 @@ def render_eml(
     digest: str = "",
     now: datetime | None = None,
     width: int = 72,
-) -> bytes:
-    """The release as an email message (bytes, CRLF line ends)."""
+    attachments: list[tuple[str, bytes]] | tuple[()] = (),
+) -> EmailMessage:
+    """The release as an ``EmailMessage`` (SMTP policy), for writing or sending.
+
+    ``attachments`` (file name, JPEG bytes): the pictures' web renditions.
+    With any, the message is ``multipart/mixed``, the text first; the largest
+    are left out (and the body says so) until it fits in 5 MB.
+    """
     if not from_address:
         raise ExportError(
             "newsroom.toml: export.from is not set; an email needs a From address"
@@ -124,6 +139,18 @@ def render_eml(
     if digest:
         message["X-Newsroom-Digest"] = digest
     message["X-Unsent"] = "1"
-    body = render_text(document, TextOptions(width=min(width, MAX_WIDTH), crlf=True))
+    options = TextOptions(width=min(width, MAX_WIDTH), crlf=True)
+    body = render_text(document, options)
+    kept: list[tuple[str, bytes]] = []
+    if attachments:
+        from .pictures import fit_attachments
+
+        kept, left_out = fit_attachments(list(attachments), MAX_MESSAGE_BYTES,
+                                         len(body.encode("utf-8")) * 2 + 4096)
+        if left_out:
+            options = TextOptions(width=options.width, crlf=True, left_out=tuple(left_out))
+            body = render_text(document, options)
     message.set_content(body, subtype="plain", charset="utf-8", cte="quoted-printable")
-    return message.as_bytes(policy=POLICY)
+    for name, data in kept:
+        message.add_attachment(data, maintype="image", subtype="jpeg", filename=name)
+    return message

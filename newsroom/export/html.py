@@ -16,7 +16,7 @@ from html import escape
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from .document import CaptionBlock, Document, Prose, QuoteBlock
+from .document import CaptionBlock, Document, PictureBlock, Prose, QuoteBlock
 from .text import DRAFT_MARK, TextOptions, quote_paragraphs
 
 # html=False: a "<script>" in body.md is shown as text, never parsed as a tag.
@@ -47,7 +47,8 @@ figure.quote blockquote { margin: 0; padding-left: 1rem; border-left: 4px solid 
 figure.quote figcaption { margin-top: .3rem; padding-left: 1rem; }
 cite { font-style: normal; font-weight: 700; }
 figure.photo figcaption { font-size: .9rem; color: #444; }
-figure.photo img { max-width: 100%; height: auto; }
+figure.photo img, figure.picture img { max-width: 100%; height: auto; }
+figure.picture figcaption { font-size: .9rem; color: #444; }
 .ends { text-align: center; margin: 2rem 0; }
 .contact p, footer p { margin: .2rem 0; }
 footer { border-top: 1px solid #ccc; margin-top: 2rem; padding-top: .5rem; font-size: .85rem; }
@@ -123,7 +124,9 @@ def _quote_html(block: QuoteBlock) -> list[str]:
         out.append(f'<p class="intro">{_e(block.intro)}</p>')
     out.append('<figure class="quote">')
     out.append("<blockquote>")
-    for paragraph in quote_paragraphs(block.paragraphs, TextOptions()):
+    for paragraph in quote_paragraphs(
+        block.paragraphs, TextOptions(), block.attribution, block.attribution_after
+    ):
         out.append(f"<p>{_e(paragraph)}</p>")
     out.append("</blockquote>")
     who = f"<cite>{_e(block.speaker_name)}</cite>"
@@ -147,7 +150,8 @@ def _caption_html(block: CaptionBlock) -> list[str]:
     return out
 
 
-def render_article(document: Document, *, digest: str = "") -> str:
+def render_article(document: Document, *, digest: str = "",
+                   renditions: dict | None = None) -> str:
     """The release as one ``<article>`` element (no page around it)."""
     out: list[str] = ["<article>", "<header>"]
     if document.draft:
@@ -170,6 +174,11 @@ def render_article(document: Document, *, digest: str = "") -> str:
             out.extend(_quote_html(block))
         elif isinstance(block, CaptionBlock):
             out.extend(_caption_html(block))
+        elif isinstance(block, PictureBlock):
+            from .pictures import figure_html
+
+            files = (renditions or {}).get(block.picture_id, {})
+            out.extend(figure_html(block, files.get("web")))
     if pending is not None:
         out.append(f"<p>{pending.rstrip(' –')}</p>")
 
@@ -219,7 +228,8 @@ def page_title(document: Document) -> str:
     return f"{DRAFT_MARK}: {title}" if document.draft else title
 
 
-def render_html(document: Document, *, digest: str = "") -> str:
+def render_html(document: Document, *, digest: str = "",
+                renditions: dict | None = None) -> str:
     """A complete HTML5 page holding the release."""
     head = [
         "<!DOCTYPE html>",
@@ -239,5 +249,6 @@ def render_html(document: Document, *, digest: str = "") -> str:
     head.append('<meta name="generator" content="newsroom">')
     head.append(f"<style>\n{STYLESHEET}</style>")
     head.append("</head>")
-    page = "\n".join(head) + "\n<body>\n" + render_article(document, digest=digest)
+    page = "\n".join(head) + "\n<body>\n" + render_article(document, digest=digest,
+                                                           renditions=renditions)
     return _NOT_IN_HTML.sub("\ufffd", page + "</body>\n</html>\n")

@@ -20,7 +20,7 @@ from typing import Any
 import tomli_w
 from markdown_it import MarkdownIt
 
-from .document import CaptionBlock, Document, Prose, QuoteBlock
+from .document import CaptionBlock, Document, PictureBlock, Prose, QuoteBlock
 from .html import safe_src
 from .text import DRAFT_MARK, TextOptions, caption_line, quote_paragraphs
 
@@ -179,7 +179,9 @@ def _quote(block: QuoteBlock) -> list[str]:
     out = []
     if block.intro:
         out.append(escape_text(block.intro))
-    paragraphs = quote_paragraphs(block.paragraphs, TextOptions())
+    paragraphs = quote_paragraphs(
+        block.paragraphs, TextOptions(), block.attribution, block.attribution_after
+    )
     out.append("\n>\n".join(f"> {escape_text(p)}" for p in paragraphs))
     who = escape_text(block.speaker_name)
     if block.role:
@@ -225,6 +227,10 @@ def render_markdown(document: Document, *, digest: str = "") -> str:
             out.extend(_quote(block))
         elif isinstance(block, CaptionBlock):
             out.extend(_caption(block))
+        elif isinstance(block, PictureBlock):
+            from .pictures import markdown_picture
+
+            out.extend(markdown_picture(block, escape_text))
     if pending is not None:
         out.append(pending.rstrip(" –"))
 

@@ -63,6 +63,7 @@ def ninjs_item(
     version: str = "1",
     now: datetime | None = None,
     width: int = 72,
+    renditions: dict | None = None,
 ) -> dict[str, Any]:
     """The release as a ninjs 3.1 object (plain JSON-ready data)."""
     now = now or datetime.now(UTC)
@@ -114,6 +115,10 @@ def ninjs_item(
     if digest:
         alt_ids.insert(0, {"role": DIGEST_ROLE, "value": digest})
     item["altIds"] = alt_ids
+    if document.pictures:
+        from .pictures import ninjs_associations
+
+        item["associations"] = ninjs_associations(document, uri, renditions)
     return item
 
 
@@ -125,6 +130,8 @@ def render_ninjs(
     version: str = "1",
     now: datetime | None = None,
     width: int = 72,
+    renditions: dict | None = None,
 ) -> str:
-    item = ninjs_item(document, digest=digest, uri=uri, version=version, now=now, width=width)
+    item = ninjs_item(document, digest=digest, uri=uri, version=version, now=now, width=width,
+                      renditions=renditions)
     return json.dumps(item, ensure_ascii=False, indent=2) + "\n"

@@ -16,7 +16,7 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from ..safety import strip_controls
-from .document import CaptionBlock, Document, Prose, QuoteBlock
+from .document import CaptionBlock, Document, PictureBlock, Prose, QuoteBlock
 
 DRAFT_MARK = "DRAFT – NOT APPROVED"
 
@@ -26,6 +26,8 @@ class TextOptions:
     width: int = 72
     ascii: bool = False
     crlf: bool = False
+    # Pictures the email could not carry (over its size limit): file names.
+    left_out: tuple[str, ...] = ()
 
 
 # Typographic punctuation and its plain ASCII stand-in.
@@ -370,13 +372,37 @@ def _without_typed_marks(paragraphs: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(out) if all(out) else paragraphs
 
 
-def quote_paragraphs(paragraphs: tuple[str, ...], options: TextOptions) -> list[str]:
-    """British style: every paragraph opens with a mark, only the last closes."""
+def quote_paragraphs(
+    paragraphs: tuple[str, ...], options: TextOptions, attribution: str = "", after: int = 0
+) -> list[str]:
+    """British style: every paragraph opens with a mark, only the last closes.
+
+    An attribution follows the closing mark of paragraph ``after`` (0: the
+    last) and the next paragraph carries on in the same printed paragraph:
+    ``“A,” said X. “B.”``. One opening with a dash is a line of its own.
+    """
     paragraphs = _without_typed_marks(paragraphs)
-    out = []
-    for index, paragraph in enumerate(paragraphs):
-        closing = close_mark(options) if index == len(paragraphs) - 1 else ""
-        out.append(f"{open_mark(options)}{paragraph}{closing}")
+    if not paragraphs:
+        return [attribution] if attribution else []
+    count = len(paragraphs)
+    after = after if 0 < after < count else count
+    own_line = attribution[:1] in {"-", "–", "—"}
+    if own_line:
+        after = count
+    out: list[str] = []
+    join = False
+    for index, paragraph in enumerate(paragraphs, start=1):
+        closes = index == count or (attribution and index == after)
+        text = f"{open_mark(options)}{paragraph}{close_mark(options) if closes else ''}"
+        if attribution and index == after and not own_line:
+            text = f"{text} {attribution}"
+        if join:
+            out[-1] = f"{out[-1]} {text}"
+        else:
+            out.append(text)
+        join = bool(attribution) and index == after and index < count
+    if attribution and own_line:
+        out.append(attribution)
     return out
 
 
@@ -386,6 +412,33 @@ def caption_line(block: CaptionBlock) -> str:
         stop = "" if text[-1] in ".!?" else "."
         text = f"{text}{stop} Picture: {block.credit}"
     return f"[Photo: {text}]"
+
+
+def picture_line(block: PictureBlock) -> str:
+    """'[Photo: CAPTION (CREDIT)]' where the picture is placed."""
+    text = block.caption or block.alt or "untitled"
+    if block.credit:
+        text = f"{text} ({block.credit})"
+    return f"[Photo: {text}]"
+
+
+def attachment_name(block: PictureBlock) -> str:
+    """The file name a picture's web rendition is sent and published under."""
+    return f"{block.picture_id}-web.jpg"
+
+
+def pictures_note(document: Document, left_out: tuple[str, ...] = ()) -> str:
+    """'2 pictures attached: a-web.jpg, b-web.jpg.' and what an email had to leave out."""
+    names = [attachment_name(p) for p in document.pictures]
+    sent = [n for n in names if n not in left_out]
+    parts = []
+    if sent:
+        plural = "picture" if len(sent) == 1 else "pictures"
+        parts.append(f"{len(sent)} {plural} attached: {', '.join(sent)}.")
+    if left_out:
+        parts.append(f"Left out to keep this email under 5 MB: {', '.join(left_out)}; "
+                     "ask the media contact for them.")
+    return " ".join(parts)
 
 
 def render_text(document: Document, options: TextOptions | None = None) -> str:
@@ -430,15 +483,21 @@ def render_text(document: Document, options: TextOptions | None = None) -> str:
         elif isinstance(block, QuoteBlock):
             if block.intro:
                 out.paragraph(block.intro)
-            for paragraph in quote_paragraphs(block.paragraphs, options):
+            for paragraph in quote_paragraphs(
+                block.paragraphs, options, block.attribution, block.attribution_after
+            ):
                 out.paragraph(paragraph)
         elif isinstance(block, CaptionBlock):
             out.paragraph(caption_line(block))
+        elif isinstance(block, PictureBlock):
+            out.paragraph(picture_line(block))
     if not lead_done:
         # A dateline with no prose to open: it still belongs in the release.
         out.paragraph(f"{dateline} {dash}")
 
     out.lines(["ENDS"])
+    if document.pictures:
+        out.paragraph(pictures_note(document, options.left_out))
     if document.notes_to_editors:
         out.lines(["Notes to editors"])
         for number, note in enumerate(document.notes_to_editors, start=1):

@@ -17,12 +17,15 @@ Core module: no Textual, no Rich.
 from __future__ import annotations
 
 from .check import export_for_check, lost_words, source_words, words
+from .corrections import Correction, apply_corrections
 from .parse import Dropped, ImportResult, QuoteReport, Structure, import_text
 from .text import MAX_BYTES, ImportRefused, decode_input
 from .write import create_bundle
 
 __all__ = [
     "MAX_BYTES",
+    "Correction",
+    "apply_corrections",
     "Dropped",
     "ImportRefused",
     "ImportResult",

@@ -57,6 +57,7 @@ def _remove(haystack: list[str], needle: list[str], *, last: bool = False) -> li
 def _is_structure(what: str, text: str) -> bool:
     """Whether ``text`` really is the kind of structure the parser says it set aside."""
     from . import text as patterns
+    from .captions import LABEL_WORDS_RE
     from .dates import find_dateline
     from .parse import LABEL_RE
 
@@ -69,6 +70,7 @@ def _is_structure(what: str, text: str) -> bool:
         "contact heading": patterns.CONTACT_HEADING_RE.match,
         "about heading": patterns.ABOUT_HEADING_RE.match,
         "contact label": LABEL_RE.match,
+        "caption label": LABEL_WORDS_RE.match,
         "dateline": lambda t: find_dateline(t + " x")[1],
     }
     check = checks.get(what)

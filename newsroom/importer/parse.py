@@ -13,18 +13,20 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from ..model import (
+    Caption,
     Contact,
     Dateline,
     Embargo,
     Person,
-    Quote,
     Release,
     Settings,
     reference_line,
     slugify,
 )
+from .assemble import LOW, Decision, build_quote
+from .captions import FoundCaption, find_caption
 from .dates import LONDON, find_date, find_dateline, parse_embargo
-from .people import Speakers, name_tokens
+from .people import Speakers, name_key
 from .quotes import FoundQuote, Para, Prose, find_quotes, match_intro, opens_quote
 from .text import (
     ABOUT_HEADING_RE,
@@ -88,6 +90,7 @@ class ImportResult:
     source: str  # the normalised input, line numbers as in the original
     sections: dict[int, int]  # line number → section its words went to
     defaults_used: list[str] = field(default_factory=list)
+    decisions: list[Decision] = field(default_factory=list)  # every choice, line and confidence
 
     @property
     def recognised_anything(self) -> bool:
@@ -148,7 +151,9 @@ class _Parser:
         self.warnings: list[str] = []
         self.sections: dict[int, int] = {}
         self.internal: list[str] = []
-        self.items: list[Prose | FoundQuote] = []
+        self.items: list[Prose | FoundQuote | FoundCaption] = []
+        self.single_lines: set[int] = set()  # body paragraphs that were one line
+        self.decisions: list[Decision] = []
 
     # -- bookkeeping ------------------------------------------------------------
 
@@ -289,6 +294,8 @@ class _Parser:
                 self._imprint(block)
             else:
                 self.body_paras.append(Para(block.number, text))
+                if len(block.lines) == 1:
+                    self.single_lines.add(block.number)
                 self._section(block, BODY)
             self.i += 1
 
@@ -429,9 +436,45 @@ class _Parser:
             self.dateline = Dateline(date=self.head_date)
         for para in paras:
             self.speakers.learn_prose(para.text)
-        extraction = find_quotes(paras, self.speakers.known_parts())
-        self.items = extraction.items
+            self.speakers.learn_roles(para.text)
+        captions = self._captions(paras)
+        extraction = find_quotes(
+            paras,
+            self.speakers.known_parts(),
+            self.speakers.roles,
+            self.speakers.names,
+            set(captions),
+        )
+        self.items = [
+            captions[item.line]
+            if isinstance(item, Prose) and item.line in captions
+            and item.text == paras_text(paras, item.line)
+            else item
+            for item in extraction.items
+        ]
         self.warnings.extend(extraction.warnings)
+        for line, why in extraction.unknown:
+            self.decisions.append(Decision(line, f"left as body text: cannot tell who said "
+                                                 f"it ({why})", LOW))
+
+    def _captions(self, paras: list[Para]) -> dict[int, FoundCaption]:
+        speakers = self.speakers
+        names = set(speakers.names) | {name_key(n) for n in speakers.aliases.values()}
+        names |= {name_key(p.name) for p in speakers.people.values()}
+        found: dict[int, FoundCaption] = {}
+        for para in paras:
+            caption = find_caption(para.text, para.line, para.line in self.single_lines, names)
+            if caption is None:
+                continue
+            found[para.line] = caption
+            for label in caption.labels:
+                self.structure.append(Structure(para.line, label, "caption label"))
+            if caption.name and caption.role:
+                # 'Ashby Valley Greens Treasurer, Jo Bell': a role for Jo Bell.
+                key = name_key(caption.name)
+                speakers.roles.setdefault(key, caption.role)
+                speakers.names.setdefault(key, caption.name)
+        return found
 
     def _likely_year(self) -> tuple[int, str]:
         """The year of the first full date elsewhere in the text, else this year."""
@@ -454,43 +497,42 @@ class _Parser:
         plain: list[tuple[int, str]] = []
         reports: list[QuoteReport] = []
         last_speaker: tuple[str, str] | None = None
+        decisions = list(self.decisions)
         for item in self.items:
             if isinstance(item, Prose):
                 body.append(_markdown_safe(item.text))
-                if item.attribution_of is None:
-                    plain.append((item.line, item.text))
+                plain.append((item.line, item.text))
+                continue
+            if isinstance(item, FoundCaption):
+                caption_id = f"c{len(release.captions) + 1}"
+                release.captions.append(Caption(id=caption_id, text=item.text,
+                                                credit=item.credit))
+                body.append(reference_line("caption", caption_id))
+                credit = f", credit {item.credit!r}" if item.credit else ""
+                decisions.append(Decision(item.line, f"{caption_id} caption: {item.text!r}"
+                                                     f"{credit} ({item.why})", item.confidence))
                 continue
             quote_id = f"q{len(release.quotes) + 1}"  # ids are all ours: no search needed
-            speaker_id, how, role = "", "no speaker named", item.role
-            if item.same_as_previous and last_speaker:
-                speaker_id, role = last_speaker
-                how = "same speaker as the quote before"
-            elif item.name:
-                organisation = item.role if item.parenthesised else ""
-                speaker_id, how = self.speakers.resolve(item.name, item.role, organisation)
-                person = self.speakers.people[speaker_id]
-                role = item.role or person.role
-            quote = Quote(
-                id=quote_id, speaker=speaker_id, role=role, text="\n\n".join(item.paragraphs)
-            )
-            quote.intro = self._intro(item, speaker_id)
+            quote, how, taken = build_quote(item, quote_id, self.speakers, last_speaker)
+            decisions.extend(taken)
             release.quotes.append(quote)
             body.append(reference_line("quote", quote_id))
-            person = self.speakers.people.get(speaker_id)
+            person = self.speakers.people.get(quote.speaker)
             reports.append(
                 QuoteReport(
                     quote_id=quote_id,
                     line=item.line,
-                    speaker_id=speaker_id,
+                    speaker_id=quote.speaker,
                     speaker_name=person.name if person else "",
-                    role=role,
+                    role=quote.role,
                     how=how,
                     paragraphs=len(item.paragraphs),
-                    after=not item.intro,
+                    after=bool(item.attribution),
                 )
             )
-            if speaker_id:
-                last_speaker = (speaker_id, role)
+            if quote.speaker:
+                last_speaker = (quote.speaker, quote.role)
+        decisions.sort(key=lambda d: d.line)
         release.body = "\n\n".join(body) + ("\n" if body else "")
         release.notes_to_editors = self._final_notes()
         defaults_used = []
@@ -546,26 +588,8 @@ class _Parser:
             source=self.source,
             sections=self.sections,
             defaults_used=defaults_used,
+            decisions=decisions,
         )
-
-    def _intro(self, item: FoundQuote, speaker_id: str) -> str:
-        """The introduction with {name}/{role} where they appeared, when export restores them."""
-        intro = item.intro
-        if not intro:
-            return ""
-        person = self.speakers.people.get(speaker_id)
-        pieces: list[tuple[int, int, str]] = []
-        if item.name_span and person is not None:
-            written = intro[slice(*item.name_span)]
-            same = name_tokens(written) == name_tokens(person.name)
-            # Only when the directory's form keeps every written word (titles included).
-            if same and _subsequence(written.lower().split(), person.name.lower().split()):
-                pieces.append((*item.name_span, "{name}"))
-        if item.role_span:
-            pieces.append((*item.role_span, "{role}"))
-        for start, end, placeholder in sorted(pieces, reverse=True):
-            intro = intro[:start] + placeholder + intro[end:]
-        return intro
 
     def _final_notes(self) -> list[str]:
         numbers = self.notes_numbers
@@ -582,6 +606,10 @@ class _Parser:
         return list(self.notes)
 
 
+def paras_text(paras: list[Para], line: int) -> str:
+    return next((p.text for p in paras if p.line == line), "")
+
+
 def _tail_line(block: Block, rest: str):
     from .text import Line
 
@@ -594,11 +622,6 @@ def _is_heading(text: str) -> bool:
         or (CONTACT_HEADING_RE.match(text) and len(text) < 120)
         or ABOUT_HEADING_RE.match(text)
     )
-
-
-def _subsequence(needle: list[str], haystack: list[str]) -> bool:
-    it = iter(haystack)
-    return all(word in it for word in needle)
 
 
 EMAIL_RE = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+")

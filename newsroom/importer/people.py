@@ -35,7 +35,7 @@ TITLES = {
     "hon",
     "the",
 }
-SUFFIXES = {"mp", "msp", "mep", "am", "obe", "mbe", "cbe", "kc", "qc", "jp"}
+SUFFIXES = {"mp", "ms", "msp", "mla", "mep", "am", "obe", "mbe", "cbe", "kc", "qc", "jp"}
 
 # Words that mark a phrase as a role or a lead-in, never as a person's name.
 NOT_NAME_WORDS = set(WEEKDAYS) | {
@@ -169,7 +169,7 @@ _TITLE = (
 )
 _WORD = r"[A-Z][\w'’\-]*\.?"
 _PARTICLE = r"(?:de|da|van|von|der|den|du|le|la|bin|al|ap)"
-_SUFFIX = r"(?:MP|MSP|MEP|OBE|MBE|CBE|KC|QC|JP)"
+_SUFFIX = r"(?:MP|MS|MSP|MLA|MEP|OBE|MBE|CBE|KC|QC|JP)"
 NAME_RE = re.compile(
     rf"(?:{_TITLE}\s+)*{_WORD}(?:\s+(?:{_PARTICLE}\s+)?{_WORD}){{0,3}}(?:,?\s+{_SUFFIX})?"
 )
@@ -190,6 +190,29 @@ def name_tokens(name: str) -> list[str]:
     while words and words[-1] in SUFFIXES and len(words) > 1:
         words.pop()
     return words
+
+
+_HONORIFIC_RE = re.compile(rf"^(?P<title>(?:{_TITLE}\s+)+)", re.IGNORECASE)
+_POST_RE = re.compile(rf"(?P<post>(?:,?\s+{_SUFFIX})+)$")
+
+
+def split_honorifics(written: str) -> tuple[str, str, str]:
+    """(honorific, name, post-nominals): 'Dr Ann Lee' → ('Dr', 'Ann Lee', '')."""
+    written = " ".join(written.split())
+    title = _HONORIFIC_RE.match(written)
+    honorific = ""
+    rest = written
+    if title and len(written[title.end() :].split()) >= 1:
+        honorific = title.group("title").strip()
+        rest = written[title.end() :]
+    post = _POST_RE.search(rest)
+    post_nominals = ""
+    if post and rest[: post.start()].strip():
+        post_nominals = post.group("post").strip(" ,")
+        rest = rest[: post.start()]
+    if len(name_tokens(rest)) < 1 or (honorific and len(rest.split()) < 1):
+        return "", written, ""
+    return honorific, rest.strip(), post_nominals
 
 
 def name_key(name: str) -> str:
@@ -301,6 +324,18 @@ class Speakers:
     # Full names met in the prose ('…, Owen Pritchard, has written…'), by first
     # name and surname, so a later 'Owen said:' finds the whole name.
     aliases: dict[str, str] = field(default_factory=dict)
+    # Roles met in the text by name key ('Jo Bell, Treasurer of …, has welcomed'),
+    # and each name as first written.
+    roles: dict[str, str] = field(default_factory=dict)
+    names: dict[str, str] = field(default_factory=dict)
+
+    def learn_roles(self, text: str) -> None:
+        from .roles import prose_roles
+
+        for name, role in prose_roles(text):
+            key = name_key(name)
+            self.roles.setdefault(key, role)
+            self.names.setdefault(key, name)
 
     def learn_prose(self, text: str) -> None:
         for match in _PROSE_NAME.finditer(text):
@@ -348,8 +383,21 @@ class Speakers:
             if full and name_key(full) != key:
                 person_id, how = self.resolve(full, role, organisation)
                 return person_id, f"{how}; full name from earlier in the text"
+        if len(words) == 1 and words[0] in {k.split()[-1] for k in self.names}:
+            # 'Shah added:' — the Ravi Shah introduced in the prose.
+            full = next(n for k, n in self.names.items() if k.split()[-1] == words[0])
+            person_id, how = self.resolve(full, role or self.roles.get(name_key(full), ""))
+            return person_id, f"{how}; surname of someone named earlier in the text"
         person_id = self._new_id(key or written)
-        person = Person(id=person_id, name=written, role=role, organisation=organisation)
+        honorific, bare, post_nominals = split_honorifics(written)
+        person = Person(
+            id=person_id,
+            name=bare,
+            role=role or self.roles.get(key, ""),
+            organisation=organisation,
+            honorific=honorific,
+            post_nominals=post_nominals,
+        )
         self.people[person_id] = person
         self.new.append(person)
         return self._mention(person_id), "new person"

@@ -44,36 +44,47 @@ class FoundQuote:
     line: int
     paragraphs: list[str]
     intro: str = ""  # as written, e.g. "Commenting on the news, Jane Smith, Chair of X, said:"
-    name_span: tuple[int, int] | None = None  # where the name sits in intro or attribution
+    name_span: tuple[int, int] | None = None  # where the name sits in the intro
     role_span: tuple[int, int] | None = None
-    attribution: str = ""  # the words after the quote naming the speaker
+    attribution: str = ""  # the words after the quote naming the speaker, as written
+    attr_name_span: tuple[int, int] | None = None  # spans within ``attribution``
+    attr_role_span: tuple[int, int] | None = None
+    attribution_after: int = 0  # paragraphs before a mid-quote attribution; 0 = at the end
     same_as_previous: bool = False  # 'she added.'
     parenthesised: bool = False
-
-    @property
-    def who_text(self) -> str:
-        return self.intro or self.attribution
+    role_ref: str = ""  # 'the parish councillor said:': the role words as written
+    before: str = ""  # the paragraph before, for 'Its director' → the organisation
+    how: str = ""  # how the boundaries were decided, for the report
 
     @property
     def name(self) -> str:
-        return self.who_text[slice(*self.name_span)] if self.name_span else ""
+        if self.name_span:
+            return self.intro[slice(*self.name_span)]
+        if self.attr_name_span:
+            return self.attribution[slice(*self.attr_name_span)]
+        return ""
 
     @property
     def role(self) -> str:
-        return self.who_text[slice(*self.role_span)] if self.role_span else ""
+        if self.name_span:
+            return self.intro[slice(*self.role_span)] if self.role_span else ""
+        if self.attr_role_span:
+            return self.attribution[slice(*self.attr_role_span)]
+        return ""
 
 
 @dataclass
 class Prose:
     line: int
     text: str
-    attribution_of: FoundQuote | None = None
 
 
 @dataclass
 class Extraction:
     items: list[Prose | FoundQuote] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    # Passages that read as quotations whose speaker could not be told: (line, why).
+    unknown: list[tuple[int, str]] = field(default_factory=list)
 
 
 def _family(char: str) -> tuple[str, str] | None:
@@ -162,9 +173,20 @@ def match_intro(text: str) -> re.Match | None:
 
 
 class QuoteFinder:
-    def __init__(self, paras: list[Para], known_parts: set[str]) -> None:
+    def __init__(
+        self,
+        paras: list[Para],
+        known_parts: set[str],
+        roles: dict[str, str],
+        names: dict[str, str],
+        stops: set[int] | None = None,
+    ) -> None:
         self.paras = list(paras)
+        self.stops = stops or set()  # lines (captions) no quotation runs into
         self.known = set(known_parts)
+        # Name key → role and → the name as written, for 'the parish councillor said:'.
+        self.roles = roles
+        self.names = names
         self.out = Extraction()
         self.last_quote: FoundQuote | None = None
 
@@ -190,38 +212,68 @@ class QuoteFinder:
         self._prose(para)
         return i + 1
 
-    def _prose(self, para: Para, attribution_of: FoundQuote | None = None) -> None:
-        self.out.items.append(Prose(para.line, para.text, attribution_of))
-        if attribution_of is None:
-            self.last_quote = None
+    def _prose(self, para: Para) -> None:
+        self.out.items.append(Prose(para.line, para.text))
+        self.last_quote = None
+
+    def _unknown(self, line: int, why: str) -> None:
+        self.out.unknown.append((line, why))
+        self.out.warnings.append(
+            f"line {line}: cannot tell who said this ({why}); left as body text — "
+            "set the speaker by hand if it is a quote"
+        )
 
     def _who(self, quote: FoundQuote, text: str) -> None:
-        name, role = split_who(text, self.known)
+        # 'The Trust runs the cafe. Its director, Ravi Shah, said:' — the speaker
+        # is named in the last sentence; the ones before are context.
+        cut = 0
+        for match in re.finditer(r"[.!?]\s+(?=[A-Z])", text):
+            cut = match.end()
+        if cut:
+            quote.before = f"{quote.before} {text[:cut]}".strip()
+        name, role = split_who(text[cut:], self.known)
+        name = (name[0] + cut, name[1] + cut) if name else None
+        role = (role[0] + cut, role[1] + cut) if role else None
         if role and text[slice(*role)].strip().isdigit():
             role = None  # 'Bethan Morgan, 19': an age, not a role
         quote.name_span, quote.role_span = name, role
-        self._learn(text[slice(*name)] if name else "")
+        self._learn(text[slice(*name)] if name else "", text[slice(*role)] if role else "")
+        if name is None:
+            from .roles import role_reference
 
-    def _learn(self, name: str) -> None:
+            quote.role_ref = role_reference(text, self.roles) or ""
+
+    def _learn(self, name: str, role: str = "") -> None:
         """A full name met here lets a later 'Peter says:' or 'Lang said' be found."""
         words = name_tokens(name)
         if len(words) >= 2:
             self.known.update((words[0], words[-1]))
+            if role and not role.strip().isdigit():
+                self.roles.setdefault(" ".join(words), role)
+                self.names.setdefault(" ".join(words), name)
+
+    def _signs(self, quote: FoundQuote, signed: str) -> bool:
+        """Whether a signature line names the speaker of the words above it."""
+        other = FoundQuote(line=0, paragraphs=[])
+        self._attribute(other, signed)
+        return not quote.name or not other.name or _same_person(quote.name, other.name)
+
+    def _named(self, quote: FoundQuote) -> bool:
+        return bool(quote.name or quote.same_as_previous or quote.role_ref)
 
     def _introduced(self, i: int, intro: re.Match) -> int | None:
         para = self.paras[i]
         quote = FoundQuote(line=para.line, paragraphs=[], intro=intro.group("intro").strip() + ":")
+        quote.before = self.paras[i - 1].text if i else ""
         pre = intro.group("pre")
         self._who(quote, pre)
         rest = intro.group("rest").strip()
         pronoun = pre.strip().lower() in PRONOUNS
         if pronoun and self.last_quote is not None:
             quote.same_as_previous = True
-        if (
-            quote.name_span is None
-            and not quote.same_as_previous
-            and not (rest == "" or opens_quote(rest))
-        ):
+        if not self._named(quote):
+            if rest == "" or opens_quote(rest):
+                self._unknown(para.line, f"no speaker named in {quote.intro!r}")
             return None
         following = self.paras[i + 1 :]
         if rest:
@@ -235,27 +287,41 @@ class QuoteFinder:
         else:
             taken = self._take_unmarked(following)
             attribution = None
+            signed = following[taken].text if taken < len(following) else ""
+            if _DASH.match(signed) and attribution_form(signed) and self._signs(quote, signed):
+                # A statement signed at the foot: '- Jenny Park, Coordinator'.
+                attribution = signed
+                taken += 1
         paragraphs = [self._clean(p) for p in self._collected]
         quote.paragraphs = [p for p in paragraphs if p]
         if not quote.paragraphs:
             return None
-        if quote.name_span is None and not quote.same_as_previous:
-            self.out.warnings.append(
-                f"line {quote.line}: a quotation whose speaker is not named "
-                f"({quote.intro!r}); set the speaker by hand"
-            )
+        consumed = i + 1 + taken - (1 if rest else 0)
+        second: FoundQuote | None = None
+        if attribution is not None:
+            other = FoundQuote(line=following[taken - 1].line, paragraphs=[])
+            self._attribute(other, attribution)
+            if other.name and quote.name and not _same_person(other.name, quote.name):
+                # Someone else's words: a change of speaker starts a new quote.
+                other.paragraphs = quote.paragraphs[-1:]
+                other.how = "a different speaker named after the words: a new quote"
+                quote.paragraphs = quote.paragraphs[:-1]
+                second = other
+            else:
+                self._attribute(quote, attribution)
+        if not quote.paragraphs:
+            # The introduction names one person, the words another: the intro is prose.
+            self._unknown(para.line, f"{quote.intro!r} is followed by words attributed to "
+                          f"{second.name if second else 'someone else'}")
+            self.out.items.append(Prose(para.line, para.text if not rest else quote.intro))
+            quote = second  # type: ignore[assignment]
+            second = None
         self.out.items.append(quote)
         self.last_quote = quote
-        consumed = i + 1 + taken - (1 if rest else 0)
-        if attribution is not None:
-            # Words after the closing mark ("she added.") stay as prose.
-            self._prose(
-                Para(para.line, attribution.strip().lstrip(",;").strip()), attribution_of=quote
-            )
-        if self._more is not None:
-            self.paras.insert(consumed, self._more)
-            self._more = None
-        return consumed
+        if second is not None:
+            self.out.items.append(second)
+            self.last_quote = second
+        return self._continue(self.last_quote, consumed)
 
     def _marked(self, i: int) -> int | None:
         following = self.paras[i:]
@@ -263,50 +329,66 @@ class QuoteFinder:
         if taken == 0:
             return None
         quote = FoundQuote(line=self.paras[i].line, paragraphs=[])
+        quote.before = self.paras[i - 1].text if i else ""
         quote.paragraphs = [p for p in (self._clean(t) for t in self._collected) if p]
         if not quote.paragraphs:
             return None
         consumed = i + taken
-        attribution_para: Para | None = None
         if attribution is None and consumed < len(self.paras):
             nxt = self.paras[consumed].text
             if (_DASH.match(nxt) or _PAREN.match(nxt)) and attribution_form(nxt):
                 attribution = nxt
-                attribution_para = self.paras[consumed]
                 consumed += 1
         if attribution is not None:
             self._attribute(quote, attribution)
+            if not self._named(quote):
+                self._unknown(
+                    quote.line, f"the words after the quotation, {attribution.strip()!r}, "
+                    "name nobody"
+                )
+                self._more = None
+                return None
         elif self.last_quote is not None:
-            # An unattributed run right after a quote continues that speaker.
+            # Quoted words right after a quote, with nothing between: the same voice.
             quote.same_as_previous = True
+            quote.how = "follows the quote before with nothing between: same speaker"
         else:
+            self._unknown(quote.line, "quoted words with no introduction or attribution")
+            self._more = None
             return None
-        if quote.name_span is None and not quote.same_as_previous:
-            self.out.warnings.append(
-                f"line {quote.line}: a quotation whose speaker is not named "
-                f"({attribution.strip()!r}); set the speaker by hand"
-            )
         self.out.items.append(quote)
         self.last_quote = quote
-        if attribution is not None:
-            line = attribution_para.line if attribution_para else quote.line
-            text = attribution.strip().lstrip(",;").strip()
-            if text[:1] == "-":
-                text = "–" + text[1:]  # not a Markdown list item
-            self._prose(Para(line, text), attribution_of=quote)
-        if self._more is not None:
-            self.paras.insert(consumed, self._more)
+        return self._continue(quote, consumed)
+
+    def _continue(self, quote: FoundQuote, consumed: int) -> int:
+        """'“A,” said X. “B.”': B carries on X's quote unless it names its own speaker."""
+        more, self._more = self._more, None
+        if more is None:
+            return consumed
+        saved = len(self.out.warnings)
+        following = [more, *self.paras[consumed:]]
+        taken, attribution = self._take_marked(following)
+        paragraphs = [p for p in (self._clean(t) for t in self._collected) if p]
+        if taken and attribution is None and paragraphs and quote.attribution:
+            quote.attribution_after = len(quote.paragraphs)
+            quote.paragraphs.extend(paragraphs)
+            quote.how = quote.how or "attributed between its sentences"
             self._more = None
+            return consumed + taken - 1
+        del self.out.warnings[saved:]
+        self._more = None
+        self.paras.insert(consumed, more)
         return consumed
 
     def _attribute(self, quote: FoundQuote, attribution: str) -> None:
         text = attribution.strip().lstrip(",;").strip()
+        if text[:1] == "-":
+            text = "–" + text[1:]  # a dash, never a Markdown list item
         match = attribution_form(text)
         quote.attribution = text
         if not match:
             return
         who = match.group("who")
-        offset = match.start("who") + (len(attribution) - len(attribution.lstrip()))
         offset = text.find(who)
         if who.strip().lower() in PRONOUNS and self.last_quote is not None:
             quote.same_as_previous = True
@@ -315,11 +397,15 @@ class QuoteFinder:
         name, role = split_who(who, self.known)
         if role and who[slice(*role)].strip().isdigit():
             role = None  # an age, not a role
-        self._learn(who[slice(*name)] if name else "")
+        self._learn(who[slice(*name)] if name else "", who[slice(*role)] if role else "")
         if name:
-            quote.name_span = (offset + name[0], offset + name[1])
+            quote.attr_name_span = (offset + name[0], offset + name[1])
+        else:
+            from .roles import role_reference
+
+            quote.role_ref = role_reference(who, self.roles) or ""
         if role:
-            quote.role_span = (offset + role[0], offset + role[1])
+            quote.attr_role_span = (offset + role[0], offset + role[1])
 
     # -- collecting paragraphs -------------------------------------------------
 
@@ -387,7 +473,11 @@ class QuoteFinder:
         for index, para in enumerate(paras):
             text = para.text
             if index > 0 and (
-                opens_quote(text) or match_intro(text) or _DASH.match(text) or _PAREN.match(text)
+                opens_quote(text)
+                or match_intro(text)
+                or _DASH.match(text)
+                or _PAREN.match(text)
+                or para.line in self.stops
             ):
                 return index
             self._collected.append(text)
@@ -400,5 +490,24 @@ class QuoteFinder:
         return re.sub(r"\s+([.,!?;:])$", r"\1", text)
 
 
-def find_quotes(paras: list[Para], known_parts: set[str]) -> Extraction:
-    return QuoteFinder(paras, known_parts).run()
+def _same_person(a: str, b: str) -> bool:
+    """'Jenny' and 'Jenny Park', 'Dr Kendall' and 'Ruth Kendall': one may be part of the other."""
+    one, two = set(name_tokens(a)), set(name_tokens(b))
+    return bool(one and two) and (one <= two or two <= one)
+
+
+def find_quotes(
+    paras: list[Para],
+    known_parts: set[str],
+    roles: dict[str, str] | None = None,
+    names: dict[str, str] | None = None,
+    stops: set[int] | None = None,
+) -> Extraction:
+    """Quotes and prose; ``roles`` and ``names`` (by name key) grow with what is met."""
+    return QuoteFinder(
+        paras,
+        known_parts,
+        roles if roles is not None else {},
+        names if names is not None else {},
+        stops,
+    ).run()

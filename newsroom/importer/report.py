@@ -47,8 +47,13 @@ def summary_lines(result: ImportResult) -> list[str]:
         if quote is not None:
             if quote.intro:
                 add(f"      intro: {quote.intro}")
-            elif report.after:
-                add("      attributed after the words (kept as body text after the quote)")
+            if quote.attribution:
+                where = (
+                    f"after paragraph {quote.attribution_after}, then the words carry on"
+                    if quote.attribution_after
+                    else "after the words"
+                )
+                add(f"      attribution ({where}): {quote.attribution}")
             add(f"      “{_short(quote.text, 60)}”")
     if result.new_people:
         add(f"New people:  {len(result.new_people)} (added to people.toml)")
@@ -80,6 +85,16 @@ def summary_lines(result: ImportResult) -> list[str]:
         add(f"Dropped:     {count} line{'' if count == 1 else 's'}")
         for dropped in result.dropped:
             add(f"  line {dropped.line}: {_short(dropped.text, 50)} — {dropped.why}")
+    if release.captions:
+        add(f"Captions:    {len(release.captions)}")
+        for caption in release.captions:
+            credit = f" (credit: {caption.credit})" if caption.credit else ""
+            add(f"  {caption.id}: {_short(caption.text, 60)}{credit}")
+    if result.decisions:
+        add(f"Decisions:   {len(result.decisions)}")
+        for decision in result.decisions:
+            where = f"line {decision.line}" if decision.line else "people"
+            add(f"  {where}: {decision.what} — confidence {decision.confidence}")
     for note in result.notes:
         add(f"Note:        {note}")
     for warning in result.warnings:

@@ -256,6 +256,12 @@ def split_blocks(text: str) -> list[Block]:
                 blocks.append(Block([Line(line.number, ends.group(0).strip())]))
                 pending = []
                 continue
+            if IMPRINT_RE.match(line.text) and not one_per_line:
+                # An imprint opens a block; a wrapped one carries on below it.
+                if pending:
+                    blocks.append(Block(pending))
+                pending = [line]
+                continue
             if is_solo(line.text) or one_per_line or _starts_paragraph(line, pending):
                 if pending:
                     blocks.append(Block(pending))
@@ -275,11 +281,20 @@ def split_blocks(text: str) -> list[Block]:
 _OPENERS = "“\"‘'„«"
 
 
+# A closing mark, then words naming who spoke, ending the line: '…,” said Dr Kendall.'
+_MID_ATTRIBUTION = re.compile(
+    r"[”\"’'],?\s+[^“”\"‘]{0,120}\b(?:said|says|added|adds|explained|continued|told)\b"
+    r"[^“”\"‘]{0,120}[.,]$"
+)
+
+
 def _starts_paragraph(line: Line, pending: list[Line]) -> bool:
     """A line opening a quotation after a finished sentence starts a new paragraph."""
     if not pending:
         return False
     previous = pending[-1].text
+    if _MID_ATTRIBUTION.search(previous):
+        return False  # '“A,” said X.' wrapped before '“B.”': one paragraph
     return line.text[:1] in _OPENERS and previous[-1:] in '.!?”"’:'
 
 

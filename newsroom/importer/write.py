@@ -39,6 +39,7 @@ def create_bundle(library: Library, result: ImportResult, slug: str | None = Non
             "embargo",
             "body",
             "quotes",
+            "captions",
             "notes_to_editors",
             "contact",
             "about",

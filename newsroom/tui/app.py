@@ -16,13 +16,14 @@ from textual.content import Content
 
 from ..bundle import BundleError, Library
 from .commands import NewsroomCommands
+from .keyboard import OrderedKeys
 
 
 def _now() -> datetime:
     return datetime.now(UTC)
 
 
-class NewsroomApp(App[int]):
+class NewsroomApp(OrderedKeys, App[int]):
     """Library first; an editor screen is pushed on top for one release."""
 
     CSS_PATH = "newsroom.tcss"
@@ -41,8 +42,10 @@ class NewsroomApp(App[int]):
         *,
         clock: Callable[[], datetime] = _now,
         user: str | None = None,
+        edit: str | None = None,
     ) -> None:
         super().__init__()
+        self.edit = edit  # a release to open at once (`newsroom edit SLUG`)
         self.drafts_path = Path(drafts_path)
         self.clock = clock
         # Who is at the keyboard. Worked out once from the environment when the
@@ -71,6 +74,9 @@ class NewsroomApp(App[int]):
             from .whoami import find_identity
 
             find_identity(self, ask=self._ask_identity)
+        if self.edit and self.library is not None:
+            # Over the library, so escape goes back to it as usual.
+            self.open_release(self.edit, cursor="body-end")
 
     def set_user(self, person: str, source: str) -> None:
         self.user, self.user_source = person, source
@@ -88,10 +94,53 @@ class NewsroomApp(App[int]):
         who = (person.name if person else self.user) or "nobody yet"
         return Content.assemble(shown, ("  ·  you are ", "dim"), Content(who))
 
-    def open_release(self, slug: str) -> None:
+    def open_release(self, slug: str, *, cursor: str = "headline") -> None:
         from .screens.editor import EditorScreen
 
-        self.push_screen(EditorScreen(slug))
+        self.reload_settings()  # newsroom.toml may have been edited by hand meanwhile
+        self.push_screen(EditorScreen(slug, cursor=cursor))
+
+    # -- library settings and people: changes take effect at once --------------
+
+    def reload_settings(self) -> str:
+        """Read newsroom.toml again; the error (settings kept as they were) or ''."""
+        if self.library is None:
+            return ""
+        before = self.library.settings
+        try:
+            settings = self.library.reload_settings()
+        except BundleError as error:
+            self.notify(f"{error} (the settings in use are unchanged)", severity="error",
+                        markup=False)
+            return str(error)
+        if settings != before:
+            self.settings_changed(settings, reread=False)
+        return ""
+
+    def settings_changed(self, settings, *, reread: bool = True) -> None:
+        """New settings are in force: every screen that shows their effect updates."""
+        if self.library is None:
+            return
+        self.library.settings = settings
+        for screen in self.screen_stack:
+            changed = getattr(screen, "library_changed", None)
+            if changed is not None:
+                changed()
+
+    def people_changed(self) -> None:
+        self.settings_changed(self.library.settings if self.library else None)
+
+    def action_settings(self) -> None:
+        from .screens.settings import SettingsScreen
+
+        if self.library is not None and not isinstance(self.screen, SettingsScreen):
+            self.push_screen(SettingsScreen())
+
+    def action_people(self) -> None:
+        from .screens.people import PeopleScreen
+
+        if self.library is not None and not isinstance(self.screen, PeopleScreen):
+            self.push_screen(PeopleScreen())
 
     def action_help(self) -> None:
         from .screens.help import HelpScreen

@@ -7,6 +7,7 @@ no Textual here, so the editor screen stays about screens.
 from __future__ import annotations
 
 import copy
+import threading
 
 from .. import locks, recovery
 from ..bundle import BundleError
@@ -21,6 +22,10 @@ class Safekeeping:
         # A lock left by a process that is gone: taken over only once the user says so.
         self.stale_holder: locks.LockInfo | None = None
         self.autosaver = recovery.Autosaver(library, slug)
+        # The timer's checkpoint (a worker thread) and the last one on a hang-up
+        # must not interleave: an older snapshot written last would lose words.
+        self._checkpointing = threading.Lock()
+        self._final = False
 
     def take_lock(self, *, take_over: bool = False) -> str | None:
         """Lock the release for this editor; the reason it is read-only, or None.
@@ -59,8 +64,11 @@ class Safekeeping:
 
     def restore(self, found: recovery.Recovery) -> tuple[Release, bool]:
         """(the recovered release, whether the files on disk moved on since)."""
-        found = recovery.begin_replay(found)
-        return found.release(self.library), not found.based_on_disk(self.library)
+        moved_on = not found.based_on_disk(self.library)
+        release = recovery.restore(found, self.library)  # renamed first: no loop
+        # The restored edits are now this editor's own recovery file: a timer
+        # checkpoint may be needed only after the next change.
+        return release, moved_on
 
     def discard(self, found: recovery.Recovery) -> None:
         recovery.discard(found)
@@ -71,10 +79,25 @@ class Safekeeping:
 
     def checkpoint(self, release: Release) -> None:
         """Write the recovery file (call from a worker thread with a snapshot)."""
-        try:
-            self.autosaver.checkpoint(copy.deepcopy(release))
-        except (BundleError, OSError):
-            pass  # a full disk must not stop the typing; the save will say so
+        with self._checkpointing:
+            if self._final:
+                return  # the hang-up checkpoint is newer
+            try:
+                self.autosaver.checkpoint(copy.deepcopy(release))
+            except (BundleError, OSError):
+                pass  # a full disk must not stop the typing; the save will say so
+
+    def final_checkpoint(self, release: Release) -> bool:
+        """The terminal went away: write ``release`` as it is in memory, now, for good.
+
+        Later timer checkpoints are skipped. Returns whether a file was written.
+        """
+        with self._checkpointing:
+            self._final = True
+            try:
+                return self.autosaver.checkpoint(copy.deepcopy(release)) is not None
+            except (BundleError, OSError):
+                return False
 
     def saved(self) -> None:
         try:

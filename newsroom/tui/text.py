@@ -40,8 +40,7 @@ def sanitise_release(release) -> list[str]:
                 setattr(owner, attribute, tidy)
                 changed.append(label)
 
-    # about, imprint and captions are not edited here, but a save writes them too:
-    # nothing the editor saves carries a control sequence.
+    # Nothing the editor saves carries a control sequence.
     for attribute in ("headline", "standfirst", "body", "internal_notes", "about", "imprint"):
         clean(release, attribute, attribute)
     clean(release.dateline, "place", "dateline")
@@ -55,6 +54,6 @@ def sanitise_release(release) -> list[str]:
         for attribute in ("text", "intro", "role"):
             clean(quote, attribute, f"quote {quote.id}")
     for caption in release.captions:
-        for attribute in ("text", "credit"):
+        for attribute in ("text", "credit", "file"):
             clean(caption, attribute, f"caption {caption.id}")
     return sorted(set(changed))

@@ -7,11 +7,15 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from textual.worker import WorkerCancelled
 
 SAMPLE = Path(__file__).resolve().parents[2] / "drafts"
 FIXED_NOW = datetime(2026, 11, 25, 10, 0, tzinfo=UTC)
 LIDO = "2026-11-24-lido-reopens"
 BUS = "2026-11-20-bus-route-consultation"
+# Who the real program acts as in terminal tests: a person in the sample library, so
+# no first-run "who are you?" question comes before the library.
+ACTING = "priya-raman"
 
 
 @pytest.fixture
@@ -38,7 +42,13 @@ async def settle(pilot, delay: float = 0.0) -> None:
     if delay:
         await pilot.pause(delay)
     await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
+    # DirectoryTree's loader (the media pane's file picker) runs for the widget's
+    # whole life: wait for every other worker.
+    for worker in [worker for worker in pilot.app.workers if worker.group != "_loader"]:
+        try:
+            await worker.wait()
+        except WorkerCancelled:
+            pass  # cancelled on purpose (an exclusive worker replaced by a newer one)
     await pilot.pause()
 
 

@@ -32,6 +32,9 @@ async def test_j4_approve_then_edit_makes_it_stale(make_app, drafts):
         assert "quotes not cleared" in str(editor.query_one("#action-reasons").render())
         await pilot.press("u")  # submit
         await settle(pilot)
+        assert pilot.app.screen.id == "submit-confirm"
+        await pilot.press("enter")  # u asks first
+        await settle(pilot)
         # Every speaker cleared their words (recorded by Priya), one quote at a time.
         for _ in range(3):
             if not pane.allowed("clear"):

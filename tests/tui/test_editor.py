@@ -26,7 +26,9 @@ async def test_j1_create_type_and_save(make_app, drafts):
         assert isinstance(editor, EditorScreen)
         slug = editor.slug
         assert slug == "2026-11-25-library-hours-extended"
-        assert app.focused.id == "headline"
+        assert app.focused.id == "body"  # a headline was given: straight to writing
+        editor.query_one("#headline", Input).focus()
+        await settle(pilot)
         await type_text(pilot, " at weekends")
         await pilot.press("tab")
         await type_text(pilot, "Saturday and Sunday opening from January.")

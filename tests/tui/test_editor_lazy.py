@@ -187,3 +187,22 @@ async def test_a_field_error_line_appears_under_its_field_and_goes_again(make_ap
         await pilot.press("ctrl+s")
         await settle(pilot)
     assert 'date = 2026-11-21' in (drafts / BUS / "release.toml").read_text("utf-8")
+
+
+async def test_two_callers_asking_for_a_pane_at_once_get_the_same_mounted_pane(make_app):
+    """The second caller waits for the first one's mount (no private Textual event)."""
+    import asyncio
+
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        editor = await open_editor(pilot, LIDO)
+        assert not mounted(editor, QuotesPane)
+        async def ask():
+            pane = await editor.pane("quotes")
+            return pane, pane.is_mounted  # mounted by the time each caller has it
+
+        (first, ready), (second, ready_too) = await asyncio.gather(ask(), ask())
+        assert first is second and ready and ready_too
+        assert mounted(editor, QuotesPane) == [first]
+        # Later callers get it at once.
+        assert await editor.pane("quotes") is first

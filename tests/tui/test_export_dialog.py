@@ -12,7 +12,7 @@ from email.parser import BytesParser
 from pathlib import Path
 
 import pytest
-from textual.widgets import Checkbox, DataTable, Input, Static
+from textual.widgets import Checkbox, Input, Static
 
 from newsroom.bundle import Library
 from newsroom.export import render
@@ -20,6 +20,7 @@ from newsroom.export.text import DRAFT_MARK
 from newsroom.tui.screens.editor import EditorScreen
 from newsroom.tui.screens.export_dialog import ExportDialog
 from newsroom.tui.screens.library import LibraryScreen
+from newsroom.tui.widgets.release_table import ReleaseTable
 from newsroom.workflow import approve, clear
 
 from .conftest import LIDO, open_release, settle
@@ -46,8 +47,8 @@ def approve_lido(drafts: Path) -> None:
 async def open_dialog_from_library(pilot) -> ExportDialog:
     app = pilot.app
     await settle(pilot)
-    table = app.screen.query_one("#releases", DataTable)
-    table.move_cursor(row=table.get_row_index(LIDO))
+    table = app.screen.query_one("#releases", ReleaseTable)
+    table.move_to(LIDO)
     await pilot.press("e")
     await settle(pilot)
     assert isinstance(app.screen, ExportDialog)
@@ -121,7 +122,7 @@ async def test_editor_ctrl_e_exports_eml(make_app, drafts, tmp_path):
         assert not message.defects
         assert message["Subject"].startswith(DRAFT_MARK)
         assert "Hollinsbury Lido" in message["Subject"]
-        assert DRAFT_MARK in message.get_content()
+        assert DRAFT_MARK in message.get_body(("plain",)).get_content()
 
 
 async def test_copy_puts_exactly_the_text_export_on_the_clipboard(make_app, drafts, monkeypatch):

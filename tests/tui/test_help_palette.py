@@ -34,10 +34,13 @@ async def test_help_lists_every_binding(make_app):
         await pilot.press("f1")
         await settle(pilot)
         rows = help_rows(app)
-        for key in ("ctrl+s", "f2", "f3", "f4", "f5", "f6", "ctrl+k", "ctrl+e", "esc"):
+        for key in ("ctrl+s", "f2", "f3", "f4", "f5", "f6", "f8", "ctrl+k", "ctrl+g", "ctrl+e",
+                    "esc"):
             assert key in rows, key
-        # Pane keys are listed too.
-        assert rows["u"] == "Submit" and rows["a"].startswith(("Add person", "Approve"))
+        # Pane keys are listed too, the details pane's parts before it is first shown.
+        assert rows["u"] == "Submit"
+        assert rows["a"].startswith(("Add person", "Approve", "Add note"))
+        assert rows["shift+up"] == "Move note up" and rows["n"] in {"New quote", "New caption"}
 
 
 async def titles(app) -> list[str]:

@@ -20,6 +20,7 @@ from textual.widgets import DataTable
 
 from newsroom.tui.screens.editor import EditorScreen
 from newsroom.tui.screens.history import HistoryScreen
+from newsroom.tui.widgets.release_table import ReleaseTable
 
 from .conftest import LIDO, open_release, settle
 
@@ -74,6 +75,9 @@ async def test_signoff_in_the_tui_commits_and_history_lists_it(make_app, git_dra
         pane = editor.query_one("ApprovalPane")
         assert pane.allowed("submit")
         await pilot.press("u")
+        await settle(pilot)
+        assert pilot.app.screen.id == "submit-confirm"
+        await pilot.press("enter")  # u asks first
         await settle(pilot)  # the commit runs in a thread worker; settle waits for it
 
         data = tomllib.loads((git_drafts / LIDO / "release.toml").read_text("utf-8"))
@@ -125,6 +129,9 @@ async def test_approve_commit_names_the_approver_and_digest(make_app, git_drafts
         pane = editor.query_one("ApprovalPane")
         await pilot.press("u")
         await settle(pilot)
+        assert pilot.app.screen.id == "submit-confirm"
+        await pilot.press("enter")  # u asks first
+        await settle(pilot)
         for _ in range(3):  # each speaker's clearance, recorded by Priya
             if not pane.allowed("clear"):
                 break
@@ -160,8 +167,8 @@ async def test_history_without_git_shows_events_and_never_mentions_git(make_app,
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         library = app.screen
-        table = library.query_one(DataTable)
-        table.move_cursor(row=table.get_row_index(LIDO))
+        table = library.query_one(ReleaseTable)
+        table.move_to(LIDO)
         table.focus()
         await settle(pilot)
         selected = library.selected_row()
@@ -230,6 +237,9 @@ async def test_a_refused_commit_is_a_notice_not_a_crash(make_app, git_drafts, tm
         await pilot.press("f5")
         await settle(pilot)
         await pilot.press("u")
+        await settle(pilot)
+        assert pilot.app.screen.id == "submit-confirm"
+        await pilot.press("enter")  # u asks first
         await settle(pilot)
         data = tomllib.loads((git_drafts / LIDO / "release.toml").read_text("utf-8"))
         assert data["history"][-1]["action"] == "submit"

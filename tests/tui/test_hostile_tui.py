@@ -12,6 +12,7 @@ import tomli_w
 from textual.widgets import DataTable, Input, Static, TextArea
 
 from newsroom.bundle import Library
+from newsroom.tui.widgets.release_table import ReleaseTable
 
 from .conftest import LIDO, settle
 
@@ -49,11 +50,15 @@ def tree(drafts: Path) -> dict[str, bytes]:
             if p.is_file() and ".newsroom" not in p.parts and p.name != ".lock"}
 
 
-def shown(editor) -> dict[str, str]:
+async def shown(pilot, editor) -> dict[str, str]:
+    await pilot.press("f8")  # contact, notes, about and imprint: the details pane
+    await settle(pilot)
     values = {name: editor.query_one(f"#{name}", Input).value for name in LINE_FIELDS}
-    values["body"] = editor.query_one("#body", TextArea).text
-    values["notes"] = editor.query_one("#notes", TextArea).text
-    values["internal"] = editor.query_one("#internal", TextArea).text
+    for name in ("body", "internal", "about", "imprint"):
+        values[name] = editor.query_one(f"#{name}", TextArea).text
+    values["notes"] = str(editor.query_one("#note-table", DataTable).get_row_at(0)[1])
+    values["caption"] = str(editor.query_one("#caption-table", DataTable).get_row_at(0)[1])
+    await pilot.press("f2")
     return values
 
 
@@ -63,18 +68,20 @@ async def test_odd_text_in_every_field_shows_literally_and_saves_uncorrupted(mak
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        table = app.screen.query_one("#releases", DataTable)
-        assert str(table.get_row(SLUG)[2]) == f"Headline {ODD}"
+        table = app.screen.query_one("#releases", ReleaseTable)
+        assert table.cells_of(SLUG)[2] == f"Headline {ODD}"
         app.open_release(SLUG)
         await settle(pilot)
         editor = app.screen
         assert not editor.unsaved  # nothing needed cleaning
-        values = shown(editor)
+        values = await shown(pilot, editor)
         assert values["headline"] == f"Headline {ODD}"
         assert values["place"] == f"Place {ODD}"
         assert values["contact-phone"] == f"0770 {ODD}"
         assert values["body"] == f"Body {ODD}\n\n{{{{< quote q1 >}}}}\n"
         assert values["notes"] == f"Note {ODD}" and values["internal"] == f"Internal {ODD}"
+        assert values["about"] == f"About {ODD}" and values["imprint"] == f"Promoted by {ODD}"
+        assert values["caption"].startswith("Caption [bold red]Boom[/] [link=")  # cut at 60
         await pilot.press("f3")
         await settle(pilot)
         cells = [str(cell) for cell in editor.query_one("#quote-table", DataTable).get_row_at(0)]
@@ -104,15 +111,15 @@ async def test_escapes_in_every_field_are_never_shown_or_saved_raw(make_app, dra
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        table = app.screen.query_one("#releases", DataTable)
+        table = app.screen.query_one("#releases", ReleaseTable)
         assert all("\x1b" not in str(cell) and "\x07" not in str(cell)
-                   for cell in table.get_row(SLUG))
+                   for cell in table.cells_of(SLUG))
         app.open_release(SLUG)
         await settle(pilot)
         editor = app.screen
-        for name, value in shown(editor).items():
+        for name, value in (await shown(pilot, editor)).items():
             assert not re.search(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]", value), name
-            if name not in ("body", "notes", "internal"):
+            if name not in ("body", "notes", "internal", "about", "imprint", "caption"):
                 assert "[bold red]Boom[/]" in value, name
         message = str(editor.query_one("#editor-message", Static).render())
         assert "Removed control characters" in message and "headline" in message
@@ -140,8 +147,8 @@ async def test_malformed_release_shows_its_error_and_cannot_crash_the_editor(mak
         row = next(r for r in library.rows if r.slug == LIDO)
         assert re.search(r"release\.toml:\d+:\d+", row.error), row.error
         # Highlighting the row shows the error; enter does not open it.
-        table = library.query_one("#releases", DataTable)
-        table.move_cursor(row=table.get_row_index(LIDO))
+        table = library.query_one("#releases", ReleaseTable)
+        table.move_to(LIDO)
         await settle(pilot)
         await pilot.press("enter")
         await settle(pilot)

@@ -18,7 +18,7 @@ import pytest
 
 from newsroom import recovery
 
-from .conftest import BUS
+from .conftest import ACTING, BUS
 
 TMUX = shutil.which("tmux")
 # A tmux server of the tests' own, so a developer's sessions are never touched.
@@ -78,7 +78,8 @@ def wait_for(session: str, text: str, timeout: float = 30.0) -> None:
 def test_sigkill_in_tmux_keeps_everything_typed_up_to_2_seconds_before(drafts: Path):
     session = f"newsroom-kill-{uuid.uuid4().hex[:8]}"
     env = {k: v for k, v in os.environ.items() if not k.startswith("TMUX")}
-    command = f"cd {drafts.parent} && exec {NEWSROOM} --drafts drafts"
+    command = (f"export NEWSROOM_USER={ACTING} && cd {drafts.parent} && "
+               f"exec {NEWSROOM} --drafts drafts")
     subprocess.run([TMUX, "-L", SOCKET, "new-session", "-d", "-s", session, "-x", "120", "-y", "40",
                     command], check=True, env=env)
     try:
@@ -118,6 +119,7 @@ def test_sigkill_in_a_pty_keeps_everything_typed_up_to_2_seconds_before(drafts: 
     if pid == 0:  # the child: the real command in a 120x40 terminal
         os.chdir(drafts.parent)
         os.environ["TERM"] = "xterm-256color"
+        os.environ["NEWSROOM_USER"] = ACTING  # no first-run "who are you?" question
         os.execv(str(NEWSROOM), [str(NEWSROOM), "--drafts", "drafts"])
     fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))
     output = bytearray()

@@ -4,17 +4,18 @@ from __future__ import annotations
 
 import tomllib
 
-from textual.widgets import DataTable, Input
+from textual.widgets import Input
 
 from newsroom.tui.screens.editor import EditorScreen
 from newsroom.tui.screens.library import LibraryScreen
+from newsroom.tui.widgets.release_table import ReleaseTable
 
 from .conftest import BUS, LIDO, settle, type_text
 
 
 def rows(app) -> list[str]:
-    table = app.screen.query_one("#releases", DataTable)
-    return [str(table.get_row_at(i)[2]) for i in range(table.row_count)]
+    table = app.screen.query_one("#releases", ReleaseTable)
+    return [table.cells_at(i)[2] for i in range(table.row_count)]
 
 
 async def test_library_lists_every_release(make_app):
@@ -22,9 +23,9 @@ async def test_library_lists_every_release(make_app):
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         assert isinstance(app.screen, LibraryScreen)
-        table = app.screen.query_one("#releases", DataTable)
+        table = app.screen.query_one("#releases", ReleaseTable)
         assert table.row_count == 2
-        lido = table.get_row(LIDO)
+        lido = table.cells_of(LIDO)
         assert lido[0] == "draft"
         assert "Lido" in str(lido[2])
         assert "Tom Whitfield" in str(lido[3])
@@ -62,12 +63,12 @@ async def test_broken_release_shows_as_error_row(make_app, drafts):
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        table = app.screen.query_one("#releases", DataTable)
+        table = app.screen.query_one("#releases", ReleaseTable)
         assert table.row_count == 2
-        broken = table.get_row(LIDO)
+        broken = table.cells_of(LIDO)
         assert broken[0] == "error"
         assert "release.toml" in str(broken[2])
-        table.move_cursor(row=table.get_row_index(LIDO))
+        table.move_to(LIDO)
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, LibraryScreen)  # not opened, not crashed
@@ -94,8 +95,8 @@ async def test_duplicate_and_spike(make_app, drafts):
     app = make_app(user="priya-raman")
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        table = app.screen.query_one("#releases", DataTable)
-        table.move_cursor(row=table.get_row_index(LIDO))
+        table = app.screen.query_one("#releases", ReleaseTable)
+        table.move_to(LIDO)
         await pilot.press("d")
         slug_input = app.screen.query_one("#field-slug", Input)
         slug_input.value = "2026-11-25-lido-copy"
@@ -107,9 +108,13 @@ async def test_duplicate_and_spike(make_app, drafts):
         assert "approvals" not in copy and "history" not in copy
         assert (drafts / "2026-11-25-lido-copy" / "body.md").read_bytes() == \
             (drafts / LIDO / "body.md").read_bytes()
+        # The copy carries its pictures: the files its [[media]] records name.
+        pictures = sorted(p.name for p in (drafts / LIDO / "media").iterdir())
+        assert pictures and pictures == sorted(
+            p.name for p in (drafts / "2026-11-25-lido-copy" / "media").iterdir())
         assert table.row_count == 3
 
-        table.move_cursor(row=table.get_row_index(BUS))
+        table.move_to(BUS)
         await pilot.press("x")
         await type_text(pilot, "Consultation withdrawn")
         await pilot.press("ctrl+s")
@@ -117,15 +122,15 @@ async def test_duplicate_and_spike(make_app, drafts):
         data = tomllib.loads((drafts / BUS / "release.toml").read_text("utf-8"))
         assert data["history"][-1]["action"] == "spike"
         assert data["history"][-1]["note"] == "Consultation withdrawn"
-        assert table.get_row(BUS)[0] == "spiked"
+        assert table.cells_of(BUS)[0] == "spiked"
 
 
 async def test_export_writes_draft_text(make_app, drafts, tmp_path):
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        table = app.screen.query_one("#releases", DataTable)
-        table.move_cursor(row=table.get_row_index(LIDO))
+        table = app.screen.query_one("#releases", ReleaseTable)
+        table.move_to(LIDO)
         await pilot.press("e")
         target = tmp_path / "out.txt"
         app.screen.query_one("#field-path", Input).value = str(target)

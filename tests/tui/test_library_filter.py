@@ -1,7 +1,7 @@
 """The library filter: the table shows exactly the matching rows, in order, as you type.
 
 The library screen fills its table in one step (``ReleaseTable.replace_rows``)
-instead of row by row, so these tests read the table back through DataTable's
+instead of row by row, so these tests read the table back through its
 public API after every keystroke and compare it with a plain computation.
 """
 
@@ -10,10 +10,11 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from textual.widgets import DataTable, Input
+from textual.widgets import Input
 
 from newsroom.bundle import Library
 from newsroom.tui.screens.library import LibraryScreen
+from newsroom.tui.widgets.release_table import ReleaseTable
 
 from .conftest import BUS, LIDO, settle
 
@@ -31,14 +32,13 @@ def many(drafts):
     return drafts
 
 
-def table_of(app) -> DataTable:
-    return app.screen.query_one("#releases", DataTable)
+def table_of(app) -> ReleaseTable:
+    return app.screen.query_one("#releases", ReleaseTable)
 
 
 def shown(app) -> list[str]:
     table = table_of(app)
-    return [table.coordinate_to_cell_key((index, 0)).row_key.value
-            for index in range(table.row_count)]
+    return [table.row_at(index).slug for index in range(table.row_count)]
 
 
 def expected(screen: LibraryScreen, needle: str) -> list[str]:
@@ -80,13 +80,13 @@ async def test_filtered_cells_are_the_release_and_literal(make_app, many):
         table = table_of(app)
         assert table.row_count == 5
         for index in range(table.row_count):
-            status, created, headline, speakers, approvals = table.get_row_at(index)
+            status, created, headline, speakers, approvals = table.cells_at(index)
             assert status == "draft" and approvals == "0/1"
             # Brackets in a headline are text, never markup.
             assert str(headline).startswith("[bold]markup[/] item")
         slug = shown(app)[2]
-        assert table.get_row(slug) == table.get_row_at(2)
-        assert table.get_row_index(slug) == 2
+        assert table.cells_of(slug) == table.cells_at(2)
+        assert table.index_of(slug) == 2
 
 
 async def test_the_selected_release_stays_selected_while_filtering(make_app, many):
@@ -94,7 +94,7 @@ async def test_the_selected_release_stays_selected_while_filtering(make_app, man
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         table = table_of(app)
-        table.move_cursor(row=table.get_row_index(BUS))
+        table.move_to(BUS)
         await pilot.pause()
         await pilot.press("slash", "b", "u")
         await pilot.pause()

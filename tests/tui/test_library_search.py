@@ -3,17 +3,18 @@ the matching words selected when a hit is opened."""
 
 from __future__ import annotations
 
-from textual.widgets import DataTable, Input, Static, TextArea
+from textual.widgets import Input, Static, TextArea
 
 from newsroom.tui.screens.editor import EditorScreen
 from newsroom.tui.screens.library_search import SEARCH_PLACEHOLDER
+from newsroom.tui.widgets.release_table import ReleaseTable
 
 from .conftest import BUS, LIDO, settle, type_text, wait_until
 
 
 def shown(app) -> list[str]:
-    table = app.screen.query_one("#releases", DataTable)
-    return [table.coordinate_to_cell_key((i, 0)).row_key.value for i in range(table.row_count)]
+    table = app.screen.query_one("#releases", ReleaseTable)
+    return [row.slug for row in table.rows]
 
 
 def message(app) -> str:

@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 
 from textual.widgets import Input, Static, TextArea
 
-from newsroom import locks
+from newsroom import locks, recovery
 
 from .conftest import BUS, open_release, settle, type_text, wait_until
 
@@ -175,9 +175,11 @@ async def test_recovery_shows_the_diff_and_renames_before_replay(make_app, draft
         await settle(pilot)
         editor = app.screen
         assert editor.query_one("#body", TextArea).text.startswith("Recovered words.")
-        # Renamed before replay: a crash now would not offer it again in a loop.
+        # Renamed before replay (a crash mid-replay cannot loop), then adopted: the
+        # edits are this editor's own recovery file and no .replay is left (issue 14).
         names = [p.name for p in folder.iterdir() if p.name.startswith(BUS)]
-        assert names and all(name.endswith(".replay") for name in names)
+        assert names == [recovery.recovery_path(drafts, BUS).name]
+        assert b"Recovered words." in (folder / names[0]).read_bytes()
         await pilot.press("ctrl+s")
         await settle(pilot)
     assert (drafts / BUS / "body.md").read_text("utf-8").startswith("Recovered words.")

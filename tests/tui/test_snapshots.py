@@ -1,4 +1,5 @@
-"""SVG snapshots of the main screens at 120x40: fixed data, fixed clock, no blinking.
+"""SVG snapshots of the library and every editor pane at 80x24 and 120x40, and the
+preview at 200x60: fixed data, fixed clock, no blinking.
 
 Update after a deliberate change with ``pytest tests/tui/test_snapshots.py --snapshot-update``
 and look at the SVGs before committing them.
@@ -50,26 +51,34 @@ def opening(*keys: str):
             if "f5" in keys:
                 pane = pilot.app.screen.query_one("ApprovalPane")
                 await wait_until(pilot, lambda: pane.assessment is not None)
+            if "f6" in keys or pilot.app.size.width >= 160:
+                preview = pilot.app.screen.query_one("#preview-text")
+                await wait_until(pilot, lambda: "Hollinsbury" in preview.text)
         await steady(pilot)
 
     return run_before
 
 
-def test_library(snap_compare, snapshot_app):
-    assert snap_compare(snapshot_app, terminal_size=(120, 40), run_before=opening())
+SIZES = {"80x24": (80, 24), "120x40": (120, 40)}
+# The keys that show each pane (f6 alone shows the preview: beside the body on
+# wide terminals, instead of it below that).
+PANES = {"drafting": ("f2",), "quotes": ("f3",), "attribution": ("f4",),
+         "approval": ("f5",), "details": ("f8",), "preview": ("f6",)}
+# Not the media pane (f9): its file picker shows the home folder of the machine.
 
 
-def test_editor_drafting(snap_compare, snapshot_app):
-    assert snap_compare(snapshot_app, terminal_size=(120, 40), run_before=opening("f2"))
+@pytest.mark.parametrize("size", SIZES)
+def test_library(snap_compare, snapshot_app, size):
+    assert snap_compare(snapshot_app, terminal_size=SIZES[size], run_before=opening())
 
 
-def test_editor_quotes(snap_compare, snapshot_app):
-    assert snap_compare(snapshot_app, terminal_size=(120, 40), run_before=opening("f3"))
+@pytest.mark.parametrize("pane", PANES)
+@pytest.mark.parametrize("size", SIZES)
+def test_editor(snap_compare, snapshot_app, size, pane):
+    assert snap_compare(snapshot_app, terminal_size=SIZES[size],
+                        run_before=opening(*PANES[pane]))
 
 
-def test_editor_attribution(snap_compare, snapshot_app):
-    assert snap_compare(snapshot_app, terminal_size=(120, 40), run_before=opening("f4"))
-
-
-def test_editor_approval(snap_compare, snapshot_app):
-    assert snap_compare(snapshot_app, terminal_size=(120, 40), run_before=opening("f5"))
+def test_editor_wide_with_preview(snap_compare, snapshot_app):
+    # 200 columns: body and preview side by side, from the start.
+    assert snap_compare(snapshot_app, terminal_size=(200, 60), run_before=opening("f2"))

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import BUS
+from .conftest import ACTING, BUS
 
 TMUX = shutil.which("tmux")
 # A tmux server of the tests' own, so a developer's sessions are never touched.
@@ -43,7 +43,7 @@ def wait_for(session: str, text: str, timeout: float = 20.0, *, gone: bool = Fal
 def test_type_headline_save_and_quit(drafts: Path):
     session = f"newsroom-test-{uuid.uuid4().hex[:8]}"
     env = {k: v for k, v in os.environ.items() if not k.startswith("TMUX")}
-    command = f"cd {drafts.parent} && {NEWSROOM} --drafts drafts"
+    command = f"export NEWSROOM_USER={ACTING} && cd {drafts.parent} && {NEWSROOM} --drafts drafts"
     subprocess.run([TMUX, "-L", SOCKET, "new-session", "-d", "-s", session, "-x", "120", "-y", "40",
                     command], check=True, env=env)
     try:

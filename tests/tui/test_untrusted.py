@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from textual.widgets import DataTable, Input, Static
 
+from newsroom.tui.widgets.release_table import ReleaseTable
+
 from .conftest import LIDO, settle
 
 HOSTILE = "[bold]Lido[/] [link=https://evil.example]reopens[/link]"
@@ -15,7 +17,8 @@ def poison(drafts):
     text = text.replace(
         'headline = "Hollinsbury Lido to reopen next summer after town council backs '
         "residents' rescue plan\"", f'headline = "{HOSTILE}"')
-    text = text.replace("We are thrilled, and", "We are \\u001b[31mthrilled\\u001b]0;pwned\\u0007, and")
+    text = text.replace("We are thrilled, and",
+                        "We are \\u001b[31mthrilled\\u001b]0;pwned\\u0007, and")
     path.write_text(text, "utf-8")
     return path.read_bytes()
 
@@ -25,8 +28,8 @@ async def test_markup_and_escapes_are_shown_literally(make_app, drafts):
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        table = app.screen.query_one("#releases", DataTable)
-        assert str(table.get_row(LIDO)[2]) == HOSTILE
+        table = app.screen.query_one("#releases", ReleaseTable)
+        assert table.cells_of(LIDO)[2] == HOSTILE
         app.open_release(LIDO)
         await settle(pilot)
         editor = app.screen

@@ -9,7 +9,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
-from textual.widgets import Button, DataTable, Label, Static, TextArea
+from textual.widgets import Button, DataTable, Label, Select, Static, TextArea
 
 from ...bundle import BundleError
 from ...model import Release
@@ -24,6 +24,7 @@ BUTTONS = [
     ("approve", "Approve"),
     ("record", "Record approval"),
     ("request_changes", "Request changes"),
+    ("waive", "Waive check"),
 ]
 
 
@@ -36,6 +37,7 @@ class ApprovalPane(VerticalScroll, can_focus=False):
         Binding("a", "act('approve')", "Approve"),
         Binding("r", "act('record')", "Record approval"),
         Binding("g", "act('request_changes')", "Request changes"),
+        Binding("w", "act('waive')", "Waive"),
     ]
 
     class Assessed(Message):
@@ -127,7 +129,8 @@ class ApprovalPane(VerticalScroll, can_focus=False):
         checks = self.query_one("#check-table", DataTable)
         checks.clear()
         for index, row in enumerate(result.checks):
-            checks.add_row(row.level, row.id, literal(row.where), literal(row.message),
+            level = "waived" if row.level == "error" and row.id in result.waived else row.level
+            checks.add_row(level, row.id, literal(row.where), literal(row.message),
                            key=str(index))
         if not result.checks:
             checks.add_row("ok", "—", "", "Every check passes.", key="none")
@@ -179,22 +182,38 @@ class ApprovalPane(VerticalScroll, can_focus=False):
             self.post_message(Notice(f"Not now: {reason}"))
             return
         if name == "submit":
-            self._run("submit", lambda wf, now: wf.submit(
-                self.release, self.library, self.app.user, now=now))
+            self._confirm_submit()
         elif name == "approve":
-            self._ask_note("Approve this version", "Note (optional)", False, lambda note: self._run(
+            self._ask_note("Approve this version", "Note (optional)", False, lambda note: self.run_step(
                 "approve", lambda wf, now: wf.approve(
                     self.release, self.library, self.app.user, note=note, now=now)))
         elif name == "record":
             self._ask_recorded()
         elif name == "request_changes":
             self._ask_note("Request changes", "What needs to change", True,
-                           lambda note: self._run("request changes", lambda wf, now:
+                           lambda note: self.run_step("request changes", lambda wf, now:
                                                   wf.request_changes(self.release, self.library,
                                                                      self.app.user, note,
                                                                      now=now)))
         elif name == "clear":
             self._ask_clearance()
+        elif name == "waive":
+            from .waive import ask_waiver
+
+            ask_waiver(self)
+
+    def _confirm_submit(self) -> None:
+        """u is one key away from typing: submitting asks first."""
+        from ..screens.choice import ChoiceDialog
+
+        def answered(answer: str | None) -> None:
+            if answer == "submit":
+                self.run_step("submit", lambda wf, now: wf.submit(
+                    self.release, self.library, self.app.user, now=now))
+
+        self.app.push_screen(ChoiceDialog(
+            f"Submit {self.release.slug} for review as it stands now?",
+            [("submit", "Submit"), ("cancel", "Cancel")], id="submit-confirm"), answered)
 
     def _ask_note(self, title: str, label: str, required: bool, then) -> None:
         def done(values: Values | None) -> None:
@@ -233,22 +252,50 @@ class ApprovalPane(VerticalScroll, can_focus=False):
             options.append((f"{quote.id} — {one_line(name)}: {one_line(quote.text, 40)}",
                             quote.id))
 
+        def speaker_of(quote_id: str) -> str:
+            quote = self.release.quote(quote_id)
+            return quote.speaker if quote else ""
+
+        speakers = []
+        for quote in waiting:
+            person = self.library.people.get(quote.speaker)
+            entry = (one_line(person.name if person else quote.speaker), quote.speaker)
+            if entry not in speakers:
+                speakers.append(entry)
+        first = preferred if preferred in {q.id for q in waiting} else (
+            waiting[0].id if waiting else "")
+
+        def follow(form: FormDialog, name: str, values: Values) -> None:
+            # The person who clears a quote is its speaker: follow the quote chosen.
+            if name == "quote" and values["quote"]:
+                form.query_one("#field-by", Select).value = speaker_of(values["quote"])
+
+        def validate(values: Values) -> str | None:
+            if not values["quote"]:
+                return "Choose a quote."
+            speaker = speaker_of(values["quote"])
+            if values["by"] != speaker:
+                person = self.library.people.get(speaker)
+                return (f"Only the speaker, {person.name if person else speaker}, can clear "
+                        "this quote.")
+            return None
+
         def done(values: Values | None) -> None:
             if not values:
                 return
             quote = self.release.quote(values["quote"])
-            self._run("record the clearance", lambda wf, now: wf.clear(
-                self.release, self.library, quote.id, quote.speaker, via=values["via"],
+            self.run_step("record the clearance", lambda wf, now: wf.clear(
+                self.release, self.library, quote.id, values["by"], via=values["via"],
                 note=values["note"].strip(), recorded_by=self.app.user, now=now))
 
         self.app.push_screen(FormDialog("Record that the speaker cleared their words", [
-            Field("quote", "Quote", preferred if preferred in {q.id for q in waiting}
-                  else (waiting[0].id if waiting else ""), kind="select",
-                  options=options),
-            Field("via", "Cleared by", "email", kind="select",
+            Field("quote", "Quote", first, kind="select", options=options),
+            Field("by", "Cleared by (the speaker)", speaker_of(first) if first else "",
+                  kind="select", options=speakers),
+            Field("via", "How (channel)", "email", kind="select",
                   options=[(v, v) for v in workflow.CLEARANCE_VIA]),
             Field("note", "Note (optional)"),
-        ], validate=lambda v: None if v["quote"] else "Choose a quote.", id="clear-form"), done)
+        ], validate=validate, on_change=follow, id="clear-form"), done)
 
     def _ask_recorded(self) -> None:
         """Record an approval someone gave by phone, email or in person: stored as theirs,
@@ -261,7 +308,7 @@ class ApprovalPane(VerticalScroll, can_focus=False):
 
         def done(values: Values | None) -> None:
             if values:
-                self._run("record the approval", lambda wf, now: wf.approve(
+                self.run_step("record the approval", lambda wf, now: wf.approve(
                     self.release, self.library, values["person"], recorded_by=self.app.user,
                     via=values["via"], note=values["note"].strip(), now=now))
 
@@ -284,22 +331,25 @@ class ApprovalPane(VerticalScroll, can_focus=False):
             Field("passphrase", "Passphrase", kind="password")], ok_label="Sign",
             id="passphrase-form"), done)
 
-    def _run(self, doing: str, step, passphrase: str | None = None) -> None:
+    def run_step(self, doing: str, step, passphrase: str | None = None) -> None:
         from ... import workflow
 
         release = self.release
         before = (list(release.history), list(release.approvals), list(release.clearances))
         signed = _Signing(workflow, getattr(self.app, "signing_key", None), passphrase)
+        waivers = list(release.waivers)
         try:
             step(signed, self.app.clock())
         except workflow.NeedsPassphrase as error:
             release.history, release.approvals, release.clearances = before
+            release.waivers = waivers
             self._ask_passphrase(f"{error}: its passphrase, to sign",
-                                 lambda typed: self._run(doing, step, typed))
+                                 lambda typed: self.run_step(doing, step, typed))
             return
         except (workflow.WorkflowError, BundleError, OSError) as error:
             # Nothing was saved: take back what the step appended in memory.
             release.history, release.approvals, release.clearances = before
+            release.waivers = waivers
             self.post_message(Notice(f"Could not {doing}: {error}"))
             self.request_checks()
             return
@@ -326,7 +376,7 @@ class ApprovalPane(VerticalScroll, can_focus=False):
 class _Signing:
     """The workflow module, with approvals and clearances signed by the user's key.
 
-    Every sign-off made in the pane goes through ``_run`` and so through
+    Every sign-off made in the pane goes through ``run_step`` and so through
     here: nobody has to remember to sign.
     """
 

@@ -28,9 +28,10 @@ def person_form(title: str, person: Person | None, people: dict[str, Person]) ->
     def validate(values: Values) -> str | None:
         if not values["name"].strip():
             return "A person needs a name."
-        if not ID_PATTERN.match(values["id"]):
+        person_id = values.get("id", person.id)  # an edit has no id field
+        if not ID_PATTERN.match(person_id):
             return "The id may hold letters, digits, - and _ (e.g. jane-doe)."
-        if is_new and values["id"] in people:
+        if is_new and person_id in people:
             return f"Someone already has the id {values['id']!r}."
         return None
 
@@ -43,7 +44,8 @@ def person_form(title: str, person: Person | None, people: dict[str, Person]) ->
         Field("email", "Email", person.email),
         Field("phone", "Phone", person.phone),
     ]
-    return FormDialog(title, fields, validate=validate, on_change=follow, id="person-form")
+    return FormDialog(title, fields, validate=validate, on_change=follow, id="person-form",
+                      live=True)
 
 
 class AttributionPane(Vertical):

@@ -16,21 +16,20 @@ from ...model import REFERENCE_PATTERN, Release
 from ..messages import ReleaseEdited
 
 WORDS_PER_MINUTE = 200
+MAX_FLAGGED = 3  # unknown references listed under the body; the rest are counted
 
 # (widget id, label, placeholder) for the one-line fields, in screen order.
 LINE_FIELDS = [
     ("headline", "Headline", ""),
     ("standfirst", "Standfirst", "One sentence under the headline"),
-    ("place", "Dateline place", "Hollinsbury"),
+    # Placeholders say what goes there; they are never a plausible value.
+    ("place", "Dateline place", "Town or city"),
     ("date", "Dateline date", "YYYY-MM-DD"),
     ("embargo-date", "Embargo date", "YYYY-MM-DD (empty: no embargo)"),
     ("embargo-time", "Embargo time", "HH:MM"),
     ("embargo-zone", "Embargo timezone", "Europe/London"),
-    ("contact-name", "Contact name", ""),
-    ("contact-role", "Contact role", ""),
-    ("contact-phone", "Contact phone", ""),
-    ("contact-email", "Contact email", ""),
 ]
+# Captions, notes to editors, contact, about and imprint: the details pane (F8).
 
 
 def word_count(release: Release) -> int:
@@ -47,6 +46,18 @@ def word_count(release: Release) -> int:
     return words
 
 
+def unknown_references(release: Release) -> list[str]:
+    """One line per body line that places a quote or caption not in the release."""
+    found = []
+    for number, kind, ref_id in release.references():
+        known = release.quote(ref_id) if kind == "quote" else release.caption(ref_id)
+        if known is None and kind in {"quote", "caption"}:
+            key = "ctrl+k" if kind == "quote" else "ctrl+g"
+            found.append(f"Body line {number}: no {kind} called {ref_id!r} "
+                         f"({key} places one that exists)")
+    return found
+
+
 def describe_count(words: int) -> str:
     minutes = max(1, math.ceil(words / WORDS_PER_MINUTE)) if words else 0
     return f"{words} words · about {minutes} min to read"
@@ -58,7 +69,7 @@ def field_values(release: Release, default_zone: str) -> dict[str, str]:
     if release.embargo.until is not None:
         try:
             local = release.embargo.until.astimezone(ZoneInfo(zone or default_zone))
-        except (ZoneInfoNotFoundError, ValueError):
+        except (ZoneInfoNotFoundError, ValueError, OSError):
             local = release.embargo.until
         embargo_date, embargo_time = local.date().isoformat(), local.strftime("%H:%M")
     return {
@@ -69,10 +80,6 @@ def field_values(release: Release, default_zone: str) -> dict[str, str]:
         "embargo-date": embargo_date,
         "embargo-time": embargo_time,
         "embargo-zone": zone,
-        "contact-name": release.contact.name,
-        "contact-role": release.contact.role,
-        "contact-phone": release.contact.phone,
-        "contact-email": release.contact.email,
     }
 
 
@@ -93,6 +100,14 @@ class BodyArea(TextArea):
     def on_text_area_selection_changed(self, event: TextArea.SelectionChanged) -> None:
         event.stop()
 
+    # The cursor line is highlighted only while the body has focus: a body
+    # that merely looks active drew typing meant for it into the headline.
+    def on_focus(self) -> None:
+        self.highlight_cursor_line = True
+
+    def on_blur(self) -> None:
+        self.highlight_cursor_line = False
+
 
 class DraftingPane(Widget):
     """Edits go straight into the editor's release and are announced."""
@@ -103,6 +118,7 @@ class DraftingPane(Widget):
         self.default_zone = default_zone
         self.problems: dict[str, str] = {}
         self._count = ""  # the word count as shown
+        self.flagged = ""  # the unknown references as shown under the body
 
     def compose(self) -> ComposeResult:
         values = field_values(self.release, self.default_zone)
@@ -114,21 +130,20 @@ class DraftingPane(Widget):
                                 compact=True, select_on_focus=False)
                     # A field's error line is mounted under it by _set_problem
                     # when first needed: fewer widgets, cheaper keystrokes.
-                yield Label("Notes to editors (blank line between notes)",
-                            classes="field-label")
-                yield TextArea("\n\n".join(self.release.notes_to_editors), id="notes",
-                               soft_wrap=True, tab_behavior="focus", classes="small-text")
                 yield Label("Internal notes (never published)", classes="field-label")
                 yield TextArea(self.release.internal_notes, id="internal", soft_wrap=True,
                                tab_behavior="focus", classes="small-text")
             with Vertical(id="body-column"):
-                yield Label("Body (Markdown; quotes are placed with ctrl+k)",
+                yield Label("Body (Markdown; ctrl+k places a quote, ctrl+g a caption)",
                             classes="field-label")
                 body = BodyArea.code_editor(self.release.body, language="markdown",
                                             soft_wrap=True, tab_behavior="focus",
-                                            theme="css", id="body")
+                                            theme="css", id="body",
+                                            highlight_cursor_line=False)
                 body.on_edit = self._body_edited
                 yield body
+                # #body-references, naming references to nothing, is mounted
+                # under the body by update_references when first needed.
                 self._count = describe_count(word_count(self.release))
                 yield Static(self._count, id="word-count", markup=False)
 
@@ -149,12 +164,12 @@ class DraftingPane(Widget):
             with widget.prevent(Input.Changed):
                 widget.value = value
             self._set_problem(widget_id, "")
-        for widget_id, text in (("notes", "\n\n".join(release.notes_to_editors)),
-                                ("internal", release.internal_notes), ("body", release.body)):
+        for widget_id, text in (("internal", release.internal_notes), ("body", release.body)):
             area = self.query_one(f"#{widget_id}", TextArea)
             with area.prevent(TextArea.Changed):
                 area.load_text(text)
         self.update_count()
+        self.update_references()
 
     def update_count(self) -> None:
         count = describe_count(word_count(self.release))
@@ -162,6 +177,24 @@ class DraftingPane(Widget):
             self._count = count
             # One line of fixed height and full width: no layout pass needed.
             self.query_one("#word-count", Static).update(count, layout=False)
+
+    def update_references(self) -> None:
+        """Flag body lines that place a quote or caption the release does not have."""
+        problems = unknown_references(self.release)
+        text = "\n".join(problems[:MAX_FLAGGED])
+        if len(problems) > MAX_FLAGGED:
+            text += f"\n…and {len(problems) - MAX_FLAGGED} more (see the approval pane, F5)"
+        if text == self.flagged:
+            return
+        self.flagged = text
+        flag = next(iter(self.query("#body-references")), None)
+        if flag is None:
+            body = self.query_one("#body")
+            body.parent.mount(Static(text, id="body-references", classes="field-error",
+                                     markup=False), after=body)
+        else:
+            flag.update(text)
+            flag.display = bool(text)
 
     def _announce(self, what: str) -> None:
         # Straight to the editor screen: nothing between the pane and it listens.
@@ -191,15 +224,6 @@ class DraftingPane(Widget):
             self.release.body = text
             self._announce("body")
 
-    @on(TextArea.Changed, "#notes")
-    def _notes_changed(self, event: TextArea.Changed) -> None:
-        event.stop()
-        notes = [" ".join(block.split()) for block in event.text_area.text.split("\n\n")]
-        notes = [note for note in notes if note]
-        if notes != self.release.notes_to_editors:
-            self.release.notes_to_editors = notes
-            self._announce("notes")
-
     @on(TextArea.Changed, "#internal")
     def _internal_changed(self, event: TextArea.Changed) -> None:
         event.stop()
@@ -226,10 +250,6 @@ class DraftingPane(Widget):
             "headline": (release, "headline"),
             "standfirst": (release, "standfirst"),
             "place": (release.dateline, "place"),
-            "contact-name": (release.contact, "name"),
-            "contact-role": (release.contact, "role"),
-            "contact-phone": (release.contact, "phone"),
-            "contact-email": (release.contact, "email"),
         }
         if widget_id not in targets:
             return False
@@ -259,8 +279,9 @@ class DraftingPane(Widget):
         for widget_id in ("embargo-date", "embargo-time", "embargo-zone"):
             self._set_problem(widget_id, "")
         try:
+            # A zone typed halfway ("Europe") names a folder: OSError, not NotFound.
             zone = ZoneInfo(zone_name or self.default_zone)
-        except (ZoneInfoNotFoundError, ValueError):
+        except (ZoneInfoNotFoundError, ValueError, OSError):
             self._set_problem("embargo-zone",
                               f"Unknown timezone; use a name such as {self.default_zone}.")
             return False

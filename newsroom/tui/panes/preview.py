@@ -16,6 +16,7 @@ from textual.message import Message
 from textual.widgets import Label, TextArea
 
 from ...model import Release
+from .drafting import unknown_references
 
 
 class PreviewPane(Vertical):
@@ -26,7 +27,9 @@ class PreviewPane(Vertical):
 
     def compose(self) -> ComposeResult:
         yield Label("Preview — plain text as sent (f6 hides)", classes="pane-title")
-        yield TextArea("", id="preview-text", read_only=True, soft_wrap=False,
+        # Lines are already wrapped at the export width; soft wrap only
+        # matters where the preview is narrower, and then no text is cut off.
+        yield TextArea("", id="preview-text", read_only=True, soft_wrap=True,
                        show_cursor=False)
 
     @property
@@ -48,6 +51,10 @@ class PreviewPane(Vertical):
             text = export_text(release, library, draft=not final)
         except Exception as error:  # a half-typed release must not kill the preview
             text = f"(The preview cannot be shown yet: {error})"
+        # The export skips a reference to nothing; the preview says so instead.
+        missing = unknown_references(release)
+        if missing:
+            text = "\n".join(f"(Not shown: {line})" for line in missing) + "\n\n" + text
         self.post_message(self.Rendered(text))
 
     def on_preview_pane_rendered(self, message: Rendered) -> None:

@@ -13,9 +13,9 @@ from textual.widgets import Button, DataTable, Label
 
 from ...model import Quote, Release
 from ..messages import Notice, ReleaseEdited
-from ..screens.choice import ChoiceDialog
 from ..screens.form import Field, FormDialog, Values
 from ..text import literal, one_line
+from .placed import delete_placed
 
 
 def clearance_state(release: Release, quote: Quote, library) -> str:
@@ -44,16 +44,35 @@ def quote_form(title: str, quote: Quote, library) -> FormDialog:
     def validate(values: Values) -> str | None:
         if not values["text"].strip():
             return "A quote needs words."
+        after = values.get("attribution_after", "").strip()
+        if after and not after.isdigit():
+            return "Attribution after paragraph: a paragraph number, or empty for the end."
         return None
+
+    shown = {"speaker": quote.speaker}
+
+    def follow(form: FormDialog, name: str, values: Values) -> None:
+        # A new speaker brings their role as it stands today; it stays editable.
+        # (Select reports its first value on mount too: that is no change.)
+        if name != "speaker" or values["speaker"] == shown["speaker"]:
+            return
+        shown["speaker"] = values["speaker"]
+        person = library.people.get(values["speaker"])
+        form.set_value("role", person.role if person else "")
 
     return FormDialog(title, [
         Field("speaker", "Speaker (from the people directory)", quote.speaker, kind="select",
               options=people, placeholder="Choose the speaker…"),
+        Field("role", "Speaker's role as it stood when quoted", quote.role),
         Field("intro", "Introduction ({name}, {role}, {organisation} are filled in)",
               quote.intro or library.settings.default_intro),
         Field("text", "Words (blank line between paragraphs; no quotation marks)",
               quote.text, kind="text"),
-    ], validate=validate, id="quote-form")
+        Field("attribution", "Attribution after the words, e.g. said {name}, {role}. "
+              "(empty: none)", quote.attribution),
+        Field("attribution_after", "…placed after paragraph (empty: after the last; the next "
+              "paragraph carries on)", str(quote.attribution_after or "")),
+    ], validate=validate, on_change=follow, id="quote-form")
 
 
 class QuotesPane(Vertical):
@@ -138,13 +157,17 @@ class QuotesPane(Vertical):
 
     def _apply(self, quote: Quote, values: Values) -> None:
         speaker = values["speaker"]
-        if speaker != quote.speaker:
+        quote.role = values["role"].strip()
+        if speaker != quote.speaker and not quote.role:
             person = self.library.people.get(speaker)
             # The role is copied as it stands today; the directory may move on.
             quote.role = person.role if person else ""
         quote.speaker = speaker
         quote.intro = values["intro"].strip()
         quote.text = values["text"].strip("\n")
+        quote.attribution = values.get("attribution", "").strip()
+        after = values.get("attribution_after", "").strip()
+        quote.attribution_after = int(after) if after.isdigit() else 0
 
     async def action_clear(self) -> None:
         """The speaker OK'd the words: record it (the approval pane does the work)."""
@@ -171,14 +194,8 @@ class QuotesPane(Vertical):
         quote = self.release.quote(self.selected_id() or "")
         if quote is None:
             return
-        lines = [n for n, kind, ref in self.release.references()
-                 if kind == "quote" and ref == quote.id]
 
-        def remove(answer: str | None = "delete") -> None:
-            if answer != "delete":
-                return
-            if lines:
-                self.screen.remove_reference_lines(lines)
+        def remove() -> None:
             self.release.quotes.remove(quote)
             self.release.clearances = [c for c in self.release.clearances
                                        if c.quote != quote.id]
@@ -186,15 +203,7 @@ class QuotesPane(Vertical):
             self.post_message(Notice(f"Deleted quote {quote.id}."))
             self.refresh_from(self.release)
 
-        if not lines:
-            remove()
-            return
-        where = ", ".join(str(n) for n in lines)
-        self.app.push_screen(ChoiceDialog(
-            f"Quote {quote.id} is placed in the body (line {where}). Delete the quote and "
-            "its place in the body?",
-            [("cancel", "Keep it"), ("delete", "Delete both")], id="delete-quote-dialog"),
-            remove)
+        delete_placed(self, self.release, "quote", quote.id, remove)
 
     @on(DataTable.RowSelected, "#quote-table")
     def _row_selected(self, event: DataTable.RowSelected) -> None:

@@ -18,7 +18,10 @@ CHECK_FIELDS = {
     "dateline": "place",
     "contact": "contact-name",
     "embargo": "embargo-date",
-    "notes_to_editors": "notes",
+    "notes_to_editors": "note-table",
+    "captions": "caption-table",
+    "about": "about",
+    "imprint": "imprint",
     "internal_notes": "internal",
 }
 
@@ -39,6 +42,8 @@ class Assessment:
     actions: dict[str, Action] = field(default_factory=dict)
     diff_label: str = ""
     diff: str = ""
+    waived: dict = field(default_factory=dict)  # check id → the valid Waiver
+    waivable: list[str] = field(default_factory=list)  # blocking check ids a waiver can pass
 
 
 def jump_target(where: str) -> tuple[str, int | None, str]:
@@ -64,8 +69,18 @@ def assess(release: Release, library, user: str, unsaved: bool, now: datetime,
     blocking = {id(r) for r in checks.blocking(results, rules)}
     order = {"error": 0, "warning": 1}
     results.sort(key=lambda r: (order.get(r.level, 2), id(r) not in blocking))
-    blocking_results = [r for r in results if id(r) in blocking]
-    assessment = Assessment(status=state, digest=current, checks=results)
+    from ...waivers import valid_waivers, waiver_problems
+
+    waived = valid_waivers(release, library, current)
+    blocking_results = [r for r in results if id(r) in blocking and r.id not in waived]
+    assessment = Assessment(status=state, digest=current, checks=results, waived=waived)
+    assessment.waivable = sorted({r.id for r in blocking_results
+                                  if r.id not in checks.NOT_WAIVABLE})
+    for waiver in release.waivers:
+        problems = waiver_problems(waiver, release, library, current)
+        assessment.signoffs.append((
+            f"waiver of {waiver.check}", waiver.by, _when(waiver.at),
+            "valid" if not problems else _kinds(problems), waiver.reason))
 
     for clearance in release.clearances:
         problems = workflow.clearance_problems(clearance, release, library)
@@ -139,6 +154,7 @@ def assess(release: Release, library, user: str, unsaved: bool, now: datetime,
         action("approve", "")
     action("record", _record_refusal(release, library, user, counting, blocking_results))
     action("request_changes", who)
+    action("waive", who or ("" if assessment.waivable else "no blocking check can be waived"))
 
     base = workflow.diff_base(release, library)
     if base is not None:

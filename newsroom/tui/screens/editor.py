@@ -10,41 +10,60 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, Static, TabbedContent, TabPane, TextArea
+from textual.widget import AwaitMount
+from textual.widgets import Header, Input, TabbedContent, TabPane, TextArea
 
 from ...bundle import BODY_FILE, RELEASE_FILE, BundleError, ConflictError
 from ...model import Release, reference_line
+from ..footer import PANES as PANE_KEYS
+from ..footer import NewsroomFooter, RankedFooter
+from ..layout import fits_side_by_side, preview_width
 from ..messages import JumpTo, Notice, ReleaseEdited
 from ..panes.approval import ApprovalPane
 from ..panes.attribution import AttributionPane
+from ..panes.details import DETAILS_WIDGETS, DetailsPane
 from ..panes.drafting import DraftingPane
+from ..panes.media import MediaPane
 from ..panes.preview import PreviewPane
 from ..panes.quotes import QuotesPane
+from ..status import StatusLine
 from ..text import sanitise_release
 from .choice import ChoiceDialog
 
-PANES = {"f2": "drafting", "f3": "quotes", "f4": "attribution", "f5": "approval"}
+PANES = {"f2": "drafting", "f3": "quotes", "f4": "attribution", "f5": "approval",
+         "f8": "details", "f9": "media"}
 # Composed on first use: while they are unseen, typing in the body does not pay
 # for their widgets (every mounted widget costs a little on each keystroke).
-LAZY_PANES = {"quotes": QuotesPane, "attribution": AttributionPane, "approval": ApprovalPane}
+LAZY_PANES = {"quotes": QuotesPane, "attribution": AttributionPane, "approval": ApprovalPane,
+              "details": DetailsPane, "media": MediaPane}
+MOUNTED_PANES = "QuotesPane, AttributionPane, ApprovalPane, DetailsPane, MediaPane"
 PREVIEW_DELAY = 0.4  # seconds of quiet typing before the preview is rebuilt
 DISK_CHECK_EVERY = 1.0
 
 
-class EditorScreen(Screen):
+class EditorScreen(RankedFooter, Screen):
     LAZY_PANES = LAZY_PANES
     BINDINGS = [
         Binding("ctrl+s", "save", "Save", priority=True),
         # TextArea binds f5-f7, ctrl+k and ctrl+e itself; ours win inside the editor.
-        Binding("f2", "pane('drafting')", "Drafting", priority=True),
-        Binding("f3", "pane('quotes')", "Quotes", priority=True),
-        Binding("f4", "pane('attribution')", "People", priority=True),
-        Binding("f5", "pane('approval')", "Approval", priority=True),
+        # One footer entry for the pane keys; the tabs name the panes.
+        Binding("f2", "pane('drafting')", "Drafting", priority=True, group=PANE_KEYS),
+        Binding("f3", "pane('quotes')", "Quotes", priority=True, group=PANE_KEYS),
+        Binding("f4", "pane('attribution')", "Attribution", priority=True, group=PANE_KEYS),
+        Binding("f5", "pane('approval')", "Approval", priority=True, group=PANE_KEYS),
         Binding("f6", "toggle_preview", "Preview", priority=True),
         Binding("f7", "history", "History", priority=True, show=False),
-        Binding("ctrl+k", "insert_quote", "Insert quote", priority=True),
+        Binding("f8", "pane('details')", "Details", priority=True, group=PANE_KEYS),
+        Binding("f9", "pane('media')", "Media", priority=True, group=PANE_KEYS),
+        # Short labels for the footer; F1's help shows the tooltips.
+        Binding("ctrl+k", "insert_quote", "Quote", priority=True,
+                tooltip="Insert a quote at the body's cursor"),
+        Binding("ctrl+g", "insert_caption", "Caption", priority=True,
+                tooltip="Insert a photo caption at the body's cursor"),
         Binding("ctrl+e", "export", "Export", priority=True, show=False),
-        Binding("escape", "back", "Library"),
+        Binding("ctrl+r", "send", "Send", priority=True, show=False,
+                tooltip="Send the approved release to the press list"),
+        Binding("escape", "back", "Back", tooltip="Back to the library"),
     ]
     PALETTE = [
         ("save", "Save", "Write release.toml and body.md"),
@@ -52,15 +71,33 @@ class EditorScreen(Screen):
         ("pane('quotes')", "Quotes pane", "Create, edit and place quotes"),
         ("pane('attribution')", "Attribution pane", "People directory and speakers"),
         ("pane('approval')", "Approval pane", "Checks, clearances, approvals"),
+        ("pane('details')", "Details pane",
+         "Captions, notes to editors, media contact, about, imprint"),
+        ("pane('media')", "Media pane", "Pictures: add, credit, caption"),
+        ("do('media', 'insert')", "Insert picture at cursor",
+         "Place the picture chosen in the media pane"),
         ("toggle_preview", "Show or hide the preview", "The plain-text export, live"),
         ("history", "History", "Who did what, and which version they approved"),
         ("insert_quote", "Insert quote at cursor", "Place a quote at the body's cursor"),
+        ("insert_caption", "Insert caption at cursor", "Place a caption at the body's cursor"),
         ("export", "Export", "Any format, to a file or the clipboard"),
+        ("send", "Send to the press list", "One message per journalist, now or later"),
         ("back", "Back to the library", "Asks first when there are unsaved changes"),
+        ("app.settings", "Settings", "Edit newsroom.toml; the checks follow at once"),
+        ("app.people", "People", "Add, edit and remove people in people.toml"),
         # The panes' own actions, so the palette reaches everything.
         ("do('quotes', 'new')", "New quote", "Words, speaker and introduction"),
         ("do('quotes', 'edit')", "Edit the selected quote", "In the quotes pane"),
         ("do('quotes', 'delete')", "Delete the selected quote", "Asks when the body places it"),
+        ("do('details', \"captions('new')\")", "New caption", "Text and credit"),
+        ("do('details', \"captions('edit')\")", "Edit the selected caption", "In the details pane"),
+        ("do('details', \"captions('delete')\")", "Delete the selected caption",
+         "Asks when the body places it"),
+        ("do('details', \"notes('add')\")", "Add a note to editors", "After the selected one"),
+        ("do('details', \"notes('edit')\")", "Edit the selected note to editors", ""),
+        ("do('details', \"notes('move(-1)')\")", "Move the note to editors up", ""),
+        ("do('details', \"notes('move(1)')\")", "Move the note to editors down", ""),
+        ("do('details', \"notes('remove')\")", "Remove the selected note to editors", ""),
         ("do('attribution', 'add')", "Add a person", "Saved to people.toml"),
         ("do('attribution', 'edit')", "Edit the selected person", "Saved to people.toml"),
         ("do('attribution', 'set_speaker')", "Make the person the speaker",
@@ -71,11 +108,17 @@ class EditorScreen(Screen):
         ("do('approval', \"act('clear')\")", "Record a clearance", "The speaker's OK"),
         ("do('approval', \"act('approve')\")", "Approve", "This exact version"),
         ("do('approval', \"act('request_changes')\")", "Request changes", "With a note"),
+        ("do('approval', \"act('waive')\")", "Waive a blocking check",
+         "As an approver, with a reason; any edit makes it stale"),
     ]
 
-    def __init__(self, slug: str) -> None:
+    def __init__(self, slug: str, *, cursor: str = "headline") -> None:
         super().__init__(id="editor")
         self.slug = slug
+        # Where the cursor starts: "headline", "body-end", or "auto" (the
+        # headline while it is empty, else the end of the body).
+        self.cursor = cursor
+        self._before_preview = None  # what had focus before a full-width preview
         self.release: Release | None = None
         self._cleaned: list[str] = []
         self.unsaved = False
@@ -86,6 +129,8 @@ class EditorScreen(Screen):
         self._asking_disk = False
         # Disk contents the user chose to keep their own version over.
         self._declined: tuple[bytes, bytes] | None = None
+        # Lazy panes being mounted: a second caller awaits the same mount.
+        self._pane_mounts: dict[str, AwaitMount] = {}
 
     @property
     def library(self):
@@ -96,9 +141,8 @@ class EditorScreen(Screen):
             self.release = self.library.load(self.slug)
         except BundleError as error:
             yield Header()
-            yield Static(f"Cannot open {self.slug}: {error}", id="editor-message",
-                         markup=False)
-            yield Footer()
+            yield StatusLine(f"Cannot open {self.slug}: {error}", id="editor-message")
+            yield NewsroomFooter()
             return
         release = self.release
         self._cleaned = sanitise_release(release)
@@ -112,9 +156,11 @@ class EditorScreen(Screen):
                 yield TabPane("Quotes F3", id="quotes")
                 yield TabPane("Attribution F4", id="attribution")
                 yield TabPane("Approval F5", id="approval")
+                yield TabPane("Details F8", id="details")
+                yield TabPane("Media F9", id="media")
             yield PreviewPane(id="preview")
-        yield Static("", id="editor-message", markup=False)
-        yield Footer()
+        yield StatusLine(id="editor-message")
+        yield NewsroomFooter()
 
     def on_mount(self) -> None:
         if self.release is not None and self._cleaned:
@@ -136,9 +182,10 @@ class EditorScreen(Screen):
                 self.call_after_refresh(self._offer_take_over)
         else:
             self.call_after_refresh(self._offer_recovery)
-        # Wide terminals show the preview from the start; f6 toggles it.
-        self.query_one("#preview").display = self.app.size.width >= 160
-        self.query_one("#headline", Input).focus()
+        # Wide terminals show the preview beside the body from the start; f6
+        # toggles it (below that width it replaces the panes while shown).
+        self._fit_preview(show=self._side_by_side())
+        self._place_cursor()
         self.set_interval(PREVIEW_DELAY / 2, self._preview_tick)
         self.set_interval(DISK_CHECK_EVERY, self._check_disk)
 
@@ -152,7 +199,18 @@ class EditorScreen(Screen):
         self.sub_title = f"{self.slug}{marker}"
 
     def say(self, text: str) -> None:
-        self.query_one("#editor-message", Static).update(text)
+        self.query_one("#editor-message", StatusLine).say(text)
+
+    def _place_cursor(self) -> None:
+        # set_focus, not focus(): focus() waits on the app's queue, and keys
+        # typed while the screen opened would go to whatever had it first.
+        headline = self.query_one("#headline", Input)
+        if self.cursor == "headline" or (self.cursor == "auto" and not headline.value.strip()):
+            self.set_focus(headline, scroll_visible=False)
+            return
+        body = self.query_one("#body", TextArea)
+        self.set_focus(body, scroll_visible=False)
+        body.move_cursor(body.document.end)
 
     @on(Notice)
     def _notice(self, message: Notice) -> None:
@@ -161,10 +219,13 @@ class EditorScreen(Screen):
     @on(ReleaseEdited)
     def _edited(self, message: ReleaseEdited) -> None:
         message.stop()  # nothing above the editor listens
-        # Sign-off actions save the release themselves; anything else is unsaved work.
-        saved = message.what == "workflow"
-        if self.unsaved != (not saved):
-            self.unsaved = not saved
+        # Sign-off actions save the release themselves; the people directory is
+        # saved to people.toml at once and is not part of the release; anything
+        # else is unsaved work.
+        saved = message.what in {"workflow", "people"}
+        unsaved = False if message.what == "workflow" else (self.unsaved or not saved)
+        if self.unsaved != unsaved:
+            self.unsaved = unsaved
             self._show_title()
         self._preview_due = True
         self._last_edit = monotonic()
@@ -175,8 +236,22 @@ class EditorScreen(Screen):
         if message.what in {"quotes", "people", "speaker", "workflow"}:
             self.refresh_panes(exclude=None)
 
+    def library_changed(self) -> None:
+        """newsroom.toml or people.toml changed: checks and preview follow at once."""
+        if self.release is None:
+            return
+        self._preview_due = True
+        self.refresh_panes()
+        if not self.is_current:
+            self._library_changed = True  # the unmounted approval pane checks on return
+
+    def on_screen_resume(self) -> None:
+        if getattr(self, "_library_changed", False):
+            self._library_changed = False
+            self.refresh_panes()
+
     def refresh_panes(self, exclude=None) -> None:
-        for pane in self.query("QuotesPane, AttributionPane, ApprovalPane"):
+        for pane in self.query(MOUNTED_PANES):
             if pane is not exclude:
                 pane.refresh_from(self.release)
         if self.release is not None and self._mounted_pane(ApprovalPane) is None:
@@ -184,7 +259,8 @@ class EditorScreen(Screen):
             self.call_later(self._approval_checks)
 
     async def _approval_checks(self) -> None:
-        if self._closing or self._pruning or not self.is_current:
+        # display turns False once Textual starts closing or pruning the screen.
+        if not (self.is_attached and self.is_current and self.display):
             return  # closing (saved on the way out): nothing will show the checks
         if self._mounted_pane(ApprovalPane) is None:
             (await self.pane("approval")).refresh_from(self.release)
@@ -201,9 +277,11 @@ class EditorScreen(Screen):
         if found is None:
             # mount() registers the pane at once, so a second caller finds it.
             found = kind(self.release, id=f"{name}-pane")
-            await self.query_one(f"TabPane#{name}", TabPane).mount(found)
-        elif not found.is_mounted:
-            await found._mounted_event.wait()  # another caller is mounting it
+            mounting = self.query_one(f"TabPane#{name}", TabPane).mount(found)
+            self._pane_mounts[name] = mounting
+            await mounting
+        elif not found.is_mounted and name in self._pane_mounts:
+            await self._pane_mounts[name]  # another caller is mounting it
         return found
 
     def _preview_tick(self) -> None:
@@ -215,6 +293,7 @@ class EditorScreen(Screen):
             return
         self._preview_due = False
         self.query_one(DraftingPane).update_count()
+        self.query_one(DraftingPane).update_references()
         # Hidden panes cost nothing: they catch up when shown.
         preview = self.query_one(PreviewPane)
         if preview.display:
@@ -250,24 +329,55 @@ class EditorScreen(Screen):
 
     async def action_pane(self, pane: str) -> None:
         tabs = self.query_one(TabbedContent)
-        if pane == "drafting" and tabs.active == "drafting":
-            # F2 again jumps between the fields and the body: no tabbing through
-            # eleven fields to start writing.
-            body = self.query_one("#body", TextArea)
-            if self.focused is not body:
-                body.focus()
-                return
+        if self.has_class("-preview-full"):
+            self._fit_preview(show=False)  # the panes come back in place of the preview
         tabs.active = pane
+        if pane == "drafting":
+            # F2 always lands in the body, wherever focus was: no tabbing
+            # through the fields to start writing.
+            self.query_one("#body", TextArea).focus()
+            return
         (await self.pane(pane)).focus_first()
 
     def action_toggle_preview(self) -> None:
+        self._fit_preview(show=not self.query_one(PreviewPane).display)
+
+    def _side_by_side(self) -> bool:
+        return fits_side_by_side(self.app.size.width, self.library.settings.width)
+
+    def _fit_preview(self, *, show: bool) -> None:
+        """Show the preview beside the panes when both fit, else instead of them."""
         preview = self.query_one(PreviewPane)
-        preview.display = not preview.display
-        if preview.display:
+        full = show and not self._side_by_side()
+        if full and not self.has_class("-preview-full"):
+            self._before_preview = self.focused
+        preview.display = show
+        # Beside the panes: exactly the export's width; instead of them: all of it.
+        preview.styles.width = "1fr" if full else preview_width(self.library.settings.width)
+        self.set_class(full, "-preview-full")
+        if full:
+            preview.query_one("#preview-text").focus()  # so PageDown scrolls it
+        elif self._before_preview is not None:
+            if self._before_preview.is_attached:
+                self._before_preview.focus()
+            self._before_preview = None
+        if show:
             self._preview_due = True
 
+    def on_resize(self) -> None:
+        preview = self.query_one(PreviewPane) if self.release is not None else None
+        if preview is not None and preview.display:
+            # Side by side no longer fits (or fits again): keep the body usable.
+            if self.has_class("-preview-full") == (not self._side_by_side()):
+                return
+            self._fit_preview(show=self.has_class("-preview-full"))
+
     @on(JumpTo)
-    def _jump(self, message: JumpTo) -> None:
+    async def _jump(self, message: JumpTo) -> None:
+        if message.field in DETAILS_WIDGETS:
+            self.query_one(TabbedContent).active = "details"
+            (await self.pane("details")).query_one(f"#{message.field}").focus()
+            return
         self.query_one(TabbedContent).active = "drafting"
         if message.line is not None:
             body = self.query_one("#body", TextArea)
@@ -279,29 +389,37 @@ class EditorScreen(Screen):
             except Exception:
                 self.say(f"(no field called {message.field} on this screen)")
 
-    # -- quotes in the body ------------------------------------------------------------
+    # -- quotes and captions in the body ---------------------------------------------
 
     async def action_insert_quote(self) -> None:
-        from .pick_quote import QuotePicker
-
         quotes = await self.pane("quotes")
-        preferred = quotes.selected_id()
+        self._place("quote", quotes.selected_id(), quotes.new_quote)
+
+    async def action_insert_caption(self) -> None:
+        captions = (await self.pane("details")).captions
+        self._place("caption", captions.selected_id(), captions.new_caption)
+
+    def _place(self, kind: str, preferred: str | None, create) -> None:
+        """Ask which quote or caption (or a new one), then place it at the cursor."""
+        from .pick_quote import CaptionPicker, QuotePicker
 
         def picked(choice: str | None) -> None:
             if choice == "__new__":
-                quotes.new_quote(then=self.insert_reference)
+                create(then=lambda ref_id: self.insert_reference(ref_id, kind))
             elif choice:
-                self.insert_reference(choice)
+                self.insert_reference(choice, kind)
 
-        self.app.push_screen(QuotePicker(self.release, self.library.people, preferred), picked)
+        picker = (QuotePicker(self.release, self.library.people, preferred) if kind == "quote"
+                  else CaptionPicker(self.release, preferred))
+        self.app.push_screen(picker, picked)
 
-    def insert_reference(self, quote_id: str) -> None:
-        """Put ``{{< quote ID >}}`` on its own line at the body cursor's line."""
+    def insert_reference(self, ref_id: str, kind: str = "quote") -> None:
+        """Put ``{{< KIND ID >}}`` on its own line at the body cursor's line."""
         body = self.query_one("#body", TextArea)
         row = body.cursor_location[0]
         lines = body.text.split("\n")
         line = lines[row] if row < len(lines) else ""
-        reference = reference_line("quote", quote_id)
+        reference = reference_line(kind, ref_id)
         if not line.strip():
             # On a blank line: blank lines either side keep paragraphs apart.
             before = "" if row == 0 or not lines[row - 1].strip() else "\n"
@@ -314,7 +432,7 @@ class EditorScreen(Screen):
             body.insert(f"{before}{reference}\n\n", (row, 0))
         self.query_one(TabbedContent).active = "drafting"
         body.focus()
-        self.say(f"Placed quote {quote_id} at line {row + 1} of the body.")
+        self.say(f"Placed {kind} {ref_id} at line {row + 1} of the body.")
 
     def remove_reference_lines(self, numbers: list[int]) -> None:
         """Delete whole body lines (numbered from 1), bottom first."""
@@ -455,6 +573,15 @@ class EditorScreen(Screen):
             return
         self.app.push_screen(ExportDialog(self.release), lambda note: note and self.say(note))
 
+    def action_send(self) -> None:
+        from .send_dialog import SendDialog
+
+        if self.unsaved:
+            self.say("Save first: what is sent is what is on disk, approved.")
+            return
+        self.app.push_screen(SendDialog(self.slug, self.release),
+                             lambda note: note and self.say(note))
+
     # -- autosave and recovery ------------------------------------------------------
 
     @work(thread=True, group="autosave")
@@ -480,7 +607,7 @@ class EditorScreen(Screen):
         """Show ``release`` in every pane (after a reload or a restore)."""
         self.release = release
         self.query_one(DraftingPane).load(release)
-        for pane in self.query("QuotesPane, AttributionPane, ApprovalPane"):
+        for pane in self.query(MOUNTED_PANES):
             pane.release = release
         self.refresh_panes()
         self._preview_due = True

@@ -46,8 +46,11 @@ class FormDialog(ModalScreen[Values | None]):
         on_change: Callable[[FormDialog, str, Values], None] | None = None,
         ok_label: str = "OK",
         id: str | None = None,
+        live: bool = False,
     ) -> None:
         super().__init__(id=id)
+        # Validate as you type (the error line follows each change), not only on OK.
+        self.live = live
         self.form_title = title
         self.fields = fields
         self.validate = validate
@@ -84,7 +87,9 @@ class FormDialog(ModalScreen[Values | None]):
 
     def on_mount(self) -> None:
         if self.fields:
-            self.query_one(f"#field-{self.fields[0].name}").focus()
+            # At once, not via the app's queue: keys typed as the form opens
+            # belong in its first field.
+            self.set_focus(self.query_one(f"#field-{self.fields[0].name}"), scroll_visible=False)
 
     def values(self) -> Values:
         result: Values = {}
@@ -112,6 +117,8 @@ class FormDialog(ModalScreen[Values | None]):
         widget = event.control
         if self.on_change and widget is not None and widget.id:
             self.on_change(self, widget.id.removeprefix("field-"), self.values())
+        if self.live and self.validate:
+            self.query_one("#form-error", Static).update(self.validate(self.values()) or "")
 
     @on(Input.Submitted)
     def _submitted(self, event: Input.Submitted) -> None:

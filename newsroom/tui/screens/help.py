@@ -34,7 +34,9 @@ class HelpScreen(ModalScreen[None]):
         for where, binding in self.bindings_of(self.under):
             for key in binding.key.split(","):
                 key = key.strip()
-                row = (_NAMES.get(key, key), binding.description or binding.action, where)
+                # The footer's label is short; a tooltip, where given, says it in full.
+                action = binding.tooltip or binding.description or binding.action
+                row = (_NAMES.get(key, key), action, where)
                 if row not in seen:
                     seen.add(row)
                     table.add_row(*row)
@@ -49,7 +51,8 @@ class HelpScreen(ModalScreen[None]):
         seen: set[type] = set()
         kinds = [type(widget) for widget in screen.query("*")]
         # Panes the editor mounts only once shown have their keys all the same.
-        kinds += getattr(screen, "LAZY_PANES", {}).values()
+        lazy = list(getattr(screen, "LAZY_PANES", {}).values())
+        kinds += lazy + [part for pane in lazy for part in getattr(pane, "PARTS", ())]
         for kind in kinds:
             if kind in seen or not kind.__module__.startswith("newsroom."):
                 continue

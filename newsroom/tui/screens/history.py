@@ -28,6 +28,7 @@ WHAT = {
     "spike": "spiked",
     "unspike": "restored",
     "publish": "published",
+    "waive": "waived a check",
     "create": "started",
     "save": "saved",
 }

@@ -20,14 +20,18 @@ from textual.widgets import Button, Footer, Header, Input, Label, Static, TextAr
 from ...bundle import BundleError
 from ...importer import (
     MAX_BYTES,
+    Correction,
     ImportResult,
+    apply_corrections,
     create_bundle,
     export_for_check,
     import_text,
     lost_words,
 )
+from ...importer.corrections import BODY, MERGE, ROLE, SPEAKER, SPLIT, describe
 from ...model import slug_problem, slugify
 from ..text import literal
+from .form import Field, FormDialog
 
 # Recognise once typing pauses for this long (seconds).
 DEBOUNCE = 0.3
@@ -47,6 +51,7 @@ class ImportScreen(Screen[str | None]):
     """
     BINDINGS = [
         Binding("ctrl+s", "create", "Create"),
+        Binding("ctrl+o", "correct", "Correct a quote"),
         Binding("escape", "cancel", "Cancel"),
     ]
 
@@ -67,6 +72,9 @@ class ImportScreen(Screen[str | None]):
         self.result_text: str | None = None
         self._proposed_slug = ""
         self._proposed_headline = ""
+        # Speaker, role and boundary corrections, applied to every fresh result.
+        self.corrections: list[Correction] = []
+        self.correction_problems: list[str] = []
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -138,7 +146,10 @@ class ImportScreen(Screen[str | None]):
         if message.result is None:
             summary.update(literal(message.problem or "Paste a press release on the left."))
             return
-        summary.update(literal("\n".join(message.result.summary_lines())))
+        self.correction_problems = apply_corrections(message.result, self.corrections)
+        lines = message.result.summary_lines()
+        lines += [f"Correction:  {c}" for c in self.correction_problems]
+        summary.update(literal("\n".join(lines)))
         headline = message.result.release.headline
         slug = message.result.release.slug
         # Fields follow the text until someone edits them by hand.
@@ -173,6 +184,22 @@ class ImportScreen(Screen[str | None]):
     def action_cancel(self) -> None:
         self.dismiss(None)
 
+    def action_correct(self) -> None:
+        """Correct one quote's speaker, role or boundaries before anything is written."""
+        if self.result is None or not self.result.release.quotes:
+            self.say("No quotes recognised yet: nothing to correct.")
+            return
+        self.app.push_screen(correction_form(self.result), self._corrected)
+
+    def _corrected(self, values: dict[str, str] | None) -> None:
+        if not values or self.result is None or self.result_text is None:
+            return
+        correction = Correction(values["kind"], values["quote"], values["value"].strip())
+        self.corrections.append(correction)
+        self.say(f"Corrected: {describe(correction)}")
+        # Recognise again from the text, with every correction so far.
+        self.recognise(self.result_text)
+
     def action_create(self) -> None:
         library = self.app.library
         if library is None:
@@ -203,6 +230,7 @@ class ImportScreen(Screen[str | None]):
             result = import_text(
                 text, library.people, today=self.app.today(), settings=library.settings
             )
+            apply_corrections(result, self.corrections)
         lost = lost_words(result, export_for_check(result, library))
         if lost:
             self.say(
@@ -218,3 +246,30 @@ class ImportScreen(Screen[str | None]):
             self.say(f"Not created: {error}")
             return
         self.dismiss(slug)
+
+
+def correction_form(result: ImportResult) -> FormDialog:
+    quotes = []
+    for report in result.quotes:
+        who = report.speaker_name or "nobody"
+        quotes.append((f"{report.quote_id} (line {report.line}): {who}", report.quote_id))
+    kinds = [
+        ("Speaker is… (name below)", SPEAKER),
+        ("Role is… (below)", ROLE),
+        ("Join the quote before", MERGE),
+        ("Split after paragraph… (number below)", SPLIT),
+        ("Not a quote: body text", BODY),
+    ]
+
+    def validate(values: dict[str, str]) -> str | None:
+        if not values["quote"] or not values["kind"]:
+            return "Choose a quote and a correction."
+        if values["kind"] in {SPEAKER, SPLIT} and not values["value"].strip():
+            return "This correction needs a value: a name or a paragraph number."
+        return None
+
+    return FormDialog("Correct a quote", [
+        Field("quote", "Quote", quotes[0][1], kind="select", options=quotes),
+        Field("kind", "Correction", SPEAKER, kind="select", options=kinds),
+        Field("value", "Name, role or paragraph number", ""),
+    ], validate=validate, id="import-correction")

@@ -7,25 +7,21 @@ import gc
 import threading
 from dataclasses import dataclass
 
-from rich.cells import cell_len
-from rich.segment import Segment
-from rich.style import Style
 from rich.text import Text
 from textual import on, work
-from textual._two_way_dict import TwoWayDict
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.coordinate import Coordinate
 from textual.events import Key
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Input, Static
-from textual.widgets._data_table import Row as TableRow
-from textual.widgets._data_table import RowKey
+from textual.widgets import Header, Input
 
 from ...bundle import BundleError
 from ...model import Release, slug_problem, slugify
-from ..text import literal, one_line
+from ..footer import NewsroomFooter, RankedFooter
+from ..status import StatusLine
+from ..text import one_line
+from ..widgets.release_table import Column, ReleaseTable
 from . import library_search
 from .form import Field, FormDialog, Values
 
@@ -43,131 +39,6 @@ class Row:
     def __post_init__(self) -> None:
         # Worked out once per row, not once per row per keystroke.
         self.haystack = f"{self.headline}\n{self.slug}\n{self.speakers}".casefold()
-        self._entry: tuple | None = None
-
-    def entry(self, columns: list) -> tuple:
-        """(row key, cells by column, row metadata) for ``ReleaseTable``, made once."""
-        if self._entry is None or self._entry[4] is not columns:
-            key = RowKey(self.slug)
-            cells = (self.status, self.date, literal(self.headline),
-                     literal(self.speakers), self.approvals)
-            by_column = dict(zip(columns, cells, strict=False))
-            self._entry = (key, by_column, TableRow(key, 1), (key, 0), columns)
-        return self._entry
-
-
-class ReleaseTable(DataTable):
-    """A DataTable whose rows are replaced in one step.
-
-    Every column has a fixed width and every row is one line, so nothing needs
-    measuring. ``add_row`` does per-row bookkeeping and queues every new cell
-    for measuring on idle: ~700 ms per keystroke at 10,000 rows. ``replace_rows``
-    fills the same structures directly (Textual 8.2's DataTable internals,
-    pinned in pyproject.toml; tests/tui/test_library_filter.py checks the table
-    through its public API after every replacement).
-    """
-
-    _columns: list = []
-
-    def replace_rows(self, rows: list[Row]) -> None:
-        columns = [column.key for column in self.ordered_columns]
-        if columns != self._columns:
-            self._columns = columns
-        columns = self._columns  # the same object while the columns stay: rows check by identity
-        # Few allocations: at 10,000 rows every new object brings the garbage
-        # collector closer to another pass over the whole heap.
-        entries = [row.entry(columns) for row in rows]
-        self._clear_caches()
-        self._data = {entry[0]: entry[1] for entry in entries}
-        meta = {entry[0]: entry[2] for entry in entries}
-        self.rows = meta
-        self._row_locations = TwoWayDict({entry[0]: index
-                                          for index, entry in enumerate(entries)})
-        self._new_rows.clear()
-        self._updated_cells.clear()
-        self._labelled_row_exists = False
-        self._update_count += 1
-        # The caches DataTable would otherwise rebuild row by row; filled before
-        # the hover moves, whose watcher already asks for the row order.
-        ordered = list(meta.values())
-        self._ordered_row_cache[(len(ordered), self._update_count)] = ordered
-        self._offset_cache[self._update_count] = [entry[3] for entry in entries]
-        self.hover_coordinate = Coordinate(0, 0)  # as clear() does: the old row may be gone
-        # The virtual size now (DataTable works it out on idle, then asks for
-        # another layout, which would come a frame later): no row needs measuring.
-        self._update_dimensions(())
-        self.refresh()
-
-    def refresh_now(self) -> None:
-        """Hand the repaint, layout and scroll this table asks for to its screen now.
-
-        A widget passes them on when its own message queue is next idle. The
-        filter replaces the rows from the screen's handler of the input's
-        change, and the screen draws its next frame as soon as it is idle: the
-        input would be drawn at once and the rows one frame (>= 16 ms) later.
-        Passed on now, the screen has them before it goes idle and one frame
-        shows both. (``Widget._check_refresh``, what the idle handler calls.)
-        """
-        self._check_refresh()
-
-    def _render_cell(self, row_index: int, column_index: int, base_style: Style, width: int,
-                     cursor: bool = False, hover: bool = False) -> list[list[Segment]]:
-        """DataTable's cell rendering, without Rich's layout for a plain one-line cell.
-
-        DataTable renders every cell through ``Styled(Padding(cell))`` and Rich's
-        line splitting: ~0.1 ms a cell, ~20 ms for the ~190 cells a filter
-        keystroke redraws. A cell here is plain text on one line, so the result
-        is known: padding, the text cut to the column, filler, padding, all in
-        one style. Anything else (the header, markup, styled or wide text,
-        other padding) goes the usual way. tests/tui/test_library_filter.py
-        compares both ways segment by segment.
-        """
-        text = None
-        if row_index >= 0 and column_index >= 0 and self.cell_padding >= 1:
-            row_key = self._row_locations.get_key(row_index)
-            column_key = self._column_locations.get_key(column_index)
-            row = self.rows.get(row_key)
-            if row is not None and row.height == 1 and not row.auto_height:
-                text = _plain_cell(self._data[row_key].get(column_key))
-        inner = width - 2 * self.cell_padding
-        if text is None or inner < 1:
-            return super()._render_cell(row_index, column_index, base_style, width,
-                                        cursor, hover)
-        key = (row_key, column_key, base_style, cursor, hover, self._show_hover_cursor,
-               self._update_count, self._pseudo_class_state)
-        lines = self._cell_render_cache.get(key)
-        if lines is None:
-            component_style, post_style = self._get_styles_to_render_cell(
-                False, False,
-                row_index < self.fixed_rows or column_index < self.fixed_columns,
-                hover, cursor, self.show_cursor, self._show_hover_cursor,
-                self.cursor_foreground_priority == "css",
-                self.cursor_background_priority == "css")
-            style = (base_style + Style.from_meta({"row": row_index, "column": column_index})
-                     + component_style + post_style)
-            shown = text[:inner]
-            edge = Segment(" " * self.cell_padding, style)
-            line = [edge, Segment(shown, style)]
-            if len(shown) < inner:
-                line.append(Segment(" " * (inner - len(shown)), style))
-            line.append(edge)
-            lines = self._cell_render_cache[key] = [line]
-        return lines
-
-
-def _plain_cell(cell: object) -> str | None:
-    """The text of a cell that renders as exactly its characters, one cell each, or None."""
-    if isinstance(cell, str):
-        # DataTable reads a str as markup (and :emoji: codes); these have neither.
-        text = cell if "[" not in cell and ":" not in cell else None
-    elif type(cell) is Text and not cell.spans and not cell.style and cell.justify is None \
-            and cell.overflow is None:
-        text = cell.plain
-    else:
-        return None
-    if text is None or not text.isprintable() or cell_len(text) != len(text):
-        return None  # tabs, controls, wide or zero-width characters: Rich knows best
-    return text
 
 
 # Libraries at least this large have their rows frozen out of the garbage
@@ -179,7 +50,7 @@ def settle_heap() -> None:
     """Collect garbage once, then leave everything alive out of later full passes.
 
     A full pass of the garbage collector visits every object: at 10,000 rows
-    (each with its key, cells and table row) that is 75-120 ms, and one comes
+    that is tens of milliseconds, and one comes
     every dozen or so filter keystrokes, landing on one of them. The rows live
     until the next load, so once they are in place they are frozen (moved to
     the collector's permanent generation, ``gc.freeze``); the young passes
@@ -193,7 +64,7 @@ def settle_heap() -> None:
     gc.freeze()
 
 
-class LibraryScreen(Screen):
+class LibraryScreen(RankedFooter, Screen):
     """Enter opens; n d x e act on the selected release; typing filters."""
 
     BINDINGS = [
@@ -203,13 +74,20 @@ class LibraryScreen(Screen):
         Binding("x", "spike", "Spike"),
         Binding("e", "export", "Export"),
         Binding("i", "import", "Import"),
+        # Not t and l: typing "lido" or "transport" in the table must filter.
+        Binding("ctrl+r", "send", "Send"),
+        Binding("f8", "press_list", "Press", tooltip="The press list (press.toml)"),
         # Not a letter: typing letters in the table filters ("helen").
-        Binding("f7", "history", "History"),
-        Binding("slash", "filter", "Filter"),
+        Binding("f7", "history", "History", show=False),  # in F1 and the palette
+        Binding("slash", "filter", "Filter", show=False),  # typing filters anyway
         # Not a letter either: letters typed in the table go to the box.
-        Binding("ctrl+f", "toggle_search", "Search/filter", priority=True),
+        Binding("ctrl+f", "toggle_search", "Search", priority=True,
+                tooltip="Switch the box between the quick filter and full-text search"),
         Binding("escape", "clear_filter", "Clear filter", show=False),
         Binding("f5", "reload", "Reload", show=False),
+        # F-keys, not letters: a letter typed in the table starts the filter.
+        Binding("f4", "app.people", "People"),
+        Binding("f9", "app.settings", "Settings"),
     ]
     # Palette entries: (action, title, help).
     PALETTE = [
@@ -221,7 +99,12 @@ class LibraryScreen(Screen):
         ("import", "Import release", "Paste a plain-text release and turn it into a bundle"),
         ("history", "Release history", "Who did what to the selected release, and which "
          "version they approved"),
-        ("reload", "Reload library", "Read every release from disk again"),
+        ("reload", "Reload library", "Read newsroom.toml and every release from disk again"),
+        ("app.settings", "Settings", "Edit newsroom.toml: organisation, defaults, rules, "
+         "checks, export"),
+        ("app.people", "People", "Add, edit and remove people in people.toml"),
+        ("send", "Send release", "To the press list: one message per journalist, now or later"),
+        ("press_list", "Press list", "The journalists releases are sent to (press.toml)"),
         ("toggle_search", "Full-text search / filter",
          "Switch the box between the quick filter and searching every word of every release"),
     ]
@@ -247,18 +130,19 @@ class LibraryScreen(Screen):
         yield Header()
         yield Input(placeholder=library_search.FILTER_PLACEHOLDER, id="filter",
                     select_on_focus=False)
-        yield ReleaseTable(id="releases", cursor_type="row", zebra_stripes=True)
-        yield Static("", id="library-message", markup=False)
-        yield Footer()
+        yield ReleaseTable(id="releases")
+        yield StatusLine(id="library-message")
+        yield NewsroomFooter()
 
     def on_mount(self) -> None:
         self.sub_title = self.app.drafts_path.name
-        table = self.query_one(DataTable)
+        self._ui_thread = threading.get_ident()
+        table = self.query_one(ReleaseTable)
         self._columns_for = 0
         self._setup_columns()
         table.focus()
         if self.app.open_error is not None:
-            self.say(str(self.app.open_error))
+            self.say(str(self.app.open_error), lasting=True)  # nothing works until fixed
         # Rows are loaded on ScreenResume, which also follows the first mount.
 
     def _setup_columns(self) -> None:
@@ -266,16 +150,17 @@ class LibraryScreen(Screen):
         if width == self._columns_for:
             return
         self._columns_for = width
-        table = self.query_one(DataTable)
-        table.clear(columns=True)
         speakers = 28 if width >= 110 else 16
-        # The headline takes whatever the other columns leave.
+        # The headline takes whatever the other columns leave (each column has a
+        # blank cell either side, and the scrollbar takes two).
         headline = max(20, width - (10 + 10 + speakers + 10) - 12)
-        table.add_column("Status", key="status", width=10)
-        table.add_column("Date", key="date", width=10)
-        table.add_column("Headline", key="headline", width=headline)
-        table.add_column("Speakers", key="speakers", width=speakers)
-        table.add_column("Approvals", key="approvals", width=10)
+        self.query_one(ReleaseTable).set_columns([
+            Column("status", "Status", 10),
+            Column("date", "Date", 10),
+            Column("headline", "Headline", headline),
+            Column("speakers", "Speakers", speakers),
+            Column("approvals", "Approvals", 10),
+        ])
 
     def on_resize(self) -> None:
         if self._columns_for and self.app.size.width != self._columns_for:
@@ -344,7 +229,6 @@ class LibraryScreen(Screen):
     @on(Loaded)
     def _loaded(self, message: Loaded) -> None:
         self.rows = message.rows
-        self._by_slug = {row.slug: row for row in self.rows}
         self._shown = None
         self.refill()
         if self.search.on:
@@ -365,40 +249,17 @@ class LibraryScreen(Screen):
         return [row for row in pool if needle in row.haystack]
 
     def refill(self, keep: str | None = None) -> None:
-        table = self.query_one(ReleaseTable)
-        keep = keep or self.selected_slug()
         needle = self.query_one("#filter", Input).value.casefold().strip()
         if self.search.on:
             shown, self._shown = self._search_rows(), None
         else:
             shown = self.matching(needle)
             self._shown = (needle, shown)
-        table.replace_rows(shown)
-        index = 0
-        if keep is not None:
-            try:
-                index = table.get_row_index(keep)
-            except Exception:
-                index = 0
-        if index == table.cursor_row:
-            # Same position, maybe another release: say so as clear() + add_row did.
-            table.cursor_coordinate = Coordinate(index, 0)
-            if table.row_count:
-                table._highlight_cursor()
-            else:
-                self.refresh_bindings()
-        else:
-            table.move_cursor(row=index, animate=False)
-        if index == 0:
-            table.scroll_to(0, 0, animate=False)
-        table.refresh_now()
+        # The cursor stays on the selected release while it is still shown.
+        self.query_one(ReleaseTable).replace_rows(shown, keep=keep)
 
     def selected_row(self) -> Row | None:
-        table = self.query_one(DataTable)
-        if table.row_count == 0:
-            return None
-        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-        return getattr(self, "_by_slug", {}).get(key)
+        return self.query_one(ReleaseTable).current_row
 
     def selected_slug(self) -> str | None:
         row = self.selected_row()
@@ -406,16 +267,13 @@ class LibraryScreen(Screen):
 
     def say_soon(self, text: str) -> None:
         """``say`` from either thread."""
-        if self.app._thread_id == threading.get_ident():
+        if getattr(self, "_ui_thread", None) == threading.get_ident():
             self.say(text)
         else:
             self.app.call_from_thread(self.say, text)
 
-    def say(self, text: str | Text) -> None:
-        if text == getattr(self, "_said", None):
-            return  # an update lays the screen out again, even with the same text
-        self._said = text
-        self.query_one("#library-message", Static).update(text)
+    def say(self, text: str | Text, *, lasting: bool = False) -> None:
+        self.query_one("#library-message", StatusLine).say(text, lasting=lasting)
 
     # -- filtering -----------------------------------------------------------
 
@@ -483,15 +341,15 @@ class LibraryScreen(Screen):
         row = self.selected_row()
         hit = self.search.hits_by_slug().get(row.slug) if row is not None else None
         if hit is not None:
-            self.say(library_search.snippet_line(self.search, hit))
+            self.say(library_search.snippet_line(self.search, hit), lasting=True)
 
     @on(Input.Submitted, "#filter")
     def _filter_done(self, event: Input.Submitted) -> None:
-        self.query_one(DataTable).focus()
+        self.query_one(ReleaseTable).focus()
 
     def on_key(self, event: Key) -> None:
         # Typing in the table filters, except the keys that are commands.
-        table = self.query_one(DataTable)
+        table = self.query_one(ReleaseTable)
         if self.focused is not table or not event.is_printable or not event.character:
             return
         pending = self._filter_focus_pending
@@ -514,15 +372,23 @@ class LibraryScreen(Screen):
 
     def action_clear_filter(self) -> None:
         self.query_one("#filter", Input).value = ""
-        self.query_one(DataTable).focus()
+        self.query_one(ReleaseTable).focus()
 
     def action_reload(self) -> None:
+        error = self.app.reload_settings()
+        if error:
+            self.say(f"{error} (the settings in use are unchanged)")
         self.load_rows()
+
+    def library_changed(self) -> None:
+        """Settings or people changed: statuses and approvals may read differently."""
+        if self.is_current:
+            self.load_rows()
 
     # -- actions ---------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in {"open", "duplicate", "spike", "export", "history"}:
+        if action in {"open", "duplicate", "spike", "export", "history", "send"}:
             row = self.selected_row() if self.is_mounted else None
             if row is None or row.error:
                 return False
@@ -532,17 +398,19 @@ class LibraryScreen(Screen):
             return False
         return True
 
-    @on(DataTable.RowSelected)
-    def _row_selected(self, event: DataTable.RowSelected) -> None:
+    @on(ReleaseTable.Selected)
+    def _row_selected(self, event: ReleaseTable.Selected) -> None:
         self.action_open()
 
-    @on(DataTable.RowHighlighted)
-    def _row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+    @on(ReleaseTable.Highlighted)
+    def _row_highlighted(self, event: ReleaseTable.Highlighted) -> None:
         row = self.selected_row()
-        if self.search.on and self.search.results is not None:
-            self._show_snippet()
+        if self.search.on:
+            if self.search.results is not None:
+                self._show_snippet()
+            # else: a query that could not run; its message stays
         else:
-            self.say(row.error if row and row.error else "")
+            self.say(row.error if row and row.error else self._sent_state(row))
         # The footer recomposes on every refresh: only when what is allowed changes.
         state = (row is None, bool(row and row.error), bool(row and row.status == "spiked"))
         if state != getattr(self, "_binding_state", None):
@@ -603,7 +471,8 @@ class LibraryScreen(Screen):
                 self.say(str(error))
                 return
             self._commit_new(values["slug"])
-            self.app.open_release(values["slug"])
+            # Straight to writing: the body, or the headline if none was given.
+            self.app.open_release(values["slug"], cursor="auto")
 
         self.app.push_screen(self._slug_form("New release", "", slug, "Create"), created)
 
@@ -625,9 +494,11 @@ class LibraryScreen(Screen):
             release.created = self.app.today()
             # A copy starts afresh: nobody has cleared or approved it.
             release.approvals, release.clearances, release.history = [], [], []
+            release.waivers = []
             try:
                 self.library.save(release)
-            except BundleError as error:
+                self.library.copy_media(source.slug, release.slug)
+            except (BundleError, OSError) as error:
                 self.say(str(error))
                 return
             self.say(f"Duplicated as {release.slug}.")
@@ -693,6 +564,33 @@ class LibraryScreen(Screen):
         from ..gitcommit import commit_in_background
 
         commit_in_background(self.app, slug, "create", save=True)
+
+    def _sent_state(self, row: Row | None) -> str:
+        """'Sent 12, queued 3 Dec 09:00' from the release's ledger, when it has one."""
+        if row is None or not (self.library.root / row.slug / "sent.toml").exists():
+            return ""
+        from ...sending.ledger import summary
+
+        state = summary(self.library.root / row.slug)
+        return f"Press list: {state}" if state else ""
+
+    def action_send(self) -> None:
+        row = self.selected_row()
+        if row is None or row.error:
+            return
+        from .send_dialog import SendDialog
+
+        def sent(note: str | None) -> None:
+            self.load_rows()
+            if note:
+                self.say(note)
+
+        self.app.push_screen(SendDialog(row.slug), sent)
+
+    def action_press_list(self) -> None:
+        from .press_screen import PressScreen
+
+        self.app.push_screen(PressScreen())
 
     def action_history(self) -> None:
         row = self.selected_row()

@@ -1,4 +1,5 @@
-"""ctrl+k: choose the quote to place at the body's cursor, or make a new one."""
+"""ctrl+k / ctrl+g: choose the quote or caption to place at the body's cursor,
+or make a new one."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from ...model import Person, Release
+from ...model import Caption, Person, Release
 from ..text import one_line
 
 
@@ -21,26 +22,40 @@ def quote_label(quote, people: dict[str, Person]) -> str:
     return f"{quote.id} — {one_line(name)}: {one_line(quote.text, 50)}"
 
 
-class QuotePicker(ModalScreen[str | None]):
+def caption_label(caption: Caption) -> str:
+    credit = f" ({one_line(caption.credit, 24)})" if caption.credit.strip() else ""
+    return f"{caption.id} — {one_line(caption.text, 50)}{credit}"
+
+
+class ReferencePicker(ModalScreen[str | None]):
+    """Dismissed with the chosen id, ``"__new__"`` for a new one, or None."""
+
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
-    def __init__(self, release: Release, people: dict[str, Person], preferred: str | None):
-        super().__init__(id="quote-picker")
+    def __init__(self, kind: str, release: Release, people: dict[str, Person],
+                 preferred: str | None):
+        super().__init__(id=f"{kind}-picker")
+        self.kind = kind
         self.release = release
         self.people = people
         self.preferred = preferred
 
+    def _items(self) -> list[tuple[str, str]]:
+        if self.kind == "caption":
+            return [(c.id, caption_label(c)) for c in self.release.captions]
+        return [(q.id, quote_label(q, self.people)) for q in self.release.quotes]
+
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Static("Place which quote at the cursor?", classes="question")
-            options = [Option(Content(quote_label(q, self.people)), id=q.id)
-                       for q in self.release.quotes]
-            options.append(Option("+ New quote…", id="__new__"))
-            yield OptionList(*options, id="quote-options")
+            yield Static(f"Place which {self.kind} at the cursor?", classes="question")
+            # Labels hold typed words: Content, never markup.
+            options = [Option(Content(label), id=ref) for ref, label in self._items()]
+            options.append(Option(f"+ New {self.kind}…", id="__new__"))
+            yield OptionList(*options, id=f"{self.kind}-options", classes="reference-options")
 
     def on_mount(self) -> None:
         options = self.query_one(OptionList)
-        ids = [q.id for q in self.release.quotes]
+        ids = [ref for ref, _ in self._items()]
         options.highlighted = ids.index(self.preferred) if self.preferred in ids else 0
         options.focus()
 
@@ -51,3 +66,13 @@ class QuotePicker(ModalScreen[str | None]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+class QuotePicker(ReferencePicker):
+    def __init__(self, release: Release, people: dict[str, Person], preferred: str | None):
+        super().__init__("quote", release, people, preferred)
+
+
+class CaptionPicker(ReferencePicker):
+    def __init__(self, release: Release, preferred: str | None):
+        super().__init__("caption", release, {}, preferred)

@@ -1,0 +1,36 @@
+"""``newsroom waive SLUG CHECK --as PERSON --reason TEXT``.
+
+An approver lets one blocking check pass for the release as it stands
+(``newsroom.waivers``); any later edit makes the waiver stale.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+from .common import open_library
+from .workflow_cmds import _as, _commit, _identify, _locked, _say
+
+
+def register(subcommands: argparse._SubParsersAction) -> None:
+    waive = subcommands.add_parser(
+        "waive", help="as an approver, let a blocking check pass (with a reason)")
+    waive.add_argument("slug")
+    waive.add_argument("check", metavar="CHECK", help="the check id, as `newsroom check` shows")
+    _as(waive)
+    waive.add_argument("--reason", required=True, help="why it may pass (kept in the history)")
+    waive.set_defaults(handler=cmd_waive)
+
+
+def cmd_waive(args: argparse.Namespace) -> int:
+    from ..waivers import waive
+    from ..workflow import short
+
+    library = open_library(args)
+    by = _identify(library, args)
+    release, waiver = _locked(library, args.slug, lambda release: waive(
+        release, library, args.check, by, args.reason))
+    _commit(library, release.slug, "waive", waiver.digest)
+    _say(f"{waiver.check} waived for {release.slug} by {by} ({short(waiver.digest)}): "
+         f"{waiver.reason}")
+    return 0

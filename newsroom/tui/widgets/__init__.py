@@ -1,0 +1,1 @@
+"""Widgets of our own, built on Textual's public API."""

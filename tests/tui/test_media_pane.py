@@ -1,0 +1,79 @@
+"""The Media pane (F9): add a picture through the file picker, edit its credits,
+place it at the body's cursor; release.toml and media/ on disk after ctrl+s."""
+
+from __future__ import annotations
+
+import importlib.util
+import tomllib
+from pathlib import Path
+
+from newsroom.tui.panes.media import MediaPane
+
+from .conftest import BUS, open_editor
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+async def until(pilot, condition, timeout: float = 20.0) -> None:
+    """Poll ``condition``. Not conftest's settle: DirectoryTree's loader is a
+    worker that never completes, so waiting for every worker would hang."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError("condition never became true")
+        await pilot.pause(0.05)
+    await pilot.pause()
+
+
+def _make_picture(path: Path) -> Path:
+    spec = importlib.util.spec_from_file_location("make_picture",
+                                                  REPO / "benchmarks" / "make_picture.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.make_picture(path, 1200, 800)
+
+
+async def test_add_edit_and_place_a_picture(make_app, drafts: Path, tmp_path: Path,
+                                            monkeypatch) -> None:
+    folder = tmp_path / "photos"
+    folder.mkdir()
+    _make_picture(folder / "stop.jpg")
+    (folder / "notes.txt").write_text("not a picture")
+    monkeypatch.setattr(MediaPane, "start_folder", folder)
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        editor = await open_editor(pilot, BUS)
+        await pilot.press("f9")
+        await until(pilot, lambda: bool(editor.query(MediaPane)))
+        pane = editor.query_one(MediaPane)
+        tree = pane.query_one("#media-picker")
+        await until(pilot, lambda: len(tree.root.children) > 0)
+        names = [node.data.path.name for node in tree.root.children]
+        assert names == ["stop.jpg"]  # filtered to pictures
+        tree.focus()
+        tree.move_cursor(tree.root.children[0])
+        await pilot.press("enter")
+        await until(pilot, lambda: editor.release.picture("stop") is not None)
+        assert (drafts / BUS / "media" / "stop.jpg").is_file()
+        credit = pane.query_one("#media-credit")
+        credit.value = ""
+        credit.focus()
+        await pilot.press(*"Jo Bell")
+        await pilot.press("enter")
+        await until(pilot, lambda: editor.release.picture("stop").credit == "Jo Bell")
+        # Put the body cursor on line 1, then insert from the pane.
+        body = editor.query_one("#body")
+        body.move_cursor((0, 0))
+        await pilot.press("f9")
+        await pilot.pause()
+        pane.query_one("#media-insert").press()
+        await until(pilot, lambda: "{{< picture stop >}}" in editor.release.body.split("\n")[0:2])
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: not editor.unsaved)
+    data = tomllib.loads((drafts / BUS / "release.toml").read_text(encoding="utf-8"))
+    record = data["media"][0]
+    assert record["id"] == "stop" and record["credit"] == "Jo Bell"
+    assert record["file"] == "stop.jpg" and record["width"] == 1200
+    assert "{{< picture stop >}}" in (drafts / BUS / "body.md").read_text(encoding="utf-8")
