@@ -11,6 +11,8 @@ measured moment was reached, so the caller can time from process start):
                                     (then the same keys timed the old pilot way)
     bare-filter N                   the same keys in a bare Input over a DataTable
                                     of N rows that filters nothing (Textual's floor)
+    newsroom-search DRAFTS N        keystrokes in the library's full-text search mode
+                                    (ctrl+f), key to the frame showing the hits
     newsroom-editor DRAFTS          keystrokes in the body of the 5,000-word release
     bare-editor DRAFTS              the same keystrokes in a bare TextArea
 
@@ -41,7 +43,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-TIMEOUT = 600.0
+TIMEOUT = float(__import__("os").environ.get("PROBE_WAIT", 600))
 FILTER_KEYS = ["l", "i", "d", "o", "backspace", "backspace", "backspace", "backspace"]
 EDITOR_KEYS = list("the council ") * 2
 KEY_GAP = 0.06  # seconds between keystrokes: brisk typing, so debounced work lands among them
@@ -339,6 +341,53 @@ async def newsroom_filter(drafts: str, rows: int) -> None:
                matches=[len(wanted[t]) for t in typed_after(FILTER_KEYS)])
 
 
+async def newsroom_search(drafts: str, rows: int) -> None:
+    """Full-text search keystrokes: key to the frame whose table shows the hits, in the
+    order an Archive in this process finds them (not the screen's own results)."""
+    from textual.widgets import Input
+
+    from newsroom.search import Archive, QueryError
+    from newsroom.tui.app import NewsroomApp
+
+    app = NewsroomApp(drafts)
+    table_state = {"table": None}
+    log = FrameLog(app, state=lambda: (t := table_state["table"]) and int(t.scroll_y))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: (t := library_table(app)) is not None
+                       and t.row_count >= rows, f"{rows} rows in the library table")
+        table = table_state["table"] = library_table(app)
+        screen = app.screen
+        field = screen.query_one("#filter", Input)
+        refresh_started = time.perf_counter()
+        await pilot.press("ctrl+f")
+        await wait_for(pilot, lambda: screen.search.archive is not None
+                       and not any(w.is_running for w in app.workers),
+                       "the search index to be refreshed")
+        refresh_took = time.perf_counter() - refresh_started
+        table_region, input_region = table.scrollable_content_region, field.content_region
+        archive = Archive(drafts)
+        by_slug = screen._by_slug
+
+        def headlines(typed: str) -> list[str]:
+            if not typed.strip():
+                return [row.headline for row in screen.rows]
+            try:
+                hits = archive.search(typed, refresh=False, limit=500).hits
+            except QueryError:
+                return []
+            return [by_slug[hit.slug].headline for hit in hits]
+
+        wanted = {typed: headlines(typed) for typed in ["", *typed_after(FILTER_KEYS)]}
+
+        def shows(virtual: VirtualScreen, typed: str, top) -> bool:
+            return (input_shows(virtual, input_region, typed, field.placeholder)
+                    and table_shows(virtual, table_region, wanted[typed], top or 0))
+
+        frames = await key_to_frame(app, pilot, log, FILTER_KEYS, shows)
+        report(at=time.time(), **frames, refresh=refresh_took,
+               matches=[len(wanted[t]) for t in typed_after(FILTER_KEYS)])
+
+
 async def bare_filter(rows: int) -> None:
     """Textual's floor: the same keys in an Input over N DataTable rows, filtering nothing."""
     from textual.app import App, ComposeResult
@@ -440,6 +489,8 @@ def main() -> int:
             asyncio.run(bare_first_frame(int(args[0])))
         elif mode == "newsroom-filter":
             asyncio.run(newsroom_filter(args[0], int(args[1])))
+        elif mode == "newsroom-search":
+            asyncio.run(newsroom_search(args[0], int(args[1])))
         elif mode == "bare-filter":
             asyncio.run(bare_filter(int(args[0])))
         elif mode == "newsroom-editor":

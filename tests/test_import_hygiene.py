@@ -37,6 +37,7 @@ OPTIONAL = [
     "newsroom.recovery",
     "newsroom.gitsync",
     "newsroom.signing",
+    "newsroom.search",
     "newsroom.waivers",
     "newsroom.tomledit",
     "newsroom.lifeline",
@@ -61,7 +62,7 @@ def _submodules(package: str) -> list[str]:
 
 def core_modules() -> list[str]:
     names = list(CORE) + [name for name in OPTIONAL if _exists(name)]
-    for package in ("newsroom.export", "newsroom.importer"):
+    for package in ("newsroom.export", "newsroom.importer", "newsroom.search"):
         if _exists(package):
             names += _submodules(package)
     return sorted(set(names))
@@ -125,6 +126,8 @@ print(json.dumps({"code": code, "leaked": leaked}), file=sys.stderr)
         ["show", SAMPLE_SLUG],
         ["export", SAMPLE_SLUG, "--draft"],
         ["new", "2026-12-02-hygiene", "--headline", "Hygiene"],
+        ["search", "lido"],
+        ["search", "--quotes", "--json", "swim*"],
     ],
 )
 def test_commands_do_not_import_textual_or_rich(library_copy: Path, argv: list[str]) -> None:

@@ -27,9 +27,9 @@ if TYPE_CHECKING:
 # ``bundle``) costs several times an interpreter's start.
 COMMAND_MODULES = ("list_cmd", "library_cmds", "export_cmds", "workflow_cmds", "git_cmds",
                    "import_cmds", "keys_cmds", "waive_cmds", "press_cmds", "send_cmds",
-                   "media_cmds", "edit_cmd")
+                   "media_cmds", "edit_cmd", "search_cmd")
 # Commands that may run with a parser of their module alone.
-FAST_COMMANDS = {"list": "list_cmd"}
+FAST_COMMANDS = {"list": "list_cmd", "search": "search_cmd"}
 
 
 def command_word(argv: Sequence[str]) -> str | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual.timer import Timer
 from textual.widgets import Static
 
@@ -25,16 +26,16 @@ class StatusLine(Static):
     }
     """
 
-    def __init__(self, text: str = "", *, id: str | None = None) -> None:
+    def __init__(self, text: str | Text = "", *, id: str | None = None) -> None:
         super().__init__(text, id=id, markup=False)
         self._said = text
         self._expiry: Timer | None = None
 
     @property
-    def said(self) -> str:
+    def said(self) -> str | Text:
         return self._said
 
-    def say(self, text: str, *, lasting: bool = False) -> None:
+    def say(self, text: str | Text, *, lasting: bool = False) -> None:
         if self._expiry is not None:
             self._expiry.stop()
             self._expiry = None

@@ -7,6 +7,7 @@ import gc
 import threading
 from dataclasses import dataclass
 
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -21,6 +22,7 @@ from ..footer import NewsroomFooter, RankedFooter
 from ..status import StatusLine
 from ..text import one_line
 from ..widgets.release_table import Column, ReleaseTable
+from . import library_search
 from .form import Field, FormDialog, Values
 
 
@@ -74,10 +76,13 @@ class LibraryScreen(RankedFooter, Screen):
         Binding("i", "import", "Import"),
         # Not t and l: typing "lido" or "transport" in the table must filter.
         Binding("ctrl+r", "send", "Send"),
-        Binding("f8", "press_list", "Press list"),
+        Binding("f8", "press_list", "Press", tooltip="The press list (press.toml)"),
         # Not a letter: typing letters in the table filters ("helen").
-        Binding("f7", "history", "History"),
-        Binding("slash", "filter", "Filter"),
+        Binding("f7", "history", "History", show=False),  # in F1 and the palette
+        Binding("slash", "filter", "Filter", show=False),  # typing filters anyway
+        # Not a letter either: letters typed in the table go to the box.
+        Binding("ctrl+f", "toggle_search", "Search", priority=True,
+                tooltip="Switch the box between the quick filter and full-text search"),
         Binding("escape", "clear_filter", "Clear filter", show=False),
         Binding("f5", "reload", "Reload", show=False),
         # F-keys, not letters: a letter typed in the table starts the filter.
@@ -100,6 +105,8 @@ class LibraryScreen(RankedFooter, Screen):
         ("app.people", "People", "Add, edit and remove people in people.toml"),
         ("send", "Send release", "To the press list: one message per journalist, now or later"),
         ("press_list", "Press list", "The journalists releases are sent to (press.toml)"),
+        ("toggle_search", "Full-text search / filter",
+         "Switch the box between the quick filter and searching every word of every release"),
     ]
 
     class Loaded(Message):
@@ -117,10 +124,11 @@ class LibraryScreen(RankedFooter, Screen):
         # moves on the next idle, and keys typed before then (a fast typist,
         # a paste) still belong to the filter, command letters included.
         self._filter_focus_pending = False
+        self.search = library_search.SearchState()
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Input(placeholder="Type to filter by headline, slug or speaker…", id="filter",
+        yield Input(placeholder=library_search.FILTER_PLACEHOLDER, id="filter",
                     select_on_focus=False)
         yield ReleaseTable(id="releases")
         yield StatusLine(id="library-message")
@@ -223,6 +231,8 @@ class LibraryScreen(RankedFooter, Screen):
         self.rows = message.rows
         self._shown = None
         self.refill()
+        if self.search.on:
+            self._start_search(refresh=True)  # the files changed: so may the results
         if len(self.rows) >= FREEZE_FROM:
             settle_heap()
 
@@ -240,8 +250,11 @@ class LibraryScreen(RankedFooter, Screen):
 
     def refill(self, keep: str | None = None) -> None:
         needle = self.query_one("#filter", Input).value.casefold().strip()
-        shown = self.matching(needle)
-        self._shown = (needle, shown)
+        if self.search.on:
+            shown, self._shown = self._search_rows(), None
+        else:
+            shown = self.matching(needle)
+            self._shown = (needle, shown)
         # The cursor stays on the selected release while it is still shown.
         self.query_one(ReleaseTable).replace_rows(shown, keep=keep)
 
@@ -259,14 +272,76 @@ class LibraryScreen(RankedFooter, Screen):
         else:
             self.app.call_from_thread(self.say, text)
 
-    def say(self, text: str, *, lasting: bool = False) -> None:
+    def say(self, text: str | Text, *, lasting: bool = False) -> None:
         self.query_one("#library-message", StatusLine).say(text, lasting=lasting)
 
     # -- filtering -----------------------------------------------------------
 
     @on(Input.Changed, "#filter")
     def _filter_changed(self, event: Input.Changed) -> None:
+        if self.search.on:
+            self._start_search(refresh=False)
+        else:
+            self.refill()
+
+    # -- full-text search (library_search.py) ----------------------------------
+
+    def action_toggle_search(self) -> None:
+        self.search.on = not self.search.on
+        filter_input = self.query_one("#filter", Input)
+        library_search.set_mode(filter_input, self.search.on)
+        self.search.results = None
+        filter_input.focus()
+        if self.search.on:
+            self._start_search(refresh=True)  # brings the index up to date once
+        else:
+            self.say("")
+            self.refill()
+
+    def _start_search(self, refresh: bool) -> None:
+        if self.library is not None:
+            self._search_worker(self.query_one("#filter", Input).value, refresh)
+
+    @work(thread=True, exclusive=True, group="library-search")
+    def _search_worker(self, text: str, refresh: bool) -> None:
+        self.post_message(self.search.run(self.library.root, text, refresh))
+
+    @on(library_search.Searched)
+    def _searched(self, message: library_search.Searched) -> None:
+        if not self.search.on or message.text != self.query_one("#filter", Input).value:
+            return  # typed on since: a newer search is on its way
+        self.search.results = message.results
+        results = message.results
+        if results is not None and results.notice and not self.search.said_notice:
+            self.search.said_notice = True
+            self.app.notify(results.notice, timeout=8)
         self.refill()
+        if message.error:
+            self.say(message.error)
+        elif results is not None and not results.hits:
+            self.say("No release has those words.")
+        else:
+            self._show_snippet()
+
+    def _search_rows(self) -> list[Row]:
+        """The rows of the search's hits, best first (every row for an empty search)."""
+        if self.search.results is None:
+            return self.rows if not self.query_one("#filter", Input).value.strip() else []
+        by_slug = getattr(self, "_by_slug", {})
+        rows = []
+        for hit in self.search.results.hits:
+            row = by_slug.get(hit.slug)
+            if row is None:  # not listed yet (the list reloads in its own time)
+                row = by_slug[hit.slug] = Row(hit.slug, "", hit.date, one_line(hit.headline),
+                                              "", "")
+            rows.append(row)
+        return rows
+
+    def _show_snippet(self) -> None:
+        row = self.selected_row()
+        hit = self.search.hits_by_slug().get(row.slug) if row is not None else None
+        if hit is not None:
+            self.say(library_search.snippet_line(self.search, hit), lasting=True)
 
     @on(Input.Submitted, "#filter")
     def _filter_done(self, event: Input.Submitted) -> None:
@@ -330,7 +405,12 @@ class LibraryScreen(RankedFooter, Screen):
     @on(ReleaseTable.Highlighted)
     def _row_highlighted(self, event: ReleaseTable.Highlighted) -> None:
         row = self.selected_row()
-        self.say(row.error if row and row.error else self._sent_state(row))
+        if self.search.on:
+            if self.search.results is not None:
+                self._show_snippet()
+            # else: a query that could not run; its message stays
+        else:
+            self.say(row.error if row and row.error else self._sent_state(row))
         # The footer recomposes on every refresh: only when what is allowed changes.
         state = (row is None, bool(row and row.error), bool(row and row.status == "spiked"))
         if state != getattr(self, "_binding_state", None):
@@ -345,6 +425,11 @@ class LibraryScreen(RankedFooter, Screen):
             self.say(row.error)
             return
         self.app.open_release(row.slug)
+        results = self.search.results
+        if self.search.on and results is not None and results.terms is not None:
+            # On the editor's first refresh its body is there: put the cursor on the words.
+            editor, terms = self.app.screen, results.terms
+            editor.call_after_refresh(library_search.show_match, editor, terms)
 
     def _slug_form(self, title: str, headline: str, slug: str, ok: str) -> FormDialog:
         proposed = {"slug": slug}

@@ -1,0 +1,365 @@
+"""The archive: full-text search of every release and quote.
+
+    from newsroom.search import Archive
+    archive = Archive("drafts")
+    results = archive.search('"bus station" OR park*', since="2025-01-01")
+
+The index is SQLite FTS5 (``store.py``) kept in step with the files by the
+list index's stamps; where this Python's SQLite lacks FTS5, or the index
+cannot be written, every release is read and matched here instead (same
+query language, ``query.py``), and the results say so once per process.
+
+Core module: no Textual, no Rich.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from dataclasses import dataclass, field
+from typing import Any
+
+from . import query as q
+from .extract import FIELDS, Document, people_names, read_folder
+from .query import QueryError
+from .store import QUOTE_WEIGHTS, WEIGHTS, Store, Unavailable
+
+__all__ = ["Archive", "Hit", "QueryError", "QuoteHit", "Results", "Snippet"]
+
+FIELD_WEIGHTS = dict(zip(FIELDS, WEIGHTS, strict=True))
+SCAN_NOTICE = ("Searching without the full-text index ({why}): every release is read, "
+               "which is slower.")
+_noticed = False  # the scan's notice is given once per process
+
+
+@dataclass
+class Snippet:
+    field: str  # which of extract.FIELDS (or "words" for a quote)
+    text: str  # an excerpt on one line
+    spans: list[tuple[int, int]] = field(default_factory=list)  # the matching words in it
+
+
+@dataclass
+class Hit:
+    slug: str
+    headline: str
+    date: str
+    score: float
+    snippet: Snippet | None  # None beyond the first SNIPPETS hits: see Archive.snippet
+
+    def as_json(self) -> dict[str, Any]:
+        return {"slug": self.slug, "headline": self.headline, "date": self.date or None,
+                "score": round(self.score, 4), "field": self.snippet and self.snippet.field,
+                "snippet": self.snippet and self.snippet.text,
+                "highlights": [list(s) for s in self.snippet.spans] if self.snippet else []}
+
+
+@dataclass
+class QuoteHit:
+    slug: str
+    headline: str
+    date: str
+    quote: str  # the quote's id in its release
+    speaker: str  # the person's id
+    name: str
+    role: str  # as the release gives it: the role at the time
+    words: str
+    score: float
+    spans: list[tuple[int, int]] = field(default_factory=list)  # matching words in ``words``
+
+    @property
+    def snippet(self) -> Snippet:
+        return excerpt(self.words, self.spans, "words")
+
+    def as_json(self) -> dict[str, Any]:
+        return {"slug": self.slug, "headline": self.headline, "date": self.date or None,
+                "quote": self.quote, "speaker": self.speaker, "name": self.name,
+                "role": self.role, "words": self.words, "score": round(self.score, 4),
+                "highlights": [list(s) for s in self.spans]}
+
+
+@dataclass
+class Results:
+    query: str
+    hits: list[Hit] | list[QuoteHit]
+    more: bool  # more matched than the limit
+    mode: str  # "fts5" or "scan"
+    notice: str | None = None  # say this to the user (once)
+    terms: q.Node | None = None
+
+    def as_json(self) -> dict[str, Any]:
+        return {"query": self.query, "mode": self.mode, "more": self.more,
+                "results": [hit.as_json() for hit in self.hits]}
+
+
+# ---------------------------------------------------------------------------
+# Snippets
+
+SNIPPETS = 50  # hits that get a snippet at once; the rest on demand (Archive.snippet)
+SNIPPET_BEFORE = 60  # characters of context before the first match
+SNIPPET_LENGTH = 200
+
+
+def excerpt(text: str, spans: list[tuple[int, int]], name: str,
+            node: q.Node | None = None) -> Snippet:
+    """A one-line excerpt of ``text`` around its first match, with the matches in it."""
+    start = max(0, spans[0][0] - SNIPPET_BEFORE) if spans else 0
+    if start:
+        space = text.find(" ", start, spans[0][0])
+        start = space + 1 if space >= 0 else start
+    end = min(len(text), start + SNIPPET_LENGTH)
+    if end < len(text):
+        space = text.rfind(" ", max(start, spans[0][1] if spans else start), end)
+        end = space if space > start else end
+    # One line: each run of white space becomes one space; ``where`` maps the
+    # excerpt's positions to the line's, so the spans move with the text.
+    out: list[str] = []
+    where: list[int] = []
+    for char in text[start:end]:
+        where.append(len(out))
+        if not char.isspace():
+            out.append(char)
+        elif out and out[-1] != " ":
+            out.append(" ")
+    where.append(len(out))
+    flat = "".join(out).rstrip()
+    moved = [(where[s - start], min(where[e - start], len(flat)))
+             for s, e in spans if start <= s and e <= end]
+    prefix = "…" if start > 0 else ""
+    suffix = "…" if end < len(text) else ""
+    shift = len(prefix)
+    return Snippet(name, prefix + flat + suffix, [(s + shift, e + shift) for s, e in moved])
+
+
+def best_snippet(node: q.Node, texts: list[str]) -> Snippet:
+    """The excerpt of the field with the most matches (the first field on a tie)."""
+    best: tuple[int, str, str, list[tuple[int, int]]] | None = None
+    for name, text in zip(FIELDS, texts, strict=True):
+        spans = q.highlights(node, text) if text else []
+        if spans and (best is None or len(spans) > best[0]):
+            best = (len(spans), name, text, spans)
+    if best is None:  # matched in a way no word shows (should not happen): the headline
+        return Snippet("headline", " ".join(texts[0].split()), [])
+    return excerpt(best[2], best[3], best[1])
+
+
+# ---------------------------------------------------------------------------
+# Searching
+
+
+def resolve_speakers(root: str, person: str) -> set[str]:
+    """The ids of the people ``person`` names: an id, or part of a name (any case)."""
+    names = people_names(root)
+    if person in names:
+        return {person}
+    wanted = q.fold(person).strip()
+    return {pid for pid, name in names.items() if wanted and wanted in q.fold(name)}
+
+
+class Archive:
+    """Search one library. ``refresh`` brings the index up to date with the files;
+    ``search`` refreshes first unless told not to (the TUI refreshes once, then
+    searches as you type)."""
+
+    def __init__(self, root: os.PathLike[str] | str, *, workers: int = 1) -> None:
+        self.root = os.fspath(root)
+        self.store: Store | None = None
+        self.why_scan: str | None = None
+        try:
+            self.store = Store(self.root, workers=workers)
+        except Unavailable as error:
+            self.why_scan = str(error)
+
+    @property
+    def mode(self) -> str:
+        return "fts5" if self.store is not None else "scan"
+
+    def refresh(self) -> None:
+        if self.store is None:
+            return
+        try:
+            with self.store.lock:
+                self.store.refresh()
+        except Unavailable as error:
+            self.store.close()
+            self.store, self.why_scan = None, str(error)
+        except sqlite3.OperationalError as error:  # read-only, locked for too long, disk full
+            self.store.close()
+            self.store, self.why_scan = None, f"the index cannot be updated: {error}"
+
+    def close(self) -> None:
+        if self.store is not None:
+            self.store.close()
+
+    def snippet(self, hit: Hit, node: q.Node) -> Snippet:
+        """The hit's snippet, worked out now if the search left it out."""
+        if hit.snippet is None and self.store is not None and self.store.db is not None:
+            with self.store.lock:
+                texts = self.store.db.execute(
+                    f"SELECT {', '.join(FIELDS)} FROM release_text WHERE rowid = "
+                    "(SELECT id FROM releases WHERE slug = ?)", (hit.slug,)).fetchone()
+            if texts is not None:
+                hit.snippet = best_snippet(node, list(texts))
+        return hit.snippet or Snippet("headline", hit.headline, [])
+
+    def search(self, text: str, *, speakers: set[str] | None = None, since: str = "",
+               until: str = "", slugs: set[str] | None = None, quotes: bool = False,
+               limit: int = 50, refresh: bool = True, snippets: int = SNIPPETS) -> Results:
+        """The best ``limit`` matches of ``text``; QueryError when it cannot be searched."""
+        node = q.parse(text)
+        filters = _Filters(speakers, since, until, slugs)
+        if refresh:
+            self.refresh()
+        if self.store is not None:
+            for attempt in (1, 2):
+                try:
+                    with self.store.lock:
+                        if self.store.db is None:
+                            self.store.refresh()
+                        if quotes:
+                            hits, more = _fts_quotes(self.store, node, filters, limit)
+                        else:
+                            hits, more = _fts_releases(self.store, node, filters, limit,
+                                                       snippets)
+                    return Results(text, hits, more, "fts5", terms=node)
+                except sqlite3.DatabaseError as error:
+                    if isinstance(error, sqlite3.OperationalError) and "fts5" in str(error):
+                        raise QueryError(f"SQLite could not search for that: {error}") from None
+                    if attempt == 2:
+                        raise
+                    self.store.discard(f"search index corrupt ({error})")
+                except (Unavailable, sqlite3.OperationalError) as error:
+                    self.store.close()
+                    self.store, self.why_scan = None, str(error)
+                    break
+        hits, more = _scan(self.root, node, filters, quotes, limit)
+        global _noticed
+        notice = None if _noticed else SCAN_NOTICE.format(why=self.why_scan or "unavailable")
+        _noticed = True
+        return Results(text, hits, more, "scan", notice=notice, terms=node)
+
+
+@dataclass
+class _Filters:
+    speakers: set[str] | None
+    since: str
+    until: str
+    slugs: set[str] | None
+
+    def sql(self, release: str, quote: str | None) -> tuple[str, list[Any]]:
+        import json
+
+        where, params = [], []
+        if self.since:
+            where.append(f"{release}.date >= ?")
+            params.append(self.since)
+        if self.until:
+            where.append(f"{release}.date != '' AND {release}.date <= ?")
+            params.append(self.until)
+        if self.slugs is not None:
+            where.append(f"{release}.slug IN (SELECT value FROM json_each(?))")
+            params.append(json.dumps(sorted(self.slugs)))
+        if self.speakers is not None:
+            people = "(SELECT value FROM json_each(?))"
+            where.append(f"{quote}.speaker IN {people}" if quote else
+                         f"{release}.id IN (SELECT release FROM quotes WHERE speaker IN {people})")
+            params.append(json.dumps(sorted(self.speakers)))
+        return "".join(f" AND {w}" for w in where), params
+
+    def release_ok(self, doc: Document) -> bool:
+        return ((not self.since or doc.date >= self.since)
+                and (not self.until or (doc.date != "" and doc.date <= self.until))
+                and (self.slugs is None or doc.slug in self.slugs))
+
+
+def _fts_releases(store: Store, node: q.Node, filters: _Filters, limit: int,
+                  snippets: int) -> tuple[list[Hit], bool]:
+    assert store.db is not None
+    where, params = filters.sql("r", None)
+    weights = ", ".join(str(w) for w in WEIGHTS)
+    rows = store.db.execute(
+        f"SELECT r.id, r.slug, r.date, r.headline, bm25(release_text, {weights}) AS score "
+        f"FROM release_text JOIN releases r ON r.id = release_text.rowid "
+        f"WHERE release_text MATCH ?{where} ORDER BY score, r.date DESC LIMIT ?",
+        [q.to_fts(node), *params, limit + 1]).fetchall()
+    hits = []
+    for number, (rowid, slug, date, headline, score) in enumerate(rows[:limit]):
+        snippet = None
+        if number < snippets:
+            texts = store.db.execute(f"SELECT {', '.join(FIELDS)} FROM release_text "
+                                     "WHERE rowid = ?", (rowid,)).fetchone()
+            snippet = best_snippet(node, list(texts))
+        hits.append(Hit(slug, headline, date, -score, snippet))
+    return hits, len(rows) > limit
+
+
+def _fts_quotes(store: Store, node: q.Node, filters: _Filters, limit: int
+                ) -> tuple[list[QuoteHit], bool]:
+    assert store.db is not None
+    where, params = filters.sql("r", "s")
+    weights = ", ".join(str(w) for w in QUOTE_WEIGHTS)
+    rows = store.db.execute(
+        f"SELECT s.id, r.slug, r.date, r.headline, s.quote, s.speaker, s.name, s.role, "
+        f"bm25(quote_text, {weights}) AS score FROM quote_text "
+        f"JOIN quotes s ON s.id = quote_text.rowid JOIN releases r ON r.id = s.release "
+        f"WHERE quote_text MATCH ?{where} ORDER BY score, r.date DESC LIMIT ?",
+        [q.to_fts(node), *params, limit + 1]).fetchall()
+    hits = []
+    for rowid, slug, date, headline, quote, speaker, name, role, score in rows[:limit]:
+        (words,) = store.db.execute("SELECT words FROM quote_text WHERE rowid = ?",
+                                    (rowid,)).fetchone()
+        hits.append(QuoteHit(slug, headline, date, quote, speaker, name, role, words, -score,
+                             q.highlights(node, words)))
+    return hits, len(rows) > limit
+
+
+def _scan(root: str, node: q.Node, filters: _Filters, quotes: bool, limit: int
+          ) -> tuple[list, bool]:
+    """Every release read and matched here: the search without FTS5."""
+    from ..index import _list_folders
+
+    names = people_names(root)
+    found: list[tuple[float, str, Any]] = []
+    folders, links = _list_folders(root)
+    for slug in folders:
+        if slug in links:
+            continue
+        doc, _ = read_folder(root, slug, names, 0)
+        if doc is None or not filters.release_ok(doc):
+            continue
+        if quotes:
+            for quote in doc.quotes:
+                if filters.speakers is not None and quote.speaker not in filters.speakers:
+                    continue
+                texts = [quote.name, quote.role, quote.words]
+                if q.matches(node, _words(texts)):
+                    spans = q.highlights(node, quote.words)
+                    score = len(spans) + 2 * len(q.highlights(node, quote.name))
+                    found.append((score, doc.date, QuoteHit(
+                        doc.slug, doc.headline, doc.date, quote.id, quote.speaker, quote.name,
+                        quote.role, quote.words, float(score), spans)))
+            continue
+        if filters.speakers is not None and not any(
+                quote.speaker in filters.speakers for quote in doc.quotes):
+            continue
+        texts = doc.fields()
+        if q.matches(node, _words(texts)):
+            score = sum(FIELD_WEIGHTS[name] * len(q.highlights(node, text))
+                        for name, text in zip(FIELDS, texts, strict=True) if text)
+            found.append((score, doc.date, Hit(doc.slug, doc.headline, doc.date, score,
+                                               best_snippet(node, texts))))
+    found.sort(key=lambda item: (-item[0], _descending(item[1])))
+    return [hit for _, _, hit in found[:limit]], len(found) > limit
+
+
+def _words(texts: list[str]) -> list[str]:
+    """The folded words of several fields, an empty word between them (no phrase spans two)."""
+    words: list[str] = []
+    for text in texts:
+        words.extend(q.tokens(text))
+        words.append("")
+    return words
+
+
+def _descending(day: str) -> tuple[int, ...]:
+    return tuple(-ord(c) for c in day)
