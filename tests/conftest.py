@@ -40,11 +40,14 @@ SAMPLE_SLUGS = sorted(
 
 
 def snapshot_tree(root: Path) -> dict[str, bytes]:
-    """Every file under ``root`` (relative path -> bytes), to prove nothing changed."""
+    """Every file under ``root`` (relative path -> bytes), to prove nothing changed.
+
+    Not ``.newsroom/``: newsroom's private caches (list index, picture hashes,
+    renditions) may be filled by any command that reads the library."""
     return {
         str(path.relative_to(root)): path.read_bytes()
         for path in sorted(root.rglob("*"))
-        if path.is_file()
+        if path.is_file() and ".newsroom" not in path.relative_to(root).parts
     }
 
 

@@ -133,7 +133,7 @@ CASES = {
     ),
     "embargo without a time": (
         SAMPLE_TOML,
-        "until = 2026-11-26T00:01:00Z",
+        "until = 2026-11-26 00:01:00+00:00",
         "until = 2026-11-26",
         [f"{SAMPLE_TOML}: embargo.until: expected a date and time (RFC 3339"],
     ),

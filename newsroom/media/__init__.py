@@ -84,7 +84,7 @@ def cached_sha256(library: Library, path: Path) -> str:
     value = sha256_file(path)
     cache[key] = [*stamp, value]
     try:
-        cache_path.parent.mkdir(exist_ok=True)
+        _state_dir(library)
         atomic_write(cache_path, json.dumps(cache, sort_keys=True).encode())
     except OSError:
         pass  # a read-only library: hash again next time
@@ -289,6 +289,13 @@ class Rendition:
     content_type: str = "image/jpeg"
 
 
+def _state_dir(library: Library) -> Path:
+    """``.newsroom/``, created git-ignored from inside (the caches never reach a commit)."""
+    from ..recovery import state_dir
+
+    return state_dir(library.root)
+
+
 def renditions_dir(library: Library, sha: str) -> Path:
     if not re.fullmatch(r"[0-9a-f]{64}", sha):
         raise ValueError(f"not a sha256: {sha!r}")
@@ -297,6 +304,7 @@ def renditions_dir(library: Library, sha: str) -> Path:
 
 def _store_renditions(library: Library, sha: str, web: bytes, thumb: bytes) -> None:
     folder = renditions_dir(library, sha)
+    _state_dir(library)
     folder.mkdir(parents=True, exist_ok=True)
     for name, data in (("web.jpg", web), ("thumbnail.jpg", thumb)):
         if not (folder / name).exists():

@@ -77,3 +77,35 @@ async def test_add_edit_and_place_a_picture(make_app, drafts: Path, tmp_path: Pa
     assert record["id"] == "stop" and record["credit"] == "Jo Bell"
     assert record["file"] == "stop.jpg" and record["width"] == 1200
     assert "{{< picture stop >}}" in (drafts / BUS / "body.md").read_text(encoding="utf-8")
+
+
+async def test_a_typed_path_adds_the_picture_and_the_details_follow_in_order(
+        make_app, drafts: Path, tmp_path: Path) -> None:
+    """A picture anywhere on disk, by its path; then the cursor is in Caption and the
+    details typed in one burst, a Tab between each, land in their own fields."""
+    _make_picture(tmp_path / "crossing.jpg")
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        editor = await open_editor(pilot, BUS)
+        await pilot.press("f9")
+        await until(pilot, lambda: bool(editor.query(MediaPane)))
+        pane = editor.query_one(MediaPane)
+        pane.query_one("#picture-path").focus()
+        await pilot.pause()
+        await pilot.press(*str(tmp_path / "nowhere.jpg"), "enter")
+        await until(pilot, lambda: "Not added" in str(editor.query_one("#editor-message").render()))
+        assert not editor.release.media
+        field = pane.query_one("#picture-path")
+        field.value = ""
+        await pilot.press(*str(tmp_path / "crossing.jpg"), "enter")
+        await until(pilot, lambda: editor.release.picture("crossing") is not None)
+        assert app.focused is pane.query_one("#media-caption")
+        keys = []
+        for value in ("New crossing on Mill Lane", "Sam Okoro", "Mill Lane Residents"):
+            keys += [*value, "tab"]
+        await pilot.press(*keys[:-1], "enter")
+        await until(pilot, lambda: editor.release.picture("crossing").credit
+                    == "Mill Lane Residents")
+        picture = editor.release.picture("crossing")
+        assert picture.caption == "New crossing on Mill Lane"
+        assert picture.creator == "Sam Okoro"

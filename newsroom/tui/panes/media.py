@@ -59,7 +59,8 @@ class MediaPane(Vertical):
             with Vertical(id="media-left"):
                 yield Label("Pictures")
                 yield OptionList(id="media-list")
-                yield Label("Add a picture: pick a file")
+                yield Label("Add a picture: type its path and press enter, or pick it below")
+                yield Input(placeholder="e.g. ~/Pictures/photo.jpg", id="picture-path")
                 yield ImageTree(self.start_folder or Path.home(), id="media-picker")
             with VerticalScroll(id="media-fields"):
                 yield Static("", id="media-about", markup=False)
@@ -127,11 +128,13 @@ class MediaPane(Vertical):
 
         try:
             added = add_picture(self.library, self.release, path, save=False)
-        except BundleError as error:
+        except (BundleError, OSError) as error:
             self.post_message(Notice(f"Not added: {error}"))
             return False
         self.refresh_from(self.release, select=added.picture.id)
         self.post_message(ReleaseEdited("media"))
+        # Straight on to the caption: the picture's details are what comes next.
+        self.screen.set_focus(self.query_one("#media-caption", Input), scroll_visible=False)
         prefilled = f" (from the file: {', '.join(added.prefilled)})" if added.prefilled else ""
         self.post_message(Notice(f"Added picture {added.picture.id}{prefilled}; "
                                  "ctrl+s saves the release"))
@@ -166,6 +169,13 @@ class MediaPane(Vertical):
     @on(Button.Pressed, "#media-insert")
     def _insert_pressed(self) -> None:
         self.action_insert()
+
+    @on(Input.Submitted, "#picture-path")
+    def _path_typed(self, event: Input.Submitted) -> None:
+        event.stop()
+        typed = event.value.strip()
+        if typed and self.add_file(Path(typed).expanduser()):
+            event.input.value = ""
 
     @on(Input.Submitted)
     def _submitted(self, event: Input.Submitted) -> None:

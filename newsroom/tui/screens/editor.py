@@ -577,8 +577,9 @@ class EditorScreen(RankedFooter, Screen):
         from .send_dialog import SendDialog
 
         if self.unsaved:
-            self.say("Save first: what is sent is what is on disk, approved.")
+            self.say("Save first: only what is saved (and approved) is sent.")
             return
+        self.app.reload_settings()  # [send] may have been edited by hand meanwhile
         self.app.push_screen(SendDialog(self.slug, self.release),
                              lambda note: note and self.say(note))
 

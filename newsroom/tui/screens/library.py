@@ -152,8 +152,8 @@ class LibraryScreen(RankedFooter, Screen):
         self._columns_for = width
         speakers = 28 if width >= 110 else 16
         # The headline takes whatever the other columns leave (each column has a
-        # blank cell either side, and the scrollbar takes two).
-        headline = max(20, width - (10 + 10 + speakers + 10) - 12)
+        # blank cell either side, the scrollbar takes two and the focus bar one).
+        headline = max(20, width - (10 + 10 + speakers + 10) - 13)
         self.query_one(ReleaseTable).set_columns([
             Column("status", "Status", 10),
             Column("date", "Date", 10),
@@ -585,6 +585,7 @@ class LibraryScreen(RankedFooter, Screen):
             if note:
                 self.say(note)
 
+        self.app.reload_settings()  # [send] may have been edited by hand meanwhile
         self.app.push_screen(SendDialog(row.slug), sent)
 
     def action_press_list(self) -> None:

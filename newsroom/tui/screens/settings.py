@@ -75,7 +75,6 @@ def _fields() -> list[tuple[str, list[SettingField]]]:
             f(("export", "width"), "Text width (20 to 200)", "int"),
             f(("export", "from"), "Email From"),
             f(("export", "reply_to"), "Email Reply-To"),
-            f(("export", "press_list"), "Press list (addresses, comma-separated)", "list"),
         ]),
     ]
 
