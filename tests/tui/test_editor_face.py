@@ -252,6 +252,19 @@ async def test_footer_keeps_the_essential_keys_at_80_columns(make_app, screen):
             assert region.width > 0 and region.right <= 80, name
 
 
+async def test_the_palette_key_covers_the_footers_last_column(make_app):
+    # The attribution pane's keys overflow a 120-column footer: the docked
+    # "^p palette" must reach the edge, or a cut-off key's letter shows there.
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_editor(pilot, BUS)
+        await pilot.press("f4")
+        await settle(pilot)
+        footer = app.screen.query_one(NewsroomFooter)
+        (palette,) = footer.query("FooterKey.-command-palette")
+        assert palette.region.right == footer.region.right == 120
+
+
 async def test_help_scrolls_and_fits_at_80x24(make_app):
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:

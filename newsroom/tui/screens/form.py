@@ -17,6 +17,8 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static, TextArea
 
+from ..widgets.choose import TypeToChoose
+
 
 @dataclass
 class Field:
@@ -69,7 +71,7 @@ class FormDialog(ModalScreen[Values | None]):
                                        tab_behavior="focus", classes="form-text")
                     elif spec.kind == "select":
                         values = {value for _, value in spec.options}
-                        yield Select(
+                        yield TypeToChoose(
                             # Labels quote names and words: never markup.
                             [(Text(label) if isinstance(label, str) else label, value)
                              for label, value in spec.options],
