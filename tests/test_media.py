@@ -336,3 +336,55 @@ def test_export_refuses_a_swapped_picture(library_copy: Path, capsys):
     assert main(["--drafts", str(library_copy), "export", SAMPLE_SLUG, "--format", "html",
                  "--draft"]) == 2
     assert "changed since it was added" in capsys.readouterr().err
+
+
+# ---------------------------------------------------------------------------
+# The email's 5 MB budget, and a placed picture in strict HTML
+
+
+def test_pictures_over_five_megabytes_leave_the_largest_out_with_a_note(library: Library):
+    import os
+
+    from newsroom.export.document import build_document
+    from newsroom.export.eml import MAX_MESSAGE_BYTES, build_message
+    from newsroom.export.pictures import fit_attachments
+
+    # Random bytes do not compress: 1.2, 1.5 and 2.6 MB become about 1.6, 2.0
+    # and 3.5 MB of base64 on the wire, over 5 MB together.
+    files = [("small.jpg", os.urandom(1_200_000)), ("middle.jpg", os.urandom(1_500_000)),
+             ("large.jpg", os.urandom(2_600_000))]
+    kept, left_out = fit_attachments(files, MAX_MESSAGE_BYTES, 20_000)
+    assert left_out == ["large.jpg"] and [name for name, _ in kept] == ["small.jpg",
+                                                                        "middle.jpg"]
+    release = library.load(SAMPLE_SLUG)
+    document = build_document(release, library.settings, library.people, draft=True)
+    message = build_message(document, from_address="press@example.org", attachments=files)
+    wire = message.as_bytes()
+    assert len(wire) <= MAX_MESSAGE_BYTES
+    names = [part.get_filename() for part in message.iter_attachments()]
+    assert names == ["small.jpg", "middle.jpg"]
+    body = message.get_body(("plain",)).get_content()
+    assert "large.jpg" in body  # the note says which picture stayed behind
+    # Nothing is left out when everything fits.
+    assert fit_attachments(files[:1], MAX_MESSAGE_BYTES, 20_000) == (files[:1], [])
+
+
+def test_a_placed_picture_is_a_figure_in_strict_html(library: Library):
+    import html5lib
+
+    from newsroom.export import render
+
+    release = library.load(SAMPLE_SLUG)
+    assert release.media, "the sample lido release has a picture"
+    picture = release.media[0]
+    release.body += f"\n\n{{{{< picture {picture.id} >}}}}\n"
+    page = render(release, library, "html", draft=True)
+    parser = html5lib.HTMLParser(strict=True, tree=html5lib.getTreeBuilder("etree"),
+                                 namespaceHTMLElements=False)
+    tree = parser.parse(page)  # raises on the first parse error
+    # Text captions are figures too: the picture's is the one with an image.
+    (figure,) = [figure for figure in tree.iter("figure") if list(figure.iter("img"))]
+    (image,) = figure.iter("img")
+    assert image.get("alt") == picture.alt and image.get("src").startswith("data:image/jpeg")
+    caption = "".join(next(figure.iter("figcaption")).itertext())
+    assert picture.credit in caption

@@ -29,6 +29,14 @@ def snapshot_app(tmp_path, monkeypatch):
     monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
     drafts = tmp_path / "drafts"
     shutil.copytree(DATA, drafts)
+    # The media pane's file picker starts in a folder of the test's, not the home
+    # folder of whatever machine runs it.
+    from newsroom.tui.panes.media import MediaPane
+
+    photos = tmp_path / "photos"
+    photos.mkdir()
+    (photos / "mill-lane.jpg").write_bytes(b"")  # listed by name; never opened
+    monkeypatch.setattr(MediaPane, "start_folder", photos)
     app = NewsroomApp(drafts, clock=lambda: FIXED_NOW, user="priya-raman")
     app.animation_level = "none"  # the tab underline slides; a snapshot must not catch it
     return app
@@ -48,6 +56,9 @@ def opening(*keys: str):
             pilot.app.open_release(LIDO)
             await settle(pilot)
             await pilot.press(*keys)
+            if "f9" in keys:
+                tree = pilot.app.screen.query_one("#media-picker")
+                await wait_until(pilot, lambda: len(tree.root.children) > 0)
             if "f5" in keys:
                 pane = pilot.app.screen.query_one("ApprovalPane")
                 await wait_until(pilot, lambda: pane.assessment is not None)
@@ -63,8 +74,7 @@ SIZES = {"80x24": (80, 24), "120x40": (120, 40)}
 # The keys that show each pane (f6 alone shows the preview: beside the body on
 # wide terminals, instead of it below that).
 PANES = {"drafting": ("f2",), "quotes": ("f3",), "attribution": ("f4",),
-         "approval": ("f5",), "details": ("f8",), "preview": ("f6",)}
-# Not the media pane (f9): its file picker shows the home folder of the machine.
+         "approval": ("f5",), "details": ("f8",), "media": ("f9",), "preview": ("f6",)}
 
 
 @pytest.mark.parametrize("size", SIZES)

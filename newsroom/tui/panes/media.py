@@ -59,7 +59,7 @@ class MediaPane(Vertical):
             with Vertical(id="media-left"):
                 yield Label("Pictures")
                 yield OptionList(id="media-list")
-                yield Label("Add a picture: type its path and press enter, or pick it below")
+                yield Label("Add a picture: its path + enter, or pick")
                 yield Input(placeholder="e.g. ~/Pictures/photo.jpg", id="picture-path")
                 yield ImageTree(self.start_folder or Path.home(), id="media-picker")
             with VerticalScroll(id="media-fields"):
@@ -105,7 +105,7 @@ class MediaPane(Vertical):
         for old in self.query("#media-image"):
             old.remove()
         if picture is None:
-            about.update("No picture chosen. Pick a file below to add one.")
+            about.update("No picture chosen. Type its path or pick a file to add one.")
             return
         about.update(f"{picture.id}: media/{picture.file}, {picture.width}×{picture.height} px"
                      f"\n{picture.caption or '(no caption)'}")
