@@ -115,3 +115,21 @@ async def test_unsaved_work_blocks_sign_off(make_app):
             editor.query_one("#action-reasons", Static).render()))
         reasons = str(editor.query_one("#action-reasons", Static).render())
         assert "save first" in reasons
+
+
+async def test_the_chosen_check_is_shown_whole_under_the_table(make_app):
+    """A long message is cut off in its table cell; the line under the table has it all."""
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        editor = await open_pane(pilot, LIDO)
+        pane = editor.query_one("ApprovalPane")
+        await wait_until(pilot, lambda: pane.assessment is not None)
+        assert pane.assessment.checks, "the sample draft has findings to show"
+        table = pane.query_one("#check-table", DataTable)
+        table.focus()
+        for index, row in enumerate(pane.assessment.checks):
+            table.move_cursor(row=index)
+            await settle(pilot)
+            shown = str(pane.query_one("#check-detail", Static).render())
+            assert " ".join(row.message.split()) in " ".join(shown.split()), (index, shown)
+            assert row.id in shown

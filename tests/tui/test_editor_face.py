@@ -390,3 +390,22 @@ async def test_a_pasted_release_keeps_every_character(make_app, drafts):
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert on_disk(drafts, BUS)[1].rstrip("\n") == text + " ok"
+
+
+async def test_ctrl_home_and_ctrl_end_go_to_the_start_and_end_of_the_body(make_app):
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        editor = await open_editor(pilot, LIDO)
+        await pilot.press("f2")
+        await settle(pilot)
+        body = editor.query_one("#body")
+        assert app.focused is body
+        await pilot.press("ctrl+end")
+        await settle(pilot)
+        assert body.cursor_location == body.document.end
+        await pilot.press("ctrl+shift+home")
+        await settle(pilot)
+        assert body.selected_text == body.text  # selected back to the start
+        await pilot.press("ctrl+home")
+        await settle(pilot)
+        assert body.cursor_location == (0, 0)

@@ -26,6 +26,10 @@ BUTTONS = [
     ("request_changes", "Request changes"),
     ("waive", "Waive check"),
 ]
+# On the buttons, short enough that all six fit at 80 columns; the reasons
+# under them use the full names.
+SHORT = {"submit": "Submit", "clear": "Clearance", "record": "Record",
+         "request_changes": "Request changes", "waive": "Waive"}
 
 
 class ApprovalPane(VerticalScroll, can_focus=False):
@@ -57,11 +61,14 @@ class ApprovalPane(VerticalScroll, can_focus=False):
             yield Static("", id="approval-status", markup=False)
         yield Label("Checks (errors first; enter jumps to the place)", classes="pane-title")
         yield DataTable(id="check-table", cursor_type="row")
+        # The chosen check in full: a long message is cut off in its table cell.
+        yield Static("", id="check-detail", markup=False)
         yield Label("Clearances and approvals", classes="pane-title")
         yield DataTable(id="signoff-table", cursor_type="row")
         with Horizontal(classes="buttons", id="approval-buttons"):
             for name, label in BUTTONS:
-                yield Button(label, id=f"do-{name}", disabled=True)
+                yield Button(SHORT.get(name, label), id=f"do-{name}", disabled=True,
+                             tooltip=label)
         yield Static("", id="action-reasons", markup=False)
         yield Label("", id="diff-label", classes="pane-title", markup=False)
         yield TextArea("", id="diff", read_only=True, soft_wrap=False, show_cursor=False)
@@ -150,6 +157,24 @@ class ApprovalPane(VerticalScroll, can_focus=False):
         if diff.text != result.diff:
             diff.load_text(result.diff)
         self.screen.refresh_bindings()
+
+    @on(DataTable.RowHighlighted, "#check-table")
+    def _check_in_full(self, event: DataTable.RowHighlighted) -> None:
+        event.stop()
+        self.query_one("#check-detail", Static).update(self.check_detail(event.row_key.value))
+
+    def check_detail(self, key: str | None) -> str:
+        """The check under the cursor, whole: level, id, where and the message."""
+        if self.assessment is None or key in (None, "none"):
+            return ""
+        index = int(str(key))
+        if index >= len(self.assessment.checks):
+            return ""
+        row = self.assessment.checks[index]
+        level = "waived" if row.level == "error" and row.id in self.assessment.waived \
+            else row.level
+        where = f" ({one_line(row.where)})" if row.where else ""
+        return f"{level} · {row.id}{where}: {one_line(row.message)}"
 
     @on(DataTable.RowSelected, "#check-table")
     async def _jump(self, event: DataTable.RowSelected) -> None:

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from textual import on
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widget import Widget
 from textual.widgets import Input, Label, Static, TextArea
@@ -91,6 +92,20 @@ class BodyArea(TextArea):
     """
 
     on_edit = None  # set by DraftingPane: called after each change of the text
+
+    # Every other editor has them; Textual's TextArea does not.
+    BINDINGS = [
+        Binding("ctrl+home", "document_start", "Start of the body", show=False),
+        Binding("ctrl+end", "document_end", "End of the body", show=False),
+        Binding("ctrl+shift+home", "document_start(True)", "Select to the start", show=False),
+        Binding("ctrl+shift+end", "document_end(True)", "Select to the end", show=False),
+    ]
+
+    def action_document_start(self, select: bool = False) -> None:
+        self.move_cursor(self.document.start, select=select)
+
+    def action_document_end(self, select: bool = False) -> None:
+        self.move_cursor(self.document.end, select=select)
 
     def on_text_area_changed(self, event: TextArea.Changed) -> None:
         event.stop()
