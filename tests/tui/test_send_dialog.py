@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from smtp_server import PASSWORD, Server
-from textual.widgets import Button, DataTable, Input, Static
+from textual.widgets import Button, Checkbox, DataTable, Input, Static
 
 from newsroom import press
 from newsroom.tui.screens.press_screen import PressScreen
@@ -63,12 +63,23 @@ async def test_send_from_the_library_one_message_each_with_results(
         assert "sent 2" in status
         ledger = tomllib.loads((drafts / LIDO / "sent.toml").read_text(encoding="utf-8"))
         assert [e["status"] for e in ledger["recipient"]] == ["sent", "sent"]
-        # Nobody is left: sending again is not offered.
+        # Nobody is left: sending again is not offered...
         assert dialog.query_one("#ok", Button).disabled
+        # ...unless asked for on purpose (a corrected version): each gets one more.
+        dialog.query_one("#send-resend", Checkbox).value = True
+        await wait_until(pilot, lambda: not dialog.query_one("#ok", Button).disabled)
+        assert "2 to send" in str(dialog.query_one("#send-recipients", Static).render())
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: not dialog.busy
+                         and dialog.query_one("#send-results", DataTable).row_count == 4)
+        assert sorted(r.recipients[0] for r in server.handler.received) == sorted(
+            [HERALD, RADIO, HERALD, RADIO])
+        ledger = tomllib.loads((drafts / LIDO / "sent.toml").read_text(encoding="utf-8"))
+        assert [e["status"] for e in ledger["recipient"]] == ["sent"] * 4
         await pilot.press("escape")
         await settle(pilot)
         message = str(app.screen.query_one("#library-message", Static).render())
-        assert "Press list: sent 2" in message
+        assert "Press list: sent" in message
 
 
 async def test_draft_refused_in_the_dialog(make_app, drafts: Path, server: Server) -> None:

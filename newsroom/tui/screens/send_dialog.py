@@ -9,6 +9,7 @@ who has had the release.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from email import policy
 from email.parser import BytesParser
 
@@ -20,6 +21,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import (
     Button,
+    Checkbox,
     DataTable,
     Input,
     Label,
@@ -78,10 +80,13 @@ class SendDialog(ModalScreen[str | None]):
             yield Label("Tags (none chosen: everyone on the list)")
             yield SelectionList[str](id="send-tags")
             yield Static("", id="send-recipients", markup=False)
+            yield Checkbox("Send again to those who have it (a corrected version)",
+                           id="send-resend")
             yield Label("The first message, as it will be sent")
             with VerticalScroll(id="send-preview"):
                 yield Static("", id="send-message", markup=False)
-            yield Label("Send at (2026-12-03T09:00, the library's time zone; empty: now)")
+            example = f"{self.app.today() + timedelta(days=1)}T09:00"
+            yield Label(f"Send at (e.g. {example}, the library's time zone; empty: now)")
             yield Input("", id="send-at", placeholder="now")
             yield ProgressBar(id="send-progress", show_eta=False)
             yield DataTable(id="send-results", cursor_type="row")
@@ -106,6 +111,15 @@ class SendDialog(ModalScreen[str | None]):
         event.stop()
         self.replan()
 
+    @on(Checkbox.Changed, "#send-resend")
+    def _resend_changed(self, event: Checkbox.Changed) -> None:
+        event.stop()
+        self.replan()
+
+    @property
+    def resend(self) -> bool:
+        return self.query_one("#send-resend", Checkbox).value
+
     @property
     def tags(self) -> list[str]:
         return list(self.query_one(SelectionList).selected)
@@ -115,7 +129,8 @@ class SendDialog(ModalScreen[str | None]):
 
         gate = self.query_one("#send-gate", Static)
         try:
-            self.plan = plan(self.library, self.slug, self.tags, release=self.release)
+            self.plan = plan(self.library, self.slug, self.tags, resend=self.resend,
+                             release=self.release)
         except SendError as error:
             self.plan = None
             self.refusal = str(error)
@@ -175,7 +190,7 @@ class SendDialog(ModalScreen[str | None]):
         self.query_one(ProgressBar).update(total=len(self.plan.to_send)
                                            + len(self.plan.opted_out), progress=0)
         self._status("Sending…")
-        self._send(self.tags, self.app.user)
+        self._send(self.tags, self.app.user, self.resend)
 
     def _queue(self, at: str) -> None:
         from ...sending import SendError
@@ -191,7 +206,7 @@ class SendDialog(ModalScreen[str | None]):
                      "`newsroom send --due` sends it.")
 
     @work(thread=True, exclusive=True, group="send")
-    def _send(self, tags: list[str], by: str) -> None:
+    def _send(self, tags: list[str], by: str, resend: bool = False) -> None:
         from ...sending import Busy, SendError, send_release, send_settings
         from ...sending.transport import SMTPTransport
 
@@ -202,7 +217,7 @@ class SendDialog(ModalScreen[str | None]):
                 app.call_from_thread(self._progress, outcome, done, total)
 
             report = send_release(self.library, self.slug, transport, tags=tags, by=by,
-                                  release=self.release, progress=progress)
+                                  resend=resend, release=self.release, progress=progress)
         except (SendError, BundleError, Busy) as error:
             app.call_from_thread(self._done, None, str(error))
             return
