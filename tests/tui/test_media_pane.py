@@ -109,3 +109,40 @@ async def test_a_typed_path_adds_the_picture_and_the_details_follow_in_order(
         picture = editor.release.picture("crossing")
         assert picture.caption == "New crossing on Mill Lane"
         assert picture.creator == "Sam Okoro"
+
+
+async def test_showing_one_picture_after_another_replaces_the_image(
+        make_app, drafts: Path, tmp_path: Path, monkeypatch) -> None:
+    """With the images extra, each picture shown mounts an image widget; the next
+    one replaces it (it once crashed on a duplicate id). A stand-in widget here, so
+    the test runs without textual-image installed."""
+    from textual.widgets import Static
+
+    from newsroom.tui.panes import media as media_pane
+
+    shown_files: list[str] = []
+
+    def stand_in(path: Path):
+        shown_files.append(path.name)
+        return Static(path.name, classes="media-image")
+
+    monkeypatch.setattr(media_pane, "_thumbnail_widget", stand_in)
+    _make_picture(tmp_path / "first.jpg")
+    _make_picture(tmp_path / "second.jpg")
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        editor = await open_editor(pilot, BUS)
+        await pilot.press("f9")
+        await until(pilot, lambda: bool(editor.query(MediaPane)))
+        pane = editor.query_one(MediaPane)
+        for name in ("first", "second"):
+            assert pane.add_file(tmp_path / f"{name}.jpg")
+            await until(pilot, lambda: len(pane.query(".media-image")) == 1)
+        listing = pane.query_one("#media-list")
+        listing.focus()
+        for index in (0, 1, 0):
+            listing.highlighted = index
+            await pilot.pause()
+        await until(pilot, lambda: len(pane.query(".media-image")) == 1)
+        assert shown_files[-1] == "first.jpg" and len(shown_files) >= 4
+        assert app.is_running  # no DuplicateIds

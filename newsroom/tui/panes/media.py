@@ -37,7 +37,7 @@ def _thumbnail_widget(path: Path):
     except Exception:  # not installed, or no usable terminal protocol
         return None
     try:
-        return ImageWidget(str(path), id="media-image")
+        return ImageWidget(str(path), classes="media-image")
     except Exception:
         return None
 
@@ -102,7 +102,9 @@ class MediaPane(Vertical):
         for name in FIELDS:
             self.query_one(f"#media-{name}", Input).value = getattr(picture, name, "") or ""
         about = self.query_one("#media-about", Static)
-        for old in self.query("#media-image"):
+        # A class, not an id: removal is deferred, and the next picture's widget
+        # is mounted before the last one has gone.
+        for old in self.query(".media-image"):
             old.remove()
         if picture is None:
             about.update("No picture chosen. Type its path or pick a file to add one.")
