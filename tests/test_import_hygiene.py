@@ -45,6 +45,11 @@ OPTIONAL = [
     "newsroom.sending",
     "newsroom.sending.run",
     "newsroom.sending.transport",
+    "newsroom.media",
+    "newsroom.media.imaging",
+    "newsroom.media.xmp",
+    "newsroom.userconfig",
+    "newsroom.signers",
 ]
 FORBIDDEN = ("textual", "rich")
 

@@ -147,3 +147,22 @@ async def test_press_list_screen_add_and_opt_out(make_app, drafts: Path) -> None
         await settle(pilot)
         assert press.load(drafts).find(HERALD).opted_out is not None
         assert "press_list" not in (drafts / "newsroom.toml").read_text(encoding="utf-8")
+
+
+async def test_send_settings_edited_by_hand_while_open_are_used(
+        make_app, drafts: Path, server: Server) -> None:
+    """[send] added to newsroom.toml by hand after newsroom started: the Send dialog
+    reads the file afresh (it once said "send.host: not set")."""
+    settings = drafts / "newsroom.toml"
+    with_send = settings.read_text(encoding="utf-8")
+    settings.write_text(with_send.replace(server.settings_toml(), ""), encoding="utf-8")
+    approve_lido(drafts)
+    app = make_app(user="priya-raman")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        settings.write_text(with_send, encoding="utf-8")  # the hand edit
+        dialog = await open_send_from_library(pilot, LIDO)
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: not dialog.busy
+                         and dialog.query_one("#send-results", DataTable).row_count == 2)
+        assert "sent 2" in str(dialog.query_one("#send-status", Static).render())

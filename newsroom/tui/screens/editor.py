@@ -579,7 +579,6 @@ class EditorScreen(RankedFooter, Screen):
         if self.unsaved:
             self.say("Save first: only what is saved (and approved) is sent.")
             return
-        self.app.reload_settings()  # [send] may have been edited by hand meanwhile
         self.app.push_screen(SendDialog(self.slug, self.release),
                              lambda note: note and self.say(note))
 

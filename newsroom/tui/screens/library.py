@@ -585,7 +585,6 @@ class LibraryScreen(RankedFooter, Screen):
             if note:
                 self.say(note)
 
-        self.app.reload_settings()  # [send] may have been edited by hand meanwhile
         self.app.push_screen(SendDialog(row.slug), sent)
 
     def action_press_list(self) -> None:

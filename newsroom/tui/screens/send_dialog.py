@@ -96,6 +96,8 @@ class SendDialog(ModalScreen[str | None]):
                 yield Button("Close", id="cancel")
 
     def on_mount(self) -> None:
+        # Wherever the dialog is opened from: [send] may have been edited by hand.
+        self.app.reload_settings()
         try:
             press = load_press(self.library.root, self.library.settings)
             tags = press.all_tags()
