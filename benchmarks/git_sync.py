@@ -41,8 +41,9 @@ HERE = Path(__file__).resolve().parent
 
 
 def git(cwd: Path, *args: str) -> str:
-    return subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True,
-                          text=True).stdout
+    return subprocess.run(
+        ["git", *args], cwd=cwd, check=True, capture_output=True, text=True
+    ).stdout
 
 
 def approve_by_hand(library: Library, slug: str, who: str, at: datetime) -> str:
@@ -68,17 +69,32 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="newsroom-git-bench-") as temp:
         root = Path(temp)
         os.environ.update(HOME=str(root), GIT_CONFIG_NOSYSTEM="1")
-        for name in ("GIT_DIR", "GIT_WORK_TREE", "GIT_AUTHOR_NAME", "GIT_AUTHOR_EMAIL",
-                     "GIT_COMMITTER_NAME", "GIT_COMMITTER_EMAIL"):
+        for name in (
+            "GIT_DIR",
+            "GIT_WORK_TREE",
+            "GIT_AUTHOR_NAME",
+            "GIT_AUTHOR_EMAIL",
+            "GIT_COMMITTER_NAME",
+            "GIT_COMMITTER_EMAIL",
+        ):
             os.environ.pop(name, None)
         git(root, "config", "--global", "init.defaultBranch", "main")
         git(root, "init", "--quiet", "--bare", "remote.git")
         git(root, "clone", "--quiet", "remote.git", "amira")
         amira = root / "amira"
         started = time.perf_counter()
-        subprocess.run([sys.executable, str(HERE / "make_library.py"), str(args.releases),
-                        str(amira / "drafts"), "--seed", "1"], check=True,
-                       capture_output=True)
+        subprocess.run(
+            [
+                sys.executable,
+                str(HERE / "make_library.py"),
+                str(args.releases),
+                str(amira / "drafts"),
+                "--seed",
+                "1",
+            ],
+            check=True,
+            capture_output=True,
+        )
         generate = time.perf_counter() - started
         for clone, name in ((amira, "Amira Okafor"),):
             git(clone, "config", "user.name", name)
@@ -105,20 +121,35 @@ def main() -> int:
             t = time.perf_counter()
             gitsync.record_action(lib_a, slug, "save", "")
             record.append(time.perf_counter() - t)
-        rows.append(("record_action (one bundle commit)", f"{args.changed} runs",
-                     f"median {statistics.median(record) * 1000:.0f} ms, "
-                     f"max {max(record) * 1000:.0f} ms"))
+        rows.append(
+            (
+                "record_action (one bundle commit)",
+                f"{args.changed} runs",
+                f"median {statistics.median(record) * 1000:.0f} ms, "
+                f"max {max(record) * 1000:.0f} ms",
+            )
+        )
 
         # 2. and 3. send and receive
         t = time.perf_counter()
         sent = gitsync.sync(lib_a)
-        rows.append(("sync, sending", f"{sent.pushed} commits",
-                     f"{(time.perf_counter() - t) * 1000:.0f} ms"))
+        rows.append(
+            (
+                "sync, sending",
+                f"{sent.pushed} commits",
+                f"{(time.perf_counter() - t) * 1000:.0f} ms",
+            )
+        )
         lib_d = Library.open(david / "drafts")
         t = time.perf_counter()
         got = gitsync.sync(lib_d)
-        rows.append(("sync, receiving", f"{len(got.arrived)} releases changed",
-                     f"{(time.perf_counter() - t) * 1000:.0f} ms"))
+        rows.append(
+            (
+                "sync, receiving",
+                f"{len(got.arrived)} releases changed",
+                f"{(time.perf_counter() - t) * 1000:.0f} ms",
+            )
+        )
 
         # 4. both approve the same releases at once
         at = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
@@ -130,14 +161,19 @@ def main() -> int:
         t = time.perf_counter()
         merged = gitsync.sync(lib_d)
         elapsed = time.perf_counter() - t
-        both = sum(
-            len(lib_d.load(slug).approvals) >= 2 for slug in slugs[: args.clashing])
-        rows.append(("sync, both approved the same releases",
-                     f"{len(merged.merged)} merged structurally, {both} with both approvals",
-                     f"{elapsed * 1000:.0f} ms"))
+        both = sum(len(lib_d.load(slug).approvals) >= 2 for slug in slugs[: args.clashing])
+        rows.append(
+            (
+                "sync, both approved the same releases",
+                f"{len(merged.merged)} merged structurally, {both} with both approvals",
+                f"{elapsed * 1000:.0f} ms",
+            )
+        )
 
-    print(f"Library: {args.releases} releases (generated in {generate:.1f} s); "
-          f"git {git(Path.cwd(), '--version').split()[-1]}; {os.cpu_count()} cores\n")
+    print(
+        f"Library: {args.releases} releases (generated in {generate:.1f} s); "
+        f"git {git(Path.cwd(), '--version').split()[-1]}; {os.cpu_count()} cores\n"
+    )
     print("| measurement | size | time |")
     print("| --- | --- | --- |")
     for row in rows:

@@ -100,70 +100,182 @@ SURNAMES = (
     "Ward Turner Hill Moore Baker Lewis Young Allen King Scott Mensah Nowak"
 ).split()
 ROLES = (
-    "Branch Chair", "Vice Chair of Hollinsbury Progressives", "Press Officer",
-    "Town Councillor for Eastfield", "Town Councillor for Mill Ward",
-    "County Councillor for Hollinsbury North", "Branch Secretary", "Treasurer",
-    "Campaigns Organiser", "Chair of the Friends of Hollinsbury Lido",
-    "Secretary of the Eastfield Bus Users' Group", "Head Teacher of St Anne's Primary",
-    "Chair of the Station Road Residents' Association", "Youth Officer",
-    "Parliamentary candidate for Hollinsbury and Vale", "Allotments Officer",
-    "Manager of the Hollinsbury Food Bank", "Chair of the Hollinsbury Cycling Club",
+    "Branch Chair",
+    "Vice Chair of Hollinsbury Progressives",
+    "Press Officer",
+    "Town Councillor for Eastfield",
+    "Town Councillor for Mill Ward",
+    "County Councillor for Hollinsbury North",
+    "Branch Secretary",
+    "Treasurer",
+    "Campaigns Organiser",
+    "Chair of the Friends of Hollinsbury Lido",
+    "Secretary of the Eastfield Bus Users' Group",
+    "Head Teacher of St Anne's Primary",
+    "Chair of the Station Road Residents' Association",
+    "Youth Officer",
+    "Parliamentary candidate for Hollinsbury and Vale",
+    "Allotments Officer",
+    "Manager of the Hollinsbury Food Bank",
+    "Chair of the Hollinsbury Cycling Club",
 )
 ORGANISATIONS = (
-    ORGANISATION, ORGANISATION, ORGANISATION, "Friends of Hollinsbury Lido",
-    "Eastfield Bus Users' Group", "Station Road Residents' Association",
-    "Hollinsbury Food Bank", "St Anne's Primary School", "Hollinsbury Cycling Club",
+    ORGANISATION,
+    ORGANISATION,
+    ORGANISATION,
+    "Friends of Hollinsbury Lido",
+    "Eastfield Bus Users' Group",
+    "Station Road Residents' Association",
+    "Hollinsbury Food Bank",
+    "St Anne's Primary School",
+    "Hollinsbury Cycling Club",
     "Valley Allotment Society",
 )
 PLACES = (
-    "Hollinsbury", "Eastfield", "Mill Green", "Upper Vale", "Stanton Cross", "Brookside",
-    "Hollinsbury Vale", "Netherby", "Ashcombe", "Westgate",
+    "Hollinsbury",
+    "Eastfield",
+    "Mill Green",
+    "Upper Vale",
+    "Stanton Cross",
+    "Brookside",
+    "Hollinsbury Vale",
+    "Netherby",
+    "Ashcombe",
+    "Westgate",
 )
 STREETS = (
-    "Station Road", "Mill Lane", "the High Street", "Church Walk", "Vale Road",
-    "Market Square", "Brook Street", "the Eastfield estate", "Canal Side", "Park Avenue",
+    "Station Road",
+    "Mill Lane",
+    "the High Street",
+    "Church Walk",
+    "Vale Road",
+    "Market Square",
+    "Brook Street",
+    "the Eastfield estate",
+    "Canal Side",
+    "Park Avenue",
 )
 SUBJECTS = (
-    "the town council", "the county council", "residents", "the bus company", "local families",
-    "the committee", "campaigners", "volunteers", "the trust", "shopkeepers", "parents",
-    "the health board", "pensioners", "the planning inspector", "the school governors",
-    "local businesses", "the housing association", "the police and crime commissioner",
+    "the town council",
+    "the county council",
+    "residents",
+    "the bus company",
+    "local families",
+    "the committee",
+    "campaigners",
+    "volunteers",
+    "the trust",
+    "shopkeepers",
+    "parents",
+    "the health board",
+    "pensioners",
+    "the planning inspector",
+    "the school governors",
+    "local businesses",
+    "the housing association",
+    "the police and crime commissioner",
 )
 THINGS = (
-    "the lido", "the 42 bus", "the library", "the youth centre", "the allotments",
-    "the new cycle lane", "the food bank", "the community hall", "the skate park",
-    "the recycling centre", "the pedestrian crossing", "the affordable homes scheme",
-    "the GP surgery", "the footbridge", "street lighting", "the market", "the playground",
-    "the flood defences", "the car park charges", "the council tax rise",
+    "the lido",
+    "the 42 bus",
+    "the library",
+    "the youth centre",
+    "the allotments",
+    "the new cycle lane",
+    "the food bank",
+    "the community hall",
+    "the skate park",
+    "the recycling centre",
+    "the pedestrian crossing",
+    "the affordable homes scheme",
+    "the GP surgery",
+    "the footbridge",
+    "street lighting",
+    "the market",
+    "the playground",
+    "the flood defences",
+    "the car park charges",
+    "the council tax rise",
 )
 VERBS = (
-    "has welcomed", "has criticised", "voted to fund", "agreed to review", "pledged to protect",
-    "refused to reopen", "promised to repair", "confirmed plans for", "delayed a decision on",
-    "launched a consultation on", "set aside money for", "called for an inquiry into",
-    "backed proposals for", "warned against cutting", "raised concerns about",
+    "has welcomed",
+    "has criticised",
+    "voted to fund",
+    "agreed to review",
+    "pledged to protect",
+    "refused to reopen",
+    "promised to repair",
+    "confirmed plans for",
+    "delayed a decision on",
+    "launched a consultation on",
+    "set aside money for",
+    "called for an inquiry into",
+    "backed proposals for",
+    "warned against cutting",
+    "raised concerns about",
 )
 ADJECTIVES = (
-    "long-awaited", "controversial", "popular", "much-loved", "overdue", "ambitious",
-    "modest", "vital", "crumbling", "busy", "new", "historic", "temporary", "expanded",
+    "long-awaited",
+    "controversial",
+    "popular",
+    "much-loved",
+    "overdue",
+    "ambitious",
+    "modest",
+    "vital",
+    "crumbling",
+    "busy",
+    "new",
+    "historic",
+    "temporary",
+    "expanded",
 )
 TIMES = (
-    "next April", "this summer", "by the end of the year", "within six weeks",
-    "before Christmas", "from January", "at its next meeting", "on Monday night",
-    "last week", "in the spring", "over the next three years",
+    "next April",
+    "this summer",
+    "by the end of the year",
+    "within six weeks",
+    "before Christmas",
+    "from January",
+    "at its next meeting",
+    "on Monday night",
+    "last week",
+    "in the spring",
+    "over the next three years",
 )
 NUMBERS = (
-    "£310,000", "4,200 signatures", "£18,000", "seven to two", "more than 600 residents",
-    "£2.4 million", "twelve months", "three in ten households", "£45 a year", "1,100 pupils",
+    "£310,000",
+    "4,200 signatures",
+    "£18,000",
+    "seven to two",
+    "more than 600 residents",
+    "£2.4 million",
+    "twelve months",
+    "three in ten households",
+    "£45 a year",
+    "1,100 pupils",
 )
 CONNECTIVES = (
-    "However,", "Meanwhile,", "In a statement,", "According to the minutes,", "Last year,",
-    "At the meeting,", "Since then,", "As a result,", "Despite this,", "In response,",
+    "However,",
+    "Meanwhile,",
+    "In a statement,",
+    "According to the minutes,",
+    "Last year,",
+    "At the meeting,",
+    "Since then,",
+    "As a result,",
+    "Despite this,",
+    "In response,",
 )
 QUOTE_OPENERS = (
-    "This is a victory for everyone in {place}.", "We cannot accept the state of {thing}.",
-    "I am delighted that {subject} have listened.", "People in {place} deserve better.",
-    "For too long {thing} has been left to decline.", "It is simply wrong to ignore {subject}.",
-    "We will keep fighting for {thing}.", "Thank you to {subject} for their patience.",
+    "This is a victory for everyone in {place}.",
+    "We cannot accept the state of {thing}.",
+    "I am delighted that {subject} have listened.",
+    "People in {place} deserve better.",
+    "For too long {thing} has been left to decline.",
+    "It is simply wrong to ignore {subject}.",
+    "We will keep fighting for {thing}.",
+    "Thank you to {subject} for their patience.",
     "This decision shows what {subject} can achieve together.",
     "Nobody in {place} should have to wait this long.",
 )
@@ -176,8 +288,10 @@ HEADLINE_TEMPLATES = (
     "Fresh row over {thing} after {subject} {verb} {adj} scheme",
 )
 CAPTION_TEXTS = (
-    "Campaigners outside {thing} on {street}", "{name} with volunteers in {place}",
-    "Residents at the public meeting in {place}", "{thing_title} on {street}",
+    "Campaigners outside {thing} on {street}",
+    "{name} with volunteers in {place}",
+    "Residents at the public meeting in {place}",
+    "{thing_title} on {street}",
 )
 
 
@@ -196,23 +310,31 @@ class Prose:
         if kind == 0:
             text = f"{r(SUBJECTS)} {r(VERBS)} {r(THINGS)} on {r(STREETS)} {r(TIMES)}"
         elif kind == 1:
-            text = (f"{r(CONNECTIVES)} {r(SUBJECTS)} said the {r(ADJECTIVES)} work on "
-                    f"{r(THINGS)} would cost {r(NUMBERS)}")
+            text = (
+                f"{r(CONNECTIVES)} {r(SUBJECTS)} said the {r(ADJECTIVES)} work on "
+                f"{r(THINGS)} would cost {r(NUMBERS)}"
+            )
         elif kind == 2:
-            text = (f"the {r(ADJECTIVES)} plan for {r(THINGS)} in {r(PLACES)} was first "
-                    f"proposed {r(TIMES)}, and {r(SUBJECTS)} {r(VERBS)} it")
+            text = (
+                f"the {r(ADJECTIVES)} plan for {r(THINGS)} in {r(PLACES)} was first "
+                f"proposed {r(TIMES)}, and {r(SUBJECTS)} {r(VERBS)} it"
+            )
         elif kind == 3:
-            text = (f"{r(CONNECTIVES)} {r(NUMBERS)} were recorded, and {r(SUBJECTS)} "
-                    f"{r(VERBS)} {r(THINGS)}")
+            text = (
+                f"{r(CONNECTIVES)} {r(NUMBERS)} were recorded, and {r(SUBJECTS)} "
+                f"{r(VERBS)} {r(THINGS)}"
+            )
         elif kind == 4:
-            text = (f"{r(SUBJECTS)} in {r(PLACES)} have asked why {r(THINGS)} near "
-                    f"{r(STREETS)} is still {r(ADJECTIVES)}")
+            text = (
+                f"{r(SUBJECTS)} in {r(PLACES)} have asked why {r(THINGS)} near "
+                f"{r(STREETS)} is still {r(ADJECTIVES)}"
+            )
         elif kind == 5:
-            text = (f"a report to {r(SUBJECTS)} found that {r(THINGS)} needs "
-                    f"{r(NUMBERS)} {r(TIMES)}")
+            text = f"a report to {r(SUBJECTS)} found that {r(THINGS)} needs {r(NUMBERS)} {r(TIMES)}"
         else:
-            text = (f"{r(SUBJECTS)} {r(VERBS)} {r(THINGS)}, while {r(SUBJECTS)} "
-                    f"{r(VERBS)} {r(THINGS)}")
+            text = (
+                f"{r(SUBJECTS)} {r(VERBS)} {r(THINGS)}, while {r(SUBJECTS)} {r(VERBS)} {r(THINGS)}"
+            )
         if self.rng.random() < 0.08:
             text += f" (see **{r(NUMBERS)}**)"
         return text[0].upper() + text[1:] + "."
@@ -240,8 +362,10 @@ class Prose:
             else:
                 text = self.paragraph(size)
                 if self.rng.random() < 0.05:
-                    text += (f" More at [{self.pick(PLACES)}]"
-                             f"(https://hollinsbury.example.org.uk/{self.rng.randrange(999)}).")
+                    text += (
+                        f" More at [{self.pick(PLACES)}]"
+                        f"(https://hollinsbury.example.org.uk/{self.rng.randrange(999)})."
+                    )
             paragraphs.append(text)
             count += len(text.split())
         return paragraphs
@@ -250,7 +374,8 @@ class Prose:
         paragraphs = []
         for _ in range(self.rng.randint(1, 3)):
             opener = self.pick(QUOTE_OPENERS).format(
-                place=self.pick(PLACES), thing=self.pick(THINGS), subject=self.pick(SUBJECTS))
+                place=self.pick(PLACES), thing=self.pick(THINGS), subject=self.pick(SUBJECTS)
+            )
             paragraphs.append(f"{opener} {self.paragraph(self.rng.randint(20, 60))}")
         return "\n\n".join(paragraphs)
 
@@ -258,20 +383,37 @@ class Prose:
         r = self.pick
         thing = r(THINGS)
         text = r(HEADLINE_TEMPLATES).format(
-            Subject=r(SUBJECTS).capitalize(), subject=r(SUBJECTS), verb=r(VERBS),
-            verb2=r(("campaigned", "stepped in", "rallied", "objected", "raised the alarm")), adj=r(ADJECTIVES), thing=thing,
-            thing_title=thing.removeprefix("the ").capitalize(), place=r(PLACES),
-            number=r(NUMBERS), adj_title=r(ADJECTIVES).capitalize(),
+            Subject=r(SUBJECTS).capitalize(),
+            subject=r(SUBJECTS),
+            verb=r(VERBS),
+            verb2=r(("campaigned", "stepped in", "rallied", "objected", "raised the alarm")),
+            adj=r(ADJECTIVES),
+            thing=thing,
+            thing_title=thing.removeprefix("the ").capitalize(),
+            place=r(PLACES),
+            number=r(NUMBERS),
+            adj_title=r(ADJECTIVES).capitalize(),
         )
         return text[0].upper() + text[1:]
 
 
 def make_people(rng: random.Random) -> dict[str, Person]:
     people: dict[str, Person] = {
-        "priya-raman": Person("priya-raman", "Priya Raman", "Press Officer", ORGANISATION,
-                              "press@hollinsbury-progressives.example.org.uk", "07700 900461"),
-        "david-osei": Person("david-osei", "David Osei", "Branch Chair", ORGANISATION,
-                             "david.osei@hollinsbury-progressives.example.org.uk"),
+        "priya-raman": Person(
+            "priya-raman",
+            "Priya Raman",
+            "Press Officer",
+            ORGANISATION,
+            "press@hollinsbury-progressives.example.org.uk",
+            "07700 900461",
+        ),
+        "david-osei": Person(
+            "david-osei",
+            "David Osei",
+            "Branch Chair",
+            ORGANISATION,
+            "david.osei@hollinsbury-progressives.example.org.uk",
+        ),
     }
     while len(people) < PEOPLE:
         first, last = rng.choice(FIRST_NAMES), rng.choice(SURNAMES)
@@ -293,7 +435,10 @@ def make_people(rng: random.Random) -> dict[str, Person]:
 
 
 def make_release(
-    rng: random.Random, index: int, people: dict[str, Person], person_ids: list[str],
+    rng: random.Random,
+    index: int,
+    people: dict[str, Person],
+    person_ids: list[str],
     taken: set[str],
 ) -> Release:
     prose = Prose(rng)
@@ -310,25 +455,38 @@ def make_release(
     quotes: list[Quote] = []
     for number in range(rng.choice((0, 1, 1, 2, 2, 2, 3, 4))):
         speaker = rng.choice(person_ids)
-        quotes.append(Quote(
-            id=f"q{number + 1}",
-            speaker=speaker,
-            role=people[speaker].role,
-            intro=rng.choice(("Commenting on the news, {name}, {role}, said:",
-                              "{name}, {role}, said:", "", "Responding, {name} said:")),
-            text=prose.quote_text(),
-        ))
+        quotes.append(
+            Quote(
+                id=f"q{number + 1}",
+                speaker=speaker,
+                role=people[speaker].role,
+                intro=rng.choice(
+                    (
+                        "Commenting on the news, {name}, {role}, said:",
+                        "{name}, {role}, said:",
+                        "",
+                        "Responding, {name} said:",
+                    )
+                ),
+                text=prose.quote_text(),
+            )
+        )
     captions: list[Caption] = []
     if rng.random() < 0.1:
-        captions.append(Caption(
-            id="photo",
-            text=rng.choice(CAPTION_TEXTS).format(
-                thing=rng.choice(THINGS), street=rng.choice(STREETS), place=rng.choice(PLACES),
-                name=people[rng.choice(person_ids)].name,
-                thing_title=rng.choice(THINGS).removeprefix("the ").capitalize()),
-            credit="Photo: Hollinsbury Progressives",
-            file=f"photos/{slug[:40]}.jpg",
-        ))
+        captions.append(
+            Caption(
+                id="photo",
+                text=rng.choice(CAPTION_TEXTS).format(
+                    thing=rng.choice(THINGS),
+                    street=rng.choice(STREETS),
+                    place=rng.choice(PLACES),
+                    name=people[rng.choice(person_ids)].name,
+                    thing_title=rng.choice(THINGS).removeprefix("the ").capitalize(),
+                ),
+                credit="Photo: Hollinsbury Progressives",
+                file=f"photos/{slug[:40]}.jpg",
+            )
+        )
     # Every quote and caption is placed in the body, after the lead paragraph.
     references = [reference_line("quote", q.id) for q in quotes]
     references += [reference_line("caption", c.id) for c in captions]
@@ -345,14 +503,23 @@ def make_release(
         body="\n\n".join(paragraphs) + "\n",
         quotes=quotes,
         captions=captions,
-        notes_to_editors=[prose.paragraph(rng.randint(15, 40))
-                          for _ in range(rng.choice((0, 1, 2, 2, 3)))],
-        contact=Contact("Priya Raman", "Press Officer", "07700 900461",
-                        "press@hollinsbury-progressives.example.org.uk"),
-        about=("Hollinsbury Progressives is the local branch of the Progressive Alliance for "
-               "the town of Hollinsbury and its surrounding villages.\n"),
-        imprint=("Promoted by Priya Raman on behalf of Hollinsbury Progressives, both at "
-                 "14 Mill Lane, Hollinsbury HB2 4QT."),
+        notes_to_editors=[
+            prose.paragraph(rng.randint(15, 40)) for _ in range(rng.choice((0, 1, 2, 2, 3)))
+        ],
+        contact=Contact(
+            "Priya Raman",
+            "Press Officer",
+            "07700 900461",
+            "press@hollinsbury-progressives.example.org.uk",
+        ),
+        about=(
+            "Hollinsbury Progressives is the local branch of the Progressive Alliance for "
+            "the town of Hollinsbury and its surrounding villages.\n"
+        ),
+        imprint=(
+            "Promoted by Priya Raman on behalf of Hollinsbury Progressives, both at "
+            "14 Mill Lane, Hollinsbury HB2 4QT."
+        ),
         internal_notes=prose.sentence() if rng.random() < 0.5 else "",
     )
     if rng.random() < 0.1:
@@ -364,8 +531,9 @@ def make_release(
     if rng.random() < 0.3:
         release.history.append(Event(at=at, action="submit", by="priya-raman"))
     elif rng.random() < 0.04:
-        release.history.append(Event(at=at, action="spike", by="david-osei",
-                                     note="Overtaken by events."))
+        release.history.append(
+            Event(at=at, action="spike", by="david-osei", note="Overtaken by events.")
+        )
     return release
 
 
@@ -377,19 +545,29 @@ def approve(release: Release, settings, people, rng: random.Random) -> None:
     at = datetime(day.year, day.month, day.day, 10, 0, tzinfo=UTC)
     for quote in release.quotes:
         bound = quote_digest(quote, people)
-        release.clearances.append(Clearance(quote=quote.id, by=quote.speaker, at=at,
-                                            digest=bound, via="email"))
-        release.history.append(Event(at=at, action="clear", by=quote.speaker, digest=bound,
-                                     extra={"quote": quote.id, "via": "email"}))
+        release.clearances.append(
+            Clearance(quote=quote.id, by=quote.speaker, at=at, digest=bound, via="email")
+        )
+        release.history.append(
+            Event(
+                at=at,
+                action="clear",
+                by=quote.speaker,
+                digest=bound,
+                extra={"quote": quote.id, "via": "email"},
+            )
+        )
     current = digest(release, settings, people)
     at = at + timedelta(hours=1)
     approver = rng.choice(("priya-raman", "david-osei"))
-    release.approvals.append(Approval(by=approver, at=at, digest=current,
-                                      role=people[approver].role))
+    release.approvals.append(
+        Approval(by=approver, at=at, digest=current, role=people[approver].role)
+    )
     release.history.append(Event(at=at, action="approve", by=approver, digest=current))
     if rng.random() < 0.5:
-        release.history.append(Event(at=at + timedelta(hours=1), action="publish",
-                                     by="priya-raman", digest=current))
+        release.history.append(
+            Event(at=at + timedelta(hours=1), action="publish", by="priya-raman", digest=current)
+        )
 
 
 def make_library(count: int, root: Path, seed: int = 1) -> list[str]:
@@ -440,8 +618,9 @@ def make_editor_library(root: Path, words: int = 5000, seed: int = 1) -> str:
     release = make_release(rng, 0, people, sorted(people), set())
     prose = Prose(rng)
     paragraphs = prose.body_paragraphs(words)
-    release.quotes = release.quotes[:2] or [Quote(id="q1", speaker="david-osei",
-                                                  role="Branch Chair", text=prose.quote_text())]
+    release.quotes = release.quotes[:2] or [
+        Quote(id="q1", speaker="david-osei", role="Branch Chair", text=prose.quote_text())
+    ]
     release.captions = []
     for quote in release.quotes:
         paragraphs.insert(rng.randint(1, len(paragraphs)), reference_line("quote", quote.id))

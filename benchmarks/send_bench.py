@@ -52,19 +52,26 @@ def make_library(folder: Path, port: int, contacts: int) -> Path:
     from newsroom.cli import main
 
     root = folder / "drafts"
-    shutil.copytree(REPO / "drafts", root,
-                    ignore=shutil.ignore_patterns(".newsroom", ".lock", ".saving", ".*.tmp"))
+    shutil.copytree(
+        REPO / "drafts",
+        root,
+        ignore=shutil.ignore_patterns(".newsroom", ".lock", ".saving", ".*.tmp"),
+    )
     with (root / "newsroom.toml").open("a", encoding="utf-8") as handle:
         handle.write(f'\n[send]\nhost = "127.0.0.1"\nport = {port}\nsecurity = "none"\n')
-    for command in (("clear", SLUG, "okafor", "--by", "amira-okafor"),
-                    ("clear", SLUG, "whitfield", "--by", "tom-whitfield"),
-                    ("approve", SLUG, "--as", "david-osei")):
+    for command in (
+        ("clear", SLUG, "okafor", "--by", "amira-okafor"),
+        ("clear", SLUG, "whitfield", "--by", "tom-whitfield"),
+        ("approve", SLUG, "--as", "david-osei"),
+    ):
         assert main(["--drafts", str(root), *command]) == 0
     lines = ["schema = 1\n"]
     for number in range(contacts):
-        lines.append(f'\n[[contact]]\nname = "Reporter {number}"\n'
-                     f'email = "reporter{number}@outlet{number % 40}.example.co.uk"\n'
-                     f'tags = ["news"]\n')
+        lines.append(
+            f'\n[[contact]]\nname = "Reporter {number}"\n'
+            f'email = "reporter{number}@outlet{number % 40}.example.co.uk"\n'
+            f'tags = ["news"]\n'
+        )
     (root / "press.toml").write_text("".join(lines), encoding="utf-8")
     return root
 
@@ -95,8 +102,9 @@ def prepared(root: Path) -> tuple[str, list[tuple[str, bytes]]]:
     the_plan = plan(Library.open(root), SLUG)
     template = the_plan.template
     assert template is not None
-    return template.sender, [(c.email, template.message_for(c, template.message_id(c)))
-                             for c in the_plan.to_send]
+    return template.sender, [
+        (c.email, template.message_for(c, template.message_id(c))) for c in the_plan.to_send
+    ]
 
 
 def time_floor(port: int, sender: str, messages: list[tuple[str, bytes]]) -> float:
@@ -114,9 +122,20 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
     port = free_port()
-    sink = subprocess.Popen([sys.executable, "-m", "aiosmtpd", "-n", "-l", f"127.0.0.1:{port}",
-                             "-c", "aiosmtpd.handlers.Sink"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    sink = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "aiosmtpd",
+            "-n",
+            "-l",
+            f"127.0.0.1:{port}",
+            "-c",
+            "aiosmtpd.handlers.Sink",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         wait_for(port)
         with tempfile.TemporaryDirectory(prefix="newsroom-send-bench-") as temp:
@@ -135,10 +154,14 @@ def main() -> None:
     m_ours, m_floor = statistics.median(ours), statistics.median(floor)
     ratio = m_ours / m_floor
     print("| what | median s | min | max |\n| --- | --- | --- | --- |")
-    print(f"| newsroom send, {args.contacts} contacts | {m_ours:.3f} | {min(ours):.3f} | "
-          f"{max(ours):.3f} |")
-    print(f"| smtplib floor, same messages, one connection | {m_floor:.3f} | {min(floor):.3f} | "
-          f"{max(floor):.3f} |")
+    print(
+        f"| newsroom send, {args.contacts} contacts | {m_ours:.3f} | {min(ours):.3f} | "
+        f"{max(ours):.3f} |"
+    )
+    print(
+        f"| smtplib floor, same messages, one connection | {m_floor:.3f} | {min(floor):.3f} | "
+        f"{max(floor):.3f} |"
+    )
     print(f"\nratio {ratio:.2f}x (budget 1.5x): {'PASS' if ratio <= 1.5 else 'FAIL'}")
 
 

@@ -79,8 +79,11 @@ async def newsroom_first_frame(drafts: str, rows: int, then=None) -> None:
 
     app = NewsroomApp(drafts)
     async with app.run_test(size=(120, 40)) as pilot:
-        await wait_for(pilot, lambda: (t := library_table(app)) is not None
-                       and t.row_count >= rows, f"{rows} rows in the library table")
+        await wait_for(
+            pilot,
+            lambda: (t := library_table(app)) is not None and t.row_count >= rows,
+            f"{rows} rows in the library table",
+        )
         await pilot.pause()
         at = time.time()
         if then is None:
@@ -94,9 +97,14 @@ def fill_bare_table(table, rows: int) -> None:
     for name in ("Status", "Date", "Headline", "Speakers", "Approvals"):
         table.add_column(name)
     for number in range(rows):
-        table.add_row("draft", "2026-11-24",
-                      f"Residents urged to respond as the council consults {number}",
-                      "Cllr Amira Okafor, Tom Whitfield", "0/1", key=str(number))
+        table.add_row(
+            "draft",
+            "2026-11-24",
+            f"Residents urged to respond as the council consults {number}",
+            "Cllr Amira Okafor, Tom Whitfield",
+            "0/1",
+            key=str(number),
+        )
 
 
 async def bare_first_frame(rows: int) -> None:
@@ -121,8 +129,10 @@ async def bare_first_frame(rows: int) -> None:
 
 TYPING_GAP = 0.15  # seconds from one key to the next (~7 keys/s, quick typing)
 FRAME_WAIT = 5.0  # give up on a keystroke whose frame has not come after this long
-_TOKEN = re.compile(r"\x1b\[([0-9;?]*)([A-Za-z])|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)"
-                    r"|(\n)|(\r)|([^\x1b\n\r]+)")
+_TOKEN = re.compile(
+    r"\x1b\[([0-9;?]*)([A-Za-z])|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)"
+    r"|(\n)|(\r)|([^\x1b\n\r]+)"
+)
 
 
 class VirtualScreen:
@@ -186,8 +196,11 @@ class FrameLog:
             self.frames.append((time.perf_counter(), time.process_time(), data, self.state()))
 
         app._display = logged
-        gc.callbacks.append(lambda phase, info: self.collections.append(
-            (phase, info["generation"], time.perf_counter())))
+        gc.callbacks.append(
+            lambda phase, info: self.collections.append(
+                (phase, info["generation"], time.perf_counter())
+            )
+        )
 
     def gc_time(self, start: float, end: float) -> float:
         """Seconds spent collecting garbage between two clock readings."""
@@ -304,8 +317,11 @@ async def newsroom_filter(drafts: str, rows: int) -> None:
     table_state = {"table": None}
     log = FrameLog(app, state=lambda: (t := table_state["table"]) and int(t.scroll_y))
     async with app.run_test(size=(120, 40)) as pilot:
-        await wait_for(pilot, lambda: (t := library_table(app)) is not None
-                       and t.row_count >= rows, f"{rows} rows in the library table")
+        await wait_for(
+            pilot,
+            lambda: (t := library_table(app)) is not None and t.row_count >= rows,
+            f"{rows} rows in the library table",
+        )
         table = table_state["table"] = library_table(app)
         screen = app.screen
         field = screen.query_one("#filter", Input)
@@ -316,15 +332,19 @@ async def newsroom_filter(drafts: str, rows: int) -> None:
         def headlines(typed: str) -> list[str]:
             needle = typed.casefold().strip()
             # Worked out here from the rows' fields, not with the screen's own matching.
-            return [row.headline for row in screen.rows
-                    if not needle or any(needle in part.casefold() for part in
-                                         (row.headline, row.slug, row.speakers))]
+            return [
+                row.headline
+                for row in screen.rows
+                if not needle
+                or any(needle in part.casefold() for part in (row.headline, row.slug, row.speakers))
+            ]
 
         wanted = {typed: headlines(typed) for typed in ["", *typed_after(FILTER_KEYS)]}
 
         def shows(virtual: VirtualScreen, typed: str, top) -> bool:
-            return (input_shows(virtual, input_region, typed, field.placeholder)
-                    and table_shows(virtual, table_region, wanted[typed], top or 0))
+            return input_shows(virtual, input_region, typed, field.placeholder) and table_shows(
+                virtual, table_region, wanted[typed], top or 0
+            )
 
         frames = await key_to_frame(app, pilot, log, FILTER_KEYS, shows)
         await pilot.pause()
@@ -337,8 +357,13 @@ async def newsroom_filter(drafts: str, rows: int) -> None:
             pilot_times.append(time.perf_counter() - started)
             counts.append(table.row_count)
             await asyncio.sleep(KEY_GAP)
-        report(at=time.time(), **frames, pilot_keystrokes=pilot_times, rows_after=counts,
-               matches=[len(wanted[t]) for t in typed_after(FILTER_KEYS)])
+        report(
+            at=time.time(),
+            **frames,
+            pilot_keystrokes=pilot_times,
+            rows_after=counts,
+            matches=[len(wanted[t]) for t in typed_after(FILTER_KEYS)],
+        )
 
 
 async def newsroom_search(drafts: str, rows: int) -> None:
@@ -353,16 +378,23 @@ async def newsroom_search(drafts: str, rows: int) -> None:
     table_state = {"table": None}
     log = FrameLog(app, state=lambda: (t := table_state["table"]) and int(t.scroll_y))
     async with app.run_test(size=(120, 40)) as pilot:
-        await wait_for(pilot, lambda: (t := library_table(app)) is not None
-                       and t.row_count >= rows, f"{rows} rows in the library table")
+        await wait_for(
+            pilot,
+            lambda: (t := library_table(app)) is not None and t.row_count >= rows,
+            f"{rows} rows in the library table",
+        )
         table = table_state["table"] = library_table(app)
         screen = app.screen
         field = screen.query_one("#filter", Input)
         refresh_started = time.perf_counter()
         await pilot.press("ctrl+f")
-        await wait_for(pilot, lambda: screen.search.archive is not None
-                       and not any(w.is_running for w in app.workers),
-                       "the search index to be refreshed")
+        await wait_for(
+            pilot,
+            lambda: (
+                screen.search.archive is not None and not any(w.is_running for w in app.workers)
+            ),
+            "the search index to be refreshed",
+        )
         refresh_took = time.perf_counter() - refresh_started
         table_region, input_region = table.scrollable_content_region, field.content_region
         archive = Archive(drafts)
@@ -380,12 +412,17 @@ async def newsroom_search(drafts: str, rows: int) -> None:
         wanted = {typed: headlines(typed) for typed in ["", *typed_after(FILTER_KEYS)]}
 
         def shows(virtual: VirtualScreen, typed: str, top) -> bool:
-            return (input_shows(virtual, input_region, typed, field.placeholder)
-                    and table_shows(virtual, table_region, wanted[typed], top or 0))
+            return input_shows(virtual, input_region, typed, field.placeholder) and table_shows(
+                virtual, table_region, wanted[typed], top or 0
+            )
 
         frames = await key_to_frame(app, pilot, log, FILTER_KEYS, shows)
-        report(at=time.time(), **frames, refresh=refresh_took,
-               matches=[len(wanted[t]) for t in typed_after(FILTER_KEYS)])
+        report(
+            at=time.time(),
+            **frames,
+            refresh=refresh_took,
+            matches=[len(wanted[t]) for t in typed_after(FILTER_KEYS)],
+        )
 
 
 async def bare_filter(rows: int) -> None:
@@ -455,8 +492,12 @@ async def newsroom_editor(drafts: str) -> None:
             await pilot.press("f6")
         await pilot.pause(0.5)  # first preview built
         times = await _type_into(pilot, body())
-        report(at=time.time(), keystrokes=times, words=len(body().text.split()),
-               preview=bool(preview.display))
+        report(
+            at=time.time(),
+            keystrokes=times,
+            words=len(body().text.split()),
+            preview=bool(preview.display),
+        )
 
 
 async def bare_editor(drafts: str) -> None:
@@ -470,8 +511,14 @@ async def bare_editor(drafts: str) -> None:
 
     class Bare(App):
         def compose(self) -> ComposeResult:
-            yield TextArea.code_editor(text, language="markdown", soft_wrap=True,
-                                       tab_behavior="focus", theme="css", id="body")
+            yield TextArea.code_editor(
+                text,
+                language="markdown",
+                soft_wrap=True,
+                tab_behavior="focus",
+                theme="css",
+                id="body",
+            )
 
     app = Bare()
     async with app.run_test(size=(200, 50)) as pilot:

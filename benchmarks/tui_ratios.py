@@ -79,8 +79,9 @@ def first_frame(work: Path, runs: int) -> tuple[float, float]:
     ours, bare = [], []
     for _ in range(runs):
         start = time.time()
-        ours.append(run([str(PROBE), "newsroom-first-frame", str(drafts), str(count)])["at"]
-                    - start)
+        ours.append(
+            run([str(PROBE), "newsroom-first-frame", str(drafts), str(count)])["at"] - start
+        )
         start = time.time()
         bare.append(run(["-c", BARE_FOOTER])["at"] - start)
     return statistics.median(ours), statistics.median(bare)
@@ -111,11 +112,15 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="newsroom-tui-ratios-") as tmp:
         work = Path(tmp)
         ours, bare = first_frame(work, args.runs)
-        print(f"first frame: newsroom {ours * 1000:.0f} ms, bare DataTable+Footer "
-              f"{bare * 1000:.0f} ms, ratio {ours / bare:.2f} (budget 1.5)")
+        print(
+            f"first frame: newsroom {ours * 1000:.0f} ms, bare DataTable+Footer "
+            f"{bare * 1000:.0f} ms, ratio {ours / bare:.2f} (budget 1.5)"
+        )
         ours, bare = keystrokes(work, args.runs)
-        print(f"keystroke, 5,000 words, preview shown: newsroom {ours * 1000:.1f} ms, "
-              f"bare TextArea {bare * 1000:.1f} ms, ratio {ours / bare:.2f} (budget 1.25)")
+        print(
+            f"keystroke, 5,000 words, preview shown: newsroom {ours * 1000:.1f} ms, "
+            f"bare TextArea {bare * 1000:.1f} ms, ratio {ours / bare:.2f} (budget 1.25)"
+        )
     return 0
 
 

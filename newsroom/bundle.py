@@ -99,25 +99,34 @@ class ConflictError(BundleError):
     (``Library.save_as``) or overwrite (``Library.save(..., force=True)``).
     """
 
-    def __init__(self, directory: Path, slug: str, theirs: dict[str, bytes],
-                 ours: dict[str, bytes], message: str | None = None) -> None:
+    def __init__(
+        self,
+        directory: Path,
+        slug: str,
+        theirs: dict[str, bytes],
+        ours: dict[str, bytes],
+        message: str | None = None,
+    ) -> None:
         self.slug = slug
         self.theirs = theirs
         self.ours = ours
         super().__init__(
             directory,
-            message or "changed on disk since it was loaded (another editor or command "
+            message
+            or "changed on disk since it was loaded (another editor or command "
             "saved it); nothing was written: reload it, save a copy under a new slug, "
             "or overwrite",
         )
 
     def diff(self) -> str:
-        return files_diff(self.theirs, self.ours, old_label=f"{self.slug} on disk",
-                          new_label=f"{self.slug} yours")
+        return files_diff(
+            self.theirs, self.ours, old_label=f"{self.slug} on disk", new_label=f"{self.slug} yours"
+        )
 
 
-def files_diff(old: dict[str, bytes], new: dict[str, bytes], *, old_label: str = "old",
-               new_label: str = "new") -> str:
+def files_diff(
+    old: dict[str, bytes], new: dict[str, bytes], *, old_label: str = "old", new_label: str = "new"
+) -> str:
     """A unified diff of two versions of a bundle's files (name -> bytes)."""
     import difflib
 
@@ -125,8 +134,9 @@ def files_diff(old: dict[str, bytes], new: dict[str, bytes], *, old_label: str =
     for name in sorted(set(old) | set(new)):
         before = old.get(name, b"").decode("utf-8", "replace").splitlines(keepends=True)
         after = new.get(name, b"").decode("utf-8", "replace").splitlines(keepends=True)
-        for line in difflib.unified_diff(before, after, f"{old_label}/{name}",
-                                         f"{new_label}/{name}"):
+        for line in difflib.unified_diff(
+            before, after, f"{old_label}/{name}", f"{new_label}/{name}"
+        ):
             out.append(line if line.endswith(("\n", "\r")) else line + "\n")
     return "".join(out)
 
@@ -190,15 +200,14 @@ def _commit_files(directory: Path, files: dict[str, bytes]) -> None:
     ``_recover_interrupted_save``. Either way a reader gets all-old or all-new.
     """
     if len(files) == 1:
-        (name, data), = files.items()
+        ((name, data),) = files.items()
         atomic_write(directory / name, data)
         return
     staged: list[tuple[str, str]] = []
     tag = f"{_HOST_TAG}-{os.getpid()}"
     try:
         for name, data in files.items():
-            fd, temp_name = tempfile.mkstemp(prefix=f".{name}.{tag}.", suffix=".new",
-                                             dir=directory)
+            fd, temp_name = tempfile.mkstemp(prefix=f".{name}.{tag}.", suffix=".new", dir=directory)
             staged.append((temp_name, name))
             with os.fdopen(fd, "wb") as handle:
                 handle.write(data)
@@ -294,8 +303,7 @@ def _recover_interrupted_save(directory: Path) -> tuple[dict[str, Path], bool]:
             continue
         pairs.append((temp_base, name))
     overrides = {
-        name: directory / temp_base for temp_base, name in pairs
-        if (directory / temp_base).exists()
+        name: directory / temp_base for temp_base, name in pairs if (directory / temp_base).exists()
     }
     if writer is not None and not _writer_gone(writer[0], writer[1], journal):
         return overrides, True
@@ -392,9 +400,7 @@ def _parse_toml(path: Path, raw: bytes) -> tuple[dict[str, Any], bool]:
             lines = text.split("\n")
             line, column = len(lines), len(lines[-1]) + 1
             message = re.sub(r"\s*\(at end of document\)", "", message)
-        raise BundleError(
-            path, f"not valid TOML: {message}", line=line, column=column
-        ) from None
+        raise BundleError(path, f"not valid TOML: {message}", line=line, column=column) from None
 
 
 def _decode(path: Path, raw: bytes) -> str:
@@ -443,8 +449,13 @@ def _describe(value: Any) -> str:
         return "a date"
     if isinstance(value, time):
         return "a time"
-    return {str: "a string", int: "a whole number", float: "a number", list: "a list",
-            dict: "a table"}.get(type(value), type(value).__name__)
+    return {
+        str: "a string",
+        int: "a whole number",
+        float: "a number",
+        list: "a list",
+        dict: "a table",
+    }.get(type(value), type(value).__name__)
 
 
 class _Table:
@@ -687,8 +698,14 @@ def _picture_from_table(table: _Table, release: Release) -> Picture:
     if not file or "/" in file or "\\" in file or file.startswith(".") or "\x00" in file:
         raise table.error("file", f"{file!r} is not a file name in media/ (no paths)")
     texts = {key: table.text(key) for key in _PICTURE_TEXTS}
-    return Picture(id=picture_id, file=file, width=table.integer("width", 0),
-                   height=table.integer("height", 0), extra=table.rest(), **texts)
+    return Picture(
+        id=picture_id,
+        file=file,
+        width=table.integer("width", 0),
+        height=table.integer("height", 0),
+        extra=table.rest(),
+        **texts,
+    )
 
 
 def _attribution_after(table: _Table) -> int:
@@ -751,29 +768,54 @@ def release_to_toml(release: Release) -> dict[str, Any]:
     arrays = {
         "quotes": [
             _compact(
-                {"id": q.id, "speaker": q.speaker, "role": q.role, "intro": q.intro,
-                 "text": q.text, "attribution": q.attribution,
-                 "attribution_after": q.attribution_after or None},
+                {
+                    "id": q.id,
+                    "speaker": q.speaker,
+                    "role": q.role,
+                    "intro": q.intro,
+                    "text": q.text,
+                    "attribution": q.attribution,
+                    "attribution_after": q.attribution_after or None,
+                },
                 q.extra,
                 keep=("id",),
             )
             for q in release.quotes
         ],
         "captions": [
-            _compact({"id": c.id, "text": c.text, "credit": c.credit, "file": c.file}, c.extra,
-                     keep=("id",))
+            _compact(
+                {"id": c.id, "text": c.text, "credit": c.credit, "file": c.file},
+                c.extra,
+                keep=("id",),
+            )
             for c in release.captions
         ],
         "media": [
-            _compact({"id": p.id, "file": p.file, **{k: getattr(p, k) for k in _PICTURE_TEXTS},
-                      "width": p.width or None, "height": p.height or None}, p.extra,
-                     keep=("id", "file"))
+            _compact(
+                {
+                    "id": p.id,
+                    "file": p.file,
+                    **{k: getattr(p, k) for k in _PICTURE_TEXTS},
+                    "width": p.width or None,
+                    "height": p.height or None,
+                },
+                p.extra,
+                keep=("id", "file"),
+            )
             for p in release.media
         ],
         "clearances": [
             _compact(
-                {"quote": c.quote, "by": c.by, "at": c.at, "digest": c.digest, "via": c.via,
-                 "note": c.note, "recorded_by": c.recorded_by, "signature": c.signature},
+                {
+                    "quote": c.quote,
+                    "by": c.by,
+                    "at": c.at,
+                    "digest": c.digest,
+                    "via": c.via,
+                    "note": c.note,
+                    "recorded_by": c.recorded_by,
+                    "signature": c.signature,
+                },
                 c.extra,
                 keep=("quote", "by", "digest"),
             )
@@ -781,8 +823,16 @@ def release_to_toml(release: Release) -> dict[str, Any]:
         ],
         "approvals": [
             _compact(
-                {"by": a.by, "role": a.role, "at": a.at, "digest": a.digest, "note": a.note,
-                 "recorded_by": a.recorded_by, "via": a.via, "signature": a.signature},
+                {
+                    "by": a.by,
+                    "role": a.role,
+                    "at": a.at,
+                    "digest": a.digest,
+                    "note": a.note,
+                    "recorded_by": a.recorded_by,
+                    "via": a.via,
+                    "signature": a.signature,
+                },
                 a.extra,
                 keep=("by", "digest"),
             )
@@ -790,8 +840,7 @@ def release_to_toml(release: Release) -> dict[str, Any]:
         ],
         "waivers": [
             _compact(
-                {"check": w.check, "by": w.by, "at": w.at, "digest": w.digest,
-                 "reason": w.reason},
+                {"check": w.check, "by": w.by, "at": w.at, "digest": w.digest, "reason": w.reason},
                 w.extra,
                 keep=("check", "by", "digest"),
             )
@@ -799,8 +848,7 @@ def release_to_toml(release: Release) -> dict[str, Any]:
         ],
         "history": [
             _compact(
-                {"at": e.at, "action": e.action, "by": e.by, "digest": e.digest,
-                 "note": e.note},
+                {"at": e.at, "action": e.action, "by": e.by, "digest": e.digest, "note": e.note},
                 e.extra,
                 keep=("action",),
             )
@@ -849,9 +897,15 @@ def people_to_toml(people: dict[str, Person], extra: dict[str, Any]) -> dict[str
         data.setdefault(key, value)
     data["people"] = {
         person.id: _compact(
-            {"name": person.name, "role": person.role, "organisation": person.organisation,
-             "email": person.email, "phone": person.phone, "honorific": person.honorific,
-             "post_nominals": person.post_nominals},
+            {
+                "name": person.name,
+                "role": person.role,
+                "organisation": person.organisation,
+                "email": person.email,
+                "phone": person.phone,
+                "honorific": person.honorific,
+                "post_nominals": person.post_nominals,
+            },
             person.extra,
             keep=("name",),
         )
@@ -875,8 +929,11 @@ def settings_from_toml(data: dict[str, Any], file: Path) -> Settings:
     defaults = root.table("defaults")
     contact = defaults.table("contact")
     settings.default_contact = Contact(
-        name=contact.text("name"), role=contact.text("role"), phone=contact.text("phone"),
-        email=contact.text("email"), extra=contact.rest(),
+        name=contact.text("name"),
+        role=contact.text("role"),
+        phone=contact.text("phone"),
+        email=contact.text("email"),
+        extra=contact.rest(),
     )
     settings.default_about = defaults.text("about")
     settings.default_imprint = defaults.text("imprint")
@@ -915,14 +972,21 @@ def settings_from_toml(data: dict[str, Any], file: Path) -> Settings:
         if isinstance(value, str):
             severity = checks.text(key)
             if severity not in CHECK_SEVERITIES:
-                raise checks.error(key, f"{severity!r} is not a severity; write one of "
-                                        + ", ".join(f'"{s}"' for s in CHECK_SEVERITIES))
+                raise checks.error(
+                    key,
+                    f"{severity!r} is not a severity; write one of "
+                    + ", ".join(f'"{s}"' for s in CHECK_SEVERITIES),
+                )
             settings.check_severity[key] = severity
 
     settings.table_extra = {
         name: table.rest()
-        for name, table in (("organisation", org), ("defaults", defaults),
-                            ("export", export), ("checks", checks))
+        for name, table in (
+            ("organisation", org),
+            ("defaults", defaults),
+            ("export", export),
+            ("checks", checks),
+        )
         if table.rest()
     }
     settings.extra = root.rest()
@@ -1006,8 +1070,9 @@ class Library:
         root = Path(root)
         if not root.is_dir():
             raise BundleError(
-                root, "no library here (expected a folder with newsroom.toml); "
-                "create one with `newsroom init`"
+                root,
+                "no library here (expected a folder with newsroom.toml); "
+                "create one with `newsroom init`",
             )
         library = cls(root=root)
         library.reload_settings()
@@ -1075,19 +1140,16 @@ class Library:
             raise BundleError(directory, f"no release called {slug!r} in {self.root}")
         for path in (toml_path, body_path):
             if path.is_symlink():
-                raise BundleError(
-                    path, "is a link; newsroom only reads plain files inside drafts/"
-                )
+                raise BundleError(path, "is a link; newsroom only reads plain files inside drafts/")
         try:
             toml_bytes, body_bytes = _read_bundle_files(directory)
         except FileNotFoundError as error:
             if not str(error.filename or "").endswith(BODY_FILE):
-                raise BundleError(
-                    toml_path, "missing; every bundle needs a release.toml"
-                ) from None
+                raise BundleError(toml_path, "missing; every bundle needs a release.toml") from None
             raise BundleError(
-                body_path, "missing; every bundle needs a body.md next to its release.toml "
-                "(an empty file will do)"
+                body_path,
+                "missing; every bundle needs a body.md next to its release.toml "
+                "(an empty file will do)",
             ) from None
         except OSError as error:
             # A folder where a file belongs, no permission…: name the file, no errno.
@@ -1106,8 +1168,12 @@ class Library:
         if validate:
             self.validate(release)
         self.origins[slug] = Origin(
-            toml_bytes=toml_bytes, body_bytes=body_bytes, data=data,
-            toml_bom=toml_bom, body_bom=body_bom, newline=newline,
+            toml_bytes=toml_bytes,
+            body_bytes=body_bytes,
+            data=data,
+            toml_bom=toml_bom,
+            body_bom=body_bom,
+            newline=newline,
             release=deepcopy(release),
         )
         return release
@@ -1124,8 +1190,11 @@ class Library:
                     key=f"quotes[{index}].speaker",
                 )
         for number, kind, ref_id in release.references():
-            lookup = {"quote": release.quote, "caption": release.caption,
-                      "picture": release.picture}[kind]
+            lookup = {
+                "quote": release.quote,
+                "caption": release.caption,
+                "picture": release.picture,
+            }[kind]
             known = lookup(ref_id)
             if known is None:
                 raise BundleError(
@@ -1192,8 +1261,9 @@ class Library:
                     _commit_files(directory, changed)
                 except OSError as error:
                     raise BundleError(
-                        directory, f"could not save ({error.strerror or error}); "
-                        "the files on disk are unchanged"
+                        directory,
+                        f"could not save ({error.strerror or error}); "
+                        "the files on disk are unchanged",
                     ) from None
         toml_bytes, body_bytes = files[RELEASE_FILE], files[BODY_FILE]
         previous = self.origins.get(release.slug)
@@ -1219,8 +1289,9 @@ class Library:
         origin = self.origins.get(release.slug)
         directory.mkdir()
         if origin is not None:
-            self.origins[slug] = replace(origin, toml_bytes=b"", body_bytes=b"", data={},
-                                         release=None)
+            self.origins[slug] = replace(
+                origin, toml_bytes=b"", body_bytes=b"", data={}, release=None
+            )
         try:
             self.save(copy, force=True)
             self.copy_media(release.slug, slug)
@@ -1249,10 +1320,9 @@ class Library:
             return False
         directory = self.root / slug
         try:
-            return (
-                (directory / RELEASE_FILE).read_bytes() != origin.toml_bytes
-                or (directory / BODY_FILE).read_bytes() != origin.body_bytes
-            )
+            return (directory / RELEASE_FILE).read_bytes() != origin.toml_bytes or (
+                directory / BODY_FILE
+            ).read_bytes() != origin.body_bytes
         except FileNotFoundError:
             return True
 
@@ -1329,21 +1399,28 @@ class Library:
         self.people_origin = data
         return True
 
-    def _merge_people(self, path: Path, base_data: dict[str, Any], on_disk: bytes,
-                      ours: bytes) -> None:
+    def _merge_people(
+        self, path: Path, base_data: dict[str, Any], on_disk: bytes, ours: bytes
+    ) -> None:
         """Apply our changes since loading on top of what another process saved."""
         theirs_data, _ = _parse_toml(path, on_disk)
         theirs, theirs_extra = people_from_toml(theirs_data, path)
         base, base_extra = people_from_toml(base_data, path)
         merged = dict(theirs)
         for person_id in sorted(set(base) | set(self.people)):
-            before, mine, other = (base.get(person_id), self.people.get(person_id),
-                                   theirs.get(person_id))
+            before, mine, other = (
+                base.get(person_id),
+                self.people.get(person_id),
+                theirs.get(person_id),
+            )
             if mine == before or mine == other:
                 continue  # we did not touch this person, or both did the same
             if other != before:
                 raise ConflictError(
-                    path, PEOPLE_FILE, {PEOPLE_FILE: on_disk}, {PEOPLE_FILE: ours},
+                    path,
+                    PEOPLE_FILE,
+                    {PEOPLE_FILE: on_disk},
+                    {PEOPLE_FILE: ours},
                     f"{person_id!r} was changed by someone else since it was loaded; "
                     "nothing was written: reload the people directory, or overwrite",
                 )

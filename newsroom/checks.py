@@ -51,8 +51,7 @@ class Result:
     where: str
 
     def as_dict(self) -> dict[str, str]:
-        return {"id": self.id, "level": self.level, "message": self.message,
-                "where": self.where}
+        return {"id": self.id, "level": self.level, "message": self.message, "where": self.where}
 
 
 @dataclass
@@ -136,9 +135,7 @@ def unknown_names(settings: Settings) -> list[str]:
     return [name for name in named if name not in CHECKS]
 
 
-def run_checks(
-    release: Release, library: Library, *, now: datetime | None = None
-) -> list[Result]:
+def run_checks(release: Release, library: Library, *, now: datetime | None = None) -> list[Result]:
     """Every registered check's findings, in registry order, at its severity."""
     ctx = Context(release, library, now or datetime.now(UTC))
     results = []
@@ -202,8 +199,9 @@ def _headline(ctx: Context) -> Iterator[Finding]:
         yield Finding("no headline", "headline")
 
 
-@check("headline-length", WARNING,
-       "the headline is not longer than [checks] headline_max characters")
+@check(
+    "headline-length", WARNING, "the headline is not longer than [checks] headline_max characters"
+)
 def _headline_length(ctx: Context) -> Iterator[Finding]:
     headline = ctx.document.headline
     limit = ctx.library.settings.headline_max
@@ -213,8 +211,11 @@ def _headline_length(ctx: Context) -> Iterator[Finding]:
         )
 
 
-@check("standfirst-length", WARNING,
-       "the standfirst is not longer than [checks] standfirst_max characters")
+@check(
+    "standfirst-length",
+    WARNING,
+    "the standfirst is not longer than [checks] standfirst_max characters",
+)
 def _standfirst_length(ctx: Context) -> Iterator[Finding]:
     standfirst = ctx.release.standfirst.strip()
     limit = ctx.library.settings.standfirst_max
@@ -233,8 +234,7 @@ def _lead(ctx: Context) -> Iterator[Finding]:
         if isinstance(block, Prose):
             return
         if isinstance(block, QuoteBlock):
-            yield Finding("the body opens with a quote; write a lead paragraph above it",
-                          BODY_FILE)
+            yield Finding("the body opens with a quote; write a lead paragraph above it", BODY_FILE)
             return
     yield Finding("no lead paragraph: the body has no prose", BODY_FILE)
 
@@ -242,8 +242,11 @@ def _lead(ctx: Context) -> Iterator[Finding]:
 @check("references", ERROR, "every quote and caption placed in the body exists")
 def _references(ctx: Context) -> Iterator[Finding]:
     for number, kind, ref_id in ctx.release.references():
-        lookup = {"quote": ctx.release.quote, "caption": ctx.release.caption,
-                  "picture": ctx.release.picture}[kind]
+        lookup = {
+            "quote": ctx.release.quote,
+            "caption": ctx.release.caption,
+            "picture": ctx.release.picture,
+        }[kind]
         if lookup(ref_id) is None:
             yield Finding(f"refers to {kind} {ref_id!r}, which is not defined", body_where(number))
 
@@ -265,17 +268,23 @@ def _attribution(ctx: Context) -> Iterator[Finding]:
         if not quote.speaker:
             yield Finding(f"quote {quote.id!r} has no speaker", f"quotes[{quote.id}].speaker")
         elif quote.speaker not in ctx.library.people:
-            yield Finding(f"quote {quote.id!r}: no person {quote.speaker!r} in people.toml",
-                          f"quotes[{quote.id}].speaker")
+            yield Finding(
+                f"quote {quote.id!r}: no person {quote.speaker!r} in people.toml",
+                f"quotes[{quote.id}].speaker",
+            )
         if not quote.role.strip():
-            yield Finding(f"quote {quote.id!r} gives the speaker no role",
-                          f"quotes[{quote.id}].role")
+            yield Finding(
+                f"quote {quote.id!r} gives the speaker no role", f"quotes[{quote.id}].role"
+            )
         if not quote.text.strip():
             yield Finding(f"quote {quote.id!r} has no words", f"quotes[{quote.id}].text")
 
 
-@check("cleared", ERROR, "every quote placed in the body is cleared by its speaker "
-       "(when [rules] require_clearance)")
+@check(
+    "cleared",
+    ERROR,
+    "every quote placed in the body is cleared by its speaker (when [rules] require_clearance)",
+)
 def _cleared(ctx: Context) -> Iterator[Finding]:
     from .workflow import clearance_state
 
@@ -288,8 +297,10 @@ def _cleared(ctx: Context) -> Iterator[Finding]:
         state = clearance_state(ctx.release, quote, ctx.library)
         if state != "cleared":
             speaker = quote.speaker or "its speaker"
-            yield Finding(f"quote {quote_id!r} is {state}: {speaker} must clear the wording",
-                          f"quotes[{quote_id}]")
+            yield Finding(
+                f"quote {quote_id!r} is {state}: {speaker} must clear the wording",
+                f"quotes[{quote_id}]",
+            )
 
 
 @check("contact", WARNING, "a media contact is given")
@@ -303,8 +314,7 @@ def _contact(ctx: Context) -> Iterator[Finding]:
 @check("imprint", ERROR, "a digital imprint is present when the organisation is political")
 def _imprint(ctx: Context) -> Iterator[Finding]:
     if ctx.library.settings.political and not ctx.document.imprint:
-        yield Finding("no imprint; newsroom.toml marks the organisation political",
-                      "imprint")
+        yield Finding("no imprint; newsroom.toml marks the organisation political", "imprint")
 
 
 @check("embargo", ERROR, "an embargo, if any, is timezone-aware and in the future")
@@ -313,9 +323,11 @@ def _embargo(ctx: Context) -> Iterator[Finding]:
     if embargo.until is None:
         return
     if embargo.until.tzinfo is None or embargo.until.utcoffset() is None:
-        yield Finding("the embargo time has no timezone offset (write e.g. "
-                      "2026-12-01T00:01:00+00:00); it would be dropped from the export",
-                      "embargo.until")
+        yield Finding(
+            "the embargo time has no timezone offset (write e.g. "
+            "2026-12-01T00:01:00+00:00); it would be dropped from the export",
+            "embargo.until",
+        )
         return
     if embargo.timezone:
         try:
@@ -325,8 +337,11 @@ def _embargo(ctx: Context) -> Iterator[Finding]:
     if embargo.until <= ctx.now:
         # A warning: an old release may be re-sent, and blocking would make a
         # past release impossible to approve; the writer still sees it.
-        yield Finding(f"the embargo ({embargo.until.isoformat()}) has already passed",
-                      "embargo.until", WARNING)
+        yield Finding(
+            f"the embargo ({embargo.until.isoformat()}) has already passed",
+            "embargo.until",
+            WARNING,
+        )
 
 
 _MARKER = re.compile(r"(?<![A-Za-z0-9])(TODO|TK|XX+)(?![A-Za-z0-9])")
@@ -355,8 +370,10 @@ def _width(ctx: Context) -> Iterator[Finding]:
 @check("settings", WARNING, "newsroom.toml names only checks that exist")
 def _settings(ctx: Context) -> Iterator[Finding]:
     for name in unknown_names(ctx.library.settings):
-        yield Finding(f"newsroom.toml names an unknown check {name!r}; checks are: "
-                      + ", ".join(CHECKS), "newsroom.toml [checks]")
+        yield Finding(
+            f"newsroom.toml names an unknown check {name!r}; checks are: " + ", ".join(CHECKS),
+            "newsroom.toml [checks]",
+        )
 
 
 # ---------------------------------------------------------------------------
@@ -370,12 +387,18 @@ def _picture_where(index: int) -> str:
 @check("picture-rights", ERROR, "every picture has a credit line and a copyright notice")
 def _picture_rights(ctx: Context) -> Iterator[Finding]:
     for index, picture in enumerate(ctx.release.media):
-        missing = [label for label, value in (("credit line", picture.credit),
-                                              ("copyright notice", picture.copyright))
-                   if not value.strip()]
+        missing = [
+            label
+            for label, value in (
+                ("credit line", picture.credit),
+                ("copyright notice", picture.copyright),
+            )
+            if not value.strip()
+        ]
         if missing:
-            yield Finding(f"picture {picture.id!r} has no {' and no '.join(missing)}",
-                          _picture_where(index))
+            yield Finding(
+                f"picture {picture.id!r} has no {' and no '.join(missing)}", _picture_where(index)
+            )
 
 
 @check("picture-file", ERROR, "every picture's file is there and is the one recorded")
@@ -390,8 +413,11 @@ def _picture_file(ctx: Context) -> Iterator[Finding]:
             yield Finding(problem, _picture_where(index))
 
 
-@check("picture-text", WARNING, "every picture has alt text and a caption naming someone "
-                                "in the release")
+@check(
+    "picture-text",
+    WARNING,
+    "every picture has alt text and a caption naming someone in the release",
+)
 def _picture_text(ctx: Context) -> Iterator[Finding]:
     if not ctx.release.media:
         return
@@ -405,11 +431,16 @@ def _picture_text(ctx: Context) -> Iterator[Finding]:
     names += [ctx.release.contact.name] + [p.name for p in people.values() if p.name in text]
     for index, picture in enumerate(ctx.release.media):
         if not picture.alt.strip():
-            yield Finding(f"picture {picture.id!r} has no alt text (for readers who cannot "
-                          "see it)", _picture_where(index))
+            yield Finding(
+                f"picture {picture.id!r} has no alt text (for readers who cannot see it)",
+                _picture_where(index),
+            )
         if not caption_names_someone(picture.caption, [n for n in names if n]):
-            yield Finding(f"picture {picture.id!r}: the caption names nobody in the release; "
-                          "desks want everyone pictured named", _picture_where(index))
+            yield Finding(
+                f"picture {picture.id!r}: the caption names nobody in the release; "
+                "desks want everyone pictured named",
+                _picture_where(index),
+            )
 
 
 @check("picture-size", WARNING, "every picture is at least 1,000 px on its long edge")
@@ -419,5 +450,8 @@ def _picture_size(ctx: Context) -> Iterator[Finding]:
     for index, picture in enumerate(ctx.release.media):
         long_edge = max(picture.width, picture.height)
         if long_edge < MIN_LONG_EDGE:
-            yield Finding(f"picture {picture.id!r} is {long_edge} px on its long edge; news "
-                          f"desks want at least {MIN_LONG_EDGE:,}", _picture_where(index))
+            yield Finding(
+                f"picture {picture.id!r} is {long_edge} px on its long edge; news "
+                f"desks want at least {MIN_LONG_EDGE:,}",
+                _picture_where(index),
+            )

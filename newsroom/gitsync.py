@@ -239,8 +239,12 @@ def find_repo_at(folder: Path) -> Repo | None:
         return None
     try:
         result = run_git(
-            Path(folder), "rev-parse", "--is-inside-work-tree", "--show-toplevel",
-            "--show-prefix", check=False,
+            Path(folder),
+            "rev-parse",
+            "--is-inside-work-tree",
+            "--show-toplevel",
+            "--show-prefix",
+            check=False,
         )
     except GitError:
         return None
@@ -262,7 +266,7 @@ def identity_problem(repo_or_folder: Repo | Path) -> str | None:
     if result.returncode != 0:
         return (
             "git does not know who you are; set it once with "
-            "`git config --global user.name \"Your Name\"` and "
+            '`git config --global user.name "Your Name"` and '
             "`git config --global user.email you@example.org`"
         )
     return None
@@ -343,8 +347,7 @@ def record_action(
     text = commit_message(library, slug, action, digest, approved_by, message, recorded_by, via)
     # A pathspec makes this an --only commit: other staged changes stay out.
     try:
-        repo.git("commit", "--quiet", "--cleanup=whitespace", "-F", "-", "--", path,
-                 input=text)
+        repo.git("commit", "--quiet", "--cleanup=whitespace", "-F", "-", "--", path, input=text)
     except GitError:
         problem = identity_problem(repo)  # the usual reason, worth a plain explanation
         if problem:
@@ -363,23 +366,25 @@ def bundle_files(repo: Repo, slug: str) -> list[str]:
     untracked one that is not hidden (locks, half-written files) or git-ignored."""
     path = repo.path(slug)
     # -t tags each path: "?" untracked, anything else known to git.
-    listed = repo.git("ls-files", "-z", "-t", "--cached", "--others", "--exclude-standard",
-                      "--", path).stdout.split("\0")
+    listed = repo.git(
+        "ls-files", "-z", "-t", "--cached", "--others", "--exclude-standard", "--", path
+    ).stdout.split("\0")
     chosen = {item[2:] for item in listed if item and not item.startswith("?")}
     for item in listed:
         if not item.startswith("?"):
             continue
         candidate = item[2:]
-        parts = candidate[len(path) + 1:].split("/")
-        if any(part in _PRIVATE_NAMES or (part.startswith(".") and part not in _SHARED_HIDDEN)
-               for part in parts):
+        parts = candidate[len(path) + 1 :].split("/")
+        if any(
+            part in _PRIVATE_NAMES or (part.startswith(".") and part not in _SHARED_HIDDEN)
+            for part in parts
+        ):
             continue
         chosen.add(candidate)
     return sorted(chosen) or [path]
 
 
-def record_save(library: Library, slug: str, digest: str = "", action: str = "save"
-                ) -> str | None:
+def record_save(library: Library, slug: str, digest: str = "", action: str = "save") -> str | None:
     """Commit a plain save (or a new release: ``action="create"``), but only when
     newsroom.toml says ``[git] commit_on_save = true``."""
     try:
@@ -456,17 +461,36 @@ class HistoryEntry:
         }
         # Commit details only where there is a commit: without git, nothing mentions it.
         if self.commit:
-            row.update(commit=self.commit, author=self.author, subject=self.subject,
-                       approved_by=self.approved_by or None)
+            row.update(
+                commit=self.commit,
+                author=self.author,
+                subject=self.subject,
+                approved_by=self.approved_by or None,
+            )
             if self.recorded_by:
                 row["recorded_by_trailer"] = self.recorded_by
-        row.update({k: v for k, v in self.extra.items()
-                    if isinstance(v, str) and k not in _JSON_KEYS})
+        row.update(
+            {k: v for k, v in self.extra.items() if isinstance(v, str) and k not in _JSON_KEYS}
+        )
         return row
 
 
-_JSON_KEYS = frozenset({"at", "action", "by", "name", "digest", "note", "commit", "author",
-                        "approved_by", "subject", "source", "current"})
+_JSON_KEYS = frozenset(
+    {
+        "at",
+        "action",
+        "by",
+        "name",
+        "digest",
+        "note",
+        "commit",
+        "author",
+        "approved_by",
+        "subject",
+        "source",
+        "current",
+    }
+)
 _FIELD = "\x1f"
 _RECORD = "\x1e"
 
@@ -497,8 +521,14 @@ def release_commits(repo: Repo, slug: str) -> list[Commit]:
         except ValueError:
             continue
         commits.append(
-            Commit(id=commit_id.strip(), at=when, author=author, email=email, subject=subject,
-                   trailers=_parse_trailers(trailers))
+            Commit(
+                id=commit_id.strip(),
+                at=when,
+                author=author,
+                email=email,
+                subject=subject,
+                trailers=_parse_trailers(trailers),
+            )
         )
     return commits
 
@@ -526,8 +556,16 @@ def release_history(
         return found.name if found else person
 
     entries: list[HistoryEntry] = [
-        HistoryEntry(at=e.at, action=e.action, by=e.by, name=name_of(e.by), digest=e.digest,
-                     note=e.note, source="event", extra=dict(e.extra))
+        HistoryEntry(
+            at=e.at,
+            action=e.action,
+            by=e.by,
+            name=name_of(e.by),
+            digest=e.digest,
+            note=e.note,
+            source="event",
+            extra=dict(e.extra),
+        )
         for e in release.history
     ]
     for approval in release.approvals:
@@ -536,19 +574,34 @@ def release_history(
             for e in entries
         )
         if not recorded:
-            entries.append(HistoryEntry(
-                at=approval.at, action="approve", by=approval.by, name=name_of(approval.by),
-                digest=approval.digest, note=approval.note, source="approval"))
+            entries.append(
+                HistoryEntry(
+                    at=approval.at,
+                    action="approve",
+                    by=approval.by,
+                    name=name_of(approval.by),
+                    digest=approval.digest,
+                    note=approval.note,
+                    source="approval",
+                )
+            )
     for clearance in release.clearances:
         recorded = any(
-            e.action == "clear" and e.by == clearance.by and e.at == clearance.at
-            for e in entries
+            e.action == "clear" and e.by == clearance.by and e.at == clearance.at for e in entries
         )
         if not recorded:
-            entries.append(HistoryEntry(
-                at=clearance.at, action="clear", by=clearance.by, name=name_of(clearance.by),
-                digest=clearance.digest, note=clearance.note, source="clearance",
-                extra={"quote": clearance.quote}))
+            entries.append(
+                HistoryEntry(
+                    at=clearance.at,
+                    action="clear",
+                    by=clearance.by,
+                    name=name_of(clearance.by),
+                    digest=clearance.digest,
+                    note=clearance.note,
+                    source="clearance",
+                    extra={"quote": clearance.quote},
+                )
+            )
 
     try:
         repo = find_repo(library)
@@ -562,11 +615,13 @@ def release_history(
             # The event this commit recorded: same action, same digest, nearest in
             # time; a clearance's event holds the quote's digest, so for those the
             # nearest within the hour.
-            candidates = [e for e in entries if not e.commit and action and e.action == action
-                          and e.source == "event"]
+            candidates = [
+                e
+                for e in entries
+                if not e.commit and action and e.action == action and e.source == "event"
+            ]
             exact = [e for e in candidates if e.digest == digest]
-            near = [e for e in candidates
-                    if abs(_sort_key(e.at) - _sort_key(commit.at)) <= 3600]
+            near = [e for e in candidates if abs(_sort_key(e.at) - _sort_key(commit.at)) <= 3600]
             candidates = exact or near
             author = f"{commit.author} <{commit.email}>" if commit.email else commit.author
             if candidates:
@@ -575,18 +630,26 @@ def release_history(
                 match.approved_by = commit.trailer(TRAILER_APPROVED_BY)
                 match.recorded_by = commit.trailer(TRAILER_RECORDED_BY)
                 continue
-            entries.append(HistoryEntry(
-                at=commit.at, action=action or "commit", name=commit.author, digest=digest,
-                commit=commit.id, author=author, subject=commit.subject,
-                approved_by=commit.trailer(TRAILER_APPROVED_BY), source="commit"))
+            entries.append(
+                HistoryEntry(
+                    at=commit.at,
+                    action=action or "commit",
+                    name=commit.author,
+                    digest=digest,
+                    commit=commit.id,
+                    author=author,
+                    subject=commit.subject,
+                    approved_by=commit.trailer(TRAILER_APPROVED_BY),
+                    source="commit",
+                )
+            )
     # A clearance is bound to its quote's digest, everything else to the release's.
     for entry in entries:
         if not entry.digest.startswith("sha256:"):
             entry.current = None
         elif entry.action == "clear":
             quote = release.quote(str(entry.extra.get("quote") or ""))
-            entry.current = (entry.digest == quote_digest(quote, library.people)) if quote \
-                else None
+            entry.current = (entry.digest == quote_digest(quote, library.people)) if quote else None
         else:
             entry.current = entry.digest == current
     entries.sort(key=lambda e: _sort_key(e.at))
@@ -671,7 +734,7 @@ def pending_changes(repo: Repo) -> PendingChanges:
     for code, path in _status_entries(repo):
         untracked = code == "??"
         slug = repo.slug_of(path)
-        name = path[len(repo.prefix) + 1:] if repo.prefix else path
+        name = path[len(repo.prefix) + 1 :] if repo.prefix else path
         in_library = not repo.prefix or path.startswith(repo.prefix + "/")
         if slug is not None:
             directory = repo.top / repo.path(slug)
@@ -710,22 +773,27 @@ def commit_pending(library: Library, repo: Repo, pending: PendingChanges) -> lis
             committed.append(slug)
     if pending.library_files:
         repo.git("add", "--", *pending.library_files)
-        repo.git("commit", "--quiet", "-m", "Update the library settings", "--",
-                 *pending.library_files)
+        repo.git(
+            "commit", "--quiet", "-m", "Update the library settings", "--", *pending.library_files
+        )
         committed.extend(pending.library_files)
     return committed
 
 
 def _upstream(repo: Repo) -> str | None:
-    result = repo.git("rev-parse", "--abbrev-ref", "--symbolic-full-name", "@{upstream}",
-                      check=False)
+    result = repo.git(
+        "rev-parse", "--abbrev-ref", "--symbolic-full-name", "@{upstream}", check=False
+    )
     return result.stdout.strip() if result.returncode == 0 else None
 
 
 def _read_blob(repo: Repo, spec: str) -> bytes | None:
     result = subprocess.run(
         [git_executable() or "git", "-c", "core.quotepath=off", "cat-file", "blob", spec],
-        cwd=repo.top, capture_output=True, check=False, stdin=subprocess.DEVNULL,
+        cwd=repo.top,
+        capture_output=True,
+        check=False,
+        stdin=subprocess.DEVNULL,
         env={**os.environ, **_QUIET_ENV},
     )
     return result.stdout if result.returncode == 0 else None
@@ -767,8 +835,13 @@ def _abort(repo: Repo, message: str, releases: dict[str, list[str]]) -> SyncConf
     return SyncConflict(message, releases)
 
 
-def _resolve_step(library: Library, repo: Repo, merged: dict[str, list[str]],
-                  keep: str | None = None, kept: dict[str, list[str]] | None = None) -> None:
+def _resolve_step(
+    library: Library,
+    repo: Repo,
+    merged: dict[str, list[str]],
+    keep: str | None = None,
+    kept: dict[str, list[str]] | None = None,
+) -> None:
     """Resolve the conflicts of one stopped rebase step, or abort the rebase.
 
     ``keep`` ("mine" or "theirs") settles what cannot be merged: a field
@@ -778,9 +851,13 @@ def _resolve_step(library: Library, repo: Repo, merged: dict[str, list[str]],
     unmerged = _unmerged(repo)
     depth = repo.prefix.count("/") + 2 if repo.prefix else 1
     structural = {
-        p: stages for p, stages in unmerged.items()
-        if repo.slug_of(p) and p.endswith("/" + RELEASE_FILE) and p.count("/") == depth
-        and 2 in stages and 3 in stages
+        p: stages
+        for p, stages in unmerged.items()
+        if repo.slug_of(p)
+        and p.endswith("/" + RELEASE_FILE)
+        and p.count("/") == depth
+        and 2 in stages
+        and 3 in stages
     }
     others = [p for p in unmerged if p not in structural]
     if others and (keep is None or any(repo.slug_of(p) is None for p in others)):
@@ -840,8 +917,7 @@ def _resolve_step(library: Library, repo: Repo, merged: dict[str, list[str]],
     if clashes:
         raise _abort(
             repo,
-            "the same details were changed differently here and on the remote; "
-            "sync was undone",
+            "the same details were changed differently here and on the remote; sync was undone",
             clashes,
         )
     for path, data in resolved.items():
@@ -849,15 +925,22 @@ def _resolve_step(library: Library, repo: Repo, merged: dict[str, list[str]],
         repo.git("add", "--", path)
 
 
-def _pull_rebase(library: Library, repo: Repo, merged: dict[str, list[str]],
-                 keep: str | None = None, kept: dict[str, list[str]] | None = None) -> None:
+def _pull_rebase(
+    library: Library,
+    repo: Repo,
+    merged: dict[str, list[str]],
+    keep: str | None = None,
+    kept: dict[str, list[str]] | None = None,
+) -> None:
     result = repo.git("pull", "--rebase", "--no-autostash", "--quiet", check=False)
     if result.returncode == 0 and not rebase_in_progress(repo):
         return
     if not rebase_in_progress(repo):
         detail = (result.stderr or result.stdout).strip()
-        raise GitError("could not fetch from the remote" + (f": {detail}" if detail else ""),
-                       stderr=result.stderr)
+        raise GitError(
+            "could not fetch from the remote" + (f": {detail}" if detail else ""),
+            stderr=result.stderr,
+        )
     for _ in range(10_000):  # one round per replayed commit that stopped
         if not rebase_in_progress(repo):
             return
@@ -870,16 +953,16 @@ def _pull_rebase(library: Library, repo: Repo, merged: dict[str, list[str]],
                 repo.git("rebase", "--skip", check=False)
             else:
                 detail = (step.stderr or step.stdout).strip()
-                raise _abort(repo, f"git could not continue the sync ({detail}); it was undone",
-                             {})
+                raise _abort(repo, f"git could not continue the sync ({detail}); it was undone", {})
     raise _abort(repo, "sync did not finish; it was undone", {})
 
 
 def _incoming(library: Library, repo: Repo, old: str, new: str, result: SyncResult) -> None:
     if old == new:
         return
-    out = repo.git("diff", "--name-status", "--no-renames", "-z", old, new, "--",
-                   repo.path()).stdout
+    out = repo.git(
+        "diff", "--name-status", "--no-renames", "-z", old, new, "--", repo.path()
+    ).stdout
     items = [i for i in out.split("\0") if i]
     changed: dict[str, list[str]] = {}
     for path in items[1::2]:  # pairs of (status letter, path)
@@ -887,7 +970,7 @@ def _incoming(library: Library, repo: Repo, old: str, new: str, result: SyncResu
         if slug is None:
             result.library_files.append(path)
             continue
-        inside = path[len(repo.path(slug)) + 1:]
+        inside = path[len(repo.path(slug)) + 1 :]
         if not inside.startswith("."):  # snapshots travel silently with their release
             changed.setdefault(slug, []).append(inside)
         else:
@@ -901,9 +984,11 @@ def _incoming(library: Library, repo: Repo, old: str, new: str, result: SyncResu
         source = after or before or {}
         headline = source.get("headline", "")
         change.headline = headline if isinstance(headline, str) else ""
-        for key, target in (("approvals", change.approvals_added),
-                            ("history", change.events_added),
-                            ("clearances", change.clearances_added)):
+        for key, target in (
+            ("approvals", change.approvals_added),
+            ("history", change.events_added),
+            ("clearances", change.clearances_added),
+        ):
             old_items = (before or {}).get(key, [])
             new_items = (after or {}).get(key, [])
             if not isinstance(old_items, list) or not isinstance(new_items, list):
@@ -950,8 +1035,9 @@ def sync(library: Library, *, commit: bool = False, keep: str | None = None) -> 
         ) from None
 
 
-def _sync_locked(library: Library, repo: Repo, result: SyncResult, *, commit: bool,
-                 keep: str | None) -> SyncResult:
+def _sync_locked(
+    library: Library, repo: Repo, result: SyncResult, *, commit: bool, keep: str | None
+) -> SyncResult:
     if _head(repo) is None:
         _adopt_remote_branch(repo)
     pending = pending_changes(repo)
@@ -991,8 +1077,12 @@ def _sync_locked(library: Library, repo: Repo, result: SyncResult, *, commit: bo
         _pull_rebase(library, repo, merged, keep, result.kept)
         new = _head(repo) or old
         _incoming(library, repo, old, new, result)
-        _check_merged(library, repo, {c.slug for c in result.arrived if c.kind != "removed"}
-                      | set(merged), result)
+        _check_merged(
+            library,
+            repo,
+            {c.slug for c in result.arrived if c.kind != "removed"} | set(merged),
+            result,
+        )
         ahead = int(repo.git("rev-list", "--count", "@{upstream}..HEAD").stdout.strip() or 0)
         if ahead == 0:
             break
@@ -1002,8 +1092,10 @@ def _sync_locked(library: Library, repo: Repo, result: SyncResult, *, commit: bo
             break
         if attempt == 2:
             detail = (push.stderr or push.stdout).strip()
-            raise GitError("could not push to the remote" + (f": {detail}" if detail else ""),
-                           stderr=push.stderr)
+            raise GitError(
+                "could not push to the remote" + (f": {detail}" if detail else ""),
+                stderr=push.stderr,
+            )
         # Someone pushed in between: pull again and retry.
     result.merged = {slug: keys for slug, keys in merged.items()}
     return result
@@ -1036,7 +1128,8 @@ def _check_merged(library: Library, repo: Repo, slugs: set[str], result: SyncRes
     if broken:
         repo.git("reset", "--quiet", "--keep", BEFORE_SYNC_REF)
         raise SyncConflict(
-            "the two sides merged into releases that do not load; sync was undone", broken)
+            "the two sides merged into releases that do not load; sync was undone", broken
+        )
 
 
 def _loads_at(repo: Repo, library: Library, rev: str, slug: str) -> bool:
@@ -1078,12 +1171,14 @@ def _adopt_remote_branch(repo: Repo) -> None:
     fetched = repo.git("fetch", "--quiet", remote, check=False)
     if fetched.returncode != 0:
         detail = strip_controls((fetched.stderr or "").strip())
-        raise GitError(f"could not fetch from the remote {remote!r}"
-                       + (f": {detail}" if detail else ""), stderr=fetched.stderr)
+        raise GitError(
+            f"could not fetch from the remote {remote!r}" + (f": {detail}" if detail else ""),
+            stderr=fetched.stderr,
+        )
     prefix = f"refs/remotes/{remote}/"
     branches = [
-        ref[len(prefix):] for ref in repo.git(
-            "for-each-ref", "--format=%(refname)", prefix).stdout.split()
+        ref[len(prefix) :]
+        for ref in repo.git("for-each-ref", "--format=%(refname)", prefix).stdout.split()
         if ref != prefix + "HEAD"
     ]
     if not branches:
@@ -1094,12 +1189,12 @@ def _adopt_remote_branch(repo: Repo) -> None:
             f"({', '.join(branches)}); check out the shared one with `git checkout BRANCH`"
         )
     (branch,) = branches
-    result = repo.git("checkout", "--quiet", "-b", branch, "--track", f"{remote}/{branch}",
-                      check=False)
+    result = repo.git(
+        "checkout", "--quiet", "-b", branch, "--track", f"{remote}/{branch}", check=False
+    )
     if result.returncode != 0:
         detail = strip_controls((result.stderr or "").strip())
-        raise NotReady(f"could not check out {remote}/{branch}" + (f": {detail}" if detail
-                                                                  else ""))
+        raise NotReady(f"could not check out {remote}/{branch}" + (f": {detail}" if detail else ""))
 
 
 def _first_publication(repo: Repo, result: SyncResult) -> str | None:
@@ -1116,8 +1211,7 @@ def _first_publication(repo: Repo, result: SyncResult) -> str | None:
     found = repo.git("ls-remote", "--heads", remote, f"refs/heads/{branch}", check=False)
     if found.returncode != 0:
         detail = (found.stderr or "").strip()
-        raise GitError(f"could not reach the remote {remote!r}" + (f": {detail}" if detail
-                                                                    else ""))
+        raise GitError(f"could not reach the remote {remote!r}" + (f": {detail}" if detail else ""))
     if found.stdout.strip():
         repo.git("fetch", "--quiet", remote, branch)
         repo.git("branch", "--quiet", f"--set-upstream-to={remote}/{branch}")

@@ -90,7 +90,11 @@ def git_config(cwd: Path, key: str) -> str:
     try:
         result = subprocess.run(
             ["git", "config", "--get", key],
-            cwd=cwd, capture_output=True, text=True, timeout=10, check=False,
+            cwd=cwd,
+            capture_output=True,
+            text=True,
+            timeout=10,
+            check=False,
         )
     except (OSError, subprocess.SubprocessError):
         return ""
@@ -107,8 +111,10 @@ def from_environment(library: Library) -> Identity:
     if value:
         found = _find(library, value)
         if found is None:
-            raise IdentityError(f"{ENV_USER} {value!r}: no person with that id or email in "
-                                f"{library.root / PEOPLE_FILE}")
+            raise IdentityError(
+                f"{ENV_USER} {value!r}: no person with that id or email in "
+                f"{library.root / PEOPLE_FILE}"
+            )
         return Identity(found, SOURCE_ENV)
     unmatched = []
     email = git_email(library.root)
@@ -134,12 +140,15 @@ def from_environment(library: Library) -> Identity:
 
 
 def how_to_say_who() -> str:
-    return (f"set {ENV_USER}=PERSON_ID, or run `newsroom whoami --set PERSON_ID` once "
-            "(remembered on this computer)")
+    return (
+        f"set {ENV_USER}=PERSON_ID, or run `newsroom whoami --set PERSON_ID` once "
+        "(remembered on this computer)"
+    )
 
 
-def resolve(library: Library, explicit: str | None = None, *, required: bool = True,
-            hint: str = "") -> str:
+def resolve(
+    library: Library, explicit: str | None = None, *, required: bool = True, hint: str = ""
+) -> str:
     """The acting person's id; '' when not ``required`` and nobody is known.
 
     ``explicit`` (``--as``) must name the person the environment identifies,
@@ -151,16 +160,20 @@ def resolve(library: Library, explicit: str | None = None, *, required: bool = T
     if explicit:
         found = _find(library, explicit)
         if found is None:
-            raise IdentityError(f"--as {explicit!r}: no person with that id or email in "
-                                f"{library.root / PEOPLE_FILE}")
+            raise IdentityError(
+                f"--as {explicit!r}: no person with that id or email in "
+                f"{library.root / PEOPLE_FILE}"
+            )
         if identity.person and found != identity.person:
             raise NotYou(
                 f"you are {identity.person} ({identity.source}), not {found}; newsroom "
-                f"records who really acts. {hint or 'Leave out --as to act as yourself.'}")
+                f"records who really acts. {hint or 'Leave out --as to act as yourself.'}"
+            )
         return found
     if identity.person or not required:
         return identity.person
     raise IdentityError(
         f"who are you? {identity.detail} in {library.root / PEOPLE_FILE}. "
         f"Pass --as PERSON_ID, {how_to_say_who()}; or add username = {os_user()!r} "
-        "to your entry in people.toml")
+        "to your entry in people.toml"
+    )

@@ -80,8 +80,16 @@ INVALID = "invalid"
 RACY_NS = 3_000_000_000
 
 # newsroom's own modules whose code decides what a row says.
-_SOURCES = ("__init__.py", "index.py", "bundle.py", "model.py", "workflow.py", "safety.py",
-            "signing.py", os.path.join("export", "document.py"))
+_SOURCES = (
+    "__init__.py",
+    "index.py",
+    "bundle.py",
+    "model.py",
+    "workflow.py",
+    "safety.py",
+    "signing.py",
+    os.path.join("export", "document.py"),
+)
 _OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
 _encode_json = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 _patterns: dict[str, Any] = {}
@@ -227,7 +235,7 @@ class _Stamping:
         if parallel and len(self._paths) >= PARALLEL_STAT_MIN and can_fork():
             self._half = len(self._paths) // 2
             try:
-                self._child = self._fork(self._paths[self._half:])
+                self._child = self._fork(self._paths[self._half :])
             except OSError:  # no process to be had: all of it here
                 self._half = len(self._paths)
 
@@ -240,7 +248,7 @@ class _Stamping:
                 os.close(reader)
                 view = memoryview(_packed_stamps(self._lstat, paths))
                 while view:
-                    view = view[os.write(writer, view):]
+                    view = view[os.write(writer, view) :]
                 status = 0
             finally:
                 os._exit(status)
@@ -249,10 +257,10 @@ class _Stamping:
 
     def result(self) -> bytes:
         try:
-            mine = _packed_stamps(self._lstat, self._paths[:self._half])
+            mine = _packed_stamps(self._lstat, self._paths[: self._half])
             theirs = self._child_result() if self._child else b""
             if theirs is None:  # the child failed: its half here after all
-                theirs = _packed_stamps(self._lstat, self._paths[self._half:])
+                theirs = _packed_stamps(self._lstat, self._paths[self._half :])
             return mine + theirs
         finally:
             os.close(self._fd)
@@ -328,7 +336,7 @@ class _Stored:
         if ends[0] < 0:
             return None, "index truncated"
         try:
-            header = json.loads(data[:ends[0]])
+            header = json.loads(data[: ends[0]])
         except ValueError:
             return None, "index header corrupt"
         if not isinstance(header, dict) or header.get("format") != FORMAT:
@@ -344,7 +352,7 @@ class _Stored:
         """The slugs, sorted (None if that line is not a list of strings)."""
         if self._slugs is None:
             try:
-                slugs = json.loads(self._data[self._ends[0] + 1:self._ends[1]])
+                slugs = json.loads(self._data[self._ends[0] + 1 : self._ends[1]])
             except ValueError:
                 return None
             if not isinstance(slugs, list) or not all(isinstance(s, str) for s in slugs):
@@ -355,21 +363,27 @@ class _Stored:
     def check(self) -> str | None:
         """Why the index is corrupt, or None when every part is whole."""
         data, ends, count = self._data, self._ends, self.count
-        body = memoryview(data)[ends[0] + 1:]
+        body = memoryview(data)[ends[0] + 1 :]
         if self.header.get("crc32") != zlib.crc32(body) or self.header.get("bytes") != len(body):
             return "index corrupt or truncated"
         try:
-            self.stamps_packed = bytes.fromhex(data[ends[1] + 1:ends[2]].decode("ascii"))
-            self.ok = data[ends[2] + 1:ends[3]].decode("ascii")
+            self.stamps_packed = bytes.fromhex(data[ends[1] + 1 : ends[2]].decode("ascii"))
+            self.ok = data[ends[2] + 1 : ends[3]].decode("ascii")
         except ValueError:  # hex or ASCII errors alike
             return "index corrupt"
-        self.array = data[ends[3] + 1:]
+        self.array = data[ends[3] + 1 :]
         slugs = self.slugs
-        if (not isinstance(count, int) or slugs is None or len(slugs) != count
-                or len(self.stamps_packed) != 2 * count * _STAMP.size
-                or len(self.ok) != count or self.ok.strip("01")
-                or self.array.count(b"\n") != (count + 2 if count else 1)
-                or not self.array.startswith(b"[") or not self.array.endswith(b"]\n")):
+        if (
+            not isinstance(count, int)
+            or slugs is None
+            or len(slugs) != count
+            or len(self.stamps_packed) != 2 * count * _STAMP.size
+            or len(self.ok) != count
+            or self.ok.strip("01")
+            or self.array.count(b"\n") != (count + 2 if count else 1)
+            or not self.array.startswith(b"[")
+            or not self.array.endswith(b"]\n")
+        ):
             return "index corrupt or truncated"
         return None
 
@@ -440,8 +454,7 @@ def _read_files(directory: str) -> tuple[bytes, bytes | None, tuple, tuple | Non
                 want = 65536
         finally:
             os.close(fd)
-        out.extend((b"".join(chunks),
-                    _stamp_of(info)))
+        out.extend((b"".join(chunks), _stamp_of(info)))
     # A save that commits while we read is caught next time: the stamps kept
     # are those of what was read, and the replaced file has a new inode.
     return out[0], out[2], out[1], out[3]
@@ -530,11 +543,12 @@ class _Reader:
                 from pathlib import Path
 
                 raise BundleError(
-                    Path(directory) / BODY_FILE, "missing; every bundle needs a body.md next "
-                    "to its release.toml (an empty file will do)")
+                    Path(directory) / BODY_FILE,
+                    "missing; every bundle needs a body.md next "
+                    "to its release.toml (an empty file will do)",
+                )
             release = read_release(self.library, slug, toml_bytes, body_bytes)
-            row = summary(release, self.library,
-                          max(toml[1], body[1] if body else 0))
+            row = summary(release, self.library, max(toml[1], body[1] if body else 0))
             ok, error = True, ""
         except BundleError as exc:
             row, ok, error = _invalid(slug, exc), False, str(exc)
@@ -601,8 +615,11 @@ def listing(root: Path | str, *, write: bool = True, workers: int = 1) -> Listin
     # the ones the index holds and the folder need not be listed again.
     folder_stamp = _folder_stamp(root_s)
     folders, links = None, set()
-    if (stored is not None and folder_stamp is not None
-            and stored.header.get("root") == list(folder_stamp)):
+    if (
+        stored is not None
+        and folder_stamp is not None
+        and stored.header.get("root") == list(folder_stamp)
+    ):
         folders = stored.slugs
     from_index = folders is not None
     if folders is None:
@@ -621,19 +638,31 @@ def listing(root: Path | str, *, write: bool = True, workers: int = 1) -> Listin
     current = stamping.result()
 
     result = Listing(rebuilt=why)
-    if (stored is not None and not links and folders == stored.slugs
-            and current == stored.stamps_packed):
+    if (
+        stored is not None
+        and not links
+        and folders == stored.slugs
+        and current == stored.stamps_packed
+    ):
         # Nothing changed: the rows are passed through as stored.
         result.set_array(stored.array)
         if "0" in stored.ok:
-            result.errors = [json.loads(row).get("error", "")
-                             for row, ok in zip(stored.rows, stored.ok, strict=True)
-                             if ok == "0"]
+            result.errors = [
+                json.loads(row).get("error", "")
+                for row, ok in zip(stored.rows, stored.ok, strict=True)
+                if ok == "0"
+            ]
         root_to_store = _storable_folder_stamp(folder_stamp, racy_after)
-        if write and stored.header.get("root") != (list(root_to_store) if root_to_store
-                                                   else None):
-            result.written = _write(path, stamps_now, root_to_store, stored.slugs,
-                                    stored.stamps_packed, stored.ok, stored.rows)
+        if write and stored.header.get("root") != (list(root_to_store) if root_to_store else None):
+            result.written = _write(
+                path,
+                stamps_now,
+                root_to_store,
+                stored.slugs,
+                stored.stamps_packed,
+                stored.ok,
+                stored.rows,
+            )
         return result
 
     # Something changed: keep each row whose files are as stored, read the rest.
@@ -683,25 +712,33 @@ def listing(root: Path | str, *, write: bool = True, workers: int = 1) -> Listin
     # the index holds: otherwise the next run must list the folder anyway.
     complete = not links and len(slugs) == len(folders)
     root_to_store = _storable_folder_stamp(folder_stamp, racy_after) if complete else None
-    changed = (stored is None or slugs != stored.slugs or packed != stored.stamps_packed
-               or ok_flags != stored.ok or kept_rows != stored.rows
-               or stored.header.get("root") != (list(root_to_store) if root_to_store else None))
+    changed = (
+        stored is None
+        or slugs != stored.slugs
+        or packed != stored.stamps_packed
+        or ok_flags != stored.ok
+        or kept_rows != stored.rows
+        or stored.header.get("root") != (list(root_to_store) if root_to_store else None)
+    )
     if changed and write:
-        result.written = _write(path, stamps_now, root_to_store, slugs, packed, ok_flags,
-                                kept_rows)
+        result.written = _write(path, stamps_now, root_to_store, slugs, packed, ok_flags, kept_rows)
     return result
 
 
 def _list_folders(root: str) -> tuple[list[str], set[str]]:
     """The library's folders, sorted, and which of them are links."""
     with os.scandir(root) as scan:
-        found = sorted((entry.name, entry.is_symlink()) for entry in scan
-                       if not entry.name.startswith(".") and entry.is_dir())
+        found = sorted(
+            (entry.name, entry.is_symlink())
+            for entry in scan
+            if not entry.name.startswith(".") and entry.is_dir()
+        )
     return [name for name, _ in found], {name for name, link in found if link}
 
 
-def _storable_folder_stamp(stamp: tuple[int, int, int] | None, racy_after: int
-                           ) -> tuple[int, int, int] | None:
+def _storable_folder_stamp(
+    stamp: tuple[int, int, int] | None, racy_after: int
+) -> tuple[int, int, int] | None:
     # A folder changed within RACY_NS could change again in the same clock
     # tick without its mtime moving: not stored, so the next run lists it.
     return stamp if stamp is not None and stamp[0] < racy_after else None
@@ -712,8 +749,7 @@ PARALLEL_MIN = 400
 _forked_reader: _Reader | None = None
 
 
-def _read_all(reader: _Reader, misses: list[tuple[str, bool]], workers: int
-              ) -> dict[str, Entry]:
+def _read_all(reader: _Reader, misses: list[tuple[str, bool]], workers: int) -> dict[str, Entry]:
     workers = min(workers, len(misses) // (PARALLEL_MIN // 2) or 1)
     if workers > 1 and len(misses) >= PARALLEL_MIN and can_fork():
         global _forked_reader
@@ -725,14 +761,17 @@ def _read_all(reader: _Reader, misses: list[tuple[str, bool]], workers: int
         reader.library  # noqa: B018 - open (and report errors) before forking
         _forked_reader = reader
         size = -(-len(misses) // (workers * 4))
-        chunks = [misses[start:start + size] for start in range(0, len(misses), size)]
+        chunks = [misses[start : start + size] for start in range(0, len(misses), size)]
         try:
             with ProcessPoolExecutor(workers, mp_context=get_context("fork")) as pool:
                 parts = list(pool.map(_read_chunk, chunks))
         finally:
             _forked_reader = None
-        return {name: entry for chunk, part in zip(chunks, parts, strict=True)
-                for (name, _), entry in zip(chunk, part, strict=True)}
+        return {
+            name: entry
+            for chunk, part in zip(chunks, parts, strict=True)
+            for (name, _), entry in zip(chunk, part, strict=True)
+        }
     return {name: reader.entry(name, link) for name, link in misses}
 
 
@@ -761,20 +800,36 @@ def default_workers() -> int:
     return max(1, min(cpus, 4))
 
 
-
-def _write(path: str, header_stamps: dict[str, Any], folder_stamp: tuple[int, int, int] | None,
-           slugs: list[str], stamps: bytes, ok: str, rows: list[str]) -> bool:
+def _write(
+    path: str,
+    header_stamps: dict[str, Any],
+    folder_stamp: tuple[int, int, int] | None,
+    slugs: list[str],
+    stamps: bytes,
+    ok: str,
+    rows: list[str],
+) -> bool:
     from .bundle import atomic_write
 
-    body = "".join((
-        json.dumps(slugs, ensure_ascii=False, separators=(",", ":")), "\n",
-        stamps.hex(), "\n",
-        ok, "\n",
-        _rows_array(rows),
-    )).encode("utf-8")
-    header = {"format": FORMAT, "count": len(slugs), "bytes": len(body),
-              "crc32": zlib.crc32(body),
-              "root": list(folder_stamp) if folder_stamp else None, **header_stamps}
+    body = "".join(
+        (
+            json.dumps(slugs, ensure_ascii=False, separators=(",", ":")),
+            "\n",
+            stamps.hex(),
+            "\n",
+            ok,
+            "\n",
+            _rows_array(rows),
+        )
+    ).encode("utf-8")
+    header = {
+        "format": FORMAT,
+        "count": len(slugs),
+        "bytes": len(body),
+        "crc32": zlib.crc32(body),
+        "root": list(folder_stamp) if folder_stamp else None,
+        **header_stamps,
+    }
     data = json.dumps(header, separators=(",", ":")).encode("utf-8") + b"\n" + body
     from pathlib import Path
 

@@ -56,7 +56,7 @@ def _proc_stat(pid: int) -> list[bytes] | None:
         with open(f"/proc/{pid}/stat", "rb") as handle:
             raw = handle.read()
         # The command name (field 2) may hold spaces and ')': split after the last ')'.
-        return raw[raw.rindex(b")") + 2:].split()
+        return raw[raw.rindex(b")") + 2 :].split()
     except (OSError, ValueError):
         return None
 
@@ -135,8 +135,11 @@ class LockInfo:
     @property
     def mine(self) -> bool:
         # Our pid alone is not enough: a crashed process may have had it before us.
-        return (self.local and self.pid == os.getpid()
-                and self.started in (None, process_start(self.pid)))
+        return (
+            self.local
+            and self.pid == os.getpid()
+            and self.started in (None, process_start(self.pid))
+        )
 
     @property
     def stale(self) -> bool:
@@ -190,9 +193,14 @@ class LockInfo:
             # A lock we cannot read (torn by a crash, or hand-made) still
             # means "someone is editing"; treat it as held by an unknown
             # process on an unknown host, so it is respected, not stolen.
-            return cls(user="someone", host="an unknown host", pid=0,
-                       since=datetime.fromtimestamp(_mtime(path), UTC), path=path,
-                       unreadable=True)
+            return cls(
+                user="someone",
+                host="an unknown host",
+                pid=0,
+                since=datetime.fromtimestamp(_mtime(path), UTC),
+                path=path,
+                unreadable=True,
+            )
 
 
 def _mtime(path: Path) -> float:
@@ -213,10 +221,10 @@ class LockedError(BundleError):
         self.holder = holder
         self.slug = slug
         if holder.unreadable:
-            message = (
-                f"{slug!r} has a lock file newsroom cannot read (left by a crash?); "
-                + ("open it in the editor to take the lock over, or delete it"
-                   if holder.stale else "try again in a few seconds")
+            message = f"{slug!r} has a lock file newsroom cannot read (left by a crash?); " + (
+                "open it in the editor to take the lock over, or delete it"
+                if holder.stale
+                else "try again in a few seconds"
             )
         elif holder.stale:
             message = (
@@ -318,8 +326,9 @@ def _read(path: Path | None) -> LockInfo | None:
 def _create(path: Path, info: LockInfo) -> bool:
     """Create the lock file; False when it already exists."""
     try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0),
-                     0o644)
+        fd = os.open(
+            path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o644
+        )
     except FileExistsError:
         return False
     except OSError as error:
@@ -349,9 +358,14 @@ def acquire(root: Path | str, slug: str, *, take_over: bool = False) -> Lock:
     if not path.parent.is_dir():
         raise BundleError(path.parent, f"no release called {slug!r} in {root}")
     info = LockInfo(
-        user=current_user(), host=current_host(), pid=os.getpid(),
-        since=datetime.now(UTC).replace(microsecond=0), token=secrets.token_hex(8), path=path,
-        started=process_start(os.getpid()), boot=boot_id(),
+        user=current_user(),
+        host=current_host(),
+        pid=os.getpid(),
+        since=datetime.now(UTC).replace(microsecond=0),
+        token=secrets.token_hex(8),
+        path=path,
+        started=process_start(os.getpid()),
+        boot=boot_id(),
     )
     ensure_gitignored(root)
     for _ in range(5):
@@ -420,7 +434,6 @@ def hold(root: Path | str, slug: str) -> Iterator[Lock | None]:
         yield lock
     finally:
         lock.release()
-
 
 
 class LockedReleases(BundleError):

@@ -17,8 +17,7 @@ SLUG_PATTERN = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,78}[a-z0-9])?$")
 ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
 
 # A reference to a quote, caption or picture: a line of its own in body.md.
-REFERENCE_PATTERN = re.compile(
-    r"^[ \t]*\{\{<\s*(quote|caption|picture)\s+(\S+?)\s*>\}\}[ \t]*$")
+REFERENCE_PATTERN = re.compile(r"^[ \t]*\{\{<\s*(quote|caption|picture)\s+(\S+?)\s*>\}\}[ \t]*$")
 
 
 def reference_line(kind: str, ref_id: str) -> str:
@@ -368,9 +367,7 @@ def fill_intro(intro: str, person: Person | None, role: str, fallback_name: str 
     # an empty role reads "Jane Doe said:", never "Jane Doe, , said:" or
     # "Jane Doe () said:", and the writer's own commas are left alone.
     empty = "\x00\ue000\x00"
-    text = re.sub(
-        r"\{(name|role|organisation)\}", lambda m: values[m.group(1)] or empty, intro
-    )
+    text = re.sub(r"\{(name|role|organisation)\}", lambda m: values[m.group(1)] or empty, intro)
     gap = re.escape(empty)
     text = re.sub(rf"\(\s*{gap}\s*\)", "", text)
     text = re.sub(rf",\s*{gap}\s*,", "", text)

@@ -40,8 +40,10 @@ schema = 1
 """
 # The user part and domain of an address as mail servers accept them (no
 # quoted local parts, no IP literals: a press list has no use for either).
-_ADDRESS = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
-                      r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$")
+_ADDRESS = re.compile(
+    r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
+    r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$"
+)
 
 
 class PressError(BundleError):
@@ -68,10 +70,14 @@ class Contact:
         return str(Address(display_name=self.name, username=user, domain=domain))
 
     def to_json(self) -> dict[str, Any]:
-        return {"email": self.email, "name": self.name, "outlet": self.outlet,
-                "tags": list(self.tags),
-                "opted_out": self.opted_out.isoformat() if self.opted_out else None,
-                "notes": self.notes}
+        return {
+            "email": self.email,
+            "name": self.name,
+            "outlet": self.outlet,
+            "tags": list(self.tags),
+            "opted_out": self.opted_out.isoformat() if self.opted_out else None,
+            "notes": self.notes,
+        }
 
 
 def address_problem(email: str) -> str | None:
@@ -147,8 +153,11 @@ def _migrated(path: Path, settings: Any) -> PressList:
 
 def _contact_lines(text: str) -> list[int]:
     """The line number of each ``[[contact]]`` header, in order."""
-    return [number for number, line in enumerate(text.splitlines(), start=1)
-            if re.match(r"^\s*\[\[\s*contact\s*\]\]", line)]
+    return [
+        number
+        for number, line in enumerate(text.splitlines(), start=1)
+        if re.match(r"^\s*\[\[\s*contact\s*\]\]", line)
+    ]
 
 
 def load(root: Path, settings: Any = None) -> PressList:
@@ -161,8 +170,12 @@ def load(root: Path, settings: Any = None) -> PressList:
     data, _ = _parse_toml(path, raw)
     schema = data.get("schema", SCHEMA_VERSION)
     if not isinstance(schema, int) or schema > SCHEMA_VERSION:
-        raise PressError(path, f"schema {schema} is newer than this newsroom understands "
-                         f"(up to {SCHEMA_VERSION}); upgrade newsroom", key="schema")
+        raise PressError(
+            path,
+            f"schema {schema} is newer than this newsroom understands "
+            f"(up to {SCHEMA_VERSION}); upgrade newsroom",
+            key="schema",
+        )
     entries = data.get("contact", [])
     if not isinstance(entries, list):
         raise PressError(path, "expected [[contact]] tables", key="contact")
@@ -181,6 +194,7 @@ def _contact_from(entry: Any, path: Path, line: int | None, seen: set[str]) -> C
 
     if not isinstance(entry, dict):
         raise fail("a [[contact]] must be a table")
+
     def text(key: str) -> str:
         value = entry.get(key, "")
         if not isinstance(value, str):
@@ -193,10 +207,15 @@ def _contact_from(entry: Any, path: Path, line: int | None, seen: set[str]) -> C
     opted_out = entry.get("opted_out")
     if opted_out is not None and not isinstance(opted_out, date):
         raise fail("contact.opted_out: expected a date (YYYY-MM-DD)")
-    contact = Contact(email=text("email"), name=text("name"), outlet=text("outlet"),
-                      tags=[t.strip() for t in tags if t.strip()], opted_out=opted_out,
-                      notes=entry.get("notes", "") if isinstance(entry.get("notes"), str) else "",
-                      line=line or 0)
+    contact = Contact(
+        email=text("email"),
+        name=text("name"),
+        outlet=text("outlet"),
+        tags=[t.strip() for t in tags if t.strip()],
+        opted_out=opted_out,
+        notes=entry.get("notes", "") if isinstance(entry.get("notes"), str) else "",
+        line=line or 0,
+    )
     problem = contact_problem(contact)
     if problem:
         raise fail(problem)
@@ -327,8 +346,13 @@ class ImportResult:
     rejected: list[tuple[int, str]] = field(default_factory=list)  # (line, why)
 
 
-def import_csv(press: PressList, source: Path, mapping: dict[str, str] | None = None,
-               *, tags: list[str] | None = None) -> ImportResult:
+def import_csv(
+    press: PressList,
+    source: Path,
+    mapping: dict[str, str] | None = None,
+    *,
+    tags: list[str] | None = None,
+) -> ImportResult:
     """Add the rows of a CSV; rows that are bad or already listed are rejected with their line.
 
     ``mapping`` names the column for a field (``{"email": "E-mail address"}``);
@@ -338,8 +362,9 @@ def import_csv(press: PressList, source: Path, mapping: dict[str, str] | None = 
     try:
         text = source.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as error:
-        raise PressError(source, f"not UTF-8 text ({error.reason}); save the sheet as CSV UTF-8"
-                         ) from None
+        raise PressError(
+            source, f"not UTF-8 text ({error.reason}); save the sheet as CSV UTF-8"
+        ) from None
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
         header = next(reader)
@@ -366,9 +391,13 @@ def import_csv(press: PressList, source: Path, mapping: dict[str, str] | None = 
             return row[index].strip() if index is not None and index < len(row) else ""
 
         row_tags = [t.strip() for t in re.split(r"[;,]", cell("tags")) if t.strip()]
-        contact = Contact(email=cell("email"), name=cell("name"), outlet=cell("outlet"),
-                          tags=row_tags + [t for t in tags or [] if t not in row_tags],
-                          notes=cell("notes"))
+        contact = Contact(
+            email=cell("email"),
+            name=cell("name"),
+            outlet=cell("outlet"),
+            tags=row_tags + [t for t in tags or [] if t not in row_tags],
+            notes=cell("notes"),
+        )
         problem = contact_problem(contact)
         if problem is None and press.find(contact.email) is not None:
             problem = f"{contact.email} is already on the press list"
@@ -385,11 +414,15 @@ def _columns(source: Path, header: list[str], mapping: dict[str, str]) -> dict[s
     columns: dict[str, int] = {}
     for fieldname, column in mapping.items():
         if fieldname not in COLUMN_GUESSES:
-            raise PressError(source, f"unknown field {fieldname!r} in the column mapping; "
-                             f"use {', '.join(COLUMN_GUESSES)}")
+            raise PressError(
+                source,
+                f"unknown field {fieldname!r} in the column mapping; "
+                f"use {', '.join(COLUMN_GUESSES)}",
+            )
         if column.strip().lower() not in names:
-            raise PressError(source, f"no column {column!r} in the header row "
-                             f"({', '.join(header)})", line=1)
+            raise PressError(
+                source, f"no column {column!r} in the header row ({', '.join(header)})", line=1
+            )
         columns[fieldname] = names.index(column.strip().lower())
     for fieldname, guesses in COLUMN_GUESSES.items():
         if fieldname not in columns:
@@ -397,6 +430,7 @@ def _columns(source: Path, header: list[str], mapping: dict[str, str]) -> dict[s
             if found is not None and found not in columns.values():
                 columns[fieldname] = found
     if "email" not in columns:
-        raise PressError(source, "no email column in the header row; name it with "
-                         "--map email=COLUMN", line=1)
+        raise PressError(
+            source, "no email column in the header row; name it with --map email=COLUMN", line=1
+        )
     return columns

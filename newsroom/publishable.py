@@ -81,9 +81,13 @@ def field_paths(kind: type = Release, prefix: str = "") -> list[str]:
     """Every field path of ``kind`` (``extra``, the unknown keys kept, left out)."""
     hints = {f.name: f for f in dataclasses.fields(kind)}
     paths: list[str] = []
-    sample = kind(**{name: "x" for name, f in hints.items()
-                     if f.default is dataclasses.MISSING
-                     and f.default_factory is dataclasses.MISSING})
+    sample = kind(
+        **{
+            name: "x"
+            for name, f in hints.items()
+            if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
+        }
+    )
     for name in hints:
         if name == "extra":
             continue
@@ -98,8 +102,6 @@ def field_paths(kind: type = Release, prefix: str = "") -> list[str]:
         else:
             paths.append(path)
     return paths
-
-
 
 
 def get(release: Release, path: str) -> Any:

@@ -168,10 +168,11 @@ class Recovery:
                 pid=int(payload.get("pid", 0)),
                 saved_at=saved_at,
                 files=files,
-                base={str(k): (str(v) if v is not None else None)
-                      for k, v in dict(payload.get("base", {})).items()},
-                started=(int(payload["started"]) if payload.get("started") is not None
-                         else None),
+                base={
+                    str(k): (str(v) if v is not None else None)
+                    for k, v in dict(payload.get("base", {})).items()
+                },
+                started=(int(payload["started"]) if payload.get("started") is not None else None),
                 boot=str(payload.get("boot", "")),
             )
         except BundleError:

@@ -24,9 +24,15 @@ HEADER = """\
 # One key a line: the person's email in people.toml, then their public key.
 # Add one with `newsroom keys add PERSON_ID ~/.ssh/id_ed25519.pub`.
 """
-KEY_TYPES = ("ssh-ed25519", "ssh-rsa", "ecdsa-sha2-nistp256", "ecdsa-sha2-nistp384",
-             "ecdsa-sha2-nistp521", "sk-ssh-ed25519@openssh.com",
-             "sk-ecdsa-sha2-nistp256@openssh.com")
+KEY_TYPES = (
+    "ssh-ed25519",
+    "ssh-rsa",
+    "ecdsa-sha2-nistp256",
+    "ecdsa-sha2-nistp384",
+    "ecdsa-sha2-nistp521",
+    "sk-ssh-ed25519@openssh.com",
+    "sk-ecdsa-sha2-nistp256@openssh.com",
+)
 
 
 class SignersError(Exception):
@@ -48,9 +54,13 @@ class Entry:
         if program is None:
             return ""
         try:
-            result = subprocess.run([program, "-l", "-f", "-"], capture_output=True, timeout=10,
-                                    input=f"{self.key_type} {self.key}\n".encode("ascii"),
-                                    check=False)
+            result = subprocess.run(
+                [program, "-l", "-f", "-"],
+                capture_output=True,
+                timeout=10,
+                input=f"{self.key_type} {self.key}\n".encode("ascii"),
+                check=False,
+            )
         except (OSError, subprocess.SubprocessError, UnicodeEncodeError):
             return ""
         parts = result.stdout.decode("ascii", "replace").split()
@@ -75,7 +85,7 @@ def _parse_key(text: str) -> tuple[str, str, str] | None:
         words = line.split()
         for index, word in enumerate(words):
             if word in KEY_TYPES and index + 1 < len(words):
-                return word, words[index + 1], " ".join(words[index + 2:])
+                return word, words[index + 1], " ".join(words[index + 2 :])
     return None
 
 
@@ -110,8 +120,10 @@ def add(library: Library, person_id: str, key_file: Path) -> tuple[Entry, bool]:
         raise SignersError(f"no person {person_id!r} in {library.root / 'people.toml'}")
     email = person.email.strip()
     if not email or any(c.isspace() for c in email):
-        raise SignersError(f"{person_id} has no email in people.toml; a key is listed under "
-                           "the person's email, so add one first")
+        raise SignersError(
+            f"{person_id} has no email in people.toml; a key is listed under "
+            "the person's email, so add one first"
+        )
     try:
         text = Path(key_file).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
@@ -120,8 +132,10 @@ def add(library: Library, person_id: str, key_file: Path) -> tuple[Entry, bool]:
         raise SignersError(f"{key_file} is a private key; give the public one (the .pub file)")
     parsed = _parse_key(text)
     if parsed is None:
-        raise SignersError(f"{key_file}: no SSH public key in it (expected a line such as "
-                           "'ssh-ed25519 AAAA… comment')")
+        raise SignersError(
+            f"{key_file}: no SSH public key in it (expected a line such as "
+            "'ssh-ed25519 AAAA… comment')"
+        )
     key_type, key, comment = parsed
     for entry in entries(library):
         if entry.key == key and person_of(library, entry.principal) == person_id:

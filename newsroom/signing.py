@@ -36,7 +36,7 @@ class PassphraseNeeded(SigningError):
 
 # ssh-keygen asks for a passphrase through this helper, never on the terminal
 # (which may belong to the TUI): it prints what newsroom was given, or nothing.
-_ASKPASS = '#!/bin/sh\nprintf \'%s\\n\' "$NEWSROOM_SSH_PASSPHRASE"\n'
+_ASKPASS = "#!/bin/sh\nprintf '%s\\n' \"$NEWSROOM_SSH_PASSPHRASE\"\n"
 _PASSPHRASE_ENV = "NEWSROOM_SSH_PASSPHRASE"
 
 
@@ -54,12 +54,20 @@ def ssh_keygen() -> str | None:
     return shutil.which("ssh-keygen")
 
 
-def _run(args: list[str], data: bytes, env: dict[str, str] | None = None
-         ) -> subprocess.CompletedProcess[bytes]:
+def _run(
+    args: list[str], data: bytes, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[bytes]:
     # A new session has no controlling terminal: ssh-keygen cannot open
     # /dev/tty and write a prompt over the TUI.
-    return subprocess.run(args, input=data, capture_output=True, timeout=TIMEOUT, check=False,
-                          env=env, start_new_session=True)
+    return subprocess.run(
+        args,
+        input=data,
+        capture_output=True,
+        timeout=TIMEOUT,
+        check=False,
+        env=env,
+        start_new_session=True,
+    )
 
 
 def _is_encrypted(program: str, key: Path) -> bool:
@@ -96,18 +104,26 @@ def sign(message: str, key: Path, passphrase: str | None = None) -> str:
         helper = Path(folder) / "askpass"
         helper.write_text(_ASKPASS, encoding="ascii")
         helper.chmod(0o700)
-        env = dict(os.environ, SSH_ASKPASS=str(helper), SSH_ASKPASS_REQUIRE="force",
-                   **{_PASSPHRASE_ENV: passphrase or ""})
+        env = dict(
+            os.environ,
+            SSH_ASKPASS=str(helper),
+            SSH_ASKPASS_REQUIRE="force",
+            **{_PASSPHRASE_ENV: passphrase or ""},
+        )
         try:
-            result = _run([program, "-q", "-Y", "sign", "-f", str(key), "-n", NAMESPACE],
-                          message.encode("ascii"), env)
+            result = _run(
+                [program, "-q", "-Y", "sign", "-f", str(key), "-n", NAMESPACE],
+                message.encode("ascii"),
+                env,
+            )
         except subprocess.TimeoutExpired:
             raise SigningError(f"{key}: ssh-keygen did not finish signing") from None
     signature = result.stdout.decode("ascii", "replace")
     if result.returncode != 0 or SIGNATURE_HEADER not in signature:
         if _is_encrypted(program, Path(key)):
-            raise PassphraseNeeded(f"{key}: wrong passphrase" if passphrase else
-                                   f"{key} is protected by a passphrase")
+            raise PassphraseNeeded(
+                f"{key}: wrong passphrase" if passphrase else f"{key} is protected by a passphrase"
+            )
         raise SigningError(f"{key}: ssh-keygen could not sign: {_last_line(result.stderr)}")
     return signature.strip() + "\n"
 
@@ -131,8 +147,9 @@ def configured_key(cwd: Path) -> ConfiguredKey | None:
 
     written = userconfig.signing_key()
     if written:
-        return ConfiguredKey(Path(written).expanduser(),
-                             f"[signing] key in {userconfig.config_path()}")
+        return ConfiguredKey(
+            Path(written).expanduser(), f"[signing] key in {userconfig.config_path()}"
+        )
     if git_config(cwd, "gpg.format").lower() != "ssh":
         return None
     value = git_config(cwd, "user.signingkey")
@@ -169,8 +186,7 @@ def verify(message: str, signature: str, principal: str, allowed_signers: Path) 
         with os.fdopen(fd, "w", encoding="ascii", errors="replace") as handle:
             handle.write(signature)
         try:
-            sound = _run([program, "-Y", "check-novalidate", "-n", NAMESPACE, "-s", sig_name],
-                         data)
+            sound = _run([program, "-Y", "check-novalidate", "-n", NAMESPACE, "-s", sig_name], data)
             if sound.returncode != 0:
                 detail = _last_line(sound.stderr) or _last_line(sound.stdout)
                 return Verdict(BAD_SIGNATURE, detail or "the signature does not match")
@@ -178,14 +194,30 @@ def verify(message: str, signature: str, principal: str, allowed_signers: Path) 
                 return Verdict(SIGNER_NOT_ALLOWED, "the approver has no email in people.toml")
             if not Path(allowed_signers).is_file():
                 return Verdict(SIGNER_NOT_ALLOWED, f"{allowed_signers}: no such file")
-            checked = _run([program, "-Y", "verify", "-f", str(allowed_signers), "-I", principal,
-                            "-n", NAMESPACE, "-s", sig_name], data)
+            checked = _run(
+                [
+                    program,
+                    "-Y",
+                    "verify",
+                    "-f",
+                    str(allowed_signers),
+                    "-I",
+                    principal,
+                    "-n",
+                    NAMESPACE,
+                    "-s",
+                    sig_name,
+                ],
+                data,
+            )
         except subprocess.TimeoutExpired:
             return Verdict(UNAVAILABLE, "ssh-keygen did not finish")
         if checked.returncode != 0:
             # The signature is sound (checked above): its key is just not the principal's.
-            return Verdict(SIGNER_NOT_ALLOWED,
-                           f"the signing key is not listed for {principal} in {allowed_signers}")
+            return Verdict(
+                SIGNER_NOT_ALLOWED,
+                f"the signing key is not listed for {principal} in {allowed_signers}",
+            )
         return Verdict(GOOD)
     finally:
         os.unlink(sig_name)

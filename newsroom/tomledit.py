@@ -93,9 +93,14 @@ def _add_key(table: Any, key: str, value: Any) -> None:
     """
     container = table.value if isinstance(table, Table) else table
     body = container.body
-    last = max((index for index, (name, item) in enumerate(body)
-                if name is not None and not isinstance(item, Table | tomlkit.items.AoT)),
-               default=None)
+    last = max(
+        (
+            index
+            for index, (name, item) in enumerate(body)
+            if name is not None and not isinstance(item, Table | tomlkit.items.AoT)
+        ),
+        default=None,
+    )
     if last is None or last + 1 >= len(body):
         table[key] = value
         return
@@ -174,8 +179,9 @@ def _update_person(table: Any, person: Person) -> None:
         set_path(table, (key,), value)
 
 
-def people_bytes(path: Path, on_disk: bytes | None, people: dict[str, Person],
-                 extra: dict[str, Any]) -> bytes:
+def people_bytes(
+    path: Path, on_disk: bytes | None, people: dict[str, Person], extra: dict[str, Any]
+) -> bytes:
     """``on_disk`` with its ``[people]`` made to hold exactly ``people``.
 
     People whose entries did not change keep their bytes (and comments); a

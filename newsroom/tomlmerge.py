@@ -31,7 +31,6 @@ def _sort_key(when: datetime) -> float:
     return when.timestamp()
 
 
-
 class _Missing:
     def __repr__(self) -> str:
         return "<missing>"
@@ -55,6 +54,7 @@ def _time_key(item: Any) -> tuple[int, float]:
 def _merge_union(base: Any, ours: Any, theirs: Any) -> list[Any]:
     """Entries of both sides, each once, oldest first; an entry that was in the
     base and that one side removed stays removed."""
+
     def as_list(value: Any) -> list[Any]:
         return value if isinstance(value, list) else []
 
@@ -104,8 +104,13 @@ def _merge_by_id(path: str, base: Any, ours: Any, theirs: Any, conflicts: _Clash
         return conflicts.clash(path, ours, theirs)
     merged = []
     for item_id in [*o, *(i for i in t if i not in o)]:
-        value = _merge_value(f"{path}[id={item_id}]", b.get(item_id, MISSING),
-                             o.get(item_id, MISSING), t.get(item_id, MISSING), conflicts)
+        value = _merge_value(
+            f"{path}[id={item_id}]",
+            b.get(item_id, MISSING),
+            o.get(item_id, MISSING),
+            t.get(item_id, MISSING),
+            conflicts,
+        )
         if value is not MISSING:
             merged.append(value)
     return merged if merged else MISSING
@@ -118,11 +123,12 @@ def _merge_value(path: str, base: Any, ours: Any, theirs: Any, conflicts: _Clash
         return theirs
     if base == theirs:
         return ours
-    if isinstance(ours, dict) and isinstance(theirs, dict) and (
-        isinstance(base, dict) or base is MISSING
+    if (
+        isinstance(ours, dict)
+        and isinstance(theirs, dict)
+        and (isinstance(base, dict) or base is MISSING)
     ):
-        return _merge_tables(path, base if isinstance(base, dict) else {}, ours, theirs,
-                             conflicts)
+        return _merge_tables(path, base if isinstance(base, dict) else {}, ours, theirs, conflicts)
     return conflicts.clash(path, ours, theirs)
 
 
@@ -130,8 +136,11 @@ def _merge_tables(
     path: str, base: dict, ours: dict, theirs: dict, conflicts: _Clashes, *, top: bool = False
 ) -> dict:
     merged = {}
-    for key in [*ours, *(k for k in theirs if k not in ours), *(k for k in base
-                if k not in ours and k not in theirs)]:
+    for key in [
+        *ours,
+        *(k for k in theirs if k not in ours),
+        *(k for k in base if k not in ours and k not in theirs),
+    ]:
         key_path = f"{path}.{key}" if path else key
         b, o, t = base.get(key, MISSING), ours.get(key, MISSING), theirs.get(key, MISSING)
         if top and key in UNION_ARRAYS:
@@ -146,7 +155,9 @@ def _merge_tables(
 
 
 def merge_release_data(
-    base: dict[str, Any] | None, ours: dict[str, Any], theirs: dict[str, Any],
+    base: dict[str, Any] | None,
+    ours: dict[str, Any],
+    theirs: dict[str, Any],
     prefer: str | None = None,
 ) -> tuple[dict[str, Any], list[str]]:
     """Three-way merge of two versions of a release.toml (parsed).

@@ -25,8 +25,9 @@ def _workflow():
     return workflow
 
 
-def waiver_problems(waiver: Waiver, release: Release, library: Library,
-                    current: str | None = None) -> list:
+def waiver_problems(
+    waiver: Waiver, release: Release, library: Library, current: str | None = None
+) -> list:
     """Everything that stops ``waiver`` counting now (empty: it counts)."""
     from .checks import CHECKS, NOT_WAIVABLE
 
@@ -34,45 +35,73 @@ def waiver_problems(waiver: Waiver, release: Release, library: Library,
     current = current or wf.release_digest(release, library)
     who = f"waiver of {waiver.check} by {waiver.by}"
     if not wf.well_formed(waiver.digest):
-        return [wf.Problem("edited", f"{who}: digest edited by hand "
-                                     f"({waiver.digest!r} is not a sha256 digest)")]
+        return [
+            wf.Problem(
+                "edited", f"{who}: digest edited by hand ({waiver.digest!r} is not a sha256 digest)"
+            )
+        ]
     problems = []
     if waiver.check not in CHECKS or waiver.check in NOT_WAIVABLE:
         problems.append(wf.Problem("check", f"{who}: {waiver.check!r} cannot be waived"))
-    if not any(e.action == WAIVE and e.by == waiver.by and e.digest == waiver.digest
-               and e.extra.get("check") == waiver.check for e in release.history):
-        problems.append(wf.Problem("edited", f"{who}: digest edited by hand "
-                                             f"({wf.short(waiver.digest)} matches no waiver in "
-                                             "the history)"))
+    if not any(
+        e.action == WAIVE
+        and e.by == waiver.by
+        and e.digest == waiver.digest
+        and e.extra.get("check") == waiver.check
+        for e in release.history
+    ):
+        problems.append(
+            wf.Problem(
+                "edited",
+                f"{who}: digest edited by hand "
+                f"({wf.short(waiver.digest)} matches no waiver in "
+                "the history)",
+            )
+        )
     if waiver.digest != current:
-        problems.append(wf.Problem("stale", f"{who} is stale: given for "
-                                            f"{wf.short(waiver.digest)}, the content is now "
-                                            f"{wf.short(current)}"))
+        problems.append(
+            wf.Problem(
+                "stale",
+                f"{who} is stale: given for "
+                f"{wf.short(waiver.digest)}, the content is now "
+                f"{wf.short(current)}",
+            )
+        )
     if not wf.may_approve(waiver.by, library):
         problems.append(wf.Problem("approver", f"{who}: {waiver.by} is not an approver"))
     return problems
 
 
-def valid_waivers(release: Release, library: Library, current: str | None = None
-                  ) -> dict[str, Waiver]:
+def valid_waivers(
+    release: Release, library: Library, current: str | None = None
+) -> dict[str, Waiver]:
     """check id → the waiver that lets it pass now."""
     if not release.waivers:
         return {}
     current = current or _workflow().release_digest(release, library)
-    return {w.check: w for w in release.waivers
-            if not waiver_problems(w, release, library, current)}
+    return {
+        w.check: w for w in release.waivers if not waiver_problems(w, release, library, current)
+    }
 
 
-def unwaived(results: Iterable, release: Release, library: Library,
-             current: str | None = None) -> list:
+def unwaived(
+    results: Iterable, release: Release, library: Library, current: str | None = None
+) -> list:
     """``results`` without those of checks a valid waiver lets pass."""
     results = list(results)
     waived = valid_waivers(release, library, current)
     return [r for r in results if r.id not in waived]
 
 
-def waive(release: Release, library: Library, check_id: str, by: str, reason: str, *,
-          now: datetime | None = None) -> Waiver:
+def waive(
+    release: Release,
+    library: Library,
+    check_id: str,
+    by: str,
+    reason: str,
+    *,
+    now: datetime | None = None,
+) -> Waiver:
     """Record that approver ``by`` lets ``check_id`` pass for the current content."""
     from .checks import CHECKS, NOT_WAIVABLE, blocking, run_checks
 
@@ -81,14 +110,17 @@ def waive(release: Release, library: Library, check_id: str, by: str, reason: st
     if check_id not in CHECKS:
         raise wf.BadInput(f"no check called {check_id!r}; checks are: " + ", ".join(CHECKS))
     if check_id in NOT_WAIVABLE:
-        raise wf.Refused(f"{check_id!r} cannot be waived: a quote is published only as "
-                         "its speaker cleared it")
+        raise wf.Refused(
+            f"{check_id!r} cannot be waived: a quote is published only as its speaker cleared it"
+        )
     if not reason.strip():
         raise wf.BadInput("say why the check may be waived: --reason TEXT")
     wf._person(library, by)
     if not wf.may_approve(by, library):
-        raise wf.Refused(f"{by} may not waive checks; approvers are "
-                         f"{wf.who_may_approve(library)} (newsroom.toml [rules])")
+        raise wf.Refused(
+            f"{by} may not waive checks; approvers are "
+            f"{wf.who_may_approve(library)} (newsroom.toml [rules])"
+        )
     wf._not_spiked(release, library, "waive a check")
     failing = [r for r in blocking(run_checks(release, library, now=at)) if r.id == check_id]
     if not failing:
@@ -96,26 +128,39 @@ def waive(release: Release, library: Library, check_id: str, by: str, reason: st
     library.validate(release)
     current = wf.write_snapshot(release, library)
     # A stale waiver of the same check is retired (the history keeps it).
-    release.waivers = [w for w in release.waivers
-                       if w.check != check_id or w.digest == current]
-    release.waivers = [w for w in release.waivers
-                       if not (w.check == check_id and w.by == by)]
+    release.waivers = [w for w in release.waivers if w.check != check_id or w.digest == current]
+    release.waivers = [w for w in release.waivers if not (w.check == check_id and w.by == by)]
     waiver = Waiver(check=check_id, by=by, at=at, digest=current, reason=reason.strip())
     release.waivers.append(waiver)
-    release.history.append(Event(at=at, action=WAIVE, by=by, digest=current,
-                                 note=waiver.reason, extra={"check": check_id}))
+    release.history.append(
+        Event(
+            at=at,
+            action=WAIVE,
+            by=by,
+            digest=current,
+            note=waiver.reason,
+            extra={"check": check_id},
+        )
+    )
     library.save(release)
     return waiver
 
 
 def describe(waiver: Waiver, problems: list) -> dict[str, object]:
     """A waiver as ``check --json`` and ``verify --json`` show it."""
-    return {"check": waiver.check, "by": waiver.by, "at": waiver.at.isoformat(),
-            "digest": waiver.digest, "reason": waiver.reason,
-            "valid": not problems, "problems": [p.message for p in problems]}
+    return {
+        "check": waiver.check,
+        "by": waiver.by,
+        "at": waiver.at.isoformat(),
+        "digest": waiver.digest,
+        "reason": waiver.reason,
+        "valid": not problems,
+        "problems": [p.message for p in problems],
+    }
 
 
 def verify_lines(release: Release, library: Library, current: str | None = None) -> list[str]:
     """One line per claimed waiver that does not hold."""
-    return [p.message for w in release.waivers
-            for p in waiver_problems(w, release, library, current)]
+    return [
+        p.message for w in release.waivers for p in waiver_problems(w, release, library, current)
+    ]

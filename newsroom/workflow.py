@@ -164,8 +164,12 @@ def _block_payload(block: Prose | QuoteBlock | CaptionBlock | PictureBlock) -> d
             # Only when set: digests of quotes without one stay as they were.
             **_attribution_payload(block.attribution, block.attribution_after),
         }
-    return {"caption": block.caption_id, "text": block.text, "credit": block.credit,
-            "file": block.file}
+    return {
+        "caption": block.caption_id,
+        "text": block.text,
+        "credit": block.credit,
+        "file": block.file,
+    }
 
 
 def _attribution_payload(attribution: str, after: int) -> dict[str, Any]:
@@ -222,21 +226,33 @@ def document_from_payload(payload: dict[str, Any], slug: str = "") -> Document:
         elif "prose" in block:
             blocks.append(Prose(markdown=block["prose"], first_line=0))
         elif "quote" in block:
-            blocks.append(QuoteBlock(
-                quote_id=block["quote"], speaker_id=block["speaker"],
-                speaker_name=block["name"], role=block["role"],
-                organisation=block.get("organisation", ""), intro=block["intro"],
-                paragraphs=tuple(block["paragraphs"]),
-                attribution=block.get("attribution", ""),
-                attribution_after=block.get("attribution_after", 0),
-            ))
+            blocks.append(
+                QuoteBlock(
+                    quote_id=block["quote"],
+                    speaker_id=block["speaker"],
+                    speaker_name=block["name"],
+                    role=block["role"],
+                    organisation=block.get("organisation", ""),
+                    intro=block["intro"],
+                    paragraphs=tuple(block["paragraphs"]),
+                    attribution=block.get("attribution", ""),
+                    attribution_after=block.get("attribution_after", 0),
+                )
+            )
         else:
-            blocks.append(CaptionBlock(caption_id=block["caption"], text=block["text"],
-                                       credit=block["credit"], file=block["file"]))
+            blocks.append(
+                CaptionBlock(
+                    caption_id=block["caption"],
+                    text=block["text"],
+                    credit=block["credit"],
+                    file=block["file"],
+                )
+            )
     embargo = None
     if payload.get("embargo"):
-        embargo = EmbargoLine(datetime.fromisoformat(payload["embargo"]["until"]),
-                              payload["embargo"]["zone"])
+        embargo = EmbargoLine(
+            datetime.fromisoformat(payload["embargo"]["until"]), payload["embargo"]["zone"]
+        )
     dateline = payload["dateline"]
     contact = payload["contact"]
     return Document(
@@ -304,13 +320,14 @@ def well_formed(digest_value: str) -> bool:
 def snapshot_path(library: Library, slug: str, digest_value: str) -> Path:
     if not well_formed(digest_value):
         raise ValueError(f"not a digest: {digest_value!r}")
-    return library.root / slug / SNAPSHOT_DIR / f"{digest_value[len(DIGEST_PREFIX):]}.json"
+    return library.root / slug / SNAPSHOT_DIR / f"{digest_value[len(DIGEST_PREFIX) :]}.json"
 
 
 def write_snapshot(release: Release, library: Library) -> str:
     """Store the release's canonical form under its digest; returns the digest."""
-    data = canonical_bytes(canonical_payload(
-        build_document(release, library.settings, library.people)))
+    data = canonical_bytes(
+        canonical_payload(build_document(release, library.settings, library.people))
+    )
     digest_value = DIGEST_PREFIX + hashlib.sha256(data).hexdigest()
     path = snapshot_path(library, release.slug, digest_value)
     if not path.exists():
@@ -402,8 +419,7 @@ def signature_verdict(claim: Approval | Clearance, library: Library) -> Any:
     return _VERDICTS[key]
 
 
-def _signature_problems(claim: Approval | Clearance, library: Library, who: str
-                        ) -> list[Problem]:
+def _signature_problems(claim: Approval | Clearance, library: Library, who: str) -> list[Problem]:
     from . import signing
 
     verdict = signature_verdict(claim, library)
@@ -447,29 +463,57 @@ def approval_problems(
     who = f"approval by {approval.by}" + (f" ({recorded})" if recorded else "")
     problems = []
     if not well_formed(approval.digest):
-        problems.append(Problem("edited", f"{who}: digest edited by hand "
-                                          f"({approval.digest!r} is not a sha256 digest)"))
+        problems.append(
+            Problem(
+                "edited",
+                f"{who}: digest edited by hand ({approval.digest!r} is not a sha256 digest)",
+            )
+        )
         return problems
     if not _backed(release, APPROVE, approval.by, approval.digest):
-        problems.append(Problem("edited", f"{who}: digest edited by hand ({short(approval.digest)} "
-                                          "matches no approval in the history)"))
+        problems.append(
+            Problem(
+                "edited",
+                f"{who}: digest edited by hand ({short(approval.digest)} "
+                "matches no approval in the history)",
+            )
+        )
     if approval.digest != current:
-        problems.append(Problem("stale", f"{who} is stale: given for {short(approval.digest)}, "
-                                         f"the content is now {short(current)}"))
+        problems.append(
+            Problem(
+                "stale",
+                f"{who} is stale: given for {short(approval.digest)}, "
+                f"the content is now {short(current)}",
+            )
+        )
     if not may_approve(approval.by, library):
-        problems.append(Problem("approver", f"{who}: {approval.by} is not an approver "
-                                            f"(approvers: {who_may_approve(library)})"))
+        problems.append(
+            Problem(
+                "approver",
+                f"{who}: {approval.by} is not an approver (approvers: {who_may_approve(library)})",
+            )
+        )
     if recorded and not rules.allow_recorded:
-        problems.append(Problem("recorded", f"{who}: newsroom.toml does not count approvals "
-                                            "recorded for someone else (allow_recorded = false)"))
+        problems.append(
+            Problem(
+                "recorded",
+                f"{who}: newsroom.toml does not count approvals "
+                "recorded for someone else (allow_recorded = false)",
+            )
+        )
     if approval.signature:
         problems.extend(_signature_problems(approval, library, who))
     if rules.require_signatures and recorded:
-        problems.append(Problem("recorded", f"{who} is not signed by {approval.by}; "
-                                            "newsroom.toml requires signed approvals"))
+        problems.append(
+            Problem(
+                "recorded",
+                f"{who} is not signed by {approval.by}; newsroom.toml requires signed approvals",
+            )
+        )
     elif rules.require_signatures and not approval.signature:
-        problems.append(Problem("unsigned", f"{who} is not signed; newsroom.toml requires "
-                                            "signed approvals"))
+        problems.append(
+            Problem("unsigned", f"{who} is not signed; newsroom.toml requires signed approvals")
+        )
     return problems
 
 
@@ -492,26 +536,44 @@ def valid_approvals(release: Release, library: Library, current: str | None = No
 def clearance_problems(clearance: Clearance, release: Release, library: Library) -> list[Problem]:
     recorded = recorded_label(clearance)
     who = f"clearance of quote {clearance.quote!r} by {clearance.by}" + (
-        f" ({recorded})" if recorded else "")
+        f" ({recorded})" if recorded else ""
+    )
     quote = release.quote(clearance.quote)
     if quote is None:
         return [Problem("missing", f"{who}: the release has no such quote")]
     problems = []
     if clearance.by != quote.speaker:
-        problems.append(Problem("speaker", f"{who}: only the speaker, {quote.speaker or 'nobody'},"
-                                           " can clear this quote"))
+        problems.append(
+            Problem(
+                "speaker",
+                f"{who}: only the speaker, {quote.speaker or 'nobody'}, can clear this quote",
+            )
+        )
     if not well_formed(clearance.digest):
-        problems.append(Problem("edited", f"{who}: digest edited by hand "
-                                          f"({clearance.digest!r} is not a sha256 digest)"))
+        problems.append(
+            Problem(
+                "edited",
+                f"{who}: digest edited by hand ({clearance.digest!r} is not a sha256 digest)",
+            )
+        )
         return problems
     if not _backed(release, CLEAR, clearance.by, clearance.digest, clearance.quote):
-        problems.append(Problem("edited", f"{who}: digest edited by hand "
-                                          f"({short(clearance.digest)} matches no clearance in "
-                                          "the history)"))
+        problems.append(
+            Problem(
+                "edited",
+                f"{who}: digest edited by hand "
+                f"({short(clearance.digest)} matches no clearance in "
+                "the history)",
+            )
+        )
     current = quote_digest(quote, library.people)
     if clearance.digest != current:
-        problems.append(Problem("stale", f"{who} is stale: the quote's wording or attribution "
-                                         "changed since it was cleared"))
+        problems.append(
+            Problem(
+                "stale",
+                f"{who} is stale: the quote's wording or attribution changed since it was cleared",
+            )
+        )
     if clearance.signature:
         problems.extend(_signature_problems(clearance, library, who))
     return problems
@@ -565,8 +627,11 @@ def counting_approvals(release: Release, library: Library, current: str | None =
     objection = _last_index(release, {REQUEST_CHANGES}, current)
     if objection < 0:
         return valid
-    later = {e.by for e in release.history[objection + 1:]
-             if e.action == APPROVE and e.digest == current}
+    later = {
+        e.by
+        for e in release.history[objection + 1 :]
+        if e.action == APPROVE and e.digest == current
+    }
     return [a for a in valid if a.by in later]
 
 
@@ -590,8 +655,7 @@ def status(release: Release, library: Library, current: str | None = None) -> st
     if release.approvals:
         current = current or release_digest(release, library)
         if rules_met(release, library, current):
-            published = any(e.action == PUBLISH and e.digest == current
-                            for e in release.history)
+            published = any(e.action == PUBLISH and e.digest == current for e in release.history)
             return PUBLISHED if published else APPROVED
         if not valid_approvals(release, library, current):
             return STALE
@@ -610,16 +674,20 @@ def status(release: Release, library: Library, current: str | None = None) -> st
 NOT_BLOCKING_SUBMISSION = frozenset({"cleared"})
 
 
-def _blocking_summary(release: Release, library: Library, at: datetime,
-                      ignore: frozenset[str] = frozenset()) -> list[str]:
+def _blocking_summary(
+    release: Release, library: Library, at: datetime, ignore: frozenset[str] = frozenset()
+) -> list[str]:
     from .checks import blocking, run_checks
     from .waivers import unwaived
 
-    failing = [r for r in unwaived(blocking(run_checks(release, library, now=at)), release,
-                                   library)
-               if r.id not in ignore]
-    return [f"{r.id} ({r.where}: {r.message})" if r.where else f"{r.id} ({r.message})"
-            for r in failing]
+    failing = [
+        r
+        for r in unwaived(blocking(run_checks(release, library, now=at)), release, library)
+        if r.id not in ignore
+    ]
+    return [
+        f"{r.id} ({r.where}: {r.message})" if r.where else f"{r.id} ({r.message})" for r in failing
+    ]
 
 
 def _person(library: Library, person_id: str) -> Person:
@@ -631,12 +699,14 @@ def _person(library: Library, person_id: str) -> Person:
 
 def _not_spiked(release: Release, library: Library, doing: str) -> None:
     if status(release, library) == SPIKED:
-        raise Refused(f"{release.slug} is spiked; cannot {doing} "
-                      "(bring it back with `newsroom spike --undo`)")
+        raise Refused(
+            f"{release.slug} is spiked; cannot {doing} (bring it back with `newsroom spike --undo`)"
+        )
 
 
-def submit(release: Release, library: Library, by: str, *, note: str = "",
-           now: datetime | None = None) -> Event:
+def submit(
+    release: Release, library: Library, by: str, *, note: str = "", now: datetime | None = None
+) -> Event:
     """Run the checks and move the release to review."""
     at = now or now_utc()
     _person(library, by)
@@ -655,10 +725,19 @@ def submit(release: Release, library: Library, by: str, *, note: str = "",
     return event
 
 
-def clear(release: Release, library: Library, quote_id: str, by: str, *, via: str = "",
-          note: str = "", recorded_by: str = "", sign: SignWith | None = None,
-          notes: list[str] | None = None, now: datetime | None = None
-          ) -> Clearance | None:
+def clear(
+    release: Release,
+    library: Library,
+    quote_id: str,
+    by: str,
+    *,
+    via: str = "",
+    note: str = "",
+    recorded_by: str = "",
+    sign: SignWith | None = None,
+    notes: list[str] | None = None,
+    now: datetime | None = None,
+) -> Clearance | None:
     """Record that the speaker cleared the quote's wording; None if already cleared."""
     at = now or now_utc()
     quote = release.quote(quote_id)
@@ -673,8 +752,9 @@ def clear(release: Release, library: Library, quote_id: str, by: str, *, via: st
     if by != quote.speaker:
         speaker = library.people.get(quote.speaker)
         name = f" ({speaker.name})" if speaker else ""
-        raise Refused(f"only the speaker, {quote.speaker}{name}, can clear quote {quote_id!r}; "
-                      f"{by} cannot")
+        raise Refused(
+            f"only the speaker, {quote.speaker}{name}, can clear quote {quote_id!r}; {by} cannot"
+        )
     _not_spiked(release, library, "clear a quote")
     if valid_clearance(release, quote, library):
         return None
@@ -684,24 +764,36 @@ def clear(release: Release, library: Library, quote_id: str, by: str, *, via: st
     signature = _signature(bound, signer, library, sign, False, notes)
     library.validate(release)
     # Stale clearances of this quote stay in the history; the list keeps the live claim.
-    release.clearances = [c for c in release.clearances
-                          if c.quote != quote_id or c.digest == bound]
-    clearance = Clearance(quote=quote_id, by=by, at=at, digest=bound, via=via, note=note,
-                          recorded_by=recorded_by, signature=signature)
+    release.clearances = [c for c in release.clearances if c.quote != quote_id or c.digest == bound]
+    clearance = Clearance(
+        quote=quote_id,
+        by=by,
+        at=at,
+        digest=bound,
+        via=via,
+        note=note,
+        recorded_by=recorded_by,
+        signature=signature,
+    )
     release.clearances.append(clearance)
     extra: dict[str, Any] = {"quote": quote_id}
     if via:
         extra["via"] = via
     if recorded_by and recorded_by != by:
         extra["recorded_by"] = recorded_by
-    release.history.append(Event(at=at, action=CLEAR, by=by, digest=bound, note=note,
-                                 extra=extra))
+    release.history.append(Event(at=at, action=CLEAR, by=by, digest=bound, note=note, extra=extra))
     library.save(release)
     return clearance
 
 
-def _signature(digest_value: str, signer: Person, library: Library, sign: SignWith | None,
-               required: bool, notes: list[str] | None) -> str:
+def _signature(
+    digest_value: str,
+    signer: Person,
+    library: Library,
+    sign: SignWith | None,
+    required: bool,
+    notes: list[str] | None,
+) -> str:
     """``signer``'s signature of ``digest_value``, checked against allowed_signers.
 
     Refuses one that would not count when the key was asked for or signatures
@@ -722,23 +814,34 @@ def _signature(digest_value: str, signer: Person, library: Library, sign: SignWi
         if notes is not None:
             notes.append(f"not signed: {error}")
         return ""
-    verdict = signing.verify(digest_value, signature, signer.email,
-                             allowed_signers_path(library))
+    verdict = signing.verify(digest_value, signature, signer.email, allowed_signers_path(library))
     if verdict.ok:
         return signature
-    message = (f"the signature made with {sign.key} does not verify: {verdict.result} "
-               f"({verdict.detail})")
+    message = (
+        f"the signature made with {sign.key} does not verify: {verdict.result} ({verdict.detail})"
+    )
     if strict:
         raise Refused(message)
     if notes is not None:
-        notes.append(f"not signed: {message}; list the key with "
-                     f"`newsroom keys add {signer.id} {sign.key}.pub`")
+        notes.append(
+            f"not signed: {message}; list the key with "
+            f"`newsroom keys add {signer.id} {sign.key}.pub`"
+        )
     return ""
 
 
-def approve(release: Release, library: Library, by: str, *, note: str = "",
-            key: Path | SignWith | None = None, recorded_by: str = "", via: str = "",
-            notes: list[str] | None = None, now: datetime | None = None) -> Approval | None:
+def approve(
+    release: Release,
+    library: Library,
+    by: str,
+    *,
+    note: str = "",
+    key: Path | SignWith | None = None,
+    recorded_by: str = "",
+    via: str = "",
+    notes: list[str] | None = None,
+    now: datetime | None = None,
+) -> Approval | None:
     """Sign off the current content; None when ``by`` already approved exactly this.
 
     With ``recorded_by`` (someone else than ``by``), the approval was given by
@@ -753,32 +856,39 @@ def approve(release: Release, library: Library, by: str, *, note: str = "",
     if recorded_by:
         _person(library, recorded_by)
         if via not in CLEARANCE_VIA:
-            raise BadInput(f"say how {by} gave their approval: --via "
-                           + "|".join(CLEARANCE_VIA))
+            raise BadInput(f"say how {by} gave their approval: --via " + "|".join(CLEARANCE_VIA))
         if not rules.allow_recorded:
-            raise Refused(f"newsroom.toml does not count approvals recorded for someone else "
-                          f"([rules] allow_recorded = false): {by} must approve themselves")
+            raise Refused(
+                f"newsroom.toml does not count approvals recorded for someone else "
+                f"([rules] allow_recorded = false): {by} must approve themselves"
+            )
         if rules.require_signatures:
-            raise Refused(f"newsroom.toml requires signed approvals, so an approval recorded "
-                          f"for {by} would not count: {by} must approve with their own key")
+            raise Refused(
+                f"newsroom.toml requires signed approvals, so an approval recorded "
+                f"for {by} would not count: {by} must approve with their own key"
+            )
     if not may_approve(by, library):
-        raise Refused(f"{by} may not approve; approvers are {who_may_approve(library)} "
-                      "(newsroom.toml [rules])")
+        raise Refused(
+            f"{by} may not approve; approvers are {who_may_approve(library)} "
+            "(newsroom.toml [rules])"
+        )
     _not_spiked(release, library, "approve it")
     failing = _blocking_summary(release, library, at)
     if failing:
-        raise Refused(f"cannot approve {release.slug}: blocking checks fail: "
-                      + "; ".join(failing))
+        raise Refused(f"cannot approve {release.slug}: blocking checks fail: " + "; ".join(failing))
     if rules.require_clearance:
         uncleared = uncleared_quotes(release, library)
         if uncleared:
             names = ", ".join(f"{q.id} ({q.speaker})" for q in uncleared)
-            raise Refused(f"cannot approve {release.slug}: quotes not cleared by their "
-                          f"speakers: {names}")
+            raise Refused(
+                f"cannot approve {release.slug}: quotes not cleared by their speakers: {names}"
+            )
     if rules.require_signatures and sign is None:
-        raise Refused("newsroom.toml requires signed approvals and you have no signing key set "
-                      "up: set git's gpg.format = ssh and user.signingkey, or [signing] key in "
-                      "your newsroom config, or add --sign KEY")
+        raise Refused(
+            "newsroom.toml requires signed approvals and you have no signing key set "
+            "up: set git's gpg.format = ssh and user.signingkey, or [signing] key in "
+            "your newsroom config, or add --sign KEY"
+        )
     current = release_digest(release, library)
     for existing in valid_approvals(release, library, current):
         if existing.by == by and (sign is None or existing.signature or recorded_by):
@@ -793,19 +903,28 @@ def approve(release: Release, library: Library, by: str, *, note: str = "",
     if signature:
         # A signed approval supersedes the same person's unsigned one of the same words.
         release.approvals = [a for a in release.approvals if a.by != by or a.signature]
-    approval = Approval(by=by, at=at, digest=current, role=person.role, note=note,
-                        signature=signature, recorded_by=recorded_by,
-                        via=via if recorded_by else "")
+    approval = Approval(
+        by=by,
+        at=at,
+        digest=current,
+        role=person.role,
+        note=note,
+        signature=signature,
+        recorded_by=recorded_by,
+        via=via if recorded_by else "",
+    )
     release.approvals.append(approval)
     extra = {"recorded_by": recorded_by, "via": via} if recorded_by else {}
-    release.history.append(Event(at=at, action=APPROVE, by=by, digest=current, note=note,
-                                 extra=extra))
+    release.history.append(
+        Event(at=at, action=APPROVE, by=by, digest=current, note=note, extra=extra)
+    )
     library.save(release)
     return approval
 
 
-def request_changes(release: Release, library: Library, by: str, note: str, *,
-                    now: datetime | None = None) -> Event:
+def request_changes(
+    release: Release, library: Library, by: str, note: str, *, now: datetime | None = None
+) -> Event:
     at = now or now_utc()
     _person(library, by)
     if not note.strip():
@@ -821,8 +940,15 @@ def request_changes(release: Release, library: Library, by: str, note: str, *,
     return event
 
 
-def spike(release: Release, library: Library, by: str, note: str = "", *, undo: bool = False,
-          now: datetime | None = None) -> Event:
+def spike(
+    release: Release,
+    library: Library,
+    by: str,
+    note: str = "",
+    *,
+    undo: bool = False,
+    now: datetime | None = None,
+) -> Event:
     at = now or now_utc()
     _person(library, by)
     spiked = status(release, library) == SPIKED
@@ -834,8 +960,13 @@ def spike(release: Release, library: Library, by: str, note: str = "", *, undo: 
         if not note.strip():
             raise BadInput("say why it is spiked: --note TEXT")
     library.validate(release)
-    event = Event(at=at, action=UNSPIKE if undo else SPIKE, by=by,
-                  digest=release_digest(release, library), note=note)
+    event = Event(
+        at=at,
+        action=UNSPIKE if undo else SPIKE,
+        by=by,
+        digest=release_digest(release, library),
+        note=note,
+    )
     release.history.append(event)
     library.save(release)
     return event
@@ -864,8 +995,9 @@ def publication_refusal(release: Release, library: Library) -> str | None:
     )
 
 
-def record_publication(release: Release, library: Library, by: str, fmt: str, *,
-                       now: datetime | None = None) -> bool:
+def record_publication(
+    release: Release, library: Library, by: str, fmt: str, *, now: datetime | None = None
+) -> bool:
     """Append a ``publish`` event for the current digest and save.
 
     A repeat export of the same content in the same format records nothing
@@ -877,8 +1009,9 @@ def record_publication(release: Release, library: Library, by: str, fmt: str, *,
         if event.action == PUBLISH and event.digest == current and event.note == note:
             return False
     write_snapshot(release, library)
-    release.history.append(Event(at=now or now_utc(), action=PUBLISH, by=by, digest=current,
-                                 note=note))
+    release.history.append(
+        Event(at=now or now_utc(), action=PUBLISH, by=by, digest=current, note=note)
+    )
     library.save(release)
     return True
 
@@ -900,9 +1033,11 @@ def verify(release: Release, library: Library) -> list[str]:
         seen.add(approval.by)
         if well_formed(approval.digest) and not any(p.kind == "edited" for p in problems):
             if read_snapshot(library, release.slug, approval.digest) is None:
-                lines.append(f"approval by {approval.by}: digest edited by hand? "
-                             f"{short(approval.digest)} matches no snapshot in "
-                             f"{release.slug}/{SNAPSHOT_DIR}/ (or that folder was not kept)")
+                lines.append(
+                    f"approval by {approval.by}: digest edited by hand? "
+                    f"{short(approval.digest)} matches no snapshot in "
+                    f"{release.slug}/{SNAPSHOT_DIR}/ (or that folder was not kept)"
+                )
     for clearance in release.clearances:
         lines.extend(p.message for p in clearance_problems(clearance, release, library))
     from .waivers import verify_lines
@@ -927,8 +1062,9 @@ def diff_base(release: Release, library: Library) -> DiffBase | None:
             payload = read_snapshot(library, release.slug, event.digest)
             if payload is not None:
                 when = event.at.astimezone(UTC).isoformat(timespec="seconds")
-                return DiffBase(f"{verb} by {event.by} at {when} ({short(event.digest)})",
-                                event.digest, payload)
+                return DiffBase(
+                    f"{verb} by {event.by} at {when} ({short(event.digest)})", event.digest, payload
+                )
     return None
 
 
@@ -940,16 +1076,19 @@ def diff(release: Release, library: Library, width: int | None = None) -> tuple[
 
     base = diff_base(release, library)
     if base is None:
-        raise Refused(f"{release.slug} has never been submitted or approved; "
-                      "there is nothing to compare with")
+        raise Refused(
+            f"{release.slug} has never been submitted or approved; there is nothing to compare with"
+        )
     options = TextOptions(width=width or library.settings.width)
     before = render_text(document_from_payload(base.payload, release.slug), options)
     current_document = build_document(release, library.settings, library.people)
     after = render_text(current_document, options)
     current = _sha256(canonical_payload(current_document))
     lines = difflib.unified_diff(
-        before.splitlines(keepends=True), after.splitlines(keepends=True),
-        fromfile=base.label, tofile=f"now ({short(current)})",
+        before.splitlines(keepends=True),
+        after.splitlines(keepends=True),
+        fromfile=base.label,
+        tofile=f"now ({short(current)})",
     )
     return base, "".join(lines) + picture_changes(base.payload, current_document)
 

@@ -26,10 +26,13 @@ def load_make_library():
     import importlib.util
 
     spec = importlib.util.spec_from_file_location(
-        "make_library", REPO / "benchmarks" / "make_library.py")
+        "make_library", REPO / "benchmarks" / "make_library.py"
+    )
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
+
+
 DRAFTS = REPO / "drafts"
 SAMPLE_SLUG = "2026-11-24-lido-reopens"
 EARLY_SLUG = "2026-11-20-bus-route-consultation"
@@ -52,8 +55,7 @@ def snapshot_tree(root: Path) -> dict[str, bytes]:
 
 
 @pytest.fixture(autouse=True)
-def own_config(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
-               ) -> Path:
+def own_config(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Each test its own user config folder: the real one (who you are in which
     library, your signing key) never leaks in, and tests never write to it."""
     home = tmp_path_factory.mktemp("xdg-config")

@@ -29,10 +29,27 @@ def make_certificate(folder: Path) -> tuple[Path, Path]:
     """A self-signed certificate for 127.0.0.1 and localhost."""
     cert, key = folder / "cert.pem", folder / "key.pem"
     subprocess.run(
-        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", str(key),
-         "-out", str(cert), "-days", "2", "-subj", "/CN=localhost",
-         "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost"],
-        check=True, capture_output=True)
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-keyout",
+            str(key),
+            "-out",
+            str(cert),
+            "-days",
+            "2",
+            "-subj",
+            "/CN=localhost",
+            "-addext",
+            "subjectAltName=IP:127.0.0.1,DNS:localhost",
+        ],
+        check=True,
+        capture_output=True,
+    )
     return cert, key
 
 
@@ -78,11 +95,19 @@ class Handler:
                 os.kill(self.kill_pid, signal.SIGKILL)
                 self.kill_at = 0
                 return "451 4.3.0 sender went away"
-            self.received.append(Received(
-                envelope.mail_from, list(envelope.rcpt_tos), bytes(envelope.content),
-                tls=session.ssl is not None,
-                login=(session.auth_data.login.decode() if isinstance(
-                    session.auth_data, LoginPassword) else "")))
+            self.received.append(
+                Received(
+                    envelope.mail_from,
+                    list(envelope.rcpt_tos),
+                    bytes(envelope.content),
+                    tls=session.ssl is not None,
+                    login=(
+                        session.auth_data.login.decode()
+                        if isinstance(session.auth_data, LoginPassword)
+                        else ""
+                    ),
+                )
+            )
         return "250 2.0.0 queued"
 
     def to(self, address: str) -> list[Received]:
@@ -90,8 +115,11 @@ class Handler:
 
 
 def _authenticate(server, session, envelope, mechanism, auth_data):  # noqa: ANN001
-    ok = isinstance(auth_data, LoginPassword) and auth_data.login.decode() == USER \
+    ok = (
+        isinstance(auth_data, LoginPassword)
+        and auth_data.login.decode() == USER
         and auth_data.password.decode() == PASSWORD
+    )
     return AuthResult(success=ok, handled=False, auth_data=auth_data)
 
 
@@ -111,10 +139,13 @@ class Server:
             self.cert, key = make_certificate(folder)
             context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
             context.load_cert_chain(self.cert, key)
-            kwargs = {"tls_context": context, "require_starttls": True,
-                      "authenticator": _authenticate, "auth_required": True}
-        self.controller = Controller(self.handler, hostname="127.0.0.1", port=self.port,
-                                     **kwargs)
+            kwargs = {
+                "tls_context": context,
+                "require_starttls": True,
+                "authenticator": _authenticate,
+                "auth_required": True,
+            }
+        self.controller = Controller(self.handler, hostname="127.0.0.1", port=self.port, **kwargs)
 
     def __enter__(self) -> Server:
         self.controller.start()

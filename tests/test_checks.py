@@ -44,7 +44,9 @@ def test_the_early_draft_fails_on_its_todo_and_uncleared_quote(lib: Library) -> 
     release = lib.load(EARLY_SLUG)
     results = found(release, lib)
     assert {(r.id, r.where) for r in results} == {
-        ("markers", "body.md line 3"), ("cleared", "quotes[marsh]")}
+        ("markers", "body.md line 3"),
+        ("cleared", "quotes[marsh]"),
+    }
     assert all(r.level == ERROR for r in results)
 
 
@@ -140,8 +142,7 @@ def test_leftover_markers_in_published_fields_only(lib: Library, lido) -> None:
 
 def test_no_export_line_longer_than_the_width(lib: Library, lido) -> None:
     assert found(lido, lib, "width") == []
-    lido.body = lido.body.replace(
-        "at:", "at: https://example.org/" + "a" * 80 + " today:")
+    lido.body = lido.body.replace("at:", "at: https://example.org/" + "a" * 80 + " today:")
     (result,) = found(lido, lib, "width")
     assert result.where.startswith("export line") and "width 72" in result.message
     lib.settings.width = 120
@@ -178,5 +179,16 @@ def test_adding_a_check_is_one_function(lib: Library, lido) -> None:
 
 
 def test_the_issue_s_checks_are_all_registered() -> None:
-    assert {"headline", "lead", "references", "quotes-used", "attribution", "cleared",
-            "contact", "imprint", "embargo", "markers", "width"} <= set(checks.CHECKS)
+    assert {
+        "headline",
+        "lead",
+        "references",
+        "quotes-used",
+        "attribution",
+        "cleared",
+        "contact",
+        "imprint",
+        "embargo",
+        "markers",
+        "width",
+    } <= set(checks.CHECKS)

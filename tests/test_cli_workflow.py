@@ -63,8 +63,14 @@ def test_check_exit_codes_and_json(run: Run) -> None:
     code, out, _ = run("check", EARLY_SLUG, "--json")
     data = json.loads(out)
     assert code == 1 and data["ok"] is False
-    assert {"id": "markers", "level": "error", "message": "leftover marker 'TODO'",
-            "where": "body.md line 3", "blocking": True, "waived": False} in data["results"]
+    assert {
+        "id": "markers",
+        "level": "error",
+        "message": "leftover marker 'TODO'",
+        "where": "body.md line 3",
+        "blocking": True,
+        "waived": False,
+    } in data["results"]
     run("clear", SAMPLE_SLUG, "okafor", "--by", "amira-okafor")
     run("clear", SAMPLE_SLUG, "whitfield", "--by", "tom-whitfield")
     code, out, _ = run("check", SAMPLE_SLUG, "--json")
@@ -82,8 +88,9 @@ def test_identity_comes_from_as_then_env_then_git(
     assert snapshot_tree(run.root) == before
 
     subprocess.run(["git", "init", "-q", str(run.root)], check=True)
-    subprocess.run(["git", "-C", str(run.root), "config", "user.email", DAVID_EMAIL.upper()],
-                   check=True)
+    subprocess.run(
+        ["git", "-C", str(run.root), "config", "user.email", DAVID_EMAIL.upper()], check=True
+    )
     assert run("submit", SAMPLE_SLUG)[0] == 0
     assert release_toml(run.root)["history"][-1]["by"] == "david-osei"
 
@@ -121,8 +128,17 @@ def test_clear_by_someone_else_refused(run: Run) -> None:
     code, _, err = run("clear", SAMPLE_SLUG, "nope", "--by", "amira-okafor")
     assert code == 2 and "no quote 'nope'" in err
     assert snapshot_tree(run.root) == before
-    code, out, _ = run("clear", SAMPLE_SLUG, "okafor", "--by", "amira-okafor",
-                       "--via", "in-person", "--note", "at the gates")
+    code, out, _ = run(
+        "clear",
+        SAMPLE_SLUG,
+        "okafor",
+        "--by",
+        "amira-okafor",
+        "--via",
+        "in-person",
+        "--note",
+        "at the gates",
+    )
     assert code == 0
     (clearance,) = [c for c in release_toml(run.root)["clearances"] if c["quote"] == "okafor"]
     assert clearance["via"] == "in-person" and clearance["note"] == "at the gates"
@@ -153,8 +169,9 @@ def test_verify_and_diff_after_an_edit(run: Run) -> None:
     code, out, _ = run("verify")
     assert code == 0 and "every approval, clearance and waiver claimed is valid (3 in all)" in out
     body = run.root / SAMPLE_SLUG / "body.md"
-    body.write_text(body.read_text(encoding="utf-8").replace("seven to two", "eight to one"),
-                    encoding="utf-8")
+    body.write_text(
+        body.read_text(encoding="utf-8").replace("seven to two", "eight to one"), encoding="utf-8"
+    )
     code, out, _ = run("verify", SAMPLE_SLUG)
     assert code == 1
     assert out.startswith(f"{SAMPLE_SLUG}: approval by david-osei is stale")
@@ -171,8 +188,7 @@ def test_hand_edited_digest_fails_verify(run: Run) -> None:
     digest = release_toml(run.root)["approvals"][0]["digest"]
     head, _, approvals = text.partition("[[approvals]]")
     forged = digest[:-1] + ("0" if digest[-1] != "0" else "1")
-    path.write_text(head + "[[approvals]]" + approvals.replace(digest, forged, 1),
-                    encoding="utf-8")
+    path.write_text(head + "[[approvals]]" + approvals.replace(digest, forged, 1), encoding="utf-8")
     code, out, _ = run("verify", SAMPLE_SLUG)
     assert code == 1 and "digest edited by hand" in out
 
@@ -190,7 +206,10 @@ def test_request_changes_spike_and_history(run: Run) -> None:
     assert run("spike", SAMPLE_SLUG, "--as", "priya-raman", "--undo")[0] == 0
     history = release_toml(run.root)["history"][-3:]
     assert [(e["action"], e["by"]) for e in history] == [
-        ("request-changes", "david-osei"), ("spike", "priya-raman"), ("unspike", "priya-raman")]
+        ("request-changes", "david-osei"),
+        ("spike", "priya-raman"),
+        ("unspike", "priya-raman"),
+    ]
     assert history[0]["note"] == "Cut par 2" and history[1]["note"] == "Vote delayed"
 
 
@@ -207,14 +226,16 @@ def test_signed_approval_from_the_command_line(run: Run, tmp_path: Path) -> None
     key = tmp_path / "id_david"
     subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", str(key)], check=True)
     (run.root / "allowed_signers").write_text(
-        f"{DAVID_EMAIL} {key.with_suffix('.pub').read_text()}")
+        f"{DAVID_EMAIL} {key.with_suffix('.pub').read_text()}"
+    )
     run("clear", SAMPLE_SLUG, "okafor", "--by", "amira-okafor")
     run("clear", SAMPLE_SLUG, "whitfield", "--by", "tom-whitfield")
     code, out, _ = run("approve", SAMPLE_SLUG, "--as", "david-osei", "--sign", str(key))
     assert code == 0 and "signed" in out
     assert run("verify", SAMPLE_SLUG)[0] == 0
-    code, _, err = run("approve", SAMPLE_SLUG, "--as", "priya-raman", "--sign",
-                       str(tmp_path / "missing"))
+    code, _, err = run(
+        "approve", SAMPLE_SLUG, "--as", "priya-raman", "--sign", str(tmp_path / "missing")
+    )
     assert code == 2 and "no such key" in err
 
 
@@ -228,8 +249,9 @@ def test_workflow_commands_do_not_import_textual_or_rich(library_copy: Path) -> 
     )
     import sys
 
-    result = subprocess.run([sys.executable, "-c", probe, str(library_copy)],
-                            capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-c", probe, str(library_copy)], capture_output=True, text=True, timeout=60
+    )
     assert result.returncode == 0, result.stdout + result.stderr
 
 
@@ -243,13 +265,20 @@ def test_sign_off_refused_while_someone_edits_the_release(run: Run) -> None:
 
     from newsroom.locks import LOCK_FILE, LockInfo
 
-    info = LockInfo(user="carol", host="someone-elses-laptop", pid=4242,
-                    since=datetime(2026, 11, 25, 9, 30, tzinfo=UTC), token="other")
+    info = LockInfo(
+        user="carol",
+        host="someone-elses-laptop",
+        pid=4242,
+        since=datetime(2026, 11, 25, 9, 30, tzinfo=UTC),
+        token="other",
+    )
     (run.root / SAMPLE_SLUG / LOCK_FILE).write_bytes(info.to_json())
     before = snapshot_tree(run.root)
-    for args in (["clear", SAMPLE_SLUG, "okafor", "--by", "amira-okafor"],
-                 ["submit", SAMPLE_SLUG, "--as", "priya-raman"],
-                 ["spike", SAMPLE_SLUG, "--as", "priya-raman", "--note", "x"]):
+    for args in (
+        ["clear", SAMPLE_SLUG, "okafor", "--by", "amira-okafor"],
+        ["submit", SAMPLE_SLUG, "--as", "priya-raman"],
+        ["spike", SAMPLE_SLUG, "--as", "priya-raman", "--note", "x"],
+    ):
         code, _, err = run(*args)
         assert code == 2 and "carol" in err, (args, err)
     assert snapshot_tree(run.root) == before

@@ -54,8 +54,9 @@ def _version(label: str) -> Release:
 def _library(tmp_path: Path) -> Path:
     root = tmp_path / "drafts"
     root.mkdir()
-    (root / "newsroom.toml").write_text('schema = 1\n\n[organisation]\nname = "T"\n',
-                                        encoding="utf-8")
+    (root / "newsroom.toml").write_text(
+        'schema = 1\n\n[organisation]\nname = "T"\n', encoding="utf-8"
+    )
     (root / SLUG).mkdir()
     return root
 
@@ -141,8 +142,9 @@ def test_sigkill_during_save_leaves_the_old_or_the_new_version(tmp_path: Path) -
         assert os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGKILL, (
             f"kill {kill}: the child ended on its own (status {status}), seed={seed}"
         )
-        leftovers = sorted(p.name for p in (root / SLUG).iterdir()
-                           if p.name not in (RELEASE_FILE, BODY_FILE))
+        leftovers = sorted(
+            p.name for p in (root / SLUG).iterdir() if p.name not in (RELEASE_FILE, BODY_FILE)
+        )
         if JOURNAL_FILE in leftovers:
             interrupted["journal written, renames pending: rolled forward"] += 1
         elif any(name.endswith(".new") for name in leftovers):
@@ -161,8 +163,10 @@ def test_sigkill_during_save_leaves_the_old_or_the_new_version(tmp_path: Path) -
             f"kill {kill}: the load left crash debris behind, seed={seed}"
         )
         seen[label] += 1
-    print(f"kills: {kill + 1}; versions after kills: {dict(seen)}; "
-          f"interrupted saves: {dict(interrupted)}")
+    print(
+        f"kills: {kill + 1}; versions after kills: {dict(seen)}; "
+        f"interrupted saves: {dict(interrupted)}"
+    )
     # The kills really landed inside saves' write phase, not only between saves.
     assert sum(interrupted.values()) >= wanted, interrupted
     assert seen["A"] and seen["B"]
@@ -184,7 +188,9 @@ def test_sigkill_of_a_separate_interpreter_mid_save(tmp_path: Path) -> None:
     for _ in range(8):
         child = subprocess.Popen(
             [sys.executable, "-c", script, str(root), str(Path(__file__).parent)],
-            stdout=subprocess.PIPE, text=True, cwd=REPO,
+            stdout=subprocess.PIPE,
+            text=True,
+            cwd=REPO,
         )
         assert child.stdout is not None and child.stdout.readline() == "ready\n"
         time.sleep(rng.uniform(0.0, 0.1))
@@ -227,8 +233,9 @@ def test_a_reader_never_sees_half_a_save_in_progress(tmp_path: Path) -> None:
     assert _which(_on_disk(root), versions) is not None
 
 
-def test_a_pending_journal_in_a_read_only_library_is_read_through(tmp_path: Path,
-                                                                  monkeypatch) -> None:
+def test_a_pending_journal_in_a_read_only_library_is_read_through(
+    tmp_path: Path, monkeypatch
+) -> None:
     """A crash after the journal, then the folder became read-only: read the new version."""
     import newsroom.bundle as bundle
 

@@ -97,12 +97,19 @@ def test_draft_is_marked_in_every_format_and_not_recorded(
     files = {}
     for fmt in FORMATS:
         files[fmt] = tmp_path / f"draft.{fmt}"
-        result = cli("export", SAMPLE_SLUG, "--format", fmt, "--draft",
-                     "-o", str(files[fmt]), drafts=library_copy)
+        result = cli(
+            "export",
+            SAMPLE_SLUG,
+            "--format",
+            fmt,
+            "--draft",
+            "-o",
+            str(files[fmt]),
+            drafts=library_copy,
+        )
         assert result.returncode == 0, result.stderr
     # A draft is not a publication (picture renditions are caches in .newsroom/).
-    after = {k: v for k, v in snapshot_tree(library_copy).items()
-             if not k.startswith(".newsroom/")}
+    after = {k: v for k, v in snapshot_tree(library_copy).items() if not k.startswith(".newsroom/")}
     assert after == before
     assert files["text"].read_text(encoding="utf-8").startswith(DRAFT_MARK)
     md = files["md"].read_text(encoding="utf-8")
@@ -122,8 +129,7 @@ def test_approved_release_exports_and_records_publication(
 ) -> None:
     approve_sample(library_copy)
     target = tmp_path / "lido.html"
-    result = cli("export", SAMPLE_SLUG, "--format", "html", "-o", str(target),
-                 drafts=library_copy)
+    result = cli("export", SAMPLE_SLUG, "--format", "html", "-o", str(target), drafts=library_copy)
     assert result.returncode == 0, result.stderr
     assert "<article>" in target.read_text(encoding="utf-8")
     published = [e for e in history(library_copy) if e.action == PUBLISH]
@@ -131,11 +137,25 @@ def test_approved_release_exports_and_records_publication(
 
 
 def test_eml_to_stdout_with_to_override(library_copy: Path) -> None:
-    command = [sys.executable, "-m", "newsroom", "--drafts", str(library_copy), "export",
-               SAMPLE_SLUG, "--format", "eml", "--draft", "--to", "desk@paper.example",
-               "--to", "Radio <news@radio.example>"]
-    result = subprocess.run(command, capture_output=True, cwd=REPO, timeout=60,
-                            env={**os.environ, **ENV})
+    command = [
+        sys.executable,
+        "-m",
+        "newsroom",
+        "--drafts",
+        str(library_copy),
+        "export",
+        SAMPLE_SLUG,
+        "--format",
+        "eml",
+        "--draft",
+        "--to",
+        "desk@paper.example",
+        "--to",
+        "Radio <news@radio.example>",
+    ]
+    result = subprocess.run(
+        command, capture_output=True, cwd=REPO, timeout=60, env={**os.environ, **ENV}
+    )
     assert result.returncode == 0, result.stderr
     message = BytesParser(policy=policy.default).parsebytes(result.stdout)
     assert message.defects == []
@@ -165,11 +185,13 @@ def test_eml_without_from_address_is_a_clear_error(cli, library_copy: Path) -> N
     settings = library_copy / "newsroom.toml"
     text = settings.read_text(encoding="utf-8")
     text = text.replace('from = "Hollinsbury', 'unused = "Hollinsbury')
-    text = text.replace('email = "press@hollinsbury-progressives.example.org.uk"\n\n[defaults]',
-                        "\n[defaults]")
+    text = text.replace(
+        'email = "press@hollinsbury-progressives.example.org.uk"\n\n[defaults]', "\n[defaults]"
+    )
     settings.write_text(text, encoding="utf-8")
-    result = cli("export", SAMPLE_SLUG, "--format", "eml", "--draft", "-o", "-",
-                 drafts=library_copy)
+    result = cli(
+        "export", SAMPLE_SLUG, "--format", "eml", "--draft", "-o", "-", drafts=library_copy
+    )
     assert result.returncode == 2
     assert "export.from" in result.stderr
 
@@ -199,19 +221,27 @@ def test_all_exit_code_is_1_when_the_gate_held_something_back(
     cli, library_copy: Path, tmp_path: Path
 ) -> None:
     approve_sample(library_copy)
-    result = cli("export", "--all", "--format", "ninjs", "--out", str(tmp_path / "o"),
-                 drafts=library_copy)
+    result = cli(
+        "export", "--all", "--format", "ninjs", "--out", str(tmp_path / "o"), drafts=library_copy
+    )
     assert result.returncode == 1
     assert (tmp_path / "o" / f"{SAMPLE_SLUG}.json").is_file()
 
 
-def test_all_with_status_selects_and_skips_nothing(
-    cli, library_copy: Path, tmp_path: Path
-) -> None:
+def test_all_with_status_selects_and_skips_nothing(cli, library_copy: Path, tmp_path: Path) -> None:
     approve_sample(library_copy)
     out = tmp_path / "approved"
-    result = cli("export", "--all", "--format", "eml", "--out", str(out),
-                 "--status", "approved", drafts=library_copy)
+    result = cli(
+        "export",
+        "--all",
+        "--format",
+        "eml",
+        "--out",
+        str(out),
+        "--status",
+        "approved",
+        drafts=library_copy,
+    )
     assert result.returncode == 0, result.stderr
     assert [p.name for p in out.iterdir()] == [f"{SAMPLE_SLUG}.eml"]
     assert "skipped 0" in result.stderr and EARLY_SLUG not in result.stderr
@@ -226,8 +256,9 @@ def test_all_draft_writes_every_valid_release_marked(
 ) -> None:
     add_broken_bundle(library_copy)
     out = tmp_path / "drafts-out"
-    result = cli("export", "--all", "--format", "html", "--draft", "--out", str(out),
-                 drafts=library_copy)
+    result = cli(
+        "export", "--all", "--format", "html", "--draft", "--out", str(out), drafts=library_copy
+    )
     assert result.returncode == 2  # the broken bundle
     names = sorted(p.name for p in out.iterdir())
     assert names == [f"{EARLY_SLUG}.html", f"{SAMPLE_SLUG}.html"]
@@ -246,8 +277,9 @@ def test_all_leaves_spiked_releases_out_unless_asked(
     assert result.returncode == 0, result.stderr
     assert [p.name for p in out.iterdir()] == [f"{SAMPLE_SLUG}.txt"]
     assert f"skipped {EARLY_SLUG}: spiked (withdrawn)" in result.stderr
-    result = cli("export", "--all", "--draft", "--status", "spiked", "--out", str(out),
-                 drafts=library_copy)
+    result = cli(
+        "export", "--all", "--draft", "--status", "spiked", "--out", str(out), drafts=library_copy
+    )
     assert result.returncode == 0, result.stderr
     assert (out / f"{EARLY_SLUG}.txt").read_text(encoding="utf-8").startswith(DRAFT_MARK)
 
@@ -255,8 +287,9 @@ def test_all_leaves_spiked_releases_out_unless_asked(
 def test_all_write_failure_names_the_file(cli, library_copy: Path, tmp_path: Path) -> None:
     out = tmp_path / "o"
     (out / f"{EARLY_SLUG}.md").mkdir(parents=True)  # a folder where the file should go
-    result = cli("export", "--all", "--draft", "--format", "md", "--out", str(out),
-                 drafts=library_copy)
+    result = cli(
+        "export", "--all", "--draft", "--format", "md", "--out", str(out), drafts=library_copy
+    )
     assert result.returncode == 2
     assert f"{out / EARLY_SLUG}.md: cannot write the export" in result.stderr
     assert not any(p.name.endswith(".tmp") for p in out.iterdir())
@@ -286,8 +319,14 @@ def test_no_rich_import_when_not_a_terminal(library_copy: Path, tmp_path: Path) 
         f"'--out', {str(tmp_path / 'o')!r}]); "
         "print('RICH' if 'rich' in sys.modules else 'NO-RICH', file=sys.stderr)"
     )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                            cwd=REPO, timeout=60, env={**os.environ, **ENV})
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        timeout=60,
+        env={**os.environ, **ENV},
+    )
     assert "NO-RICH" in result.stderr, result.stderr
 
 
@@ -303,8 +342,14 @@ def test_progress_bar_in_a_terminal_with_more_releases_than_lines(
     )
     primary, secondary = pty.openpty()
     env = {**os.environ, **ENV, "LINES": "1", "COLUMNS": "80", "TERM": "xterm"}
-    process = subprocess.Popen([sys.executable, "-c", code], stdin=subprocess.DEVNULL,
-                               stdout=secondary, stderr=secondary, cwd=REPO, env=env)
+    process = subprocess.Popen(
+        [sys.executable, "-c", code],
+        stdin=subprocess.DEVNULL,
+        stdout=secondary,
+        stderr=secondary,
+        cwd=REPO,
+        env=env,
+    )
     os.close(secondary)
     output = b""
     while True:

@@ -36,13 +36,19 @@ make_library = load_make_library()
 
 def textwrap_lines(text: str, width: int, first: str, rest: str) -> list[str]:
     return textwrap.TextWrapper(
-        width=width, initial_indent=first, subsequent_indent=rest, break_long_words=False,
-        break_on_hyphens=False, expand_tabs=True, replace_whitespace=True,
+        width=width,
+        initial_indent=first,
+        subsequent_indent=rest,
+        break_long_words=False,
+        break_on_hyphens=False,
+        expand_tabs=True,
+        replace_whitespace=True,
     ).wrap(text)
 
 
-def reference_wrap(options: TextOptions, text: str, indent: str = "",
-                   hanging: str | None = None) -> list[str]:
+def reference_wrap(
+    options: TextOptions, text: str, indent: str = "", hanging: str | None = None
+) -> list[str]:
     """``_Writer.wrap`` as it was before the quick path: textwrap for every piece."""
     hanging = indent if hanging is None else hanging
     prepared = to_ascii(text, glue=True) if options.ascii else text
@@ -59,8 +65,12 @@ INDENT = st.sampled_from(["", " ", "  ", "- ", "> > ", "1. ", "    ", "x" * 12])
 
 
 @settings(max_examples=400, deadline=None)
-@given(words=st.lists(WORD, min_size=0, max_size=30), width=st.integers(1, 40),
-       first=INDENT, rest=INDENT)
+@given(
+    words=st.lists(WORD, min_size=0, max_size=30),
+    width=st.integers(1, 40),
+    first=INDENT,
+    rest=INDENT,
+)
 @example(words=["abc", "de"], width=3, first="", rest="")  # a word exactly the room
 @example(words=["abcdef", "g"], width=4, first="    ", rest="      ")  # indent wider than width
 def test_fill_gives_textwrap_lines(words: list[str], width: int, first: str, rest: str) -> None:
@@ -73,8 +83,13 @@ MESSY = st.text(alphabet="ab é£-° \t\r\x0b\x0c\n\u00a0\u2003\u202f\x1c" + _GL
 
 
 @settings(max_examples=400, deadline=None)
-@given(text=MESSY, width=st.integers(1, 30), ascii=st.booleans(), indent=INDENT,
-       hanging=st.one_of(st.none(), INDENT))
+@given(
+    text=MESSY,
+    width=st.integers(1, 30),
+    ascii=st.booleans(),
+    indent=INDENT,
+    hanging=st.one_of(st.none(), INDENT),
+)
 @example(text=" lead space", width=5, ascii=False, indent="", hanging=None)
 @example(text="a \u00a0 b c", width=3, ascii=False, indent="", hanging=None)
 @example(text="trailing   ", width=4, ascii=False, indent="> ", hanging=None)
@@ -83,7 +98,8 @@ def test_writer_wrap_gives_what_textwrap_gave(
 ) -> None:
     options = TextOptions(width=width, ascii=ascii)
     assert _Writer(options).wrap(text, indent, hanging) == reference_wrap(
-        options, text, indent, hanging)
+        options, text, indent, hanging
+    )
 
 
 # ---------------------------------------------------------------------------
@@ -107,13 +123,14 @@ def library(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def files(folder: Path) -> dict[str, bytes]:
-    return {path.name: b"<folder>" if path.is_dir() else path.read_bytes()
-            for path in sorted(folder.iterdir())}
+    return {
+        path.name: b"<folder>" if path.is_dir() else path.read_bytes()
+        for path in sorted(folder.iterdir())
+    }
 
 
 @pytest.fixture
-def export(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
-           tmp_path: Path):
+def export(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path):
     """``newsroom export --all`` in this process with N workers: (code, stdout, stderr,
     files, whether workers ran), the output folder's name written as OUT."""
     from newsroom.cli import main
@@ -138,18 +155,26 @@ def export(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
         code = main(["--drafts", str(root), "export", "--all", *args, "--out", str(out)])
         captured = capsys.readouterr()
         written = files(out) if out.is_dir() else {}
-        return (code, captured.out.replace(str(out), "OUT"), captured.err.replace(str(out), "OUT"),
-                written, bool(calls))
+        return (
+            code,
+            captured.out.replace(str(out), "OUT"),
+            captured.err.replace(str(out), "OUT"),
+            written,
+            bool(calls),
+        )
 
     return run
 
 
-@pytest.mark.parametrize("options", [
-    ("--format", "text", "--draft"),
-    ("--format", "text", "--draft", "--width", "40", "--ascii"),
-    ("--format", "md", "--draft"),
-    ("--format", "text", "--draft", "--status", "draft", "--status", "spiked"),
-])
+@pytest.mark.parametrize(
+    "options",
+    [
+        ("--format", "text", "--draft"),
+        ("--format", "text", "--draft", "--width", "40", "--ascii"),
+        ("--format", "md", "--draft"),
+        ("--format", "text", "--draft", "--status", "draft", "--status", "spiked"),
+    ],
+)
 def test_workers_write_what_one_process_writes(export, library: Path, options) -> None:
     one = export(library, 1, *options)
     two = export(library, 2, *options)
@@ -164,8 +189,9 @@ def test_workers_write_what_one_process_writes(export, library: Path, options) -
     assert not [name for name in written if name.endswith(".tmp")]
 
 
-def test_workers_with_three_processes_and_an_existing_folder(export, library: Path,
-                                                             tmp_path: Path) -> None:
+def test_workers_with_three_processes_and_an_existing_folder(
+    export, library: Path, tmp_path: Path
+) -> None:
     """Files already there are replaced (keeping their mode), others left alone."""
     results = []
     for workers in (1, 3):
@@ -182,8 +208,9 @@ def test_workers_with_three_processes_and_an_existing_folder(export, library: Pa
     assert results[1][4] and results[1][:4] == results[0][:4]
 
 
-def test_a_write_failure_stops_both_at_the_same_release(export, library: Path,
-                                                        tmp_path: Path) -> None:
+def test_a_write_failure_stops_both_at_the_same_release(
+    export, library: Path, tmp_path: Path
+) -> None:
     """A folder where one export belongs: the same paths printed before the error,
     the same files on disk, nothing staged left behind."""
     slugs = sorted(p.name for p in library.iterdir() if (p / "body.md").exists())
@@ -244,13 +271,34 @@ def test_the_command_line_with_the_default_threshold(tmp_path: Path) -> None:
     for workers in ("1", "2"):
         out = tmp_path / f"out-{workers}"
         result = subprocess.run(
-            [sys.executable, "-m", "newsroom", "--drafts", str(root), "export", "--all",
-             "--format", "text", "--draft", "--out", str(out)],
-            capture_output=True, text=True, timeout=120, cwd=REPO,
+            [
+                sys.executable,
+                "-m",
+                "newsroom",
+                "--drafts",
+                str(root),
+                "export",
+                "--all",
+                "--format",
+                "text",
+                "--draft",
+                "--out",
+                str(out),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            cwd=REPO,
             env={**os.environ, **ENV, "NEWSROOM_WORKERS": workers},
         )
-        results.append((result.returncode, result.stdout.replace(str(out), "OUT"),
-                        result.stderr.replace(str(out), "OUT"), files(out)))
+        results.append(
+            (
+                result.returncode,
+                result.stdout.replace(str(out), "OUT"),
+                result.stderr.replace(str(out), "OUT"),
+                files(out),
+            )
+        )
     assert results[1] == results[0]
     assert results[0][0] == 0 and len(results[0][3]) > 200
 
@@ -272,10 +320,22 @@ def test_progress_bar_with_workers_in_a_terminal(tmp_path: Path) -> None:
         "print('WORKERS', calls, 'RICH' if 'rich' in sys.modules else 'NO-RICH', 'CODE', code)"
     )
     primary, secondary = pty.openpty()
-    env = {**os.environ, **ENV, "LINES": "5", "COLUMNS": "1000", "TERM": "xterm",
-           "NEWSROOM_WORKERS": "2"}
-    process = subprocess.Popen([sys.executable, "-c", code], stdin=subprocess.DEVNULL,
-                               stdout=secondary, stderr=secondary, cwd=REPO, env=env)
+    env = {
+        **os.environ,
+        **ENV,
+        "LINES": "5",
+        "COLUMNS": "1000",
+        "TERM": "xterm",
+        "NEWSROOM_WORKERS": "2",
+    }
+    process = subprocess.Popen(
+        [sys.executable, "-c", code],
+        stdin=subprocess.DEVNULL,
+        stdout=secondary,
+        stderr=secondary,
+        cwd=REPO,
+        env=env,
+    )
     os.close(secondary)
     output = b""
     while True:

@@ -159,12 +159,17 @@ def normalise_pictures(data: bytes) -> bytes:
 
     The pictures themselves are checked by tests/test_media_export.py.
     """
-    data = re.sub(rb"data:image/jpeg;base64,[A-Za-z0-9+/=]+", b"data:image/jpeg;base64,<jpeg>",
-                  data)
+    data = re.sub(
+        rb"data:image/jpeg;base64,[A-Za-z0-9+/=]+", b"data:image/jpeg;base64,<jpeg>", data
+    )
     data = re.sub(rb'"sizeInBytes": \d+', b'"sizeInBytes": 0', data)
     # A base64 attachment: lines of base64 up to the next MIME boundary.
-    data = re.sub(rb"(Content-Disposition: attachment;[^\r]*\r\n(?:[^\r\n]+\r\n)*\r\n)"
-                  rb"(?:[A-Za-z0-9+/=]+\r\n)+", rb"\1<jpeg>\r\n", data)
+    data = re.sub(
+        rb"(Content-Disposition: attachment;[^\r]*\r\n(?:[^\r\n]+\r\n)*\r\n)"
+        rb"(?:[A-Za-z0-9+/=]+\r\n)+",
+        rb"\1<jpeg>\r\n",
+        data,
+    )
     # The MIME boundary is random by design, like the Message-ID.
     return re.sub(rb"===============\d+==", b"===============<boundary>==", data)
 
@@ -173,8 +178,11 @@ def normalise_pictures(data: bytes) -> bytes:
 @pytest.mark.parametrize("fmt", ["md", "html", "eml", "ninjs"])
 def test_sample_release_matches_golden_file(library: Library, sample: Release, fmt: str) -> None:
     output = render(sample, library, fmt, now=NOW)
-    data = normalise_eml(output) if isinstance(output, bytes) else normalise_pictures(
-        output.encode("utf-8"))
+    data = (
+        normalise_eml(output)
+        if isinstance(output, bytes)
+        else normalise_pictures(output.encode("utf-8"))
+    )
     golden = GOLDEN / f"{SAMPLE_SLUG}{EXTENSIONS[fmt]}"
     if os.environ.get("NEWSROOM_UPDATE_GOLDEN"):
         golden.parent.mkdir(parents=True, exist_ok=True)
@@ -215,8 +223,22 @@ def test_md_front_matter_parses_and_carries_the_facts(library: Library, sample: 
 
 
 # Zola 0.19 refuses any other top-level key in a page's front matter.
-ZOLA_PAGE_KEYS = {"title", "description", "date", "updated", "weight", "draft", "slug", "path",
-                  "aliases", "authors", "in_search_index", "template", "taxonomies", "extra"}
+ZOLA_PAGE_KEYS = {
+    "title",
+    "description",
+    "date",
+    "updated",
+    "weight",
+    "draft",
+    "slug",
+    "path",
+    "aliases",
+    "authors",
+    "in_search_index",
+    "template",
+    "taxonomies",
+    "extra",
+}
 
 
 def test_md_front_matter_keys_are_ones_zola_accepts(library: Library, sample: Release) -> None:
@@ -283,9 +305,12 @@ def test_md_fence_left_open_in_the_body_does_not_swallow_the_quote(
     sample.body = "Lead.\n\n```\nunclosed code\n\n{{< quote whitfield >}}\n"
     _, body = parse_md(render(sample, library, "md"))
     blocks = md_blocks(body)
-    assert ("blockquote/p", "“We are thrilled, and a little exhausted. Our volunteers will be at "
-            "the gates on Saturday morning with tea, cake and a sign-up sheet for the opening "
-            "gala.”") in blocks
+    assert (
+        "blockquote/p",
+        "“We are thrilled, and a little exhausted. Our volunteers will be at "
+        "the gates on Saturday morning with tea, cake and a sign-up sheet for the opening "
+        "gala.”",
+    ) in blocks
     assert ("p", "ENDS") in blocks
 
 
@@ -334,7 +359,7 @@ def test_html_caption_file_with_a_script_scheme_is_not_an_image(
     sample.captions[0].file = "javascript:alert(1)"
     tree = parse_html(render(sample, library, "html"))
     assert tree.find(".//img") is None
-    sample.captions[0].file = "photos/gates & \"lido\".jpg"
+    sample.captions[0].file = 'photos/gates & "lido".jpg'
     tree = parse_html(render(sample, library, "html"))
     assert tree.find(".//img").get("src") == 'photos/gates & "lido".jpg'
 
@@ -350,8 +375,9 @@ def test_eml_headers_and_body(library: Library, sample: Release) -> None:
     assert message["Reply-To"] == library.settings.reply_to
     assert [str(a.addr_spec) for a in message["To"].addresses] == library.settings.press_list
     assert parsedate_to_datetime(message["Date"]) == NOW
-    assert re.fullmatch(r"<[^<>@\s]+@hollinsbury-progressives\.example\.org\.uk>",
-                        message["Message-ID"])
+    assert re.fullmatch(
+        r"<[^<>@\s]+@hollinsbury-progressives\.example\.org\.uk>", message["Message-ID"]
+    )
     # The sample has a picture: text first, then the web rendition attached.
     assert message.get_content_type() == "multipart/mixed"
     parts = list(message.iter_parts())
@@ -391,9 +417,7 @@ def test_eml_without_embargo_has_plain_subject_and_draft_is_marked(
     assert body.startswith(DRAFT_MARK) and body.rstrip().endswith(DRAFT_MARK)
 
 
-def test_eml_from_falls_back_to_the_organisation_address(
-    library: Library, sample: Release
-) -> None:
+def test_eml_from_falls_back_to_the_organisation_address(library: Library, sample: Release) -> None:
     library.settings.from_address = ""
     library.settings.press_list = []
     message = parse_eml(render(sample, library, "eml"))
@@ -482,8 +506,9 @@ HOSTILE_QUOTE = (
 )
 
 
-def hostile_release(headline: str, quote: str, name: str = "Ada <Lovelace> & \"Co\"",
-                    draft_embargo: bool = True) -> tuple[Release, Library]:
+def hostile_release(
+    headline: str, quote: str, name: str = 'Ada <Lovelace> & "Co"', draft_embargo: bool = True
+) -> tuple[Release, Library]:
     settings = Settings(
         organisation="Test & <Group>",
         website="https://test-group.example.org",
@@ -498,10 +523,18 @@ def hostile_release(headline: str, quote: str, name: str = "Ada <Lovelace> & \"C
         standfirst=f"Standfirst {headline}",
         dateline=Dateline(place="Hollinsbury", date=date(2026, 11, 24)),
         embargo=Embargo(until=datetime(2026, 12, 1, 0, 1, tzinfo=ZoneInfo("UTC")))
-        if draft_embargo else Embargo(),
+        if draft_embargo
+        else Embargo(),
         body="Lead paragraph.\n\n{{< quote q1 >}}\n\nClosing paragraph.\n",
-        quotes=[Quote(id="q1", speaker="p1", role="Chair & <Treasurer>",
-                      intro="{name}, {role}, said:", text=quote)],
+        quotes=[
+            Quote(
+                id="q1",
+                speaker="p1",
+                role="Chair & <Treasurer>",
+                intro="{name}, {role}, said:",
+                text=quote,
+            )
+        ],
         notes_to_editors=[f"Note {headline}"],
         internal_notes=f"{MARKER} do not publish",
         approvals=[Approval(by="p1", at=NOW, digest="sha256:x", note=f"{MARKER} approval")],
@@ -606,11 +639,57 @@ def test_internal_notes_approvals_and_history_reach_no_format(
 
 
 HOSTILE_PIECES = [
-    "<", ">", "&", '"', "'", "]]>", "{{", "}}", "{{<", "+++", "---", "#", "*", "_", "`",
-    "\\", "[", "](", "!", "|", "~", "-", "1.", "=", "=?utf-8?b?", "?=", "\x1b[31m",
-    "\x1b]0;title\x07", "\x9b2J", "\x00", "\r\n", "\t", "\u2028", "\u00a0", "🏊", "👩🏽‍🚒",
-    "שלום", "عربي", "\u202e", "e\u0301", "\u0308", "\ufdd0", "\U0010ffff", "&amp;",
-    "&#x1b;", "<!--", "-->", "<![CDATA[", "\u200b", " ", "  ",
+    "<",
+    ">",
+    "&",
+    '"',
+    "'",
+    "]]>",
+    "{{",
+    "}}",
+    "{{<",
+    "+++",
+    "---",
+    "#",
+    "*",
+    "_",
+    "`",
+    "\\",
+    "[",
+    "](",
+    "!",
+    "|",
+    "~",
+    "-",
+    "1.",
+    "=",
+    "=?utf-8?b?",
+    "?=",
+    "\x1b[31m",
+    "\x1b]0;title\x07",
+    "\x9b2J",
+    "\x00",
+    "\r\n",
+    "\t",
+    "\u2028",
+    "\u00a0",
+    "🏊",
+    "👩🏽‍🚒",
+    "שלום",
+    "عربي",
+    "\u202e",
+    "e\u0301",
+    "\u0308",
+    "\ufdd0",
+    "\U0010ffff",
+    "&amp;",
+    "&#x1b;",
+    "<!--",
+    "-->",
+    "<![CDATA[",
+    "\u200b",
+    " ",
+    "  ",
 ]
 hostile_text = st.lists(
     st.one_of(
@@ -637,9 +716,31 @@ def test_random_text_round_trips_through_every_format(
 
 
 BODY_PIECES = HOSTILE_PIECES + [
-    "\n", "\n\n", "    ", "> ", "- ", "1. ", "```", "~~~", "<div>", "</div>", "<b>", "<a href=x>",
-    "<https://example.org/a_b>", "<me@example.org>", "<?php", "<!DOCTYPE", "{{< x >}}", "{%",
-    "[link](https://example.org)", "![img](a.png)", "&copy;", "&#x3c;", "\\<", "`", "``",
+    "\n",
+    "\n\n",
+    "    ",
+    "> ",
+    "- ",
+    "1. ",
+    "```",
+    "~~~",
+    "<div>",
+    "</div>",
+    "<b>",
+    "<a href=x>",
+    "<https://example.org/a_b>",
+    "<me@example.org>",
+    "<?php",
+    "<!DOCTYPE",
+    "{{< x >}}",
+    "{%",
+    "[link](https://example.org)",
+    "![img](a.png)",
+    "&copy;",
+    "&#x3c;",
+    "\\<",
+    "`",
+    "``",
 ]
 body_text = st.lists(st.sampled_from(BODY_PIECES) | st.text(max_size=4), max_size=25).map("".join)
 
@@ -667,8 +768,36 @@ def test_random_body_markdown_never_becomes_html(body: str) -> None:
                 in_code += child.content.count("{{<") + child.content.count("{{%")
     assert page.count("{{<") + page.count("{{%") <= in_code
     tree = parse_html(render(release, library, "html"))
-    allowed = {"p", "a", "img", "em", "strong", "code", "pre", "ul", "ol", "li", "blockquote",
-               "h2", "h3", "h4", "h5", "h6", "hr", "br", "span", "figure", "figcaption", "cite",
-               "article", "header", "footer", "section", "h1", "time", "small"}
+    allowed = {
+        "p",
+        "a",
+        "img",
+        "em",
+        "strong",
+        "code",
+        "pre",
+        "ul",
+        "ol",
+        "li",
+        "blockquote",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "hr",
+        "br",
+        "span",
+        "figure",
+        "figcaption",
+        "cite",
+        "article",
+        "header",
+        "footer",
+        "section",
+        "h1",
+        "time",
+        "small",
+    }
     for element in tree.find("body/article").iter():
         assert element.tag in allowed | {"article"}, element.tag

@@ -694,21 +694,24 @@ def test_text_that_is_blank_in_ascii_leaves_no_blank_lines() -> None:
 # -- Quotation marks the volunteer typed round a quote --------------------------
 
 
-@pytest.mark.parametrize(("typed", "expected"), [
-    (("“We did it.”",), ["“We did it.”"]),
-    (('"We did it."',), ["“We did it.”"]),
-    (("‘We did it.’",), ["“We did it.”"]),
-    (("«We did it.»",), ["“We did it.”"]),
-    # British style typed by hand: each paragraph opens, only the last closes.
-    (("“First.", "“Second.”"), ["“First.", "“Second.”"]),
-    # ...or every paragraph typed as a quote of its own.
-    (("“First.”", "“Second.”"), ["“First.", "“Second.”"]),
-    # No pair: marks that belong to the words stay.
-    (("Thanks to the members’",), ["“Thanks to the members’”"]),
-    (("“Unfinished",), ["““Unfinished”"]),
-    (("We did it.",), ["“We did it.”"]),
-    (('"',), ['“"”']),
-])
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        (("“We did it.”",), ["“We did it.”"]),
+        (('"We did it."',), ["“We did it.”"]),
+        (("‘We did it.’",), ["“We did it.”"]),
+        (("«We did it.»",), ["“We did it.”"]),
+        # British style typed by hand: each paragraph opens, only the last closes.
+        (("“First.", "“Second.”"), ["“First.", "“Second.”"]),
+        # ...or every paragraph typed as a quote of its own.
+        (("“First.”", "“Second.”"), ["“First.", "“Second.”"]),
+        # No pair: marks that belong to the words stay.
+        (("Thanks to the members’",), ["“Thanks to the members’”"]),
+        (("“Unfinished",), ["““Unfinished”"]),
+        (("We did it.",), ["“We did it.”"]),
+        (('"',), ['“"”']),
+    ],
+)
 def test_typed_quotation_marks_are_not_doubled(typed, expected):
     assert quote_paragraphs(typed, TextOptions()) == expected
 
@@ -732,18 +735,26 @@ def test_typed_marks_in_a_whole_export(library_copy, newsroom_cli):
     assert "“" in done.stdout  # the export's own marks are there
 
 
-_words = st.text(alphabet=st.sampled_from(list("abc XYZ.,;!?-’")), min_size=1, max_size=40) \
-    .map(str.strip).filter(lambda t: t and t[0] not in "’" and t[-1] not in "’")
+_words = (
+    st.text(alphabet=st.sampled_from(list("abc XYZ.,;!?-’")), min_size=1, max_size=40)
+    .map(str.strip)
+    .filter(lambda t: t and t[0] not in "’" and t[-1] not in "’")
+)
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.lists(_words, min_size=1, max_size=4),
-       st.sampled_from([("“", "”"), ('"', '"'), ("‘", "’"), ("«", "»"), ("„", "“")]),
-       st.booleans())
+@given(
+    st.lists(_words, min_size=1, max_size=4),
+    st.sampled_from([("“", "”"), ('"', '"'), ("‘", "’"), ("«", "»"), ("„", "“")]),
+    st.booleans(),
+)
 def test_typed_marks_never_change_the_export(paragraphs, marks, close_each):
     opening, closing = marks
-    typed = [opening + p + (closing if close_each or i == len(paragraphs) - 1 else "")
-             for i, p in enumerate(paragraphs)]
+    typed = [
+        opening + p + (closing if close_each or i == len(paragraphs) - 1 else "")
+        for i, p in enumerate(paragraphs)
+    ]
     for options in (TextOptions(), TextOptions(ascii=True)):
-        assert quote_paragraphs(tuple(typed), options) == \
-            quote_paragraphs(tuple(paragraphs), options)
+        assert quote_paragraphs(tuple(typed), options) == quote_paragraphs(
+            tuple(paragraphs), options
+        )

@@ -67,8 +67,28 @@ PEOPLE = {
 
 # Characters that make parsers and terminals unhappy, mixed with ordinary text.
 _NASTY = st.sampled_from(
-    ["\x00", "\x1b[31m", "\x1b]0;x\x07", "\x9b", "\r", "\r\n", "\ufeff", "\u202e",
-     "e\u0301", "👩🏽‍⚕️", '"', "'", "\\", "[", "]", "{{< quote ", ">}}", "=", "\n", "#"]
+    [
+        "\x00",
+        "\x1b[31m",
+        "\x1b]0;x\x07",
+        "\x9b",
+        "\r",
+        "\r\n",
+        "\ufeff",
+        "\u202e",
+        "e\u0301",
+        "👩🏽‍⚕️",
+        '"',
+        "'",
+        "\\",
+        "[",
+        "]",
+        "{{< quote ",
+        ">}}",
+        "=",
+        "\n",
+        "#",
+    ]
 )
 _TEXT = st.lists(st.one_of(st.text(max_size=12), _NASTY), max_size=8).map("".join)
 
@@ -83,15 +103,30 @@ _SCALAR = st.one_of(
 )
 _VALUE = st.recursive(
     _SCALAR,
-    lambda inner: st.one_of(st.lists(inner, max_size=3),
-                            st.dictionaries(_TEXT, inner, max_size=3)),
+    lambda inner: st.one_of(st.lists(inner, max_size=3), st.dictionaries(_TEXT, inner, max_size=3)),
     max_leaves=6,
 )
 
 RELEASE_KEYS = {
-    "": ["schema", "headline", "standfirst", "created", "about", "imprint", "internal_notes",
-         "notes_to_editors", "status", "dateline", "embargo", "contact", "quotes",
-         "captions", "clearances", "approvals", "history"],
+    "": [
+        "schema",
+        "headline",
+        "standfirst",
+        "created",
+        "about",
+        "imprint",
+        "internal_notes",
+        "notes_to_editors",
+        "status",
+        "dateline",
+        "embargo",
+        "contact",
+        "quotes",
+        "captions",
+        "clearances",
+        "approvals",
+        "history",
+    ],
     "dateline": ["place", "date"],
     "embargo": ["until", "timezone"],
     "contact": ["name", "role", "phone", "email"],
@@ -105,8 +140,15 @@ SETTINGS_KEYS = {
     "": ["schema", "organisation", "defaults", "rules", "export", "checks"],
     "organisation": ["name", "political", "timezone", "website", "email"],
     "defaults": ["contact", "about", "imprint", "intro"],
-    "rules": ["approvers", "approver_roles", "approvals_required", "require_clearance",
-              "require_signatures", "allowed_signers", "blocking_checks"],
+    "rules": [
+        "approvers",
+        "approver_roles",
+        "approvals_required",
+        "require_clearance",
+        "require_signatures",
+        "allowed_signers",
+        "blocking_checks",
+    ],
     "export": ["width", "reply_to", "press_list", "from"],
     "checks": ["headline_max"],
 }
@@ -114,11 +156,13 @@ _GOOD = {
     "schema": st.integers(-1, 3),
     "id": st.sampled_from(["q1", "c1", "okafor", "", "bad id", "../x", "a" * 70]),
     "speaker": st.sampled_from(["amira-okafor", "nobody", ""]),
-    "date": st.dates(), "created": st.dates(),
+    "date": st.dates(),
+    "created": st.dates(),
     "until": st.datetimes(timezones=st.sampled_from([UTC, None])),
     "at": st.datetimes(timezones=st.just(UTC)),
     "timezone": st.sampled_from(["Europe/London", "Mars/Olympus", "", "UTC", "../../etc"]),
-    "width": st.integers(-5, 500), "approvals_required": st.integers(-2, 5),
+    "width": st.integers(-5, 500),
+    "approvals_required": st.integers(-2, 5),
     "headline_max": st.integers(-5, 500),
 }
 
@@ -178,7 +222,8 @@ def _toml_bytes(name: str, tables: dict[str, list[str]]) -> st.SearchStrategy[by
 
     extra_tables = [
         st.tuples(st.just(key), st.one_of(table(keys), st.lists(table(keys), max_size=3)))
-        for key, keys in tables.items() if key
+        for key, keys in tables.items()
+        if key
     ]
     added = st.one_of(extra_tables).map(lambda pair: _dump({**sample, pair[0]: pair[1]}))
     return st.one_of(replaced, added)
@@ -186,6 +231,7 @@ def _toml_bytes(name: str, tables: dict[str, list[str]]) -> st.SearchStrategy[by
 
 def _mutations(sample: bytes) -> st.SearchStrategy[bytes]:
     """The real file, damaged: bytes flipped, cut short, a random chunk spliced in."""
+
     @st.composite
     def mutate(draw: st.DrawFn) -> bytes:
         data = bytearray(sample)
@@ -199,8 +245,12 @@ def _mutations(sample: bytes) -> st.SearchStrategy[bytes]:
             elif kind == "cut":
                 del data[at:]
             elif kind == "splice":
-                chunk = draw(st.one_of(st.binary(max_size=8),
-                                       _TEXT.map(lambda t: t.encode("utf-8", "surrogatepass"))))
+                chunk = draw(
+                    st.one_of(
+                        st.binary(max_size=8),
+                        _TEXT.map(lambda t: t.encode("utf-8", "surrogatepass")),
+                    )
+                )
                 data[at:at] = chunk
             elif kind == "delete":
                 del data[at : at + draw(st.integers(1, 20))]
@@ -208,6 +258,7 @@ def _mutations(sample: bytes) -> st.SearchStrategy[bytes]:
                 end = min(len(data), at + draw(st.integers(1, 40)))
                 data[at:at] = data[at:end]
         return bytes(data)
+
     return mutate()
 
 
@@ -232,6 +283,7 @@ def _expect_release_or_bundle_error(load: Callable[[bytes], object]) -> Callable
             assert error.file is not None and str(error).startswith(str(FAKE_DIR)), str(error)
             return "refused"
         return "loaded"
+
     return check
 
 
@@ -284,8 +336,9 @@ def _load_body(raw: bytes) -> None:
     path = FAKE_DIR / SAMPLE_SLUG / BODY_FILE
     text = _decode(path, raw).removeprefix(BOM)
     body = text.replace("\r\n", "\n").replace("\r", "\n")
-    release = release_from_toml(dict(_SAMPLE_DATA), FAKE_DIR / SAMPLE_SLUG / RELEASE_FILE,
-                                SAMPLE_SLUG, body)
+    release = release_from_toml(
+        dict(_SAMPLE_DATA), FAKE_DIR / SAMPLE_SLUG / RELEASE_FILE, SAMPLE_SLUG, body
+    )
     library = Library(root=FAKE_DIR, people=PEOPLE)
     library.validate(release)
     render_text(build_document(release, library.settings, PEOPLE), TextOptions(width=60))
@@ -296,10 +349,12 @@ def test_fuzz_release_toml() -> None:
 
 
 def test_fuzz_people_toml() -> None:
-    tables = {"": ["schema", "people"],
-              "people": ["amira-okafor", "x", "bad id", ""],
-              "amira-okafor": ["name", "role", "organisation", "email", "phone"],
-              "x": ["name"]}
+    tables = {
+        "": ["schema", "people"],
+        "people": ["amira-okafor", "x", "bad id", ""],
+        "amira-okafor": ["name", "role", "organisation", "email", "phone"],
+        "x": ["name"],
+    }
     _run(PEOPLE_FILE, tables, _load_people)
 
 
@@ -335,8 +390,9 @@ def test_strategies_produce_all_value_types() -> None:
     """Guard against a strategy that silently stopped generating dates or times."""
     seen: set[type] = set()
 
-    @settings(max_examples=300, deadline=None, database=None,
-              suppress_health_check=list(HealthCheck))
+    @settings(
+        max_examples=300, deadline=None, database=None, suppress_health_check=list(HealthCheck)
+    )
     @given(_SCALAR)
     def collect(value: object) -> None:
         seen.add(type(value))
@@ -349,18 +405,47 @@ def test_strategies_produce_all_value_types() -> None:
 
 _CORPUS = sorted((Path(__file__).parent / "import_corpus").glob("*.txt"))
 # Lines a press release is made of, to assemble plausible-but-odd releases.
-_RELEASE_LINES = st.sampled_from([
-    "FOR IMMEDIATE RELEASE", "EMBARGOED UNTIL 00:01 ON TUESDAY 3 JUNE 2025",
-    "Embargo: 31 February 2026 25:99", "HOLLINSBURY, 24 November 2026 –", "ENDS", "-ENDS-",
-    "Notes to editors", "Notes to Editors:", "1. The council met.", "2.", "Media contact:",
-    "Contact: Priya Raman, 07700 900461, press@example.org", "About us", "Promoted by",
-    "Commenting on the news, Jane Doe said:", "“We are delighted,” said Jane Doe, Chair.",
-    "“Unclosed quote", "”Backwards”", "'Single,' she said.", "\"Straight,\" said they.",
-    "Share this post on social media", "Photo: Jane Doe", "Caption:", "", "   ", "\t",
-    "{{< quote q1 >}}", "# Heading", "> quoted", "- item", "said:", "said", "—", "…",
-])
+_RELEASE_LINES = st.sampled_from(
+    [
+        "FOR IMMEDIATE RELEASE",
+        "EMBARGOED UNTIL 00:01 ON TUESDAY 3 JUNE 2025",
+        "Embargo: 31 February 2026 25:99",
+        "HOLLINSBURY, 24 November 2026 –",
+        "ENDS",
+        "-ENDS-",
+        "Notes to editors",
+        "Notes to Editors:",
+        "1. The council met.",
+        "2.",
+        "Media contact:",
+        "Contact: Priya Raman, 07700 900461, press@example.org",
+        "About us",
+        "Promoted by",
+        "Commenting on the news, Jane Doe said:",
+        "“We are delighted,” said Jane Doe, Chair.",
+        "“Unclosed quote",
+        "”Backwards”",
+        "'Single,' she said.",
+        '"Straight," said they.',
+        "Share this post on social media",
+        "Photo: Jane Doe",
+        "Caption:",
+        "",
+        "   ",
+        "\t",
+        "{{< quote q1 >}}",
+        "# Heading",
+        "> quoted",
+        "- item",
+        "said:",
+        "said",
+        "—",
+        "…",
+    ]
+)
 _IMPORT_TEXT = st.lists(st.one_of(_RELEASE_LINES, _TEXT), min_size=1, max_size=30).map(
-    lambda lines: "\n".join(lines).encode("utf-8", "surrogatepass"))
+    lambda lines: "\n".join(lines).encode("utf-8", "surrogatepass")
+)
 
 
 def _import(raw: bytes) -> None:

@@ -28,8 +28,9 @@ NOW = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
 
 
 def git(cwd: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(["git", *args], cwd=cwd, check=check, capture_output=True,
-                          text=True, encoding="utf-8")
+    return subprocess.run(
+        ["git", *args], cwd=cwd, check=check, capture_output=True, text=True, encoding="utf-8"
+    )
 
 
 @pytest.fixture(autouse=True)
@@ -39,9 +40,19 @@ def isolated_git(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("HOME", str(home))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
     monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
-    for name in ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_AUTHOR_NAME",
-                 "GIT_AUTHOR_EMAIL", "GIT_COMMITTER_NAME", "GIT_COMMITTER_EMAIL",
-                 "GIT_CONFIG_GLOBAL", "NEWSROOM_USER", "NEWSROOM_DRAFTS", "EMAIL"):
+    for name in (
+        "GIT_DIR",
+        "GIT_WORK_TREE",
+        "GIT_INDEX_FILE",
+        "GIT_AUTHOR_NAME",
+        "GIT_AUTHOR_EMAIL",
+        "GIT_COMMITTER_NAME",
+        "GIT_COMMITTER_EMAIL",
+        "GIT_CONFIG_GLOBAL",
+        "NEWSROOM_USER",
+        "NEWSROOM_DRAFTS",
+        "EMAIL",
+    ):
         monkeypatch.delenv(name, raising=False)
     git(home, "config", "--global", "init.defaultBranch", "main")
     # No identity unless a clone sets one: a commit without it must fail loudly.
@@ -77,15 +88,17 @@ def office(tmp_path: Path) -> tuple[Path, Volunteer, Volunteer]:
     remote = tmp_path / "remote.git"
     git(tmp_path, "init", "--quiet", "--bare", str(remote))
     git(tmp_path, "clone", "--quiet", str(remote), "amira")
-    amira = Volunteer(tmp_path / "amira", "Amira Okafor",
-                      "amira.okafor@hollinsbury-progressives.example.org.uk")
+    amira = Volunteer(
+        tmp_path / "amira", "Amira Okafor", "amira.okafor@hollinsbury-progressives.example.org.uk"
+    )
     copy_sample(amira.drafts)
     git(amira.root, "add", "drafts")
     git(amira.root, "commit", "--quiet", "-m", "Sample library")
     assert main(["--drafts", str(amira.drafts), "sync"]) == 0
     git(tmp_path, "clone", "--quiet", str(remote), "david")
-    david = Volunteer(tmp_path / "david", "David Osei",
-                      "david.osei@hollinsbury-progressives.example.org.uk")
+    david = Volunteer(
+        tmp_path / "david", "David Osei", "david.osei@hollinsbury-progressives.example.org.uk"
+    )
     return remote, amira, david
 
 
@@ -95,8 +108,13 @@ def copy_sample(target: Path) -> None:
     The sample opts out of git (it lives inside newsroom's own repository);
     its bundles start without sign-offs so every test begins from a draft.
     """
-    shutil.copytree(DRAFTS, target, ignore=shutil.ignore_patterns(
-        ".newsroom", ".*.tmp", ".*.new", ".snapshots", ".lock", ".saving"))
+    shutil.copytree(
+        DRAFTS,
+        target,
+        ignore=shutil.ignore_patterns(
+            ".newsroom", ".*.tmp", ".*.new", ".snapshots", ".lock", ".saving"
+        ),
+    )
     settings = target / "newsroom.toml"
     text = settings.read_text(encoding="utf-8")
     assert "[git]\nenabled = false\n" in text
@@ -121,13 +139,18 @@ def submit_and_clear(volunteer: Volunteer, slug: str = SAMPLE_SLUG) -> str:
     for quote in release.quotes:
         assert workflow.clear(release, library, quote.id, quote.speaker, now=NOW)
         assert gitsync.record_action(
-            library, slug, "clear", workflow.release_digest(release, library),
-            message=f"Quote {quote.id} cleared by {quote.speaker}.")
+            library,
+            slug,
+            "clear",
+            workflow.release_digest(release, library),
+            message=f"Quote {quote.id} cleared by {quote.speaker}.",
+        )
     return event.digest
 
 
-def approve(volunteer: Volunteer, by: str = "david-osei", slug: str = SAMPLE_SLUG,
-            at: datetime = NOW) -> str:
+def approve(
+    volunteer: Volunteer, by: str = "david-osei", slug: str = SAMPLE_SLUG, at: datetime = NOW
+) -> str:
     library = volunteer.library()
     release = library.load(slug)
     approval = workflow.approve(release, library, by, now=at)
@@ -158,8 +181,12 @@ def test_outside_a_work_tree_nothing_mentions_git(
     assert gitsync.find_repo(library) is None
     release = library.load(SAMPLE_SLUG)
     assert gitsync.record_action(library, SAMPLE_SLUG, "submit", "sha256:x") is None
-    for args in (["list"], ["show", SAMPLE_SLUG], ["history", SAMPLE_SLUG],
-                 ["history", SAMPLE_SLUG, "--json"]):
+    for args in (
+        ["list"],
+        ["show", SAMPLE_SLUG],
+        ["history", SAMPLE_SLUG],
+        ["history", SAMPLE_SLUG, "--json"],
+    ):
         assert main(["--drafts", str(library_copy), *args]) == 0
     workflow.submit(release, library, "amira-okafor", now=NOW)
     assert main(["--drafts", str(library_copy), "history", SAMPLE_SLUG]) == 0
@@ -201,8 +228,9 @@ def test_git_can_be_turned_off_in_newsroom_toml(
     assert gitsync.git_settings(Library.open(library_copy)).enabled is False
     _, amira, _ = office
     settings = amira.drafts / "newsroom.toml"
-    settings.write_text(settings.read_text(encoding="utf-8") + "\n[git]\nenabled = false\n",
-                        encoding="utf-8")
+    settings.write_text(
+        settings.read_text(encoding="utf-8") + "\n[git]\nenabled = false\n", encoding="utf-8"
+    )
     assert gitsync.find_repo(amira.library()) is None
 
 
@@ -226,8 +254,11 @@ def test_record_action_commits_only_the_bundle_with_trailers(
     assert files and all(f.startswith(f"drafts/{SAMPLE_SLUG}/") for f in files)
     assert f"drafts/{SAMPLE_SLUG}/release.toml" in files
     trailers = _trailers(amira, "HEAD~2")
-    assert trailers == {"Release": SAMPLE_SLUG, "Release-Action": "submit",
-                        "Release-Digest": digest}
+    assert trailers == {
+        "Release": SAMPLE_SLUG,
+        "Release-Action": "submit",
+        "Release-Digest": digest,
+    }
     # The unrelated changes are still there, still staged / unstaged.
     status = amira.status()
     assert "A  notes.txt" in status
@@ -237,7 +268,8 @@ def test_record_action_commits_only_the_bundle_with_trailers(
     approved = approve(amira)
     trailers = _trailers(amira)
     assert trailers["Approved-by"] == (
-        "David Osei <david.osei@hollinsbury-progressives.example.org.uk>")
+        "David Osei <david.osei@hollinsbury-progressives.example.org.uk>"
+    )
     assert trailers["Release-Digest"] == approved
     assert "Approve " + SAMPLE_SLUG in amira.log("-1", "--format=%s")
 
@@ -270,8 +302,9 @@ def test_plain_saves_are_committed_only_with_commit_on_save(
     assert gitsync.record_save(amira.library(), SAMPLE_SLUG) is None
     assert amira.log("--format=%H") == before
     settings = amira.drafts / "newsroom.toml"
-    settings.write_text(settings.read_text(encoding="utf-8")
-                        + "\n[git]\ncommit_on_save = true\n", encoding="utf-8")
+    settings.write_text(
+        settings.read_text(encoding="utf-8") + "\n[git]\ncommit_on_save = true\n", encoding="utf-8"
+    )
     git(amira.root, "commit", "--quiet", "-m", "Commit saves", "--", "drafts/newsroom.toml")
     library = amira.library()
     assert gitsync.git_settings(library).commit_on_save is True
@@ -284,8 +317,9 @@ def test_plain_saves_are_committed_only_with_commit_on_save(
 def test_bad_git_setting_names_the_key(office: tuple[Path, Volunteer, Volunteer]) -> None:
     _, amira, _ = office
     settings = amira.drafts / "newsroom.toml"
-    settings.write_text(settings.read_text(encoding="utf-8")
-                        + '\n[git]\ncommit_on_save = "yes"\n', encoding="utf-8")
+    settings.write_text(
+        settings.read_text(encoding="utf-8") + '\n[git]\ncommit_on_save = "yes"\n', encoding="utf-8"
+    )
     with pytest.raises(Exception, match=r"git\.commit_on_save"):
         gitsync.git_settings(amira.library())
 
@@ -301,8 +335,20 @@ def test_one_submits_the_other_approves_both_sync(
     _, amira, david = office
     assert amira.newsroom("submit", SAMPLE_SLUG, "--as", "amira-okafor") == 0
     assert amira.newsroom("clear", SAMPLE_SLUG, "okafor", "--by", "amira-okafor") == 0
-    assert amira.newsroom("clear", SAMPLE_SLUG, "whitfield", "--by", "tom-whitfield",
-                          "--via", "email", "--as", "amira-okafor") == 0
+    assert (
+        amira.newsroom(
+            "clear",
+            SAMPLE_SLUG,
+            "whitfield",
+            "--by",
+            "tom-whitfield",
+            "--via",
+            "email",
+            "--as",
+            "amira-okafor",
+        )
+        == 0
+    )
     assert amira.status() == ""  # each action is already a commit
     assert _trailers(amira, "HEAD~2")["Release-Action"] == "submit"
     digest = _trailers(amira, "HEAD~2")["Release-Digest"]
@@ -323,8 +369,11 @@ def test_one_submits_the_other_approves_both_sync(
     # David is identified by his git user.email, as in people.toml.
     assert david.newsroom("approve", SAMPLE_SLUG) == 0
     assert _trailers(david) == {
-        "Release": SAMPLE_SLUG, "Release-Action": "approve", "Release-Digest": digest,
-        "Approved-by": "David Osei <david.osei@hollinsbury-progressives.example.org.uk>"}
+        "Release": SAMPLE_SLUG,
+        "Release-Action": "approve",
+        "Release-Digest": digest,
+        "Approved-by": "David Osei <david.osei@hollinsbury-progressives.example.org.uk>",
+    }
     assert david.newsroom("sync") == 0
     capsys.readouterr()
     assert amira.newsroom("sync") == 0
@@ -340,13 +389,16 @@ def test_one_submits_the_other_approves_both_sync(
     assert amira.status() == "" and david.status() == ""
     assert amira.log("--format=%H") == david.log("--format=%H")
     assert amira.log("--format=%an: %s", "-4").splitlines() == [
-        f"David Osei: Approve {SAMPLE_SLUG}", f"Amira Okafor: Clear a quote in {SAMPLE_SLUG}",
+        f"David Osei: Approve {SAMPLE_SLUG}",
         f"Amira Okafor: Clear a quote in {SAMPLE_SLUG}",
-        f"Amira Okafor: Submit {SAMPLE_SLUG} for review"]
+        f"Amira Okafor: Clear a quote in {SAMPLE_SLUG}",
+        f"Amira Okafor: Submit {SAMPLE_SLUG} for review",
+    ]
 
 
-def test_different_releases_merge_cleanly(office: tuple[Path, Volunteer, Volunteer],
-                                          capsys: pytest.CaptureFixture[str]) -> None:
+def test_different_releases_merge_cleanly(
+    office: tuple[Path, Volunteer, Volunteer], capsys: pytest.CaptureFixture[str]
+) -> None:
     _, amira, david = office
     edit(amira, SAMPLE_SLUG, standfirst="Amira's standfirst.")
     gitsync.record_action(amira.library(), SAMPLE_SLUG, "save", "")
@@ -461,12 +513,17 @@ def test_new_release_is_shared_with_sync_commit(
     office: tuple[Path, Volunteer, Volunteer], capsys: pytest.CaptureFixture[str]
 ) -> None:
     _, amira, david = office
-    assert amira.newsroom("new", "2026-11-25-new-bus-shelters",
-                          "--headline", "New bus shelters for Eastfield") == 0
+    assert (
+        amira.newsroom(
+            "new", "2026-11-25-new-bus-shelters", "--headline", "New bus shelters for Eastfield"
+        )
+        == 0
+    )
     capsys.readouterr()
     assert amira.newsroom("sync") == 0
     assert "Not shared yet (never committed): 2026-11-25-new-bus-shelters" in (
-        capsys.readouterr().out)
+        capsys.readouterr().out
+    )
     assert amira.newsroom("sync", "--commit") == 0
     assert david.newsroom("sync") == 0
     out = capsys.readouterr().out
@@ -482,8 +539,17 @@ def test_digest_stable_across_clones_with_autocrlf(
     assert amira.newsroom("sync") == 0
     # A third volunteer whose git converts line ends (as on Windows) and whose
     # files all have new modification times.
-    git(tmp_path, "-c", "core.autocrlf=true", "clone", "--quiet", "-c", "core.autocrlf=true",
-        str(remote), "windows")
+    git(
+        tmp_path,
+        "-c",
+        "core.autocrlf=true",
+        "clone",
+        "--quiet",
+        "-c",
+        "core.autocrlf=true",
+        str(remote),
+        "windows",
+    )
     raw = (tmp_path / "windows" / "drafts" / SAMPLE_SLUG / "body.md").read_bytes()
     assert b"\r\n" in raw  # the conversion really happened
     library = Library.open(tmp_path / "windows" / "drafts")
@@ -552,8 +618,9 @@ def test_init_creates_a_library_that_opens(tmp_path: Path) -> None:
     assert gitsync.find_repo(library) is None
 
 
-def test_init_refuses_an_existing_library(tmp_path: Path, library_copy: Path,
-                                          capsys: pytest.CaptureFixture[str]) -> None:
+def test_init_refuses_an_existing_library(
+    tmp_path: Path, library_copy: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     before = snapshot_tree(library_copy)
     assert main(["init", str(library_copy)]) == 2
     assert "already holds a library" in capsys.readouterr().err
@@ -567,15 +634,21 @@ def test_init_git_makes_a_repository_with_a_first_commit(tmp_path: Path) -> None
     assert main(["init", str(target), "--git"]) == 0
     assert (target / ".git").is_dir()
     tracked = git(target, "ls-files").stdout.split()
-    assert sorted(tracked) == [".gitattributes", ".gitignore", "allowed_signers", "newsroom.toml",
-                              "people.toml"]
+    assert sorted(tracked) == [
+        ".gitattributes",
+        ".gitignore",
+        "allowed_signers",
+        "newsroom.toml",
+        "people.toml",
+    ]
     assert git(target, "status", "--porcelain").stdout == ""
     assert gitsync.find_repo(Library.open(target)) is not None
     assert git(target, "symbolic-ref", "--short", "HEAD").stdout.strip() == "main"
 
 
-def test_init_git_without_identity_changes_nothing(tmp_path: Path,
-                                                   capsys: pytest.CaptureFixture[str]) -> None:
+def test_init_git_without_identity_changes_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     target = tmp_path / "press"
     assert main(["init", str(target), "--git"]) == 2
     assert "who you are" in capsys.readouterr().err
@@ -647,7 +720,9 @@ def test_merge_respects_a_removal_on_one_side() -> None:
     merged, conflicts = gitsync.merge_release_data(base, ours, theirs)
     assert conflicts == []
     assert [(a["by"], a["digest"]) for a in merged["approvals"]] == [
-        ("a", "sha256:new"), ("b", "sha256:old")]
+        ("a", "sha256:new"),
+        ("b", "sha256:old"),
+    ]
 
 
 def test_merge_reports_the_same_field_changed_differently() -> None:
@@ -662,12 +737,20 @@ def test_merge_reports_the_same_field_changed_differently() -> None:
 def test_merge_quotes_by_id() -> None:
     base = {"quotes": [{"id": "q1", "text": "one"}, {"id": "q2", "text": "two"}]}
     ours = {"quotes": [{"id": "q1", "text": "ONE"}, {"id": "q2", "text": "two"}]}
-    theirs = {"quotes": [{"id": "q1", "text": "one"}, {"id": "q2", "text": "TWO"},
-                         {"id": "q3", "text": "three"}]}
+    theirs = {
+        "quotes": [
+            {"id": "q1", "text": "one"},
+            {"id": "q2", "text": "TWO"},
+            {"id": "q3", "text": "three"},
+        ]
+    }
     merged, conflicts = gitsync.merge_release_data(base, ours, theirs)
     assert conflicts == []
-    assert merged["quotes"] == [{"id": "q1", "text": "ONE"}, {"id": "q2", "text": "TWO"},
-                                {"id": "q3", "text": "three"}]
+    assert merged["quotes"] == [
+        {"id": "q1", "text": "ONE"},
+        {"id": "q2", "text": "TWO"},
+        {"id": "q3", "text": "three"},
+    ]
     clash = {"quotes": [{"id": "q1", "text": "uno"}, {"id": "q2", "text": "two"}]}
     _, conflicts = gitsync.merge_release_data(base, ours, clash)
     assert conflicts == ["quotes[id=q1].text"]
@@ -677,22 +760,27 @@ def test_merge_quotes_by_id() -> None:
 # doubled, and a side that changed nothing leaves the other side's version.
 
 _events = st.lists(
-    st.builds(lambda by, minute, action: {"by": by, "action": action,
-                                          "at": NOW + timedelta(minutes=minute)},
-              st.sampled_from(["a", "b", "c"]), st.integers(0, 50),
-              st.sampled_from(["submit", "approve", "clear"])),
-    max_size=6, unique_by=lambda e: (e["by"], e["at"], e["action"]))
+    st.builds(
+        lambda by, minute, action: {
+            "by": by,
+            "action": action,
+            "at": NOW + timedelta(minutes=minute),
+        },
+        st.sampled_from(["a", "b", "c"]),
+        st.integers(0, 50),
+        st.sampled_from(["submit", "approve", "clear"]),
+    ),
+    max_size=6,
+    unique_by=lambda e: (e["by"], e["at"], e["action"]),
+)
 
 
 @settings(max_examples=60, deadline=None)
-@given(base=_events, ours_new=_events, theirs_new=_events,
-       headline=st.sampled_from(["H", "Ours"]))
-def test_merge_union_property(base: list, ours_new: list, theirs_new: list,
-                              headline: str) -> None:
+@given(base=_events, ours_new=_events, theirs_new=_events, headline=st.sampled_from(["H", "Ours"]))
+def test_merge_union_property(base: list, ours_new: list, theirs_new: list, headline: str) -> None:
     ours = {"headline": headline, "history": base + ours_new}
     theirs = {"headline": "H", "history": base + theirs_new}
-    merged, conflicts = gitsync.merge_release_data({"headline": "H", "history": base},
-                                                   ours, theirs)
+    merged, conflicts = gitsync.merge_release_data({"headline": "H", "history": base}, ours, theirs)
     assert conflicts == []
     assert merged["headline"] == headline
     keys = [tomlmerge.identity(e) for e in merged.get("history", [])]
@@ -700,8 +788,9 @@ def test_merge_union_property(base: list, ours_new: list, theirs_new: list,
     assert set(keys) == {tomlmerge.identity(e) for e in base + ours_new + theirs_new}
     times = [e["at"] for e in merged.get("history", [])]
     assert times == sorted(times)
-    same, _ = gitsync.merge_release_data({"history": base}, {"history": base},
-                                         {"history": base + theirs_new})
+    same, _ = gitsync.merge_release_data(
+        {"history": base}, {"history": base}, {"history": base + theirs_new}
+    )
     expected: list[str] = []
     for event in sorted(base + theirs_new, key=lambda e: e["at"]):
         if tomlmerge.identity(event) not in expected:
@@ -712,10 +801,13 @@ def test_merge_union_property(base: list, ours_new: list, theirs_new: list,
 def test_gitsync_is_core_no_textual_no_rich() -> None:
     import sys
 
-    code = ("import sys, newsroom.gitsync, newsroom.tomlmerge, newsroom.cli.git_cmds; "
-            "print(sorted(m for m in sys.modules if m.split('.')[0] in ('textual', 'rich')))")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         check=True).stdout
+    code = (
+        "import sys, newsroom.gitsync, newsroom.tomlmerge, newsroom.cli.git_cmds; "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('textual', 'rich')))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
     assert out.strip() == "[]"
 
 
@@ -724,8 +816,13 @@ def test_documented_set_up_library_at_the_top_of_the_repository(
 ) -> None:
     """docs/collaboration.md, steps 1 to 4, with the library as the repository itself."""
     git(tmp_path, "config", "--global", "user.name", "Priya Raman")
-    git(tmp_path, "config", "--global", "user.email",
-        "press@hollinsbury-progressives.example.org.uk")
+    git(
+        tmp_path,
+        "config",
+        "--global",
+        "user.email",
+        "press@hollinsbury-progressives.example.org.uk",
+    )
     remote = tmp_path / "host" / "press-office.git"
     remote.parent.mkdir()
     git(tmp_path, "init", "--quiet", "--bare", str(remote))
@@ -741,8 +838,19 @@ def test_documented_set_up_library_at_the_top_of_the_repository(
     git(tmp_path, "clone", "--quiet", str(remote), "amira")
     amira = tmp_path / "amira"
     git(amira, "config", "user.name", "Amira Okafor")
-    assert main(["--drafts", str(amira), "new", "2026-11-26-litter-pick",
-                 "--headline", "Volunteers clear Mill Lane"]) == 0
+    assert (
+        main(
+            [
+                "--drafts",
+                str(amira),
+                "new",
+                "2026-11-26-litter-pick",
+                "--headline",
+                "Volunteers clear Mill Lane",
+            ]
+        )
+        == 0
+    )
     assert main(["--drafts", str(amira), "sync", "--commit"]) == 0
     assert main(["--drafts", str(office), "sync"]) == 0
     out = capsys.readouterr().out
@@ -797,8 +905,9 @@ def test_keep_settles_a_clash_and_keeps_both_sides_sign_offs(
     assert "Amira's headline" in before.stdout
 
 
-def test_sync_outside_git_is_usage_error(tmp_path: Path,
-                                         capsys: pytest.CaptureFixture[str]) -> None:
+def test_sync_outside_git_is_usage_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     library_copy = tmp_path / "drafts"
     copy_sample(library_copy)
     before = snapshot_tree(library_copy)
@@ -807,8 +916,9 @@ def test_sync_outside_git_is_usage_error(tmp_path: Path,
     assert snapshot_tree(library_copy) == before
 
 
-def test_unreachable_remote_fails_cleanly(office: tuple[Path, Volunteer, Volunteer],
-                                          capsys: pytest.CaptureFixture[str]) -> None:
+def test_unreachable_remote_fails_cleanly(
+    office: tuple[Path, Volunteer, Volunteer], capsys: pytest.CaptureFixture[str]
+) -> None:
     remote, amira, _ = office
     submit_and_clear(amira)
     shutil.rmtree(remote)
@@ -820,8 +930,9 @@ def test_unreachable_remote_fails_cleanly(office: tuple[Path, Volunteer, Volunte
     assert amira.status() == ""
 
 
-def test_sync_json_report(office: tuple[Path, Volunteer, Volunteer],
-                          capsys: pytest.CaptureFixture[str]) -> None:
+def test_sync_json_report(
+    office: tuple[Path, Volunteer, Volunteer], capsys: pytest.CaptureFixture[str]
+) -> None:
     import json
 
     _, amira, david = office
@@ -854,8 +965,9 @@ def test_new_release_is_committed_with_commit_on_save(
     assert amira.log("-1", "--format=%s").strip() == "Sample library"  # off by default
     shutil.rmtree(amira.drafts / slug)
     settings = amira.drafts / "newsroom.toml"
-    settings.write_text(settings.read_text(encoding="utf-8")
-                        + "\n[git]\ncommit_on_save = true\n", encoding="utf-8")
+    settings.write_text(
+        settings.read_text(encoding="utf-8") + "\n[git]\ncommit_on_save = true\n", encoding="utf-8"
+    )
     git(amira.root, "commit", "--quiet", "-m", "Commit saves", "--", "drafts/newsroom.toml")
     assert amira.newsroom("new", slug, "--headline", "Library keeps Saturday hours") == 0
     assert amira.log("-1", "--format=%s").strip() == f"Start {slug}"
@@ -924,8 +1036,9 @@ def test_a_clean_text_merge_that_breaks_a_release_is_undone(
     library = amira.library()
     release = library.load(SAMPLE_SLUG)
     release.quotes = [q for q in release.quotes if q.id != "whitfield"]
-    release.body = "\n".join(line for line in release.body.split("\n")
-                             if "quote whitfield" not in line)
+    release.body = "\n".join(
+        line for line in release.body.split("\n") if "quote whitfield" not in line
+    )
     library.save(release)
     gitsync.record_action(library, SAMPLE_SLUG, "save", "")
     assert amira.newsroom("sync") == 0
@@ -945,8 +1058,10 @@ def test_a_clean_text_merge_that_breaks_a_release_is_undone(
     assert git(david.root, "rev-parse", "HEAD").stdout == head
     assert david.status() == ""
     git(david.root, "fetch", "--quiet")
-    assert "whitfield" not in git(
-        david.root, "show", f"origin/main:drafts/{SAMPLE_SLUG}/body.md").stdout
+    assert (
+        "whitfield"
+        not in git(david.root, "show", f"origin/main:drafts/{SAMPLE_SLUG}/body.md").stdout
+    )
 
 
 def test_sync_says_why_git_is_off(library_copy: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -960,8 +1075,9 @@ def test_a_bad_git_setting_is_a_warning_after_the_action(
 ) -> None:
     _, amira, _ = office
     settings = amira.drafts / "newsroom.toml"
-    settings.write_text(settings.read_text(encoding="utf-8")
-                        + '\n[git]\nenabled = "yes"\n', encoding="utf-8")
+    settings.write_text(
+        settings.read_text(encoding="utf-8") + '\n[git]\nenabled = "yes"\n', encoding="utf-8"
+    )
     capsys.readouterr()
     assert amira.newsroom("submit", SAMPLE_SLUG, "--as", "amira-okafor") == 0
     err = capsys.readouterr().err
@@ -986,8 +1102,10 @@ def test_a_clone_whose_checkout_failed_joins_the_shared_branch(
     git(tmp_path, "clone", "--quiet", "host.git", "amira")
     amira = tmp_path / "amira"
     assert not (amira / "newsroom.toml").exists()  # nothing checked out
-    assert main(["--drafts", str(amira), "new", "2026-12-01-first",
-                 "--headline", "Our first release"]) == 0
+    assert (
+        main(["--drafts", str(amira), "new", "2026-12-01-first", "--headline", "Our first release"])
+        == 0
+    )
     capsys.readouterr()
     assert main(["--drafts", str(amira), "sync", "--commit"]) == 0
     assert "Sent 1 commit." in capsys.readouterr().out
@@ -997,14 +1115,18 @@ def test_a_clone_whose_checkout_failed_joins_the_shared_branch(
     assert git(amira, "ls-remote", "--heads", "origin").stdout.count("refs/heads/") == 1
 
 
-_fields = st.dictionaries(st.sampled_from(["headline", "standfirst", "about", "imprint"]),
-                          st.sampled_from(["a", "b", "c"]), max_size=4)
+_fields = st.dictionaries(
+    st.sampled_from(["headline", "standfirst", "about", "imprint"]),
+    st.sampled_from(["a", "b", "c"]),
+    max_size=4,
+)
 
 
 @settings(max_examples=80, deadline=None)
 @given(base=_fields, ours=_fields, theirs=_fields, prefer=st.sampled_from([None, "ours", "theirs"]))
-def test_merge_fields_three_way_property(base: dict, ours: dict, theirs: dict,
-                                         prefer: str | None) -> None:
+def test_merge_fields_three_way_property(
+    base: dict, ours: dict, theirs: dict, prefer: str | None
+) -> None:
     merged, conflicts = tomlmerge.merge_release_data(base, ours, theirs, prefer)
     for key in {*base, *ours, *theirs}:
         b, o, t = (side.get(key, tomlmerge.MISSING) for side in (base, ours, theirs))
@@ -1047,6 +1169,8 @@ def test_export_all_commits_each_publication(
 ) -> None:
     _, amira, _ = office
     approve_ready(amira)
-    assert amira.newsroom("export", "--all", "--out", str(tmp_path / "out"),
-                          "--status", "approved") == 0
+    assert (
+        amira.newsroom("export", "--all", "--out", str(tmp_path / "out"), "--status", "approved")
+        == 0
+    )
     assert amira.log("-1", "--format=%s").strip() == f"Publish {SAMPLE_SLUG}"

@@ -37,8 +37,11 @@ CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 def snapshot_tree(root: Path) -> dict[str, bytes]:
     """The library's content: everything but ``.newsroom/`` (newsroom's private caches)."""
-    return {name: data for name, data in _snapshot_everything(root).items()
-            if not name.startswith(".newsroom/")}
+    return {
+        name: data
+        for name, data in _snapshot_everything(root).items()
+        if not name.startswith(".newsroom/")
+    }
 
 
 def run(capsys, library: Path, *args: str) -> tuple[int, str, str]:
@@ -60,15 +63,16 @@ MALFORMED = [
     (b"schema = 1\n[dateline\nplace = 'x'\n", "release.toml:2:"),
     (b"schema = 1\nheadline = 1\nheadline = 2\n", "release.toml:3:"),
     (b"schema = 1\n= nothing\n", "release.toml:2:"),
-    (b"schema = 1\nheadline = \"\"\"never closed\n", "release.toml:"),
+    (b'schema = 1\nheadline = """never closed\n', "release.toml:"),
     (b"\xef\xbb\xbfschema = 1\nheadline = [1, 2\n", "release.toml:"),
 ]
 
 
 @pytest.mark.parametrize("raw, where", MALFORMED, ids=[str(i) for i in range(len(MALFORMED))])
 @pytest.mark.parametrize("command", ["show", "export", "check", "list"])
-def test_malformed_release_toml(library_copy: Path, capsys, raw: bytes, where: str,
-                                command: str) -> None:
+def test_malformed_release_toml(
+    library_copy: Path, capsys, raw: bytes, where: str, command: str
+) -> None:
     (library_copy / SAMPLE_SLUG / RELEASE_FILE).write_bytes(raw)
     before = snapshot_tree(library_copy)
     args = [command] if command == "list" else [command, SAMPLE_SLUG]
@@ -138,8 +142,9 @@ def test_nul_bytes_are_refused_with_line_and_column(library_copy: Path, capsys, 
 
 
 @pytest.mark.parametrize("name", [RELEASE_FILE, BODY_FILE, PEOPLE_FILE])
-def test_invalid_utf8_is_refused_with_line_and_column(library_copy: Path, capsys,
-                                                      name: str) -> None:
+def test_invalid_utf8_is_refused_with_line_and_column(
+    library_copy: Path, capsys, name: str
+) -> None:
     path = (library_copy / name) if name == PEOPLE_FILE else (library_copy / SAMPLE_SLUG / name)
     raw = path.read_bytes()
     cut = raw.index(b"\n") + 1
@@ -171,8 +176,9 @@ def test_byte_order_mark_is_read_and_kept(library_copy: Path, capsys) -> None:
 
 
 @pytest.mark.parametrize("newline", ["\r\n", "\r"])
-def test_crlf_and_lone_cr_line_ends_are_kept_on_save(library_copy: Path, capsys,
-                                                     newline: str) -> None:
+def test_crlf_and_lone_cr_line_ends_are_kept_on_save(
+    library_copy: Path, capsys, newline: str
+) -> None:
     path = library_copy / SAMPLE_SLUG / BODY_FILE
     text = path.read_text(encoding="utf-8")
     path.write_bytes(text.replace("\n", newline).encode("utf-8"))
@@ -220,11 +226,15 @@ def test_a_ten_megabyte_body(library_copy: Path, capsys, tmp_path: Path) -> None
     assert Library.open(library_copy).load(SAMPLE_SLUG).body == release.body
 
 
-@pytest.mark.parametrize("line", [
-    "word " * 200_000,  # a million characters of words
-    "x" * 1_000_000,  # one million-character word
-    "https://example.org/" + "a" * 999_980,  # one enormous URL
-], ids=["words", "one-word", "url"])
+@pytest.mark.parametrize(
+    "line",
+    [
+        "word " * 200_000,  # a million characters of words
+        "x" * 1_000_000,  # one million-character word
+        "https://example.org/" + "a" * 999_980,  # one enormous URL
+    ],
+    ids=["words", "one-word", "url"],
+)
 def test_a_million_character_line(library_copy: Path, capsys, tmp_path: Path, line: str) -> None:
     path = library_copy / SAMPLE_SLUG / BODY_FILE
     path.write_text(path.read_text(encoding="utf-8") + "\n" + line + "\n", encoding="utf-8")
@@ -232,8 +242,7 @@ def test_a_million_character_line(library_copy: Path, capsys, tmp_path: Path, li
     code, out, err = run(capsys, library_copy, "show", SAMPLE_SLUG)
     assert code == 0, err
     out_file = tmp_path / "out.txt"
-    code, _, err = run(capsys, library_copy, "export", "--draft", SAMPLE_SLUG,
-                       "-o", str(out_file))
+    code, _, err = run(capsys, library_copy, "export", "--draft", SAMPLE_SLUG, "-o", str(out_file))
     assert code == 0, err
     exported = out_file.read_text(encoding="utf-8")
     # No word is split; a line longer than the width is only ever one word.
@@ -253,15 +262,25 @@ NESTED = {
 
 
 @pytest.mark.parametrize("kind", list(NESTED))
-def test_deeply_nested_markdown_does_not_recurse_to_death(library_copy: Path, capsys,
-                                                          tmp_path: Path, kind: str) -> None:
+def test_deeply_nested_markdown_does_not_recurse_to_death(
+    library_copy: Path, capsys, tmp_path: Path, kind: str
+) -> None:
     path = library_copy / SAMPLE_SLUG / BODY_FILE
     path.write_text(path.read_text(encoding="utf-8") + "\n" + NESTED[kind], encoding="utf-8")
     before = snapshot_tree(library_copy)
     for fmt in FORMATS:
         out_file = tmp_path / f"out.{fmt}"
-        code, _, err = run(capsys, library_copy, "export", "--draft", "--format", fmt,
-                           SAMPLE_SLUG, "-o", str(out_file))
+        code, _, err = run(
+            capsys,
+            library_copy,
+            "export",
+            "--draft",
+            "--format",
+            fmt,
+            SAMPLE_SLUG,
+            "-o",
+            str(out_file),
+        )
         assert code == 0, (fmt, err)
         assert out_file.stat().st_size > 0
     assert snapshot_tree(library_copy) == before
@@ -284,10 +303,21 @@ def _every_text_field(value: str) -> dict:
         "internal_notes": f"Internal {value}",
         "notes_to_editors": [f"Note {value}"],
         "dateline": {"place": f"Place {value}"},
-        "contact": {"name": f"Contact {value}", "role": f"Role {value}",
-                    "phone": f"0770 {value}", "email": f"press{value}@example.org"},
-        "quotes": [{"id": "q1", "speaker": "jane-doe", "role": f"Quote role {value}",
-                    "intro": f"Intro {value} {{name}} said:", "text": f"Quote text {value}"}],
+        "contact": {
+            "name": f"Contact {value}",
+            "role": f"Role {value}",
+            "phone": f"0770 {value}",
+            "email": f"press{value}@example.org",
+        },
+        "quotes": [
+            {
+                "id": "q1",
+                "speaker": "jane-doe",
+                "role": f"Quote role {value}",
+                "intro": f"Intro {value} {{name}} said:",
+                "text": f"Quote text {value}",
+            }
+        ],
         "captions": [{"id": "c1", "text": f"Caption {value}", "credit": f"Credit {value}"}],
     }
 
@@ -304,8 +334,12 @@ def _write_release(root: Path, slug: str, data: dict, body: str) -> None:
 
 def test_unicode_in_every_field_is_shown_and_stored_as_nfc(empty_library: Path, capsys) -> None:
     slug = "2026-11-25-unicode"
-    _write_release(empty_library, slug, _every_text_field(UNICODE),
-                   f"Body {UNICODE}\n\n{{{{< quote q1 >}}}}\n\n{{{{< caption c1 >}}}}\n")
+    _write_release(
+        empty_library,
+        slug,
+        _every_text_field(UNICODE),
+        f"Body {UNICODE}\n\n{{{{< quote q1 >}}}}\n\n{{{{< caption c1 >}}}}\n",
+    )
     nfc = unicodedata.normalize("NFC", UNICODE)
     code, out, err = run(capsys, empty_library, "show", slug)
     assert code == 0, err
@@ -330,8 +364,9 @@ def test_unicode_in_every_field_is_shown_and_stored_as_nfc(empty_library: Path, 
 
 
 def test_new_stores_an_nfd_headline_as_nfc(empty_library: Path, capsys) -> None:
-    code, _, err = run(capsys, empty_library, "new", "2026-11-25-cafe", "--headline",
-                       "Cafe\u0301 reopens")
+    code, _, err = run(
+        capsys, empty_library, "new", "2026-11-25-cafe", "--headline", "Cafe\u0301 reopens"
+    )
     assert code == 0, err
     raw = (empty_library / "2026-11-25-cafe" / RELEASE_FILE).read_text(encoding="utf-8")
     assert 'headline = "Café reopens"' in raw
@@ -356,26 +391,45 @@ HOSTILE = (
 
 
 def _hostile_library(root: Path) -> str:
-    people = {"schema": 1, "people": {"jane-doe": {
-        "name": f"Jane {HOSTILE}", "role": f"Chair {HOSTILE}",
-        "organisation": f"Org {HOSTILE}"}}}
+    people = {
+        "schema": 1,
+        "people": {
+            "jane-doe": {
+                "name": f"Jane {HOSTILE}",
+                "role": f"Chair {HOSTILE}",
+                "organisation": f"Org {HOSTILE}",
+            }
+        },
+    }
     (root / PEOPLE_FILE).write_bytes(tomli_w.dumps(people).encode("utf-8"))
     slug = "2026-11-25-hostile"
-    _write_release(root, slug, _every_text_field(HOSTILE),
-                   f"Body {HOSTILE}\n\n{{{{< quote q1 >}}}}\n\n{{{{< caption c1 >}}}}\n\n"
-                   f"- list {HOSTILE}\n\n> quoted {HOSTILE}\n\n`code {HOSTILE}`\n")
+    _write_release(
+        root,
+        slug,
+        _every_text_field(HOSTILE),
+        f"Body {HOSTILE}\n\n{{{{< quote q1 >}}}}\n\n{{{{< caption c1 >}}}}\n\n"
+        f"- list {HOSTILE}\n\n> quoted {HOSTILE}\n\n`code {HOSTILE}`\n",
+    )
     return slug
 
 
-def test_markup_and_escapes_never_reach_the_terminal_or_an_export(empty_library: Path,
-                                                                   capsys) -> None:
+def test_markup_and_escapes_never_reach_the_terminal_or_an_export(
+    empty_library: Path, capsys
+) -> None:
     slug = _hostile_library(empty_library)
     before = snapshot_tree(empty_library)
     outputs = {}
-    for args in (["show", slug], ["list"], ["check", slug],
-                 ["check", "--json", slug], ["history", slug], ["history", "--json", slug],
-                 ["diff", slug], ["verify", slug],
-                 *(["export", "--draft", "--format", fmt, slug] for fmt in FORMATS)):
+    for args in (
+        ["show", slug],
+        ["list"],
+        ["check", slug],
+        ["check", "--json", slug],
+        ["history", slug],
+        ["history", "--json", slug],
+        ["diff", slug],
+        ["verify", slug],
+        *(["export", "--draft", "--format", fmt, slug] for fmt in FORMATS),
+    ):
         code, out, err = run(capsys, empty_library, *args)
         assert code in (0, 1), (args, err)
         outputs[" ".join(args)] = out
@@ -421,8 +475,9 @@ def test_escapes_in_an_error_message_are_not_printed_raw(library_copy: Path, cap
 # -- links, permissions, a full disk -------------------------------------------------------------
 
 
-def test_symlinked_bundle_pointing_outside_drafts_is_refused(library_copy: Path, capsys,
-                                                            tmp_path: Path) -> None:
+def test_symlinked_bundle_pointing_outside_drafts_is_refused(
+    library_copy: Path, capsys, tmp_path: Path
+) -> None:
     outside = tmp_path / "outside"
     outside.mkdir()
     for name in (RELEASE_FILE, BODY_FILE):
@@ -444,8 +499,9 @@ def test_symlinked_bundle_pointing_outside_drafts_is_refused(library_copy: Path,
     assert snapshot_tree(outside) == before
 
 
-def test_symlinked_file_inside_a_bundle_is_refused(library_copy: Path, capsys,
-                                                  tmp_path: Path) -> None:
+def test_symlinked_file_inside_a_bundle_is_refused(
+    library_copy: Path, capsys, tmp_path: Path
+) -> None:
     secret = tmp_path / "secret.toml"
     secret.write_text('schema = 1\nheadline = "from outside"\n', encoding="utf-8")
     target = library_copy / SAMPLE_SLUG / RELEASE_FILE
@@ -473,8 +529,10 @@ def _chmod_works(directory: Path) -> bool:
 
 def test_read_only_drafts_for_real(library_copy: Path, capsys) -> None:
     if not _chmod_works(library_copy):
-        pytest.skip("running as root (or on a filesystem without permissions): chmod does not "
-                    "stop writes here; test_read_only_drafts_simulated covers this")
+        pytest.skip(
+            "running as root (or on a filesystem without permissions): chmod does not "
+            "stop writes here; test_read_only_drafts_simulated covers this"
+        )
     before = snapshot_tree(library_copy)
     for path in [library_copy, *library_copy.iterdir()]:
         if path.is_dir():
@@ -498,6 +556,7 @@ def test_read_only_drafts_for_real(library_copy: Path, capsys) -> None:
 
 def _deny_writes(monkeypatch, code: int) -> None:
     """Every file creation in newsroom.bundle fails as on a read-only or full disk."""
+
     def refuse(*args, **kwargs):
         raise OSError(code, os.strerror(code))
 
@@ -530,8 +589,9 @@ def test_read_only_drafts_simulated(library_copy: Path, capsys, monkeypatch) -> 
 
 
 @pytest.mark.parametrize("files", [(RELEASE_FILE,), (RELEASE_FILE, BODY_FILE)])
-def test_full_disk_leaves_the_old_files_byte_for_byte(library_copy: Path, monkeypatch,
-                                                      files: tuple[str, ...]) -> None:
+def test_full_disk_leaves_the_old_files_byte_for_byte(
+    library_copy: Path, monkeypatch, files: tuple[str, ...]
+) -> None:
     before = snapshot_tree(library_copy)
     library = Library.open(library_copy)
     release = library.load(SAMPLE_SLUG)

@@ -34,14 +34,16 @@ def cli(root: Path, capsys, *args: str) -> tuple[int, str, str]:
     return code, out.out, out.err
 
 
-def test_sources_in_order(library_copy: Path, monkeypatch: pytest.MonkeyPatch,
-                          own_config: Path) -> None:
+def test_sources_in_order(
+    library_copy: Path, monkeypatch: pytest.MonkeyPatch, own_config: Path
+) -> None:
     library = Library.open(library_copy)
     assert identity.from_environment(library).person == ""
     # Remembered on this machine: the weakest.
     userconfig.remember_person(library_copy, "tom-whitfield")
     assert identity.from_environment(library) == identity.Identity(
-        "tom-whitfield", identity.SOURCE_REMEMBERED)
+        "tom-whitfield", identity.SOURCE_REMEMBERED
+    )
     # The OS user matched to a username in people.toml comes before it.
     library.people["priya-raman"].extra["username"] = "pr4"
     found = identity.from_environment(library)

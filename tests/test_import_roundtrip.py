@@ -39,8 +39,9 @@ def test_corpus_export_import_export_is_stable(path: Path, library: Library):
     assert again == exported
     # The structure survives too, not only the words: speakers, roles, boundaries, captions.
     shape = [(q.speaker, q.role, q.text, q.attribution_after) for q in first.release.quotes]
-    assert [(q.speaker, q.role, q.text, q.attribution_after)
-            for q in second.release.quotes] == shape
+    assert [
+        (q.speaker, q.role, q.text, q.attribution_after) for q in second.release.quotes
+    ] == shape
     assert [(c.text, c.credit) for c in second.release.captions] == [
         (c.text, c.credit) for c in first.release.captions
     ]
@@ -48,11 +49,19 @@ def test_corpus_export_import_export_is_stable(path: Path, library: Library):
 
 FIRST = ["Jo", "Sam", "Ann", "Ravi", "Ewa", "Tom"]
 LAST = ["Bell", "Okoro", "Lee", "Shah", "Nowak", "Price"]
-ROLES = ["chair of the Riverside Rail Users' Group", "Treasurer of the Ashby Valley Greens",
-         "a partner at Hill Street Surgery", ""]
-SENTENCES = ["The new timetable is welcome.", "We will be watching closely.",
-             "Riders have waited years for this.", "The late train matters to shift workers.",
-             "Nobody should be stranded at night."]
+ROLES = [
+    "chair of the Riverside Rail Users' Group",
+    "Treasurer of the Ashby Valley Greens",
+    "a partner at Hill Street Surgery",
+    "",
+]
+SENTENCES = [
+    "The new timetable is welcome.",
+    "We will be watching closely.",
+    "Riders have waited years for this.",
+    "The late train matters to shift workers.",
+    "Nobody should be stranded at night.",
+]
 
 
 @st.composite
@@ -66,12 +75,14 @@ def releases(draw) -> tuple[Release, dict[str, Person]]:
         person_id = f"{FIRST[index]}-{LAST[index]}".lower()
         honorific = draw(st.sampled_from(["", "", "Dr", "Cllr"]))
         role = draw(st.sampled_from(ROLES))
-        people.setdefault(person_id, Person(person_id, f"{FIRST[index]} {LAST[index]}", role,
-                                            honorific=honorific))
+        people.setdefault(
+            person_id, Person(person_id, f"{FIRST[index]} {LAST[index]}", role, honorific=honorific)
+        )
         person = people[person_id]
         paragraphs = draw(st.lists(st.sampled_from(SENTENCES), min_size=1, max_size=3))
-        quote = Quote(id=f"q{number}", speaker=person_id, role=person.role,
-                      text="\n\n".join(paragraphs))
+        quote = Quote(
+            id=f"q{number}", speaker=person_id, role=person.role, text="\n\n".join(paragraphs)
+        )
         shape = draw(st.sampled_from(["intro", "after", "middle", "dash"]))
         who = f"{person.honorific + ' ' if person.honorific else ''}{{name}}"
         who_role = f"{who}, {{role}}" if person.role else who
@@ -106,7 +117,6 @@ def test_generated_release_export_import_export_is_stable(generated):
     result, again = _again(exported, library, {})
     assert again == exported
     # Every quote comes back with its speaker, words and where its attribution sits.
-    assert [(result.people[q.speaker].name, q.text, q.attribution_after)
-            for q in result.release.quotes] == [
-        (people[q.speaker].name, q.text, q.attribution_after) for q in release.quotes
-    ]
+    assert [
+        (result.people[q.speaker].name, q.text, q.attribution_after) for q in result.release.quotes
+    ] == [(people[q.speaker].name, q.text, q.attribution_after) for q in release.quotes]

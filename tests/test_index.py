@@ -39,19 +39,20 @@ def expected_rows(root: Path) -> list[dict]:
             rows.append({"slug": slug, "status": "invalid", "error": str(error)})
             continue
         directory = root / slug
-        mtime = max(int((directory / name).stat().st_mtime)
-                    for name in (RELEASE_FILE, BODY_FILE))
+        mtime = max(int((directory / name).stat().st_mtime) for name in (RELEASE_FILE, BODY_FILE))
         day = release.dateline.date or release.created
-        rows.append({
-            "slug": slug,
-            "headline": release.headline,
-            "status": status(release, library),
-            "date": day.isoformat() if day else None,
-            "updated": datetime.fromtimestamp(mtime, UTC).isoformat(timespec="seconds"),
-            "speakers": release.speakers(library.people),
-            "approvals": len(valid_approvals(release, library)),
-            "embargo": release.embargo.until.isoformat() if release.embargo.until else None,
-        })
+        rows.append(
+            {
+                "slug": slug,
+                "headline": release.headline,
+                "status": status(release, library),
+                "date": day.isoformat() if day else None,
+                "updated": datetime.fromtimestamp(mtime, UTC).isoformat(timespec="seconds"),
+                "speakers": release.speakers(library.people),
+                "approvals": len(valid_approvals(release, library)),
+                "embargo": release.embargo.until.isoformat() if release.embargo.until else None,
+            }
+        )
     return rows
 
 
@@ -106,8 +107,7 @@ def test_after_one_release_changes_only_it_is_read(generated, counted):
     index.listing(generated)
     slug = sorted(p.name for p in generated.iterdir() if p.is_dir())[5]
     body = generated / slug / BODY_FILE
-    body.write_text(body.read_text(encoding="utf-8") + "\nOne more paragraph.\n",
-                    encoding="utf-8")
+    body.write_text(body.read_text(encoding="utf-8") + "\nOne more paragraph.\n", encoding="utf-8")
     backdate(generated / slug, 60)
     counted.clear()
     result = index.listing(generated)
@@ -133,8 +133,10 @@ def test_a_changed_headline_shows_and_an_approval_goes_stale(generated):
 def test_people_or_settings_changing_rederives_everything(generated, counted):
     index.listing(generated)
     people = generated / "people.toml"
-    people.write_text(people.read_text(encoding="utf-8").replace(
-        'name = "David Osei"', 'name = "David K. Osei"'), encoding="utf-8")
+    people.write_text(
+        people.read_text(encoding="utf-8").replace('name = "David Osei"', 'name = "David K. Osei"'),
+        encoding="utf-8",
+    )
     counted.clear()
     result = index.listing(generated)
     assert result.rebuilt and "changed" in result.rebuilt
@@ -142,8 +144,12 @@ def test_people_or_settings_changing_rederives_everything(generated, counted):
     assert result.dicts() == expected_rows(generated)
 
     settings_file = generated / "newsroom.toml"
-    settings_file.write_text(settings_file.read_text(encoding="utf-8").replace(
-        "approvals_required = 1", "approvals_required = 2"), encoding="utf-8")
+    settings_file.write_text(
+        settings_file.read_text(encoding="utf-8").replace(
+            "approvals_required = 1", "approvals_required = 2"
+        ),
+        encoding="utf-8",
+    )
     rows = index.listing(generated).dicts()
     assert rows == expected_rows(generated)
     assert not {"approved", "published"} & {row["status"] for row in rows}
@@ -155,7 +161,7 @@ def _corruptions():
 
     def flip(data: bytes) -> bytes:
         position = len(data) - 40
-        return data[:position] + bytes([data[position] ^ 0x01]) + data[position + 1:]
+        return data[:position] + bytes([data[position] ^ 0x01]) + data[position + 1 :]
 
     def foreign(data: bytes) -> bytes:
         header, _, rest = data.partition(b"\n")
@@ -170,9 +176,13 @@ def _corruptions():
         return data.replace(b'"status":"draft"', b'"status":"approved"', 1)
 
     return {
-        "truncated": truncate, "bit flipped": flip, "foreign version": foreign,
-        "line missing": drop_line, "row edited": forged_row,
-        "empty": lambda data: b"", "garbage": lambda data: b"\x00\xff" * 50,
+        "truncated": truncate,
+        "bit flipped": flip,
+        "foreign version": foreign,
+        "line missing": drop_line,
+        "row edited": forged_row,
+        "empty": lambda data: b"",
+        "garbage": lambda data: b"\x00\xff" * 50,
         "header only": lambda data: data.partition(b"\n")[0] + b"\n",
         "not json": lambda data: b"[1, 2\n" + data,
     }
@@ -201,7 +211,8 @@ def test_stamps_not_just_mtime_same_size_edit_with_mtime_put_back(generated, cou
     before = toml.stat()
     text = toml.read_text(encoding="utf-8")
     changed = text.replace("schema = 1", "schema = 1", 1).replace(
-        'headline = "', 'headline = "X', 1)
+        'headline = "', 'headline = "X', 1
+    )
     changed = changed.replace("\n\n", "\n", 1)  # same size: one character in, one out
     assert len(changed.encode()) == len(text.encode())
     toml.write_text(changed, encoding="utf-8")
@@ -228,8 +239,7 @@ def test_freshly_modified_files_are_read_but_not_stored(generated, counted):
 
 def test_invalid_missing_linked_and_removed_bundles(generated, tmp_path):
     slugs = sorted(p.name for p in generated.iterdir() if p.is_dir())
-    (generated / slugs[0] / RELEASE_FILE).write_text('headline = "unterminated\n',
-                                                     encoding="utf-8")
+    (generated / slugs[0] / RELEASE_FILE).write_text('headline = "unterminated\n', encoding="utf-8")
     (generated / slugs[1] / BODY_FILE).unlink()
     outside = tmp_path / "outside"
     shutil.copytree(generated / slugs[2], outside)
@@ -291,8 +301,12 @@ def test_fast_reader_agrees_with_library_load(generated):
     library = Library.open(generated)
     for slug in library.slugs():
         directory = generated / slug
-        release = index.read_release(library, slug, (directory / RELEASE_FILE).read_bytes(),
-                                     (directory / BODY_FILE).read_bytes())
+        release = index.read_release(
+            library,
+            slug,
+            (directory / RELEASE_FILE).read_bytes(),
+            (directory / BODY_FILE).read_bytes(),
+        )
         assert release == library.load(slug)
 
 
@@ -301,8 +315,9 @@ def test_bom_and_crlf_bodies_read_as_load_reads_them(library_copy):
     body = library_copy / slug / BODY_FILE
     body.write_bytes(b"\xef\xbb\xbf" + body.read_bytes().replace(b"\n", b"\r\n"))
     library = Library.open(library_copy)
-    release = index.read_release(library, slug, (library_copy / slug / RELEASE_FILE)
-                                 .read_bytes(), body.read_bytes())
+    release = index.read_release(
+        library, slug, (library_copy / slug / RELEASE_FILE).read_bytes(), body.read_bytes()
+    )
     assert release == library.load(slug)
     assert index.listing(library_copy).dicts() == expected_rows(library_copy)
 
@@ -320,8 +335,9 @@ def test_list_json_uses_the_index_and_never_imports_textual_or_rich(generated):
         print(json.dumps({{"code": code, "rows": json.loads(out.getvalue()),
                           "heavy": sorted(m for m in ("textual", "rich") if m in sys.modules)}}))
     """)
-    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
-                          cwd=REPO, timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, cwd=REPO, timeout=120
+    )
     assert done.returncode == 0, done.stderr
     report = json.loads(done.stdout)
     assert report["code"] == 0 and report["heavy"] == []
@@ -332,25 +348,33 @@ def test_list_json_uses_the_index_and_never_imports_textual_or_rich(generated):
 def test_list_human_output_and_exit_code_for_invalid(generated):
     slug = sorted(p.name for p in generated.iterdir() if p.is_dir())[0]
     (generated / slug / RELEASE_FILE).write_text("schema = 99\n", encoding="utf-8")
-    script = (f"from newsroom.cli import main; import sys; "
-              f"sys.exit(main(['--drafts', {str(generated)!r}, 'list']))")
-    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
-                          cwd=REPO, timeout=120)
+    script = (
+        f"from newsroom.cli import main; import sys; "
+        f"sys.exit(main(['--drafts', {str(generated)!r}, 'list']))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, cwd=REPO, timeout=120
+    )
     assert done.returncode == 2
     assert "schema 99 is newer" in done.stderr and slug in done.stderr
-    assert done.stdout.count("\n") == 24 and done.stdout.startswith(("draft", "in review",
-                                                                      "approved", "published",
-                                                                      "spiked", "stale",
-                                                                      "invalid"))
+    assert done.stdout.count("\n") == 24 and done.stdout.startswith(
+        ("draft", "in review", "approved", "published", "spiked", "stale", "invalid")
+    )
 
 
 def test_generator_is_deterministic(tmp_path):
     make_library.make_library(6, tmp_path / "a", seed=3)
     make_library.make_library(6, tmp_path / "b", seed=3)
-    files_a = {p.relative_to(tmp_path / "a"): p.read_bytes()
-               for p in (tmp_path / "a").rglob("*") if p.is_file()}
-    files_b = {p.relative_to(tmp_path / "b"): p.read_bytes()
-               for p in (tmp_path / "b").rglob("*") if p.is_file()}
+    files_a = {
+        p.relative_to(tmp_path / "a"): p.read_bytes()
+        for p in (tmp_path / "a").rglob("*")
+        if p.is_file()
+    }
+    files_b = {
+        p.relative_to(tmp_path / "b"): p.read_bytes()
+        for p in (tmp_path / "b").rglob("*")
+        if p.is_file()
+    }
     assert files_a == files_b and len(files_a) == 6 * 2 + 2
     people = Library.open(tmp_path / "a").people
     assert len(people) == 500
@@ -399,13 +423,13 @@ def test_an_unchanged_library_folder_is_not_listed_again(generated, counted, mon
 
 
 @pytest.mark.parametrize("put_mtime_back", [False, True])
-def test_a_release_added_changes_the_folder_stamp(generated, counted, tmp_path,
-                                                  put_mtime_back):
+def test_a_release_added_changes_the_folder_stamp(generated, counted, tmp_path, put_mtime_back):
     settled(generated)
     before = os.stat(generated)
     make_library.make_library(1, tmp_path / "other", seed=99)
-    new = next(p for p in (tmp_path / "other").iterdir() if p.is_dir() and
-               not p.name.startswith("."))
+    new = next(
+        p for p in (tmp_path / "other").iterdir() if p.is_dir() and not p.name.startswith(".")
+    )
     shutil.copytree(new, generated / ("zz-" + new.name[3:]))
     if put_mtime_back:  # as `rsync -t` or `touch -r` might: the ctime still moves
         os.utime(generated, ns=(before.st_atime_ns, before.st_mtime_ns))
@@ -455,8 +479,9 @@ def two_processes(monkeypatch):
 
 def test_stamping_in_two_processes_agrees_with_one(generated, two_processes):
     settled(generated)
-    folders = sorted(p.name for p in generated.iterdir() if p.is_dir()
-                     and not p.name.startswith("."))
+    folders = sorted(
+        p.name for p in generated.iterdir() if p.is_dir() and not p.name.startswith(".")
+    )
     one = index._Stamping(str(generated), folders, parallel=False).result()
     two = index._Stamping(str(generated), folders, parallel=True).result()
     assert one == two and len(one) == 2 * len(folders) * index._STAMP.size
@@ -464,21 +489,20 @@ def test_stamping_in_two_processes_agrees_with_one(generated, two_processes):
 
 def test_a_change_in_the_second_process_half_is_seen(generated, counted, two_processes):
     settled(generated)
-    slugs = sorted(p.name for p in generated.iterdir() if p.is_dir()
-                   and not p.name.startswith("."))
+    slugs = sorted(p.name for p in generated.iterdir() if p.is_dir() and not p.name.startswith("."))
     last = slugs[-1]  # stamped by the child
     body = generated / last / BODY_FILE
     before = body.stat()
-    body.write_text(body.read_text(encoding="utf-8").replace("the", "teh", 1),
-                    encoding="utf-8")
+    body.write_text(body.read_text(encoding="utf-8").replace("the", "teh", 1), encoding="utf-8")
     os.utime(body, ns=(before.st_atime_ns, before.st_mtime_ns))  # mtime put back
     counted.clear()
     result = index.listing(generated, workers=2)
     assert counted == [last] and result.dicts() == expected_rows(generated)
 
 
-def test_stamping_without_a_second_process_still_works(generated, counted, two_processes,
-                                                       monkeypatch):
+def test_stamping_without_a_second_process_still_works(
+    generated, counted, two_processes, monkeypatch
+):
     settled(generated)
 
     def no_fork():

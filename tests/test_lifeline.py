@@ -19,8 +19,11 @@ def test_a_stuck_loop_is_bypassed_and_the_process_ended() -> None:
         codes.append(code)
         ended.set()
 
-    dog = lifeline.Watchdog(lambda reason: True,  # scheduled, but the loop never runs it
-                            lambda reason: flushed.append(reason), hard_exit=end)
+    dog = lifeline.Watchdog(
+        lambda reason: True,  # scheduled, but the loop never runs it
+        lambda reason: flushed.append(reason),
+        hard_exit=end,
+    )
     dog.trigger("SIGHUP")
     dog.trigger("SIGTERM")  # once only
     _wait(ended)
@@ -35,8 +38,9 @@ def test_the_loop_flushes_and_the_fallback_does_not_repeat_it() -> None:
         threading.Thread(target=dog.run_flush).start()  # stands in for the app's loop
         return True
 
-    dog = lifeline.Watchdog(on_loop, lambda reason: flushed.append(reason),
-                            hard_exit=lambda code: ended.set())
+    dog = lifeline.Watchdog(
+        on_loop, lambda reason: flushed.append(reason), hard_exit=lambda code: ended.set()
+    )
     dog.trigger("end of input")
     _wait(ended)
     assert flushed == ["end of input"]

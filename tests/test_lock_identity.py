@@ -22,8 +22,9 @@ from newsroom import locks, recovery
 from newsroom.bundle import Library
 from newsroom.locks import LOCK_FILE, LockInfo
 
-needs_proc = pytest.mark.skipif(locks.process_start(os.getpid()) is None,
-                                reason="no /proc: start times are unknown here")
+needs_proc = pytest.mark.skipif(
+    locks.process_start(os.getpid()) is None, reason="no /proc: start times are unknown here"
+)
 
 
 @pytest.fixture
@@ -36,9 +37,15 @@ def live_process():
 
 def write_lock(root: Path, *, pid: int, started: int | None, boot: str = "") -> Path:
     path = root / SAMPLE_SLUG / LOCK_FILE
-    info = LockInfo(user="alice", host=locks.current_host(), pid=pid,
-                    since=datetime(2026, 11, 25, 9, 30, tzinfo=UTC), token="other",
-                    started=started, boot=boot)
+    info = LockInfo(
+        user="alice",
+        host=locks.current_host(),
+        pid=pid,
+        since=datetime(2026, 11, 25, 9, 30, tzinfo=UTC),
+        token="other",
+        started=started,
+        boot=boot,
+    )
     path.write_bytes(info.to_json())
     return path
 
@@ -68,10 +75,13 @@ def test_a_reused_pid_makes_the_lock_stale(library_copy: Path, live_process) -> 
 
 
 @needs_proc
-def test_the_same_process_with_its_start_time_is_alive(library_copy: Path,
-                                                        live_process) -> None:
-    write_lock(library_copy, pid=live_process.pid,
-               started=locks.process_start(live_process.pid), boot=locks.boot_id())
+def test_the_same_process_with_its_start_time_is_alive(library_copy: Path, live_process) -> None:
+    write_lock(
+        library_copy,
+        pid=live_process.pid,
+        started=locks.process_start(live_process.pid),
+        boot=locks.boot_id(),
+    )
     holder = locks.holder(library_copy, SAMPLE_SLUG)
     assert holder is not None and not holder.stale
     with pytest.raises(locks.LockedError, match="being edited"):
@@ -87,11 +97,21 @@ def test_a_lock_from_before_the_last_boot_is_stale(library_copy: Path, live_proc
 
 
 def test_an_old_lock_without_start_time_still_reads_and_is_respected(
-        library_copy: Path, live_process) -> None:
+    library_copy: Path, live_process
+) -> None:
     path = library_copy / SAMPLE_SLUG / LOCK_FILE
-    path.write_text(json.dumps({"user": "bob", "host": locks.current_host(),
-                                "pid": live_process.pid, "since": "2026-11-25T09:30:00+00:00",
-                                "token": "old"}), "utf-8")
+    path.write_text(
+        json.dumps(
+            {
+                "user": "bob",
+                "host": locks.current_host(),
+                "pid": live_process.pid,
+                "since": "2026-11-25T09:30:00+00:00",
+                "token": "old",
+            }
+        ),
+        "utf-8",
+    )
     holder = locks.holder(library_copy, SAMPLE_SLUG)
     assert holder is not None and not holder.unreadable
     assert holder.user == "bob" and holder.started is None and not holder.stale
@@ -102,8 +122,7 @@ def test_an_old_lock_without_start_time_still_reads_and_is_respected(
 @needs_proc
 def test_our_own_pid_from_an_earlier_process_is_not_mine(library_copy: Path) -> None:
     # A crashed process had our pid: its lock is not re-entered as ours, it is stale.
-    write_lock(library_copy, pid=os.getpid(),
-               started=locks.process_start(os.getpid()) - 1)
+    write_lock(library_copy, pid=os.getpid(), started=locks.process_start(os.getpid()) - 1)
     holder = locks.holder(library_copy, SAMPLE_SLUG)
     assert holder is not None and not holder.mine and holder.stale
     with pytest.raises(locks.LockedError):
@@ -111,8 +130,7 @@ def test_our_own_pid_from_an_earlier_process_is_not_mine(library_copy: Path) -> 
 
 
 @needs_proc
-def test_a_recovery_file_whose_pid_was_reused_is_offered(library_copy: Path,
-                                                         live_process) -> None:
+def test_a_recovery_file_whose_pid_was_reused_is_offered(library_copy: Path, live_process) -> None:
     library = Library.open(library_copy)
     release = library.load(SAMPLE_SLUG)
     release.body += "\nWords nobody saved.\n"

@@ -35,11 +35,23 @@ def live_process():
     child.wait()
 
 
-def write_lock(root: Path, slug: str, *, pid: int, host: str | None = None,
-               user: str = "alice", token: str = "other") -> Path:
+def write_lock(
+    root: Path,
+    slug: str,
+    *,
+    pid: int,
+    host: str | None = None,
+    user: str = "alice",
+    token: str = "other",
+) -> Path:
     path = root / slug / LOCK_FILE
-    info = LockInfo(user=user, host=host or locks.current_host(), pid=pid,
-                    since=datetime(2026, 11, 25, 9, 30, tzinfo=UTC), token=token)
+    info = LockInfo(
+        user=user,
+        host=host or locks.current_host(),
+        pid=pid,
+        since=datetime(2026, 11, 25, 9, 30, tzinfo=UTC),
+        token=token,
+    )
     path.write_bytes(info.to_json())
     return path
 
@@ -146,8 +158,12 @@ def test_only_one_of_many_processes_gets_the_lock(library_copy: Path) -> None:
         "print('got'); sys.stdout.flush(); time.sleep(1.5); lock.release()\n"
     )
     children = [
-        subprocess.Popen([sys.executable, "-c", script, str(library_copy)],
-                         stdout=subprocess.PIPE, text=True, cwd=Path(__file__).parent.parent)
+        subprocess.Popen(
+            [sys.executable, "-c", script, str(library_copy)],
+            stdout=subprocess.PIPE,
+            text=True,
+            cwd=Path(__file__).parent.parent,
+        )
         for _ in range(6)
     ]
     results = [child.communicate(timeout=30)[0].strip() for child in children]
@@ -177,14 +193,16 @@ def test_hold_locks_for_the_duration_and_releases(library_copy: Path) -> None:
 # -- the CLI -------------------------------------------------------------------
 
 
-def test_cli_new_refuses_a_locked_slug_with_exit_2(library_copy: Path, live_process,
-                                                   capsys) -> None:
+def test_cli_new_refuses_a_locked_slug_with_exit_2(
+    library_copy: Path, live_process, capsys
+) -> None:
     # Someone is creating this release in the editor: the folder and lock exist.
     (library_copy / "2026-11-25-new-thing").mkdir()
     write_lock(library_copy, "2026-11-25-new-thing", pid=live_process.pid, user="bob")
     before = snapshot_tree(library_copy)
-    code = cli_main(["--drafts", str(library_copy), "new", "2026-11-25-new-thing",
-                     "--headline", "Clash"])
+    code = cli_main(
+        ["--drafts", str(library_copy), "new", "2026-11-25-new-thing", "--headline", "Clash"]
+    )
     err = capsys.readouterr().err
     assert code == 2
     assert "bob" in err and str(live_process.pid) in err
@@ -210,8 +228,9 @@ def test_reading_commands_ignore_locks(library_copy: Path, live_process) -> None
     assert result.returncode == 0, result.stderr
 
 
-def test_save_refuses_while_another_process_holds_the_lock(library_copy: Path,
-                                                           live_process) -> None:
+def test_save_refuses_while_another_process_holds_the_lock(
+    library_copy: Path, live_process
+) -> None:
     """Defence in depth: every write path (CLI, importer, git sync) goes through save."""
     from newsroom.bundle import Library
 
@@ -229,15 +248,18 @@ def test_save_refuses_while_another_process_holds_the_lock(library_copy: Path,
         assert library.save(release)
 
 
-def test_cli_sign_off_commands_refuse_a_locked_release(library_copy: Path, live_process,
-                                                       capsys) -> None:
+def test_cli_sign_off_commands_refuse_a_locked_release(
+    library_copy: Path, live_process, capsys
+) -> None:
     write_lock(library_copy, SAMPLE_SLUG, pid=live_process.pid, user="erin")
     before = snapshot_tree(library_copy / SAMPLE_SLUG)
-    for args in (["submit", SAMPLE_SLUG, "--as", "priya-raman"],
-                 ["approve", SAMPLE_SLUG, "--as", "priya-raman"],
-                 ["spike", SAMPLE_SLUG, "--as", "priya-raman"],
-                 ["request-changes", SAMPLE_SLUG, "--as", "priya-raman", "--note", "x"],
-                 ["clear", SAMPLE_SLUG, "okafor", "--by", "amira-okafor"]):
+    for args in (
+        ["submit", SAMPLE_SLUG, "--as", "priya-raman"],
+        ["approve", SAMPLE_SLUG, "--as", "priya-raman"],
+        ["spike", SAMPLE_SLUG, "--as", "priya-raman"],
+        ["request-changes", SAMPLE_SLUG, "--as", "priya-raman", "--note", "x"],
+        ["clear", SAMPLE_SLUG, "okafor", "--by", "amira-okafor"],
+    ):
         code = cli_main(["--drafts", str(library_copy), *args])
         err = capsys.readouterr().err
         assert code == 2, (args, err)
@@ -251,9 +273,11 @@ def test_final_export_refuses_a_locked_release_before_writing(
     """A final export records its publication in the release: that is a write."""
     monkeypatch.delenv("NEWSROOM_USER", raising=False)
     drafts = ["--drafts", str(library_copy)]
-    for args in (["clear", SAMPLE_SLUG, "okafor", "--by", "amira-okafor"],
-                 ["clear", SAMPLE_SLUG, "whitfield", "--by", "tom-whitfield"],
-                 ["approve", SAMPLE_SLUG, "--as", "david-osei"]):
+    for args in (
+        ["clear", SAMPLE_SLUG, "okafor", "--by", "amira-okafor"],
+        ["clear", SAMPLE_SLUG, "whitfield", "--by", "tom-whitfield"],
+        ["approve", SAMPLE_SLUG, "--as", "david-osei"],
+    ):
         assert cli_main([*drafts, *args]) == 0, capsys.readouterr().err
     write_lock(library_copy, SAMPLE_SLUG, pid=live_process.pid, user="frank")
     before = snapshot_tree(library_copy / SAMPLE_SLUG)

@@ -26,8 +26,9 @@ REPO = Path(__file__).resolve().parents[1]
 def _make_picture():
     import importlib.util
 
-    spec = importlib.util.spec_from_file_location("make_picture",
-                                                  REPO / "benchmarks" / "make_picture.py")
+    spec = importlib.util.spec_from_file_location(
+        "make_picture", REPO / "benchmarks" / "make_picture.py"
+    )
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -73,8 +74,13 @@ def test_add_copies_records_and_prefills_from_the_files_xmp(library: Library, ph
 
 def test_given_fields_win_over_the_files_metadata(library: Library, photo: Path):
     release = _bare(library)
-    added = media.add_picture(library, release, photo, picture_id="p1",
-                              fields={"credit": "Jo Bell", "caption": "Jo Bell at the gates"})
+    added = media.add_picture(
+        library,
+        release,
+        photo,
+        picture_id="p1",
+        fields={"credit": "Jo Bell", "caption": "Jo Bell at the gates"},
+    )
     assert added.picture.credit == "Jo Bell"
     assert added.picture.caption == "Jo Bell at the gates"
     assert "credit" not in added.prefilled
@@ -96,15 +102,19 @@ def _corrupt(path: Path, kind: str) -> Path:
     return path
 
 
-@pytest.mark.parametrize("kind, message", [
-    ("text", "not a picture newsroom can read"),
-    ("truncated", "damaged or incomplete"),
-    ("heic", "HEIC/HEIF"),
-    ("bomb", "decompression-bomb"),
-    ("gif", "GIF image"),
-])
-def test_bad_files_are_refused_and_nothing_is_written(library: Library, tmp_path: Path,
-                                                      kind: str, message: str):
+@pytest.mark.parametrize(
+    "kind, message",
+    [
+        ("text", "not a picture newsroom can read"),
+        ("truncated", "damaged or incomplete"),
+        ("heic", "HEIC/HEIF"),
+        ("bomb", "decompression-bomb"),
+        ("gif", "GIF image"),
+    ],
+)
+def test_bad_files_are_refused_and_nothing_is_written(
+    library: Library, tmp_path: Path, kind: str, message: str
+):
     source = _corrupt(tmp_path / f"bad-{kind}.jpg", kind)
     before = snapshot_tree(library.root)
     release = _bare(library)
@@ -117,8 +127,9 @@ def test_bad_files_are_refused_and_nothing_is_written(library: Library, tmp_path
     assert snapshot_tree(library.root) == before
 
 
-def test_symlink_huge_file_and_duplicate_id_are_refused(library: Library, photo: Path,
-                                                        tmp_path: Path, monkeypatch):
+def test_symlink_huge_file_and_duplicate_id_are_refused(
+    library: Library, photo: Path, tmp_path: Path, monkeypatch
+):
     release = _bare(library)
     link = tmp_path / "link.jpg"
     link.symlink_to(photo)
@@ -140,8 +151,10 @@ def test_symlink_huge_file_and_duplicate_id_are_refused(library: Library, photo:
 def test_duplicate_id_in_release_toml_is_an_error_with_its_key(library: Library):
     path = library.root / SAMPLE_SLUG / "release.toml"
     text = path.read_text(encoding="utf-8")
-    path.write_text(text + '\n[[media]]\nid = "x"\nfile = "x.jpg"\n\n[[media]]\nid = "x"\n'
-                    'file = "y.jpg"\n', encoding="utf-8")
+    path.write_text(
+        text + '\n[[media]]\nid = "x"\nfile = "x.jpg"\n\n[[media]]\nid = "x"\nfile = "y.jpg"\n',
+        encoding="utf-8",
+    )
     with pytest.raises(BundleError, match=r"media\[2\]\.id: duplicate picture id 'x'"):
         Library.open(library.root).load(SAMPLE_SLUG)
 
@@ -164,7 +177,8 @@ def test_remove_refuses_while_placed_then_drops_record_and_file(library: Library
 
 
 def test_renditions_apply_orientation_strip_exif_and_carry_the_records_xmp(
-        library: Library, tmp_path: Path):
+    library: Library, tmp_path: Path
+):
     # A 3000×1500 picture stored sideways (orientation 6: rotate 90° to view).
     source = tmp_path / "sideways.jpg"
     image = Image.new("RGB", (3000, 1500), "navy")
@@ -173,9 +187,17 @@ def test_renditions_apply_orientation_strip_exif_and_carry_the_records_xmp(
     exif[0x8825] = {1: "N", 2: (51.0, 30.0, 1.0)}
     image.save(source, "JPEG", exif=exif.tobytes())
     release = _bare(library)
-    picture = media.add_picture(library, release, source, fields={
-        "credit": "Jo Bell", "copyright": "© Jo Bell", "caption": "Jo Bell", "creator": "Jo"
-    }).picture
+    picture = media.add_picture(
+        library,
+        release,
+        source,
+        fields={
+            "credit": "Jo Bell",
+            "copyright": "© Jo Bell",
+            "caption": "Jo Bell",
+            "creator": "Jo",
+        },
+    ).picture
     assert (picture.width, picture.height) == (1500, 3000)  # as seen
     out = media.outgoing(library, release, picture, ("web", "thumbnail", "highres"))
     assert max(out["web"].width, out["web"].height) == 2000
@@ -186,10 +208,13 @@ def test_renditions_apply_orientation_strip_exif_and_carry_the_records_xmp(
         with Image.open(io.BytesIO(rendition.data)) as copy:
             exif_out = copy.getexif()
             assert 0x8825 not in exif_out and 0x0112 not in exif_out  # no GPS, no rotation
-            assert read_xmp(copy.info["xmp"]) == {"caption": "Jo Bell", "creator": "Jo",
-                                                  "credit": "Jo Bell", "copyright": "© Jo Bell"}
-    assert (library.root / SAMPLE_SLUG / "media" / picture.file).read_bytes() == \
-        source.read_bytes()
+            assert read_xmp(copy.info["xmp"]) == {
+                "caption": "Jo Bell",
+                "creator": "Jo",
+                "credit": "Jo Bell",
+                "copyright": "© Jo Bell",
+            }
+    assert (library.root / SAMPLE_SLUG / "media" / picture.file).read_bytes() == source.read_bytes()
     cache = library.root / ".newsroom" / "renditions" / picture.sha256
     assert {p.name for p in cache.iterdir()} >= {"web.jpg", "thumbnail.jpg"}
 
@@ -203,12 +228,13 @@ def test_xmp_round_trip(fields: dict[str, str]) -> None:
     """What we write into a copy reads back as the same (cleaned, trimmed) text."""
     jpeg = b"\xff\xd8\xff\xd9"
     data = with_xmp(jpeg, fields)
-    packet = data[4 + 2 + len(b"http://ns.adobe.com/xap/1.0/\x00"):-2]
+    packet = data[4 + 2 + len(b"http://ns.adobe.com/xap/1.0/\x00") : -2]
     assert packet == build_xmp(fields)
     expected = {}
     for key, value in fields.items():
-        cleaned = "".join(c for c in value if c in "\t\n" or (
-            ord(c) >= 0x20 and c not in "\ufffe\uffff")).strip()
+        cleaned = "".join(
+            c for c in value if c in "\t\n" or (ord(c) >= 0x20 and c not in "\ufffe\uffff")
+        ).strip()
         if cleaned:
             expected[key] = cleaned
     got = read_xmp(packet)
@@ -227,7 +253,8 @@ def test_xmp_with_entities_is_ignored() -> None:
 
 
 def test_editing_or_replacing_a_picture_changes_the_digest_and_diff_names_it(
-        library: Library, tmp_path: Path):
+    library: Library, tmp_path: Path
+):
     from datetime import UTC, datetime
 
     from newsroom.model import Event
@@ -236,8 +263,9 @@ def test_editing_or_replacing_a_picture_changes_the_digest_and_diff_names_it(
     release = library.load(SAMPLE_SLUG)
     base = release_digest(release, library)
     write_snapshot(release, library)
-    release.history.append(Event(at=datetime(2026, 11, 25, tzinfo=UTC), action="submit",
-                                 by="priya-raman", digest=base))
+    release.history.append(
+        Event(at=datetime(2026, 11, 25, tzinfo=UTC), action="submit", by="priya-raman", digest=base)
+    )
     release.media[0].credit = "Someone else"
     assert release_digest(release, library) != base
     _, text = diff(release, library)
@@ -267,8 +295,9 @@ def test_picture_checks(library: Library, tmp_path: Path):
     assert not [r for r in run_checks(release, library) if r.id.startswith("picture")]
     small = tmp_path / "small.jpg"
     make_picture(small, 640, 480, xmp=False)
-    media.add_picture(library, release, small, picture_id="small",
-                      fields={"caption": "A crowd at the market"})
+    media.add_picture(
+        library, release, small, picture_id="small", fields={"caption": "A crowd at the market"}
+    )
     found = {r.id: r for r in run_checks(release, library) if "'small'" in r.message}
     assert found["picture-rights"].level == "error"
     assert "no credit line and no copyright notice" in found["picture-rights"].message
@@ -298,8 +327,23 @@ def test_hash_cache_does_not_rehash_unchanged_files(library: Library, monkeypatc
 def test_cli_add_list_remove(library_copy: Path, photo: Path, capsys):
     slug = "2026-11-20-bus-route-consultation"
     args = ["--drafts", str(library_copy), "media"]
-    assert main([*args, "add", slug, str(photo), "--id", "stop", "--alt", "A bus stop",
-                 "--credit", "Jo Bell"]) == 0
+    assert (
+        main(
+            [
+                *args,
+                "add",
+                slug,
+                str(photo),
+                "--id",
+                "stop",
+                "--alt",
+                "A bus stop",
+                "--credit",
+                "Jo Bell",
+            ]
+        )
+        == 0
+    )
     out = capsys.readouterr().out
     assert "Added picture 'stop'" in out and "{{< picture stop >}}" in out
     assert main([*args, "list", slug, "--json"]) == 0
@@ -319,11 +363,29 @@ def test_cli_add_list_remove(library_copy: Path, photo: Path, capsys):
 
 def test_cli_md_page_bundle(library_copy: Path, tmp_path: Path, capsys):
     body = library_copy / SAMPLE_SLUG / "body.md"
-    body.write_text(body.read_text(encoding="utf-8").replace(
-        "{{< caption gates >}}", "{{< picture lido-gates >}}"), encoding="utf-8")
+    body.write_text(
+        body.read_text(encoding="utf-8").replace(
+            "{{< caption gates >}}", "{{< picture lido-gates >}}"
+        ),
+        encoding="utf-8",
+    )
     out = tmp_path / "site" / "lido"
-    assert main(["--drafts", str(library_copy), "export", SAMPLE_SLUG, "--format", "md",
-                 "--draft", "--out", str(out)]) == 0
+    assert (
+        main(
+            [
+                "--drafts",
+                str(library_copy),
+                "export",
+                SAMPLE_SLUG,
+                "--format",
+                "md",
+                "--draft",
+                "--out",
+                str(out),
+            ]
+        )
+        == 0
+    )
     assert sorted(p.name for p in out.iterdir()) == ["index.md", "lido-gates-web.jpg"]
     assert "](<lido-gates-web.jpg>)" in (out / "index.md").read_text(encoding="utf-8")
     with Image.open(out / "lido-gates-web.jpg") as web:
@@ -333,8 +395,10 @@ def test_cli_md_page_bundle(library_copy: Path, tmp_path: Path, capsys):
 def test_export_refuses_a_swapped_picture(library_copy: Path, capsys):
     stored = library_copy / SAMPLE_SLUG / "media" / "lido-gates.jpg"
     make_picture(stored, 900, 600, xmp=False)
-    assert main(["--drafts", str(library_copy), "export", SAMPLE_SLUG, "--format", "html",
-                 "--draft"]) == 2
+    assert (
+        main(["--drafts", str(library_copy), "export", SAMPLE_SLUG, "--format", "html", "--draft"])
+        == 2
+    )
     assert "changed since it was added" in capsys.readouterr().err
 
 
@@ -351,11 +415,13 @@ def test_pictures_over_five_megabytes_leave_the_largest_out_with_a_note(library:
 
     # Random bytes do not compress: 1.2, 1.5 and 2.6 MB become about 1.6, 2.0
     # and 3.5 MB of base64 on the wire, over 5 MB together.
-    files = [("small.jpg", os.urandom(1_200_000)), ("middle.jpg", os.urandom(1_500_000)),
-             ("large.jpg", os.urandom(2_600_000))]
+    files = [
+        ("small.jpg", os.urandom(1_200_000)),
+        ("middle.jpg", os.urandom(1_500_000)),
+        ("large.jpg", os.urandom(2_600_000)),
+    ]
     kept, left_out = fit_attachments(files, MAX_MESSAGE_BYTES, 20_000)
-    assert left_out == ["large.jpg"] and [name for name, _ in kept] == ["small.jpg",
-                                                                        "middle.jpg"]
+    assert left_out == ["large.jpg"] and [name for name, _ in kept] == ["small.jpg", "middle.jpg"]
     release = library.load(SAMPLE_SLUG)
     document = build_document(release, library.settings, library.people, draft=True)
     message = build_message(document, from_address="press@example.org", attachments=files)
@@ -379,8 +445,9 @@ def test_a_placed_picture_is_a_figure_in_strict_html(library: Library):
     picture = release.media[0]
     release.body += f"\n\n{{{{< picture {picture.id} >}}}}\n"
     page = render(release, library, "html", draft=True)
-    parser = html5lib.HTMLParser(strict=True, tree=html5lib.getTreeBuilder("etree"),
-                                 namespaceHTMLElements=False)
+    parser = html5lib.HTMLParser(
+        strict=True, tree=html5lib.getTreeBuilder("etree"), namespaceHTMLElements=False
+    )
     tree = parser.parse(page)  # raises on the first parse error
     # Text captions are figures too: the picture's is the one with an image.
     (figure,) = [figure for figure in tree.iter("figure") if list(figure.iter("img"))]

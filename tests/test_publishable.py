@@ -69,8 +69,9 @@ def library() -> Library:
 
 
 def test_every_field_of_a_release_is_classified() -> None:
-    classified = (publishable.PUBLISHABLE_FIELDS + publishable.IDENTIFIERS
-                  + publishable.NOT_PUBLISHED)
+    classified = (
+        publishable.PUBLISHABLE_FIELDS + publishable.IDENTIFIERS + publishable.NOT_PUBLISHED
+    )
     assert sorted(publishable.field_paths()) == sorted(classified)
     assert len(set(classified)) == len(classified)
 
@@ -92,8 +93,9 @@ def test_each_publishable_field_moves_the_digest(library: Library, path: str) ->
 @pytest.mark.parametrize("path", publishable.NOT_PUBLISHED)
 def test_nothing_else_moves_the_digest(library: Library, path: str) -> None:
     release = library.load(SAMPLE_SLUG)
-    release.approvals.append(Approval(by="x", at=datetime(2030, 1, 1, tzinfo=UTC),
-                                      digest="sha256:0"))
+    release.approvals.append(
+        Approval(by="x", at=datetime(2030, 1, 1, tzinfo=UTC), digest="sha256:0")
+    )
     before = release_digest(release, library)
     mutate(release, path)
     assert release_digest(release, library) == before, path

@@ -81,8 +81,11 @@ def test_recovery_folder_is_git_ignored(library_copy: Path) -> None:
     assert (library_copy / ".gitignore").read_text().splitlines() == lines  # added once
     if subprocess.run(["git", "--version"], capture_output=True).returncode == 0:
         subprocess.run(["git", "init", "-q", str(library_copy)], check=True)
-        status = subprocess.run(["git", "-C", str(library_copy), "status", "--porcelain",
-                                 "--untracked-files=all"], capture_output=True, text=True)
+        status = subprocess.run(
+            ["git", "-C", str(library_copy), "status", "--porcelain", "--untracked-files=all"],
+            capture_output=True,
+            text=True,
+        )
         assert ".newsroom" not in status.stdout
 
 
@@ -257,7 +260,7 @@ def test_diff_shows_what_would_be_restored(library_copy: Path) -> None:
     text = recovery.diff(found, library)
     assert f"--- {SAMPLE_SLUG} on disk/{BODY_FILE}" in text
     assert "+A line only in the recovery." in text
-    assert "+headline = \"Edited headline\"" in text
+    assert '+headline = "Edited headline"' in text
 
 
 def test_based_on_disk_notices_a_later_save_by_someone_else(library_copy: Path) -> None:
@@ -323,8 +326,12 @@ def test_kill_mid_typing_keeps_everything_up_to_the_last_checkpoint(library_copy
         "        print(n, flush=True)\n"
         "    time.sleep(0.002)\n"
     )
-    child = subprocess.Popen([sys.executable, "-c", script, str(library_copy), SAMPLE_SLUG],
-                             stdout=subprocess.PIPE, text=True, cwd=REPO)
+    child = subprocess.Popen(
+        [sys.executable, "-c", script, str(library_copy), SAMPLE_SLUG],
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=REPO,
+    )
     assert child.stdout is not None
     reported = [int(child.stdout.readline()) for _ in range(3)]
     child.kill()
@@ -374,8 +381,9 @@ def test_conflict_keep_both_saves_a_copy(library_copy: Path) -> None:
     assert Library.open(library_copy).load(SAMPLE_SLUG).headline == "Theirs"
     # "Keep both" keeps the pictures too: the copy's [[media]] files are there.
     for picture in copy.media:
-        assert (library_copy / copy.slug / "media" / picture.file).read_bytes() == \
-            (library_copy / SAMPLE_SLUG / "media" / picture.file).read_bytes()
+        assert (library_copy / copy.slug / "media" / picture.file).read_bytes() == (
+            library_copy / SAMPLE_SLUG / "media" / picture.file
+        ).read_bytes()
     assert copy.media
     with pytest.raises(BundleError, match="already exists"):
         library.save_as(mine, SAMPLE_SLUG)
@@ -452,8 +460,7 @@ def test_recovery_of_a_release_whose_bundle_was_deleted(library_copy: Path) -> N
     assert recovery.all_files(library_copy) == []
 
 
-def test_autosaver_reports_a_full_disk_instead_of_raising(library_copy: Path,
-                                                          monkeypatch) -> None:
+def test_autosaver_reports_a_full_disk_instead_of_raising(library_copy: Path, monkeypatch) -> None:
     import errno
 
     import newsroom.recovery as recovery_module

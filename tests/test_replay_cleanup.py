@@ -88,15 +88,20 @@ def test_a_replay_file_whose_pid_now_names_a_live_process_is_cleared(library_cop
 
 def test_a_crash_after_restoring_offers_the_adopted_edits(library_copy: Path) -> None:
     found = _left_by_a_dead_editor(library_copy)
-    script = ("import sys; from newsroom import recovery; from newsroom.bundle import Library\n"
-              "(r,) = recovery.pending(sys.argv[1]); lib = Library.open(sys.argv[1])\n"
-              "lib.load(r.slug); recovery.restore(r, lib); print(recovery.recovery_path("
-              "sys.argv[1], r.slug))\n")
-    done = subprocess.run([sys.executable, "-c", script, str(library_copy)], check=True,
-                          capture_output=True, text=True)
+    script = (
+        "import sys; from newsroom import recovery; from newsroom.bundle import Library\n"
+        "(r,) = recovery.pending(sys.argv[1]); lib = Library.open(sys.argv[1])\n"
+        "lib.load(r.slug); recovery.restore(r, lib); print(recovery.recovery_path("
+        "sys.argv[1], r.slug))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script, str(library_copy)],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
     assert not found.path.exists()
     (again,) = recovery.pending(library_copy)  # the restoring process is gone
     assert str(again.path) == done.stdout.strip()
     assert not again.replaying
     assert again.files[BODY_FILE].decode("utf-8").endswith("Typed before the crash.\n")
-

@@ -45,8 +45,10 @@ def test_two_processes_saving_at_once_never_both_succeed(library_copy: Path) -> 
         barrier = context.Barrier(2)
         results = context.Queue()
         markers = [f"Round {round_} by writer A.", f"Round {round_} by writer B."]
-        workers = [context.Process(target=_saver, args=(str(library_copy), m, barrier, results))
-                   for m in markers]
+        workers = [
+            context.Process(target=_saver, args=(str(library_copy), m, barrier, results))
+            for m in markers
+        ]
         for worker in workers:
             worker.start()
         got = dict(results.get(timeout=60) for _ in workers)

@@ -31,9 +31,18 @@ def backdate(root: Path, seconds: int = 3600) -> None:
             os.utime(path, (when, when))
 
 
-def add(root: Path, slug: str, headline: str, body: str = "", *, day: date = date(2026, 1, 5),
-        quotes: tuple[tuple[str, str, str], ...] = (), caption: str = "",
-        notes: tuple[str, ...] = (), standfirst: str = "") -> None:
+def add(
+    root: Path,
+    slug: str,
+    headline: str,
+    body: str = "",
+    *,
+    day: date = date(2026, 1, 5),
+    quotes: tuple[tuple[str, str, str], ...] = (),
+    caption: str = "",
+    notes: tuple[str, ...] = (),
+    standfirst: str = "",
+) -> None:
     library = Library.open(root)
     release = library.create(slug, headline, today=day)
     release.standfirst = standfirst
@@ -54,17 +63,33 @@ def archive_root(empty_library: Path) -> Path:
     (root / "people.toml").write_text(
         'schema = 1\n\n[people.jane-doe]\nname = "Jane Doe"\nrole = "Chair"\n\n'
         '[people.amira-okafor]\nname = "Cllr Amira Okafor"\nrole = "Councillor"\n',
-        encoding="utf-8")
-    add(root, "2026-01-05-parking", "Parking charges scrapped at the station",
+        encoding="utf-8",
+    )
+    add(
+        root,
+        "2026-01-05-parking",
+        "Parking charges scrapped at the station",
         "The council has dropped plans for new parking charges at the bus station.",
-        quotes=(("amira-okafor", "Vice Chair", "Free parking keeps the high street alive."),))
-    add(root, "2026-02-10-buses", "New bus timetable for Eastfield",
+        quotes=(("amira-okafor", "Vice Chair", "Free parking keeps the high street alive."),),
+    )
+    add(
+        root,
+        "2026-02-10-buses",
+        "New bus timetable for Eastfield",
         "Buses will run every ten minutes. Parking near stops is unchanged.",
-        day=date(2026, 2, 10), quotes=(("jane-doe", "Chair", "A good day for the 42 bus."),),
-        caption="Jane Doe at the bus station", notes=("The timetable starts on 1 March.",))
-    add(root, "2026-03-01-library", "Library to open on Sundays",
+        day=date(2026, 2, 10),
+        quotes=(("jane-doe", "Chair", "A good day for the 42 bus."),),
+        caption="Jane Doe at the bus station",
+        notes=("The timetable starts on 1 March.",),
+    )
+    add(
+        root,
+        "2026-03-01-library",
+        "Library to open on Sundays",
         "Readers welcome the longer hours at the café and reading room.",
-        day=date(2026, 3, 1), standfirst="Sunday opening from April.")
+        day=date(2026, 3, 1),
+        standfirst="Sunday opening from April.",
+    )
     return root
 
 
@@ -91,19 +116,22 @@ def test_ranked_with_the_headline_first_and_snippets_showing_the_words(archive_r
         assert "\n" not in hit.snippet.text
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ('"bus station"', ["2026-01-05-parking", "2026-02-10-buses"]),
-    ('"station bus"', []),
-    ("timetab*", ["2026-02-10-buses"]),
-    ("sundays OR eastfield", ["2026-02-10-buses", "2026-03-01-library"]),
-    ("parking NOT timetable", ["2026-01-05-parking"]),
-    ("(library OR bus) AND sunday", ["2026-03-01-library"]),
-    ("cafe", ["2026-03-01-library"]),  # accents ignored
-    ("Okafor", ["2026-01-05-parking"]),  # the speaker's name
-    ('"vice chair"', ["2026-01-05-parking"]),  # their role at the time
-    ("march", ["2026-02-10-buses"]),  # notes to editors
-    ("and", ["2026-03-01-library"]),  # lower case: a word, not an operator
-])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ('"bus station"', ["2026-01-05-parking", "2026-02-10-buses"]),
+        ('"station bus"', []),
+        ("timetab*", ["2026-02-10-buses"]),
+        ("sundays OR eastfield", ["2026-02-10-buses", "2026-03-01-library"]),
+        ("parking NOT timetable", ["2026-01-05-parking"]),
+        ("(library OR bus) AND sunday", ["2026-03-01-library"]),
+        ("cafe", ["2026-03-01-library"]),  # accents ignored
+        ("Okafor", ["2026-01-05-parking"]),  # the speaker's name
+        ('"vice chair"', ["2026-01-05-parking"]),  # their role at the time
+        ("march", ["2026-02-10-buses"]),  # notes to editors
+        ("and", ["2026-03-01-library"]),  # lower case: a word, not an operator
+    ],
+)
 def test_the_query_language(archive_root, mode, text, expected):
     assert sorted(slugs(Archive(archive_root).search(text))) == expected
 
@@ -120,7 +148,12 @@ def test_quotes_as_results(archive_root, mode):
     results = Archive(archive_root).search("parking", quotes=True)
     [hit] = results.hits
     assert (hit.slug, hit.quote, hit.speaker, hit.name, hit.role) == (
-        "2026-01-05-parking", "q1", "amira-okafor", "Cllr Amira Okafor", "Vice Chair")
+        "2026-01-05-parking",
+        "q1",
+        "amira-okafor",
+        "Cllr Amira Okafor",
+        "Vice Chair",
+    )
     assert hit.words == "Free parking keeps the high street alive."
     assert [hit.words[s:e] for s, e in hit.spans] == ["parking"]
 
@@ -168,8 +201,9 @@ def test_a_renamed_person_is_found_by_their_new_name(archive_root):
     archive = Archive(archive_root)
     assert slugs(archive.search("okafor", quotes=True)) == ["2026-01-05-parking"]
     people = archive_root / "people.toml"
-    people.write_text(people.read_text().replace("Cllr Amira Okafor", "Cllr Amira Stone"),
-                      encoding="utf-8")
+    people.write_text(
+        people.read_text().replace("Cllr Amira Okafor", "Cllr Amira Stone"), encoding="utf-8"
+    )
     assert slugs(archive.search("stone", quotes=True)) == ["2026-01-05-parking"]
     assert archive.store.reread == ["2026-01-05-parking"]  # only the release quoting her
 
@@ -183,7 +217,7 @@ def test_a_corrupt_index_is_rebuilt(archive_root, damage):
     if damage == "garbage":
         path.write_bytes(b"not a database at all" * 500)
     elif damage == "truncated":
-        path.write_bytes(data[:len(data) // 3])
+        path.write_bytes(data[: len(data) // 3])
     elif damage == "empty":
         path.write_bytes(b"")
     else:
@@ -206,10 +240,35 @@ def test_rows_lost_behind_its_back_are_noticed(archive_root):
     assert archive.store.rebuilt == "search index corrupt"
 
 
-HOSTILE = ['"unbalanced', "*", "**", "NOT", "NOT parking", "parking NOT", "OR", "a OR",
-           "AND b", "(", ")", "(bus", "bus)", "a" * 10_000, "bus\x00", "\x1b[31mred",
-           "\u202eevil", "-", "^", "NEAR(a b)", "", "   ", '""', "bus:*", "col:bus",
-           "a AND AND b", "{a}"]
+HOSTILE = [
+    '"unbalanced',
+    "*",
+    "**",
+    "NOT",
+    "NOT parking",
+    "parking NOT",
+    "OR",
+    "a OR",
+    "AND b",
+    "(",
+    ")",
+    "(bus",
+    "bus)",
+    "a" * 10_000,
+    "bus\x00",
+    "\x1b[31mred",
+    "\u202eevil",
+    "-",
+    "^",
+    "NEAR(a b)",
+    "",
+    "   ",
+    '""',
+    "bus:*",
+    "col:bus",
+    "a AND AND b",
+    "{a}",
+]
 
 
 @pytest.mark.parametrize("text", HOSTILE)
@@ -224,8 +283,11 @@ def test_hostile_queries_get_a_message_never_a_traceback(archive_root, mode, tex
 
 
 @settings(max_examples=150, deadline=None)
-@given(st.lists(st.sampled_from(list('ab "*()-:^~+.\\\'') + [" OR ", " AND ", " NOT ", "é"]),
-                max_size=20).map("".join))
+@given(
+    st.lists(
+        st.sampled_from(list("ab \"*()-:^~+.\\'") + [" OR ", " AND ", " NOT ", "é"]), max_size=20
+    ).map("".join)
+)
 def test_any_text_is_a_query_or_a_query_error(text):
     try:
         node = query.parse(text)
@@ -234,8 +296,9 @@ def test_any_text_is_a_query_or_a_query_error(text):
     db = sqlite3.connect(":memory:")
     db.execute("CREATE VIRTUAL TABLE t USING fts5(x, tokenize = 'unicode61 remove_diacritics 2')")
     db.execute("INSERT INTO t VALUES ('a b ab ba')")
-    (count,) = db.execute("SELECT count(*) FROM t WHERE t MATCH ?",
-                          (query.to_fts(node),)).fetchone()
+    (count,) = db.execute(
+        "SELECT count(*) FROM t WHERE t MATCH ?", (query.to_fts(node),)
+    ).fetchone()
     db.close()
     # The scan (no FTS5) and FTS5 agree.
     assert bool(count) == query.matches(node, [*query.tokens("a b ab ba"), ""])
@@ -262,10 +325,23 @@ def test_cli_json_shape(archive_root):
     assert first["slug"] == "2026-01-05-parking" and first["date"] == "2026-01-05"
     for start, end in first["highlights"]:
         assert first["snippet"][start:end].casefold() == "parking"
-    quotes = json.loads(run_newsroom("search", "parking", "--quotes", "--json",
-                                     "--speaker", "Okafor", drafts=archive_root).stdout)
-    assert set(quotes["results"][0]) == {"slug", "headline", "date", "quote", "speaker",
-                                         "name", "role", "words", "score", "highlights"}
+    quotes = json.loads(
+        run_newsroom(
+            "search", "parking", "--quotes", "--json", "--speaker", "Okafor", drafts=archive_root
+        ).stdout
+    )
+    assert set(quotes["results"][0]) == {
+        "slug",
+        "headline",
+        "date",
+        "quote",
+        "speaker",
+        "name",
+        "role",
+        "words",
+        "score",
+        "highlights",
+    }
     assert quotes["results"][0]["role"] == "Vice Chair"
 
 
@@ -273,12 +349,16 @@ def test_cli_filters_and_errors(archive_root):
     listed = run_newsroom("search", "bus*", "--status", "draft", drafts=archive_root)
     assert listed.returncode == 0, listed.stderr
     assert "2026-02-10-buses" in listed.stdout and "»" in listed.stdout
-    assert "No matches." in run_newsroom("search", "bus*", "--status", "approved",
-                                         drafts=archive_root).stdout
-    for argv, message in [(["search", '"open'], "closing quotation mark"),
-                          (["search", "*"], "must follow"),
-                          (["search", "bus", "--since", "yesterday"], "not a date"),
-                          (["search", "bus", "--speaker", "nobody"], "no one")]:
+    assert (
+        "No matches."
+        in run_newsroom("search", "bus*", "--status", "approved", drafts=archive_root).stdout
+    )
+    for argv, message in [
+        (["search", '"open'], "closing quotation mark"),
+        (["search", "*"], "must follow"),
+        (["search", "bus", "--since", "yesterday"], "not a date"),
+        (["search", "bus", "--speaker", "nobody"], "no one"),
+    ]:
         result = run_newsroom(*argv, drafts=archive_root)
         assert result.returncode == 2 and message in result.stderr, result.stderr
         assert "Traceback" not in result.stderr

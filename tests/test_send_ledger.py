@@ -15,19 +15,27 @@ from newsroom.sending import ledger
 
 _text = st.text(st.characters(blacklist_categories=("Cs",)), max_size=40)
 _entry = st.builds(
-    ledger.Entry, email=st.emails(), status=st.sampled_from(["sent", "failed", "skipped"]),
+    ledger.Entry,
+    email=st.emails(),
+    status=st.sampled_from(["sent", "failed", "skipped"]),
     at=st.datetimes(timezones=st.just(UTC)).map(lambda d: d.replace(microsecond=0)),
-    name=_text, message_id=_text, digest=_text, reply=_text)
+    name=_text,
+    message_id=_text,
+    digest=_text,
+    reply=_text,
+)
 
 
 @settings(max_examples=50, deadline=None)
 @given(entries=st.lists(_entry, max_size=8))
-def test_appended_entries_read_back_exactly(tmp_path_factory: pytest.TempPathFactory,
-                                            entries: list[ledger.Entry]) -> None:
+def test_appended_entries_read_back_exactly(
+    tmp_path_factory: pytest.TempPathFactory, entries: list[ledger.Entry]
+) -> None:
     bundle = tmp_path_factory.mktemp("bundle")
     book = ledger.load(bundle)
-    book.queue.append(ledger.Queued(id="q1", at=datetime(2026, 12, 3, 9, tzinfo=UTC),
-                                    tags=["health"]))
+    book.queue.append(
+        ledger.Queued(id="q1", at=datetime(2026, 12, 3, 9, tzinfo=UTC), tags=["health"])
+    )
     book.write()
     for entry in entries:
         book.append(entry)
@@ -37,14 +45,18 @@ def test_appended_entries_read_back_exactly(tmp_path_factory: pytest.TempPathFac
     assert again.sent_count("x@y.z") == 0
     for entry in entries:
         assert again.sent_count(entry.email) == sum(
-            1 for e in entries if e.status == "sent" and e.email.lower() == entry.email.lower())
+            1 for e in entries if e.status == "sent" and e.email.lower() == entry.email.lower()
+        )
 
 
 def _two_sent(bundle: Path) -> bytes:
     book = ledger.load(bundle)
     for n in range(2):
-        book.append(ledger.Entry(email=f"r{n}@example.org", status="sent",
-                                 at=datetime(2026, 12, 3, 9, n, tzinfo=UTC)))
+        book.append(
+            ledger.Entry(
+                email=f"r{n}@example.org", status="sent", at=datetime(2026, 12, 3, 9, n, tzinfo=UTC)
+            )
+        )
     return (bundle / ledger.LEDGER_FILE).read_bytes()
 
 

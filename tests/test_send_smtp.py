@@ -52,15 +52,27 @@ def ready(library_copy: Path, server: Server, capsys: pytest.CaptureFixture[str]
     """The sample library: release approved, [send] pointing at the server, six contacts."""
     with (library_copy / "newsroom.toml").open("a", encoding="utf-8") as handle:
         handle.write(server.settings_toml())
-    for command in (("clear", SAMPLE_SLUG, "okafor", "--by", "amira-okafor"),
-                    ("clear", SAMPLE_SLUG, "whitfield", "--by", "tom-whitfield"),
-                    ("approve", SAMPLE_SLUG, "--as", "david-osei")):
+    for command in (
+        ("clear", SAMPLE_SLUG, "okafor", "--by", "amira-okafor"),
+        ("clear", SAMPLE_SLUG, "whitfield", "--by", "tom-whitfield"),
+        ("approve", SAMPLE_SLUG, "--as", "david-osei"),
+    ):
         assert run(library_copy, capsys, *command)[0] == 0
     (library_copy / "press.toml").write_text("schema = 1\n", encoding="utf-8")
     for number, email in enumerate(CONTACTS, start=1):
         tags = ["--tag", "health"] if number % 2 else ["--tag", "transport"]
-        code, _, err = run(library_copy, capsys, "press", "add", email, "--name",
-                           f"Reporter Nümber {number}", "--outlet", f"Outlet {number}", *tags)
+        code, _, err = run(
+            library_copy,
+            capsys,
+            "press",
+            "add",
+            email,
+            "--name",
+            f"Reporter Nümber {number}",
+            "--outlet",
+            f"Outlet {number}",
+            *tags,
+        )
         assert code == 0, err
     return library_copy
 
@@ -74,7 +86,8 @@ def sent_entries(root: Path) -> list[dict]:
 
 
 def test_one_message_per_recipient_over_starttls_with_auth(
-        ready: Path, server: Server, capsys: pytest.CaptureFixture[str]) -> None:
+    ready: Path, server: Server, capsys: pytest.CaptureFixture[str]
+) -> None:
     code, out, err = run(ready, capsys, "send", SAMPLE_SLUG, "--as", "priya-raman")
     assert code == 0, err
     received = server.handler.received
@@ -108,7 +121,8 @@ def test_one_message_per_recipient_over_starttls_with_auth(
 
 
 def test_tags_choose_recipients_and_resend_is_explicit(
-        ready: Path, server: Server, capsys: pytest.CaptureFixture[str]) -> None:
+    ready: Path, server: Server, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert run(ready, capsys, "send", SAMPLE_SLUG, "--tag", "transport")[0] == 0
     assert sorted(r.recipients[0] for r in server.handler.received) == CONTACTS[1::2]
     assert run(ready, capsys, "send", SAMPLE_SLUG, "--tag", "transport", "--resend")[0] == 0
@@ -118,7 +132,8 @@ def test_tags_choose_recipients_and_resend_is_explicit(
 
 
 def test_451_is_retried_and_550_reported_without_stopping_the_rest(
-        ready: Path, server: Server, capsys: pytest.CaptureFixture[str]) -> None:
+    ready: Path, server: Server, capsys: pytest.CaptureFixture[str]
+) -> None:
     server.handler.temporary[CONTACTS[0]] = 2
     server.handler.permanent.add(CONTACTS[2])
     code, out, err = run(ready, capsys, "send", SAMPLE_SLUG)
@@ -126,7 +141,8 @@ def test_451_is_retried_and_550_reported_without_stopping_the_rest(
     assert f"failed {CONTACTS[2]} (550 5.1.1 mailbox unavailable)" in err
     assert len(server.handler.to(CONTACTS[0])) == 1
     assert sorted(r.recipients[0] for r in server.handler.received) == sorted(
-        set(CONTACTS) - {CONTACTS[2]})
+        set(CONTACTS) - {CONTACTS[2]}
+    )
     latest = {e["email"]: e for e in ledger(ready)["recipient"]}
     assert latest[CONTACTS[2]]["status"] == "failed"
     assert latest[CONTACTS[2]]["reply"].startswith("550")
@@ -137,7 +153,8 @@ def test_451_is_retried_and_550_reported_without_stopping_the_rest(
 
 
 def test_draft_is_refused_and_nothing_sent(
-        ready: Path, server: Server, capsys: pytest.CaptureFixture[str]) -> None:
+    ready: Path, server: Server, capsys: pytest.CaptureFixture[str]
+) -> None:
     code, _, err = run(ready, capsys, "send", EARLY_SLUG)
     assert code == 1 and "not approved" in err and "only an approved release is sent" in err
     assert server.handler.received == []
@@ -145,7 +162,8 @@ def test_draft_is_refused_and_nothing_sent(
 
 
 def test_opted_out_contact_is_skipped_and_logged(
-        ready: Path, server: Server, capsys: pytest.CaptureFixture[str]) -> None:
+    ready: Path, server: Server, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert run(ready, capsys, "press", "opt-out", CONTACTS[3])[0] == 0
     text = (ready / "press.toml").read_text(encoding="utf-8")
     assert "opted_out = " in text
@@ -157,7 +175,8 @@ def test_opted_out_contact_is_skipped_and_logged(
 
 
 def test_server_down_is_a_clear_message_and_nothing_recorded(
-        ready: Path, server: Server, capsys: pytest.CaptureFixture[str]) -> None:
+    ready: Path, server: Server, capsys: pytest.CaptureFixture[str]
+) -> None:
     server.stop()
     code, _, err = run(ready, capsys, "send", SAMPLE_SLUG)
     assert code == 1 and f"cannot reach the mail server 127.0.0.1:{server.port}" in err
@@ -167,8 +186,8 @@ def test_server_down_is_a_clear_message_and_nothing_recorded(
 
 
 def test_wrong_password_refused_before_sending(
-        ready: Path, server: Server, capsys: pytest.CaptureFixture[str],
-        monkeypatch: pytest.MonkeyPatch) -> None:
+    ready: Path, server: Server, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("NEWSROOM_SMTP_PASSWORD", "wrong")
     code, _, err = run(ready, capsys, "send", SAMPLE_SLUG)
     assert code == 1 and "refused the login" in err
@@ -183,11 +202,15 @@ def _subprocess_env(root: Path) -> dict[str, str]:
 
 
 def test_sigkill_mid_list_then_resume_gives_exactly_one_message_each(
-        ready: Path, server: Server, capsys: pytest.CaptureFixture[str]) -> None:
+    ready: Path, server: Server, capsys: pytest.CaptureFixture[str]
+) -> None:
     server.handler.kill_at = 3
-    process = subprocess.Popen([sys.executable, "-m", "newsroom", "send", SAMPLE_SLUG],
-                               env=_subprocess_env(ready), stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "newsroom", "send", SAMPLE_SLUG],
+        env=_subprocess_env(ready),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
     server.handler.kill_pid = process.pid
     process.communicate(timeout=120)
     assert process.returncode == -9
@@ -201,18 +224,24 @@ def test_sigkill_mid_list_then_resume_gives_exactly_one_message_each(
 
 
 def test_queued_send_raced_by_two_due_processes_goes_out_once(
-        ready: Path, server: Server, capsys: pytest.CaptureFixture[str]) -> None:
+    ready: Path, server: Server, capsys: pytest.CaptureFixture[str]
+) -> None:
     from newsroom.sending.run import queue
 
     library = Library.open(ready)
     # Queued "yesterday" for a time that has now passed.
     past = datetime(2026, 1, 1, tzinfo=UTC)
-    queue(library, SAMPLE_SLUG, datetime(2026, 1, 2, 9, tzinfo=UTC), [], by="priya-raman",
-          now=past)
+    queue(library, SAMPLE_SLUG, datetime(2026, 1, 2, 9, tzinfo=UTC), [], by="priya-raman", now=past)
     assert ledger(ready)["queued"][0]["state"] == "queued"
-    processes = [subprocess.Popen([sys.executable, "-m", "newsroom", "send", "--due"],
-                                  env=_subprocess_env(ready), stdout=subprocess.PIPE,
-                                  stderr=subprocess.PIPE) for _ in range(2)]
+    processes = [
+        subprocess.Popen(
+            [sys.executable, "-m", "newsroom", "send", "--due"],
+            env=_subprocess_env(ready),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
+        for _ in range(2)
+    ]
     for process in processes:
         _, err = process.communicate(timeout=120)
         assert process.returncode == 0, err
@@ -225,7 +254,8 @@ def test_queued_send_raced_by_two_due_processes_goes_out_once(
 
 
 def test_at_queues_and_refuses_the_past(
-        ready: Path, server: Server, capsys: pytest.CaptureFixture[str]) -> None:
+    ready: Path, server: Server, capsys: pytest.CaptureFixture[str]
+) -> None:
     code, out, _ = run(ready, capsys, "send", SAMPLE_SLUG, "--at", "2099-12-03T09:00")
     assert code == 0 and "queued" in out
     queued = ledger(ready)["queued"][0]
@@ -236,7 +266,8 @@ def test_at_queues_and_refuses_the_past(
 
 
 def test_dry_run_shows_recipients_and_first_message_and_sends_nothing(
-        ready: Path, server: Server, capsys: pytest.CaptureFixture[str]) -> None:
+    ready: Path, server: Server, capsys: pytest.CaptureFixture[str]
+) -> None:
     code, out, _ = run(ready, capsys, "send", SAMPLE_SLUG, "--dry-run", "--tag", "health")
     assert code == 0
     assert out.count("to      ") == 3 and "--- the first message" in out
@@ -245,7 +276,8 @@ def test_dry_run_shows_recipients_and_first_message_and_sends_nothing(
 
 
 def test_security_none_refused_off_this_machine(
-        library_copy: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    library_copy: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     with (library_copy / "newsroom.toml").open("a", encoding="utf-8") as handle:
         handle.write('\n[send]\nhost = "smtp.example.org"\nsecurity = "none"\n')
     code, _, err = run(library_copy, capsys, "send", SAMPLE_SLUG)
@@ -253,14 +285,17 @@ def test_security_none_refused_off_this_machine(
 
 
 def test_send_is_committed_with_trailers_and_shown_in_history(
-        ready: Path, server: Server, capsys: pytest.CaptureFixture[str]) -> None:
+    ready: Path, server: Server, capsys: pytest.CaptureFixture[str]
+) -> None:
     settings = (ready / "newsroom.toml").read_text(encoding="utf-8")
-    (ready / "newsroom.toml").write_text(settings.replace("enabled = false", "enabled = true"),
-                                         encoding="utf-8")
+    (ready / "newsroom.toml").write_text(
+        settings.replace("enabled = false", "enabled = true"), encoding="utf-8"
+    )
 
     def git(*args: str) -> str:
-        return subprocess.run(["git", "-C", str(ready), *args], check=True,
-                              capture_output=True, text=True).stdout
+        return subprocess.run(
+            ["git", "-C", str(ready), *args], check=True, capture_output=True, text=True
+        ).stdout
 
     git("init", "-q")
     git("config", "user.name", "Priya Raman")
@@ -278,8 +313,12 @@ def test_send_is_committed_with_trailers_and_shown_in_history(
 
 
 def test_password_file_readable_by_others_is_refused_and_own_file_used(
-        ready: Path, server: Server, capsys: pytest.CaptureFixture[str],
-        monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    ready: Path,
+    server: Server,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+) -> None:
     monkeypatch.delenv("NEWSROOM_SMTP_PASSWORD")
     secrets = tmp_path / "config" / "newsroom" / "secrets.toml"
     secrets.parent.mkdir(parents=True)
@@ -294,17 +333,19 @@ def test_password_file_readable_by_others_is_refused_and_own_file_used(
 
 
 def test_a_password_in_the_library_is_refused(
-        ready: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    ready: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     text = (ready / "newsroom.toml").read_text(encoding="utf-8")
-    (ready / "newsroom.toml").write_text(text.replace("[send]\n", '[send]\npassword = "x"\n'),
-                                         encoding="utf-8")
+    (ready / "newsroom.toml").write_text(
+        text.replace("[send]\n", '[send]\npassword = "x"\n'), encoding="utf-8"
+    )
     code, _, err = run(ready, capsys, "send", SAMPLE_SLUG)
     assert code != 0 and "send.password" in err and "refused" in err
 
 
 def test_via_sendmail_pipes_one_message_per_recipient(
-        ready: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str],
-        monkeypatch: pytest.MonkeyPatch) -> None:
+    ready: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     """A stand-in sendmail that files each message by recipient; exit 75 once is retried."""
     bin_dir, box = tmp_path / "bin", tmp_path / "box"
     bin_dir.mkdir()
@@ -313,11 +354,13 @@ def test_via_sendmail_pipes_one_message_per_recipient(
     script.write_text(
         "#!/bin/sh\n"
         f'box="{box}"\n'
-        'for last; do :; done\n'
+        "for last; do :; done\n"
         'if [ "$last" = "' + CONTACTS[0] + '" ] && [ ! -e "$box/tempfailed" ]; then\n'
         '  touch "$box/tempfailed"; echo "try later" >&2; exit 75; fi\n'
         'if [ "$last" = "' + CONTACTS[1] + '" ]; then echo "no such user" >&2; exit 67; fi\n'
-        'cat >> "$box/$last"\n', encoding="utf-8")
+        'cat >> "$box/$last"\n',
+        encoding="utf-8",
+    )
     script.chmod(0o755)
     monkeypatch.setenv("PATH", f"{bin_dir}:{os.environ['PATH']}")
     code, out, err = run(ready, capsys, "send", SAMPLE_SLUG, "--via", "sendmail")
@@ -329,13 +372,23 @@ def test_via_sendmail_pipes_one_message_per_recipient(
 
 
 def test_release_open_in_an_editor_elsewhere_is_refused(
-        ready: Path, server: Server, capsys: pytest.CaptureFixture[str]) -> None:
+    ready: Path, server: Server, capsys: pytest.CaptureFixture[str]
+) -> None:
     import json
     import socket
 
-    (ready / SAMPLE_SLUG / ".lock").write_text(json.dumps({
-        "user": "tom", "host": socket.gethostname(), "pid": 1, "since": "2026-11-25T10:00:00Z",
-        "token": "abc"}), encoding="utf-8")
+    (ready / SAMPLE_SLUG / ".lock").write_text(
+        json.dumps(
+            {
+                "user": "tom",
+                "host": socket.gethostname(),
+                "pid": 1,
+                "since": "2026-11-25T10:00:00Z",
+                "token": "abc",
+            }
+        ),
+        encoding="utf-8",
+    )
     code, _, err = run(ready, capsys, "send", SAMPLE_SLUG)
     assert code == 1 and "tom" in err
     assert server.handler.received == [] and not (ready / SAMPLE_SLUG / "sent.toml").exists()

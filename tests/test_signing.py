@@ -23,8 +23,9 @@ from newsroom.workflow import (
     verify,
 )
 
-pytestmark = pytest.mark.skipif(shutil.which("ssh-keygen") is None,
-                                reason="ssh-keygen is not installed")
+pytestmark = pytest.mark.skipif(
+    shutil.which("ssh-keygen") is None, reason="ssh-keygen is not installed"
+)
 
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 DAVID = "david.osei@hollinsbury-progressives.example.org.uk"
@@ -33,8 +34,11 @@ MESSAGE = "sha256:" + "ab" * 32
 
 
 def keygen(path: Path) -> Path:
-    subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", path.name,
-                    "-f", str(path)], check=True, capture_output=True)
+    subprocess.run(
+        ["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", path.name, "-f", str(path)],
+        check=True,
+        capture_output=True,
+    )
     return path
 
 
@@ -51,7 +55,8 @@ def signers_line(email: str, key: Path) -> str:
 @pytest.fixture
 def lib(library_copy: Path, keys: dict[str, Path]) -> Library:
     (library_copy / "allowed_signers").write_text(
-        signers_line(DAVID, keys["david"]) + signers_line(PRIYA, keys["priya"]))
+        signers_line(DAVID, keys["david"]) + signers_line(PRIYA, keys["priya"])
+    )
     library = Library.open(library_copy)
     release = library.load(SAMPLE_SLUG)
     clear(release, library, "okafor", "amira-okafor", now=NOW)
@@ -91,8 +96,7 @@ def test_key_not_in_allowed_signers(keys: dict[str, Path], tmp_path: Path) -> No
     assert verdict.result == signing.SIGNER_NOT_ALLOWED
     # David's real key, but claimed for someone else: not allowed either.
     signature = signing.sign(MESSAGE, keys["david"])
-    assert signing.verify(MESSAGE, signature, PRIYA, signers).result == \
-        signing.SIGNER_NOT_ALLOWED
+    assert signing.verify(MESSAGE, signature, PRIYA, signers).result == signing.SIGNER_NOT_ALLOWED
 
 
 def test_sign_with_a_missing_key_fails_clearly(tmp_path: Path) -> None:

@@ -23,15 +23,19 @@ from newsroom.workflow import (
     verify,
 )
 
-needs_keygen = pytest.mark.skipif(shutil.which("ssh-keygen") is None,
-                                  reason="ssh-keygen is not installed")
+needs_keygen = pytest.mark.skipif(
+    shutil.which("ssh-keygen") is None, reason="ssh-keygen is not installed"
+)
 DAVID = "david.osei@hollinsbury-progressives.example.org.uk"
 PRIYA = "press@hollinsbury-progressives.example.org.uk"
 
 
 def keygen(path: Path, passphrase: str = "") -> Path:
-    subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", passphrase, "-C", path.name,
-                    "-f", str(path)], check=True, capture_output=True)
+    subprocess.run(
+        ["ssh-keygen", "-q", "-t", "ed25519", "-N", passphrase, "-C", path.name, "-f", str(path)],
+        check=True,
+        capture_output=True,
+    )
     return path
 
 
@@ -62,8 +66,9 @@ def set_rules(root: Path, **values: bool) -> None:
     for key, value in values.items():
         line = f"{key} = {'true' if value else 'false'}"
         if f"{key} = " in text:
-            text = "\n".join(line if row.startswith(f"{key} = ") else row
-                             for row in text.split("\n"))
+            text = "\n".join(
+                line if row.startswith(f"{key} = ") else row for row in text.split("\n")
+            )
         else:
             text = text.replace("[rules]\n", f"[rules]\n{line}\n")
     (root / "newsroom.toml").write_text(text, encoding="utf-8")
@@ -84,24 +89,44 @@ def test_proxy_approval_is_recorded_as_such_in_history_and_commit_trailers(
     subprocess.run(["git", "-C", str(library_copy), "commit", "-qm", "start"], check=True)
     monkeypatch.setenv("NEWSROOM_USER", "priya-raman")
     cleared(library_copy, capsys)
-    code, out, err = cli(library_copy, capsys, "approve", SAMPLE_SLUG, "--for", "david-osei",
-                         "--via", "phone", "--note", "rang at 9, happy with it")
+    code, out, err = cli(
+        library_copy,
+        capsys,
+        "approve",
+        SAMPLE_SLUG,
+        "--for",
+        "david-osei",
+        "--via",
+        "phone",
+        "--note",
+        "rang at 9, happy with it",
+    )
     assert code == 0, err
     assert "Recorded david-osei's approval" in out and "recorded by priya-raman" in out
     data = tomllib.loads((library_copy / SAMPLE_SLUG / "release.toml").read_text())
     approval = data["approvals"][-1]
-    assert (approval["by"], approval["recorded_by"], approval["via"]) == \
-        ("david-osei", "priya-raman", "phone")
+    assert (approval["by"], approval["recorded_by"], approval["via"]) == (
+        "david-osei",
+        "priya-raman",
+        "phone",
+    )
     event = data["history"][-1]
-    assert (event["by"], event["recorded_by"], event["via"]) == \
-        ("david-osei", "priya-raman", "phone")
+    assert (event["by"], event["recorded_by"], event["via"]) == (
+        "david-osei",
+        "priya-raman",
+        "phone",
+    )
     # It counts (allow_recorded defaults to true).
     library = Library.open(library_copy)
     release = library.load(SAMPLE_SLUG)
     assert [a.by for a in counting_approvals(release, library)] == ["david-osei"]
 
-    message = subprocess.run(["git", "-C", str(library_copy), "log", "-1", "--format=%B"],
-                             check=True, capture_output=True, text=True).stdout
+    message = subprocess.run(
+        ["git", "-C", str(library_copy), "log", "-1", "--format=%B"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
     assert f"Approved-by: David Osei <{DAVID}>" in message
     assert f"Recorded-by: Priya Raman <{PRIYA}> (via phone)" in message
 
@@ -124,14 +149,19 @@ def test_recorded_needs_via_and_honours_allow_recorded(
     assert code == 2 and "--via" in err
     set_rules(library_copy, allow_recorded=False)
     before = snapshot_tree(library_copy)
-    code, _, err = cli(library_copy, capsys, "approve", SAMPLE_SLUG, "--for", "david-osei",
-                       "--via", "email")
+    code, _, err = cli(
+        library_copy, capsys, "approve", SAMPLE_SLUG, "--for", "david-osei", "--via", "email"
+    )
     assert code == 1 and "allow_recorded = false" in err
     assert snapshot_tree(library_copy) == before
     # One recorded while it was allowed stops counting when the rule changes.
     set_rules(library_copy, allow_recorded=True)
-    assert cli(library_copy, capsys, "approve", SAMPLE_SLUG, "--for", "david-osei",
-               "--via", "email")[0] == 0
+    assert (
+        cli(library_copy, capsys, "approve", SAMPLE_SLUG, "--for", "david-osei", "--via", "email")[
+            0
+        ]
+        == 0
+    )
     set_rules(library_copy, allow_recorded=False)
     code, out, _ = cli(library_copy, capsys, "verify", SAMPLE_SLUG)
     assert code == 1 and "does not count approvals recorded for someone else" in out
@@ -150,17 +180,20 @@ def keys(tmp_path: Path) -> dict[str, Path]:
 
 @needs_keygen
 def test_keys_add_and_list(library_copy: Path, keys: dict[str, Path], capsys) -> None:
-    code, out, _ = cli(library_copy, capsys, "keys", "add", "david-osei",
-                       str(keys["david"]) + ".pub")
+    code, out, _ = cli(
+        library_copy, capsys, "keys", "add", "david-osei", str(keys["david"]) + ".pub"
+    )
     assert code == 0 and "Listed ssh-ed25519 key for david-osei" in out
     signers = (library_copy / "allowed_signers").read_text()
     assert f"{DAVID} ssh-ed25519 " in signers and signers.startswith("#")
-    assert cli(library_copy, capsys, "keys", "add", "david-osei",
-               str(keys["david"]) + ".pub")[1].startswith("That key is already listed")
+    assert cli(library_copy, capsys, "keys", "add", "david-osei", str(keys["david"]) + ".pub")[
+        1
+    ].startswith("That key is already listed")
     code, _, err = cli(library_copy, capsys, "keys", "add", "david-osei", str(keys["david"]))
     assert code == 2 and "private key" in err
-    code, _, err = cli(library_copy, capsys, "keys", "add", "helen-marsh",
-                       str(keys["priya"]) + ".pub")
+    code, _, err = cli(
+        library_copy, capsys, "keys", "add", "helen-marsh", str(keys["priya"]) + ".pub"
+    )
     assert code == 2 and "no email" in err
     code, out, _ = cli(library_copy, capsys, "keys", "list")
     assert code == 0 and "david-osei" in out and "SHA256:" in out
@@ -168,8 +201,11 @@ def test_keys_add_and_list(library_copy: Path, keys: dict[str, Path], capsys) ->
 
 @needs_keygen
 def test_approvals_are_signed_with_gits_ssh_signing_key(
-    library_copy: Path, keys: dict[str, Path], hermetic: Path,
-    monkeypatch: pytest.MonkeyPatch, capsys
+    library_copy: Path,
+    keys: dict[str, Path],
+    hermetic: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys,
 ) -> None:
     cli(library_copy, capsys, "keys", "add", "david-osei", str(keys["david"]) + ".pub")
     with hermetic.open("a") as handle:
@@ -190,8 +226,11 @@ def test_approvals_are_signed_with_gits_ssh_signing_key(
 
 @needs_keygen
 def test_signing_key_from_the_users_own_config_and_wrong_keys(
-    library_copy: Path, keys: dict[str, Path], own_config: Path,
-    monkeypatch: pytest.MonkeyPatch, capsys
+    library_copy: Path,
+    keys: dict[str, Path],
+    own_config: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys,
 ) -> None:
     cli(library_copy, capsys, "keys", "add", "david-osei", str(keys["david"]) + ".pub")
     cli(library_copy, capsys, "keys", "add", "priya-raman", str(keys["priya"]) + ".pub")
@@ -256,21 +295,25 @@ def test_verify_rejects_wrong_key_tampered_digest_and_recorded_under_required_si
     release = library.load(SAMPLE_SLUG)
     release.approvals = []
     library.save(release)
-    recorded = approve(release, library, "david-osei", recorded_by="priya-raman", via="phone",
-                       key=keys["priya"])
+    recorded = approve(
+        release, library, "david-osei", recorded_by="priya-raman", via="phone", key=keys["priya"]
+    )
     assert recorded.signature  # signed by the recorder, Priya
     assert verify(library.load(SAMPLE_SLUG), library) == []
     set_rules(library_copy, require_signatures=True)
     library = Library.open(library_copy)
     problems = verify(library.load(SAMPLE_SLUG), library)
-    assert problems == ["approval by david-osei (recorded by priya-raman via phone) is not "
-                        "signed by david-osei; newsroom.toml requires signed approvals"]
+    assert problems == [
+        "approval by david-osei (recorded by priya-raman via phone) is not "
+        "signed by david-osei; newsroom.toml requires signed approvals"
+    ]
     assert counting_approvals(library.load(SAMPLE_SLUG), library) == []
 
 
 @needs_keygen
-def test_a_protected_key_asks_for_its_passphrase(library_copy: Path, tmp_path: Path,
-                                                 capsys) -> None:
+def test_a_protected_key_asks_for_its_passphrase(
+    library_copy: Path, tmp_path: Path, capsys
+) -> None:
     key = keygen(tmp_path / "locked", "correct horse")
     cli(library_copy, capsys, "keys", "add", "david-osei", str(key) + ".pub")
     library = Library.open(library_copy)
@@ -283,8 +326,9 @@ def test_a_protected_key_asks_for_its_passphrase(library_copy: Path, tmp_path: P
     with pytest.raises(NeedsPassphrase, match="wrong passphrase"):
         approve(release, library, "david-osei", key=SignWith(key, "nope", explicit=False))
     assert snapshot_tree(library_copy) == before
-    done = approve(release, library, "david-osei",
-                   key=SignWith(key, "correct horse", explicit=False))
+    done = approve(
+        release, library, "david-osei", key=SignWith(key, "correct horse", explicit=False)
+    )
     assert done is not None and done.signature
     assert verify(library.load(SAMPLE_SLUG), library) == []
 

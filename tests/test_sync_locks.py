@@ -32,8 +32,11 @@ time.sleep(120)
 def editor_elsewhere(office):  # noqa: F811
     """Another process on this machine with SAMPLE_SLUG open in David's clone."""
     _, _, david = office
-    child = subprocess.Popen([sys.executable, "-c", HOLD, str(david.drafts), SAMPLE_SLUG],
-                             stdout=subprocess.PIPE, text=True)
+    child = subprocess.Popen(
+        [sys.executable, "-c", HOLD, str(david.drafts), SAMPLE_SLUG],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     assert child.stdout.readline().strip() == "held"
     yield child
     child.kill()
@@ -41,7 +44,10 @@ def editor_elsewhere(office):  # noqa: F811
 
 
 def test_sync_refuses_a_release_open_in_an_editor_and_changes_nothing(
-        office, editor_elsewhere, capsys: pytest.CaptureFixture[str]) -> None:  # noqa: F811
+    office,  # noqa: F811
+    editor_elsewhere,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     _, amira, david = office
     edit(amira, SAMPLE_SLUG, standfirst="Amira's change, waiting for David.")
     assert amira.newsroom("sync", "--commit") == 0
@@ -68,8 +74,7 @@ def test_sync_refuses_a_release_open_in_an_editor_and_changes_nothing(
     assert david.library().load(SAMPLE_SLUG).standfirst == "Amira's change, waiting for David."
 
 
-def test_sync_holds_every_lock_while_git_works_and_releases_them(
-        office, monkeypatch) -> None:  # noqa: F811
+def test_sync_holds_every_lock_while_git_works_and_releases_them(office, monkeypatch) -> None:  # noqa: F811
     _, amira, david = office
     edit(amira, SAMPLE_SLUG, standfirst="Changed while David syncs.")
     assert amira.newsroom("sync", "--commit") == 0
@@ -88,13 +93,22 @@ def test_sync_holds_every_lock_while_git_works_and_releases_them(
     assert not list(david.drafts.glob("*/.lock"))
 
 
-def test_a_lock_left_by_a_dead_editor_also_stops_sync(office,  # noqa: F811
-                                                     capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_lock_left_by_a_dead_editor_also_stops_sync(
+    office,  # noqa: F811
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     _, _, david = office
-    child = subprocess.run([sys.executable, "-c",
-                            "import sys, os; from newsroom import locks; "
-                            "locks.acquire(sys.argv[1], sys.argv[2]); os._exit(0)",
-                            str(david.drafts), SAMPLE_SLUG], check=True)
+    child = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sys, os; from newsroom import locks; "
+            "locks.acquire(sys.argv[1], sys.argv[2]); os._exit(0)",
+            str(david.drafts),
+            SAMPLE_SLUG,
+        ],
+        check=True,
+    )
     assert child.returncode == 0 and (david.drafts / SAMPLE_SLUG / ".lock").exists()
     capsys.readouterr()
     assert david.newsroom("sync") == 2

@@ -51,8 +51,9 @@ name = "Sam Lee"
 """
 
 
-def library_with(tmp_path: Path, settings_text: str = COMMENTED_SETTINGS,
-                 people_text: str = COMMENTED_PEOPLE) -> Path:
+def library_with(
+    tmp_path: Path, settings_text: str = COMMENTED_SETTINGS, people_text: str = COMMENTED_PEOPLE
+) -> Path:
     root = tmp_path / "drafts"
     root.mkdir()
     (root / "newsroom.toml").write_text(settings_text, "utf-8")
@@ -66,13 +67,15 @@ def test_a_settings_edit_changes_one_value_and_nothing_else(tmp_path: Path) -> N
     assert settings.organisation == "Eastfield Residents' Assoc."
     after = (root / "newsroom.toml").read_text("utf-8")
     assert after == COMMENTED_SETTINGS.replace(
-        'name = "Eastfield Residents"', 'name = "Eastfield Residents\' Assoc."')
+        'name = "Eastfield Residents"', 'name = "Eastfield Residents\' Assoc."'
+    )
 
 
 def test_new_keys_and_tables_are_added_and_removal_restores_the_default(tmp_path: Path) -> None:
     root = library_with(tmp_path)
-    update_settings(root, [(("checks", "contact"), "error"),
-                           (("defaults", "contact", "name"), "Priya Raman")])
+    update_settings(
+        root, [(("checks", "contact"), "error"), (("defaults", "contact", "name"), "Priya Raman")]
+    )
     lib = Library.open(root)
     assert lib.settings.check_severity == {"contact": "error"}
     assert lib.settings.default_contact.name == "Priya Raman"
@@ -94,9 +97,11 @@ def test_a_change_that_would_not_load_is_refused_and_nothing_written(tmp_path: P
 
 
 def test_a_broken_file_is_never_overwritten_and_the_error_has_line_and_column(
-        tmp_path: Path) -> None:
-    root = library_with(tmp_path, COMMENTED_SETTINGS.replace("political = false",
-                                                             "political = nope"))
+    tmp_path: Path,
+) -> None:
+    root = library_with(
+        tmp_path, COMMENTED_SETTINGS.replace("political = false", "political = nope")
+    )
     before = (root / "newsroom.toml").read_bytes()
     with pytest.raises(BundleError) as caught:
         update_settings(root, [(("organisation", "name"), "X")])
@@ -123,7 +128,8 @@ def test_adding_editing_removing_people_keeps_comments(tmp_path: Path) -> None:
 
 
 def test_the_first_write_to_an_init_people_file_keeps_its_comments(
-        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     root = tmp_path / "drafts"
     assert main(["--drafts", str(root), "init"]) == 0
     capsys.readouterr()
@@ -139,20 +145,25 @@ def test_the_first_write_to_an_init_people_file_keeps_its_comments(
 # -- property: any sequence of valid settings edits keeps everything else ----------------
 
 TEXT = st.text(st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")), max_size=30)
-EDITS = st.lists(st.one_of(
-    st.tuples(st.just(("organisation", "name")), TEXT),
-    st.tuples(st.just(("organisation", "website")), TEXT),
-    st.tuples(st.just(("organisation", "political")), st.booleans()),
-    st.tuples(st.just(("defaults", "about")), TEXT | st.just("line one\nline two")),
-    st.tuples(st.just(("defaults", "contact", "phone")), TEXT),
-    st.tuples(st.just(("rules", "approvals_required")), st.integers(1, 5)),
-    st.tuples(st.just(("rules", "approvers")), st.lists(TEXT, max_size=3)),
-    st.tuples(st.just(("export", "width")), st.integers(20, 200)),
-    st.tuples(st.just(("checks", "headline_max")), st.integers(10, 300)),
-    st.tuples(st.sampled_from([("checks", "contact"), ("checks", "width"),
-                               ("checks", "markers")]),
-              st.sampled_from(["error", "warning", "off", None])),
-), min_size=1, max_size=6)
+EDITS = st.lists(
+    st.one_of(
+        st.tuples(st.just(("organisation", "name")), TEXT),
+        st.tuples(st.just(("organisation", "website")), TEXT),
+        st.tuples(st.just(("organisation", "political")), st.booleans()),
+        st.tuples(st.just(("defaults", "about")), TEXT | st.just("line one\nline two")),
+        st.tuples(st.just(("defaults", "contact", "phone")), TEXT),
+        st.tuples(st.just(("rules", "approvals_required")), st.integers(1, 5)),
+        st.tuples(st.just(("rules", "approvers")), st.lists(TEXT, max_size=3)),
+        st.tuples(st.just(("export", "width")), st.integers(20, 200)),
+        st.tuples(st.just(("checks", "headline_max")), st.integers(10, 300)),
+        st.tuples(
+            st.sampled_from([("checks", "contact"), ("checks", "width"), ("checks", "markers")]),
+            st.sampled_from(["error", "warning", "off", None]),
+        ),
+    ),
+    min_size=1,
+    max_size=6,
+)
 
 
 def _flatten(data: dict, prefix: tuple[str, ...] = ()) -> dict[tuple[str, ...], object]:
@@ -165,8 +176,9 @@ def _flatten(data: dict, prefix: tuple[str, ...] = ()) -> dict[tuple[str, ...], 
     return flat
 
 
-@settings(max_examples=40, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(edits=EDITS)
 def test_settings_edits_round_trip_without_losing_anything_else(tmp_path_factory, edits) -> None:
     root = library_with(tmp_path_factory.mktemp("lib"))
@@ -187,11 +199,13 @@ def test_settings_edits_round_trip_without_losing_anything_else(tmp_path_factory
 
 
 def test_a_new_key_goes_above_the_comment_that_introduces_the_next_table(
-        library_copy: Path) -> None:
+    library_copy: Path,
+) -> None:
     path = library_copy / "newsroom.toml"
     before = path.read_text("utf-8")
     assert "headline_max = 110\n\n# This sample" in before
     update_settings(library_copy, [(("checks", "headline-length"), "error")])
     assert path.read_text("utf-8") == before.replace(
         "headline_max = 110\n\n# This sample",
-        'headline_max = 110\nheadline-length = "error"\n\n# This sample')
+        'headline_max = 110\nheadline-length = "error"\n\n# This sample',
+    )

@@ -38,8 +38,14 @@ def write_checks(root: Path, text: str) -> None:
 
 def test_defaults_style_warns_protection_blocks() -> None:
     settings = Library(Path(".")).settings
-    for style in ("headline-length", "standfirst-length", "width", "lead", "contact",
-                  "quotes-used"):
+    for style in (
+        "headline-length",
+        "standfirst-length",
+        "width",
+        "lead",
+        "contact",
+        "quotes-used",
+    ):
         assert checks.severity(style, settings) == checks.WARNING
     for protects in ("cleared", "imprint", "embargo"):
         assert checks.severity(protects, settings) == checks.ERROR
@@ -66,8 +72,7 @@ def test_a_bad_severity_names_file_and_key(library_copy: Path) -> None:
 def test_an_unknown_check_name_in_settings_is_reported(library_copy: Path) -> None:
     write_checks(library_copy, 'headlin = "warning"\n')
     lib = Library.open(library_copy)
-    found = [r for r in checks.run_checks(lib.load(SAMPLE_SLUG), lib, now=T0)
-             if r.id == "settings"]
+    found = [r for r in checks.run_checks(lib.load(SAMPLE_SLUG), lib, now=T0) if r.id == "settings"]
     assert len(found) == 1 and "'headlin'" in found[0].message
 
 
@@ -100,7 +105,11 @@ def test_an_approver_waives_a_blocking_check_and_submission_goes_through(lib: Li
     assert data["waivers"][0]["reason"] == "TODO is the show's name"
     event = again.history[-1]
     assert (event.action, event.by, event.note, event.extra["check"]) == (
-        "waive", "david-osei", "TODO is the show's name", "markers")
+        "waive",
+        "david-osei",
+        "TODO is the show's name",
+        "markers",
+    )
     assert set(valid_waivers(again, fresh)) == {"markers"}
     assert verify(again, fresh) == []
     submit(again, fresh, "priya-raman", now=T0 + timedelta(minutes=1))
@@ -161,20 +170,41 @@ def run(root: Path, capsys, *args: str) -> tuple[int, str, str]:
     return code, captured.out, captured.err
 
 
-def test_cli_waive_check_json_verify_and_history(library_copy: Path, capsys,
-                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+def test_cli_waive_check_json_verify_and_history(
+    library_copy: Path, capsys, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.delenv("NEWSROOM_USER", raising=False)
-    code, _, err = run(library_copy, capsys, "waive", EARLY_SLUG, "markers", "--as",
-                       "amira-okafor", "--reason", "x")
+    code, _, err = run(
+        library_copy,
+        capsys,
+        "waive",
+        EARLY_SLUG,
+        "markers",
+        "--as",
+        "amira-okafor",
+        "--reason",
+        "x",
+    )
     assert code == 1 and "may not waive" in err
-    code, _, err = run(library_copy, capsys, "waive", EARLY_SLUG, "nope", "--as",
-                       "david-osei", "--reason", "x")
+    code, _, err = run(
+        library_copy, capsys, "waive", EARLY_SLUG, "nope", "--as", "david-osei", "--reason", "x"
+    )
     assert code == 2 and "no check called 'nope'" in err
-    code, _, err = run(library_copy, capsys, "waive", EARLY_SLUG, "cleared", "--as",
-                       "david-osei", "--reason", "x")
+    code, _, err = run(
+        library_copy, capsys, "waive", EARLY_SLUG, "cleared", "--as", "david-osei", "--reason", "x"
+    )
     assert code == 1 and "cannot be waived" in err
-    code, out, _ = run(library_copy, capsys, "waive", EARLY_SLUG, "markers", "--as",
-                       "david-osei", "--reason", "placeholder approved by the editor")
+    code, out, _ = run(
+        library_copy,
+        capsys,
+        "waive",
+        EARLY_SLUG,
+        "markers",
+        "--as",
+        "david-osei",
+        "--reason",
+        "placeholder approved by the editor",
+    )
     assert code == 0 and "markers waived" in out
     code, out, _ = run(library_copy, capsys, "check", EARLY_SLUG, "--json")
     data = json.loads(out)
@@ -191,10 +221,20 @@ def test_cli_waive_check_json_verify_and_history(library_copy: Path, capsys,
     assert code == 0 and "waiver" in out
 
 
-def test_history_shows_the_waived_check_and_reason(library_copy: Path, capsys,
-                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+def test_history_shows_the_waived_check_and_reason(
+    library_copy: Path, capsys, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.delenv("NEWSROOM_USER", raising=False)
-    run(library_copy, capsys, "waive", EARLY_SLUG, "markers", "--as", "david-osei",
-        "--reason", "kept on purpose")
+    run(
+        library_copy,
+        capsys,
+        "waive",
+        EARLY_SLUG,
+        "markers",
+        "--as",
+        "david-osei",
+        "--reason",
+        "kept on purpose",
+    )
     code, out, _ = run(library_copy, capsys, "history", EARLY_SLUG)
     assert code == 0 and "waived markers: kept on purpose" in out

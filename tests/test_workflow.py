@@ -101,8 +101,7 @@ def test_approval_then_any_edit_makes_it_stale_and_reapproval_restores(lib: Libr
 
 def test_status_written_by_hand_has_no_effect(lib: Library) -> None:
     path = lib.root / SAMPLE_SLUG / "release.toml"
-    path.write_text('status = "approved"\n' + path.read_text(encoding="utf-8"),
-                    encoding="utf-8")
+    path.write_text('status = "approved"\n' + path.read_text(encoding="utf-8"), encoding="utf-8")
     lib2, release = reload(lib)
     assert status(release, lib2) == DRAFT
     assert publication_refusal(release, lib2) is not None
@@ -115,8 +114,7 @@ def test_hand_written_approval_does_not_count(lib: Library) -> None:
     """An approval with the right digest but no history entry was not given here."""
     release = lib.load(SAMPLE_SLUG)
     clear_all(lib, release)
-    release.approvals.append(Approval(by="david-osei", at=T0,
-                                      digest=release_digest(release, lib)))
+    release.approvals.append(Approval(by="david-osei", at=T0, digest=release_digest(release, lib)))
     lib.save(release)
     lib2, again = reload(lib)
     assert status(again, lib2) == STALE
@@ -199,8 +197,9 @@ def test_submission_refused_on_blocking_check_but_not_for_clearance(lib: Library
     release = lib.load("2026-11-20-bus-route-consultation")
     with pytest.raises(Refused, match="markers"):
         submit(release, lib, "priya-raman", now=tick(0))
-    release.body = release.body.replace("TODO: add passenger figures from the Bus Users' Group.",
-                                        "Figures follow.")
+    release.body = release.body.replace(
+        "TODO: add passenger figures from the Bus Users' Group.", "Figures follow."
+    )
     submit(release, lib, "priya-raman", now=tick(0))  # quote uncleared: still submittable
     assert status(release, lib) == IN_REVIEW
 
@@ -266,8 +265,16 @@ def test_clearing_the_new_wording_retires_the_stale_clearance(lib: Library) -> N
 
 def test_clearance_recorded_in_history_with_quote_digest(lib: Library) -> None:
     release = lib.load(SAMPLE_SLUG)
-    clear(release, lib, "okafor", "amira-okafor", via="email", note="by reply",
-          recorded_by="priya-raman", now=tick(1))
+    clear(
+        release,
+        lib,
+        "okafor",
+        "amira-okafor",
+        via="email",
+        note="by reply",
+        recorded_by="priya-raman",
+        now=tick(1),
+    )
     lib2, again = reload(lib)
     (clearance,) = [c for c in again.clearances if c.quote == "okafor"]
     assert clearance.digest == workflow.quote_digest(again.quote("okafor"), lib2.people)
@@ -439,5 +446,12 @@ def test_history_event_fields_round_trip(lib: Library) -> None:
     release = lib.load(SAMPLE_SLUG)
     submit(release, lib, "priya-raman", note="first go", now=tick(0))
     lib2, again = reload(lib)
-    assert again.history[-1:] == [Event(at=tick(0), action="submit", by="priya-raman",
-                                   digest=release_digest(again, lib2), note="first go")]
+    assert again.history[-1:] == [
+        Event(
+            at=tick(0),
+            action="submit",
+            by="priya-raman",
+            digest=release_digest(again, lib2),
+            note="first go",
+        )
+    ]

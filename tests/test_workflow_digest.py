@@ -25,9 +25,11 @@ from newsroom.workflow import (
     release_digest,
 )
 
-PROPS = settings(max_examples=60, deadline=None,
-                 suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                        HealthCheck.too_slow])
+PROPS = settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 
 _LIBRARY: Library | None = None
 
@@ -45,8 +47,10 @@ def _fields(release: Release) -> dict[str, tuple[Any, Any]]:
     fields: dict[str, tuple[Any, Any]] = {
         "headline": (lambda: release.headline, lambda v: setattr(release, "headline", v)),
         "standfirst": (lambda: release.standfirst, lambda v: setattr(release, "standfirst", v)),
-        "dateline.place": (lambda: release.dateline.place,
-                           lambda v: setattr(release.dateline, "place", v)),
+        "dateline.place": (
+            lambda: release.dateline.place,
+            lambda v: setattr(release.dateline, "place", v),
+        ),
         "body": (lambda: release.body, lambda v: setattr(release, "body", v)),
         "about": (lambda: release.about, lambda v: setattr(release, "about", v)),
         "imprint": (lambda: release.imprint, lambda v: setattr(release, "imprint", v)),
@@ -69,11 +73,14 @@ def _fields(release: Release) -> dict[str, tuple[Any, Any]]:
                 lambda v, c=caption, key=key: setattr(c, key, v),
             )
     for index in range(len(release.notes_to_editors)):
+
         def set_note(v: str, index: int = index) -> None:
             release.notes_to_editors[index] = v
 
         fields[f"notes_to_editors[{index}]"] = (
-            lambda index=index: release.notes_to_editors[index], set_note)
+            lambda index=index: release.notes_to_editors[index],
+            set_note,
+        )
     return fields
 
 
@@ -81,8 +88,11 @@ FIELD_NAMES = sorted(_fields(Library.open(DRAFTS).load(SAMPLE_SLUG)))
 
 
 @PROPS
-@given(name=st.sampled_from(FIELD_NAMES), position=st.integers(min_value=0),
-       replacement=st.sampled_from("abcdefghijklmnopqrstuvwxyzQZ7#"))
+@given(
+    name=st.sampled_from(FIELD_NAMES),
+    position=st.integers(min_value=0),
+    replacement=st.sampled_from("abcdefghijklmnopqrstuvwxyzQZ7#"),
+)
 def test_changing_one_character_of_any_published_field_changes_the_digest(
     name: str, position: int, replacement: str
 ) -> None:
@@ -93,7 +103,7 @@ def test_changing_one_character_of_any_published_field_changes_the_digest(
     index = position % len(value)
     if value[index] == replacement:
         replacement = "w" if replacement != "w" else "v"
-    put(value[:index] + replacement + value[index + 1:])
+    put(value[:index] + replacement + value[index + 1 :])
     assert release_digest(release, library) != before, (name, index, value[index])
 
 
@@ -149,8 +159,11 @@ def _shuffled(value: Any, rng: random.Random) -> Any:
 
 
 @settings(max_examples=25, deadline=None)
-@given(rng=st.randoms(use_true_random=False), multiline=st.booleans(),
-       blank_lines=st.integers(min_value=0, max_value=3))
+@given(
+    rng=st.randoms(use_true_random=False),
+    multiline=st.booleans(),
+    blank_lines=st.integers(min_value=0, max_value=3),
+)
 def test_reformatting_release_toml_by_hand_keeps_the_digest(
     rng: random.Random, multiline: bool, blank_lines: int
 ) -> None:
@@ -193,8 +206,9 @@ def test_canonical_form_is_sorted_compact_utf8_json() -> None:
 
     payload = canonical_payload(build_document(release, library.settings, library.people))
     data = canonical_bytes(payload)
-    assert data == json.dumps(payload, sort_keys=True, ensure_ascii=False,
-                              separators=(",", ":")).encode("utf-8")
+    assert data == json.dumps(
+        payload, sort_keys=True, ensure_ascii=False, separators=(",", ":")
+    ).encode("utf-8")
     assert b"\xc2\xa3310,000" in data  # '£' as UTF-8, not \u00a3
     assert json.loads(data)["canonical"] == 1
     assert "internal_notes" not in json.loads(data)

@@ -25,9 +25,21 @@ if TYPE_CHECKING:
 # ``register``). Imported only when the parser is built, and ``newsroom list``
 # builds a parser for list_cmd alone: importing every module (and with them
 # ``bundle``) costs several times an interpreter's start.
-COMMAND_MODULES = ("list_cmd", "library_cmds", "export_cmds", "workflow_cmds", "git_cmds",
-                   "import_cmds", "keys_cmds", "waive_cmds", "press_cmds", "send_cmds",
-                   "media_cmds", "edit_cmd", "search_cmd")
+COMMAND_MODULES = (
+    "list_cmd",
+    "library_cmds",
+    "export_cmds",
+    "workflow_cmds",
+    "git_cmds",
+    "import_cmds",
+    "keys_cmds",
+    "waive_cmds",
+    "press_cmds",
+    "send_cmds",
+    "media_cmds",
+    "edit_cmd",
+    "search_cmd",
+)
 # Commands that may run with a parser of their module alone.
 FAST_COMMANDS = {"list": "list_cmd", "search": "search_cmd"}
 

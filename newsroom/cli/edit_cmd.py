@@ -9,7 +9,8 @@ from .common import load_release, open_library
 
 def register(subcommands: argparse._SubParsersAction) -> None:
     edit = subcommands.add_parser(
-        "edit", help="open the editor on one release, the cursor at the end of its body")
+        "edit", help="open the editor on one release, the cursor at the end of its body"
+    )
     edit.add_argument("slug")
     edit.set_defaults(handler=cmd_edit)
 

@@ -157,8 +157,14 @@ def _render_one(job: _Job, slug: str) -> _Skip | _Render | None:
         return _Skip(refusal.removeprefix(f"{slug} is "), refused=True)
     try:
         output = render(
-            release, library, args.format, draft=args.draft, to=args.to,
-            width=args.width, ascii=args.ascii, crlf=args.crlf,
+            release,
+            library,
+            args.format,
+            draft=args.draft,
+            to=args.to,
+            width=args.width,
+            ascii=args.ascii,
+            crlf=args.crlf,
         )
     except ExportError as error:
         # Settings problems are the same for every release: stop at the first.
@@ -195,8 +201,13 @@ def _export_sequential(job: _Job, slugs: list[str], show: bool, outcome: Outcome
         if not args.draft and record_publication(release, library, job.publisher, args.format):
             from .git_cmds import record  # in a git work tree: one "Publish" commit
 
-            record(library, release.slug, "publish", release.history[-1].digest,
-                   message=f"Exported as {args.format}.")
+            record(
+                library,
+                release.slug,
+                "publish",
+                release.history[-1].digest,
+                message=f"Exported as {args.format}.",
+            )
 
 
 # ---------------------------------------------------------------------------
@@ -269,7 +280,7 @@ def _export_parallel(
 
     global _forked_job
     size = -(-len(slugs) // (workers * PARTS_PER_WORKER))
-    parts = [slugs[start:start + size] for start in range(0, len(slugs), size)]
+    parts = [slugs[start : start + size] for start in range(0, len(slugs), size)]
     # Forked workers must not write out what is still buffered here.
     sys.stdout.flush()
     sys.stderr.flush()
@@ -302,8 +313,9 @@ def _export_parallel(
         raise error
 
 
-def _finish_part(part: list[str], steps: list[_Step | None], outcome: Outcome
-                 ) -> CommandError | None:
+def _finish_part(
+    part: list[str], steps: list[_Step | None], outcome: Outcome
+) -> CommandError | None:
     """Rename one part's staged files into place in slug order and print each,
     as the loop in one process would; the error that stops the export, if any."""
     import os
@@ -329,7 +341,7 @@ def _finish_part(part: list[str], steps: list[_Step | None], outcome: Outcome
         try:
             print(target, flush=True)
         except BaseException:
-            _discard(steps[position + 1:])
+            _discard(steps[position + 1 :])
             raise
     return None
 

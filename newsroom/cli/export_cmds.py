@@ -19,19 +19,30 @@ def register(subcommands: argparse._SubParsersAction) -> None:
     export.add_argument("--crlf", action="store_true", help="CRLF line ends")
     export.add_argument("-o", "--output", default=None, help="write to FILE instead of stdout")
     export.add_argument(
-        "--draft", action="store_true",
+        "--draft",
+        action="store_true",
         help="export a release that is not approved, marked 'DRAFT – NOT APPROVED'",
     )
     export.add_argument(
-        "--to", action="append", default=None, metavar="ADDRESS",
+        "--to",
+        action="append",
+        default=None,
+        metavar="ADDRESS",
         help="eml: send to ADDRESS instead of the press list in newsroom.toml (repeatable)",
     )
     export.add_argument("--all", action="store_true", help="export every release into --out DIR")
-    export.add_argument("--out", default=None, metavar="DIR",
-                        help="with --all: folder to write to; with --format md: a page "
-                             "bundle (DIR/index.md and the pictures)")
     export.add_argument(
-        "--status", action="append", default=None, metavar="STATUS",
+        "--out",
+        default=None,
+        metavar="DIR",
+        help="with --all: folder to write to; with --format md: a page "
+        "bundle (DIR/index.md and the pictures)",
+    )
+    export.add_argument(
+        "--status",
+        action="append",
+        default=None,
+        metavar="STATUS",
         help="with --all: only releases in this status (repeatable), e.g. approved",
     )
     export.set_defaults(handler=cmd_export)
@@ -73,8 +84,14 @@ def cmd_export(args: argparse.Namespace) -> int:
         raise CommandError(str(error)) from None
     try:
         output = render(
-            release, library, args.format, draft=args.draft, to=args.to, width=width,
-            ascii=args.ascii, crlf=args.crlf,
+            release,
+            library,
+            args.format,
+            draft=args.draft,
+            to=args.to,
+            width=width,
+            ascii=args.ascii,
+            crlf=args.crlf,
         )
     except ExportError as error:
         raise CommandError(str(error)) from None
@@ -108,8 +125,13 @@ def cmd_export(args: argparse.Namespace) -> int:
         if recorded:  # in a git work tree: one "Publish" commit of the bundle
             from .git_cmds import record
 
-            record(library, release.slug, "publish", release.history[-1].digest,
-                   message=f"Exported as {args.format}.")
+            record(
+                library,
+                release.slug,
+                "publish",
+                release.history[-1].digest,
+                message=f"Exported as {args.format}.",
+            )
     return 0
 
 
@@ -123,8 +145,10 @@ def _check_usage(args: argparse.Namespace) -> None:
     if args.all and not args.out:
         raise CommandError("--all needs --out DIR: one file per release is written there")
     if not args.all and args.out and (args.format != "md" or args.output):
-        raise CommandError("--out goes with --all, or with --format md for a page bundle "
-                           "(index.md and its pictures); use -o FILE for one release")
+        raise CommandError(
+            "--out goes with --all, or with --format md for a page bundle "
+            "(index.md and its pictures); use -o FILE for one release"
+        )
     if not args.all and args.status:
         raise CommandError("--status goes with --all")
     if args.all and args.output:

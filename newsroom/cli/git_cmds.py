@@ -106,26 +106,43 @@ GITATTRIBUTES_TEMPLATE = """\
 
 def register(subcommands: argparse._SubParsersAction) -> None:
     init = subcommands.add_parser("init", help="create a new, empty library")
-    init.add_argument("dir", nargs="?", type=Path, default=None,
-                      help="the library folder to create (default: the --drafts folder)")
+    init.add_argument(
+        "dir",
+        nargs="?",
+        type=Path,
+        default=None,
+        help="the library folder to create (default: the --drafts folder)",
+    )
     init.add_argument("--organisation", default="", help="the organisation's name")
-    init.add_argument("--git", action="store_true",
-                      help="also make it a git repository (or commit it to the one around it)")
+    init.add_argument(
+        "--git",
+        action="store_true",
+        help="also make it a git repository (or commit it to the one around it)",
+    )
     init.set_defaults(handler=cmd_init)
 
     sync = subcommands.add_parser(
-        "sync", help="share the library: pull others' changes (rebase), push yours")
-    sync.add_argument("--commit", action="store_true",
-                      help="commit uncommitted changes to releases first, one commit each")
-    sync.add_argument("--keep", choices=("mine", "theirs"), default=None,
-                      help="where both sides changed the same field or body.md: keep your "
-                      "version (mine) or the remote's (theirs); sign-offs from both sides "
-                      "are kept either way")
+        "sync", help="share the library: pull others' changes (rebase), push yours"
+    )
+    sync.add_argument(
+        "--commit",
+        action="store_true",
+        help="commit uncommitted changes to releases first, one commit each",
+    )
+    sync.add_argument(
+        "--keep",
+        choices=("mine", "theirs"),
+        default=None,
+        help="where both sides changed the same field or body.md: keep your "
+        "version (mine) or the remote's (theirs); sign-offs from both sides "
+        "are kept either way",
+    )
     sync.add_argument("--json", action="store_true", help="a JSON report for scripts")
     sync.set_defaults(handler=cmd_sync)
 
     history = subcommands.add_parser(
-        "history", help="who did what to a release, and which version they approved")
+        "history", help="who did what to a release, and which version they approved"
+    )
     history.add_argument("slug")
     history.add_argument("--json", action="store_true", help="a JSON array for scripts")
     history.set_defaults(handler=cmd_history)
@@ -135,9 +152,17 @@ def register(subcommands: argparse._SubParsersAction) -> None:
 # The hook for sign-off commands
 
 
-def record(library, slug: str, action: str, digest: str, *, approved_by: str | None = None,
-           message: str | None = None, recorded_by: str | None = None,
-           via: str = "") -> str | None:
+def record(
+    library,
+    slug: str,
+    action: str,
+    digest: str,
+    *,
+    approved_by: str | None = None,
+    message: str | None = None,
+    recorded_by: str | None = None,
+    via: str = "",
+) -> str | None:
     """Commit the bundle after a sign-off action, if the library is in a git work tree.
 
     The action itself has already been saved, so a git failure is a warning
@@ -146,8 +171,16 @@ def record(library, slug: str, action: str, digest: str, *, approved_by: str | N
     from ..gitsync import GitError, record_action
 
     try:
-        commit = record_action(library, slug, action, digest, approved_by=approved_by,
-                               message=message, recorded_by=recorded_by, via=via)
+        commit = record_action(
+            library,
+            slug,
+            action,
+            digest,
+            approved_by=approved_by,
+            message=message,
+            recorded_by=recorded_by,
+            via=via,
+        )
     except GitError as error:
         print(f"newsroom: saved, but not committed: {error}", file=sys.stderr)
         return None
@@ -181,8 +214,9 @@ def _holds_library(directory: Path) -> bool:
     if (directory / SETTINGS_FILE).exists():
         return True
     try:
-        return any((child / RELEASE_FILE).exists() for child in directory.iterdir()
-                   if child.is_dir())
+        return any(
+            (child / RELEASE_FILE).exists() for child in directory.iterdir() if child.is_dir()
+        )
     except OSError:
         return False
 
@@ -239,8 +273,9 @@ def cmd_init(args: argparse.Namespace) -> int:
                 where = f"the repository at {repo.top}"
             names = written
             run_git(directory, "add", "--", *names)
-            run_git(directory, "commit", "--quiet", "-m", "Start the newsroom library",
-                    "--", *names)
+            run_git(
+                directory, "commit", "--quiet", "-m", "Start the newsroom library", "--", *names
+            )
         except GitError as error:
             raise CommandError(f"the library was created, but git failed: {error}") from None
         print(f"Committed it to {where}. Next: docs/collaboration.md explains sharing it.")
@@ -278,20 +313,30 @@ def cmd_sync(args: argparse.Namespace) -> int:
     if repo is None:
         raise CommandError(
             f"{why_no_repo(library)}; `newsroom init --git` makes a repository "
-            "(see docs/collaboration.md)", EXIT_BAD_INPUT)
+            "(see docs/collaboration.md)",
+            EXIT_BAD_INPUT,
+        )
     try:
         result = sync(library, commit=args.commit, keep=args.keep)
     except SyncConflict as conflict:
-        lines = [f"sync stopped: {conflict}. Nothing was lost: your commits and files are as "
-                 "they were, and nothing was pushed."]
+        lines = [
+            f"sync stopped: {conflict}. Nothing was lost: your commits and files are as "
+            "they were, and nothing was pushed."
+        ]
         for name, what in sorted(conflict.releases.items()):
             lines.append(f"  {name}: {', '.join(what)}")
-        lines.append("Agree whose version stands, then run `newsroom sync --keep mine` to keep "
-                     "yours or `newsroom sync --keep theirs` to take the other one (sign-offs "
-                     "from both sides are kept either way).")
+        lines.append(
+            "Agree whose version stands, then run `newsroom sync --keep mine` to keep "
+            "yours or `newsroom sync --keep theirs` to take the other one (sign-offs "
+            "from both sides are kept either way)."
+        )
         if args.json:
-            json.dump({"ok": False, "error": str(conflict), "conflicts": conflict.releases},
-                      sys.stdout, ensure_ascii=False, indent=2)
+            json.dump(
+                {"ok": False, "error": str(conflict), "conflicts": conflict.releases},
+                sys.stdout,
+                ensure_ascii=False,
+                indent=2,
+            )
             sys.stdout.write("\n")
         raise CommandError("\n".join(lines), EXIT_FAILED) from None
     except NotReady as error:
@@ -301,8 +346,13 @@ def cmd_sync(args: argparse.Namespace) -> int:
     if args.json:
         from dataclasses import asdict
 
-        json.dump({"ok": not result.problems, **asdict(result)}, sys.stdout,
-                  ensure_ascii=False, indent=2, default=str)
+        json.dump(
+            {"ok": not result.problems, **asdict(result)},
+            sys.stdout,
+            ensure_ascii=False,
+            indent=2,
+            default=str,
+        )
         sys.stdout.write("\n")
     else:
         try:  # names, rules and people as they stand after the sync
@@ -327,34 +377,54 @@ def _sync_report(result, library) -> str:
     for slug in result.committed:
         lines.append(f"Committed {slug} before syncing.")
     if result.published_branch:
-        lines.append(f"Published this branch as {result.published_branch} "
-                     f"({result.pushed} commit{'s' if result.pushed != 1 else ''}).")
-    if not (result.arrived or result.library_files or result.published_branch or result.merged
-            or result.kept):
+        lines.append(
+            f"Published this branch as {result.published_branch} "
+            f"({result.pushed} commit{'s' if result.pushed != 1 else ''})."
+        )
+    if not (
+        result.arrived
+        or result.library_files
+        or result.published_branch
+        or result.merged
+        or result.kept
+    ):
         lines.append("Nothing new from the others.")
     for change in result.arrived:
         headline = strip_controls(change.headline)
         label = {"new": "New release", "changed": "Changed", "removed": "Removed"}[change.kind]
         current, state = _now(library, change.slug) if change.kind != "removed" else ("", "")
-        lines.append(f"{label}: {change.slug}" + (f" – {headline}" if headline else "")
-                     + (f" [{state}]" if state else ""))
+        lines.append(
+            f"{label}: {change.slug}"
+            + (f" – {headline}" if headline else "")
+            + (f" [{state}]" if state else "")
+        )
         for approval in change.approvals_added:
             digest = str(approval.get("digest", ""))
-            which = "" if not current else (
-                ", this version" if digest == current else ", an earlier version")
-            lines.append(f"    approved by {_describe_person(library, approval.get('by', ''))}"
-                         f" ({_short(digest)}{which})")
+            which = (
+                ""
+                if not current
+                else (", this version" if digest == current else ", an earlier version")
+            )
+            lines.append(
+                f"    approved by {_describe_person(library, approval.get('by', ''))}"
+                f" ({_short(digest)}{which})"
+            )
         for clearance in change.clearances_added:
-            lines.append(f"    quote {strip_controls(str(clearance.get('quote', '')))} cleared by "
-                         f"{_describe_person(library, clearance.get('by', ''))}")
+            lines.append(
+                f"    quote {strip_controls(str(clearance.get('quote', '')))} cleared by "
+                f"{_describe_person(library, clearance.get('by', ''))}"
+            )
         for event in change.events_added:
             if event.get("action") in ("approve", "clear"):
                 continue  # already listed above
             who = _describe_person(library, event.get("by", ""))
-            lines.append(f"    {strip_controls(str(event.get('action', '')))}"
-                         + (f" by {who}" if who else ""))
-        if change.kind == "changed" and not (change.approvals_added or change.events_added
-                                             or change.clearances_added):
+            lines.append(
+                f"    {strip_controls(str(event.get('action', '')))}"
+                + (f" by {who}" if who else "")
+            )
+        if change.kind == "changed" and not (
+            change.approvals_added or change.events_added or change.clearances_added
+        ):
             lines.append(f"    edited ({', '.join(change.files)})")
     for path in result.library_files:
         lines.append(f"Library file changed: {path}")
@@ -369,8 +439,9 @@ def _sync_report(result, library) -> str:
     elif not result.published_branch:
         lines.append("Nothing of yours to send.")
     for slug in result.unshared:
-        lines.append(f"Not shared yet (never committed): {slug}; `newsroom sync --commit` "
-                     "sends it.")
+        lines.append(
+            f"Not shared yet (never committed): {slug}; `newsroom sync --commit` sends it."
+        )
     for problem in result.problems:
         lines.append(f"Needs attention: {problem}")
     return "\n".join(lines)
@@ -418,13 +489,19 @@ def cmd_history(args: argparse.Namespace) -> int:
         print("No history yet.")
         return 0
     for entry in entries:
-        when = entry.at.astimezone(zone).strftime("%Y-%m-%d %H:%M") if entry.at.tzinfo \
+        when = (
+            entry.at.astimezone(zone).strftime("%Y-%m-%d %H:%M")
+            if entry.at.tzinfo
             else entry.at.strftime("%Y-%m-%d %H:%M")
+        )
         who = strip_controls(entry.name or entry.by) or "–"
         line = f"{when}  {entry.action:<16} {who:<22}"
         if entry.digest:
-            state = "" if entry.current is None else (" (current)" if entry.current
-                                                       else " (earlier version)")
+            state = (
+                ""
+                if entry.current is None
+                else (" (current)" if entry.current else " (earlier version)")
+            )
             line += f" {_short(entry.digest)}{state}"
         if entry.commit:
             line += f"  commit {entry.short_commit}"

@@ -14,17 +14,27 @@ def register(subcommands: argparse._SubParsersAction) -> None:
     actions = keys.add_subparsers(dest="keys_action", metavar="ACTION", required=True)
     add = actions.add_parser("add", help="list a person's public key in allowed_signers")
     add.add_argument("person", metavar="PERSON_ID")
-    add.add_argument("key_file", type=Path, metavar="PUBKEY_FILE",
-                     help="their public key, e.g. ~/.ssh/id_ed25519.pub")
+    add.add_argument(
+        "key_file",
+        type=Path,
+        metavar="PUBKEY_FILE",
+        help="their public key, e.g. ~/.ssh/id_ed25519.pub",
+    )
     add.set_defaults(handler=cmd_keys_add)
     listing = actions.add_parser("list", help="the keys listed, and whose they are")
     listing.set_defaults(handler=cmd_keys_list)
 
     whoami = subcommands.add_parser(
-        "whoami", help="who newsroom thinks you are, and your signing key")
-    whoami.add_argument("--set", dest="set_person", default=None, metavar="PERSON_ID",
-                        help="remember that you are PERSON_ID in this library (on this "
-                        "computer only, in your own config)")
+        "whoami", help="who newsroom thinks you are, and your signing key"
+    )
+    whoami.add_argument(
+        "--set",
+        dest="set_person",
+        default=None,
+        metavar="PERSON_ID",
+        help="remember that you are PERSON_ID in this library (on this "
+        "computer only, in your own config)",
+    )
     whoami.set_defaults(handler=cmd_whoami)
 
 
@@ -38,8 +48,10 @@ def cmd_keys_add(args: argparse.Namespace) -> int:
         raise CommandError(str(error)) from None
     where = path(library)
     if new:
-        print(f"Listed {entry.key_type} key for {args.person} ({entry.principal}) in {where}, "
-              f"line {entry.line}. Commit it so everyone checks signatures the same way.")
+        print(
+            f"Listed {entry.key_type} key for {args.person} ({entry.principal}) in {where}, "
+            f"line {entry.line}. Commit it so everyone checks signatures the same way."
+        )
     else:
         print(f"That key is already listed for {args.person} in {where}, line {entry.line}.")
     return 0
@@ -73,8 +85,10 @@ def cmd_whoami(args: argparse.Namespace) -> int:
     if args.set_person:
         person = _find(library, args.set_person)
         if person is None:
-            raise CommandError(f"--set {args.set_person!r}: no person with that id or email in "
-                               f"{library.root / 'people.toml'}")
+            raise CommandError(
+                f"--set {args.set_person!r}: no person with that id or email in "
+                f"{library.root / 'people.toml'}"
+            )
         try:
             saved = remember_person(library.root, person)
         except ConfigError as error:
@@ -87,15 +101,22 @@ def cmd_whoami(args: argparse.Namespace) -> int:
     if identity.person:
         print(strip_controls(f"You are {identity.describe(library)}."))
         if args.set_person and identity.person != _find(library, args.set_person):
-            print(f"({identity.source} comes first; the remembered choice applies when "
-                  "nothing else says who you are.)")
+            print(
+                f"({identity.source} comes first; the remembered choice applies when "
+                "nothing else says who you are.)"
+            )
     else:
-        print(strip_controls(f"Nobody yet: {identity.detail}. To say who you are, "
-                             f"{how_to_say_who()}."))
+        print(
+            strip_controls(
+                f"Nobody yet: {identity.detail}. To say who you are, {how_to_say_who()}."
+            )
+        )
     key = configured_key(library.root)
     if key:
         print(f"Your approvals are signed with {key.path} ({key.source}).")
     else:
-        print("Your approvals are not signed: no key set up (git's gpg.format = ssh and "
-              "user.signingkey, or [signing] key in your newsroom config).")
+        print(
+            "Your approvals are not signed: no key set up (git's gpg.format = ssh and "
+            "user.signingkey, or [signing] key in your newsroom config)."
+        )
     return 0

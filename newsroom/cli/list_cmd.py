@@ -73,8 +73,7 @@ def list_releases(drafts: str, *, as_json: bool) -> int:
             headline = strip_controls(row.get("headline") or row.get("error", ""))
             print(f"{row['status']:<10} {row.get('date') or '':<10}  {row['slug']:<40}  {headline}")
         if not rows:
-            print(f"No releases in {drafts}. "
-                  "Create one with: newsroom new SLUG --headline TEXT")
+            print(f"No releases in {drafts}. Create one with: newsroom new SLUG --headline TEXT")
     for error in result.errors:
         print(f"newsroom: {error}", file=sys.stderr)
     return EXIT_BAD_INPUT if result.errors else 0

@@ -14,13 +14,23 @@ def register(subcommands: argparse._SubParsersAction) -> None:
     add = actions.add_parser("add", help="copy a picture into the release and record it")
     add.add_argument("slug")
     add.add_argument("file", help="a JPEG, PNG, WebP or TIFF of at most 50 MB")
-    add.add_argument("--id", dest="picture_id", default=None,
-                     help="id for {{< picture ID >}} (default: from the file name)")
-    for option, field in (("--caption", "caption"), ("--credit", "credit"), ("--alt", "alt"),
-                          ("--creator", "creator"), ("--copyright", "copyright"),
-                          ("--usage-terms", "usage_terms")):
-        add.add_argument(option, dest=field, default=None,
-                         help="overrides what the file's own metadata says")
+    add.add_argument(
+        "--id",
+        dest="picture_id",
+        default=None,
+        help="id for {{< picture ID >}} (default: from the file name)",
+    )
+    for option, field in (
+        ("--caption", "caption"),
+        ("--credit", "credit"),
+        ("--alt", "alt"),
+        ("--creator", "creator"),
+        ("--copyright", "copyright"),
+        ("--usage-terms", "usage_terms"),
+    ):
+        add.add_argument(
+            option, dest=field, default=None, help="overrides what the file's own metadata says"
+        )
     add.set_defaults(handler=cmd_add)
 
     listing = actions.add_parser("list", help="the release's pictures")
@@ -57,13 +67,13 @@ def cmd_add(args: argparse.Namespace) -> int:
     library, release = _locked_release(args)
     fields = {name: getattr(args, name) for name in FIELDS}
     try:
-        added = add_picture(library, release, Path(args.file), picture_id=args.picture_id,
-                            fields=fields)
+        added = add_picture(
+            library, release, Path(args.file), picture_id=args.picture_id, fields=fields
+        )
     except BundleError as error:
         raise CommandError(str(error)) from None
     picture = added.picture
-    print(f"Added picture {picture.id!r}: media/{picture.file} ({picture.width}×"
-          f"{picture.height})")
+    print(f"Added picture {picture.id!r}: media/{picture.file} ({picture.width}×{picture.height})")
     if added.prefilled:
         print("From the file's own metadata: " + ", ".join(added.prefilled))
     print(f"Place it in body.md with a line: {{{{< picture {strip_controls(picture.id)} >}}}}")
@@ -83,9 +93,15 @@ def cmd_list(args: argparse.Namespace) -> int:
     release = load_release(library, args.slug)
     rows = []
     for picture in release.media:
-        row = {"id": picture.id, "file": picture.file, **{k: getattr(picture, k) for k in FIELDS},
-               "width": picture.width, "height": picture.height, "sha256": picture.sha256,
-               "placed": placed_at(release, picture.id)}
+        row = {
+            "id": picture.id,
+            "file": picture.file,
+            **{k: getattr(picture, k) for k in FIELDS},
+            "width": picture.width,
+            "height": picture.height,
+            "sha256": picture.sha256,
+            "placed": placed_at(release, picture.id),
+        }
         rows.append(row)
     if args.json:
         print(json.dumps(rows, ensure_ascii=False, indent=2))
@@ -94,8 +110,11 @@ def cmd_list(args: argparse.Namespace) -> int:
         print(f"{release.slug} has no pictures; add one with `newsroom media add`")
     for row in rows:
         where = f"line {', '.join(map(str, row['placed']))}" if row["placed"] else "not placed"
-        print(strip_controls(f"{row['id']}  media/{row['file']}  {row['width']}×{row['height']}"
-                             f"  {where}"))
+        print(
+            strip_controls(
+                f"{row['id']}  media/{row['file']}  {row['width']}×{row['height']}  {where}"
+            )
+        )
         for key in FIELDS:
             if row[key]:
                 print(strip_controls(f"    {key.replace('_', ' ')}: {row[key]}"))

@@ -37,8 +37,13 @@ def register(subcommands: argparse._SubParsersAction) -> None:
 
     source = actions.add_parser("import", help="add contacts from a CSV file (a spreadsheet)")
     source.add_argument("file")
-    source.add_argument("--map", action="append", default=[], metavar="FIELD=COLUMN",
-                        help="which column holds email, name, outlet, tags or notes")
+    source.add_argument(
+        "--map",
+        action="append",
+        default=[],
+        metavar="FIELD=COLUMN",
+        help="which column holds email, name, outlet, tags or notes",
+    )
     source.add_argument("--tag", action="append", default=[], help="tag every imported contact")
     source.add_argument("--dry-run", action="store_true", help="report, write nothing")
     source.set_defaults(handler=cmd_import)
@@ -70,9 +75,13 @@ def cmd_add(args: argparse.Namespace) -> int:
     from ..press import Contact, add
 
     _, press = _load(args)
-    contact = Contact(email=args.email.strip(), name=args.name.strip(),
-                      outlet=args.outlet.strip(), tags=[t.strip() for t in args.tag if t.strip()],
-                      notes=args.notes)
+    contact = Contact(
+        email=args.email.strip(),
+        name=args.name.strip(),
+        outlet=args.outlet.strip(),
+        tags=[t.strip() for t in args.tag if t.strip()],
+        notes=args.notes,
+    )
     try:
         add(press, contact)
     except BundleError as error:
@@ -150,6 +159,8 @@ def cmd_import(args: argparse.Namespace) -> int:
     if not args.dry_run and result.added:
         _save(press)
     verb = "would add" if args.dry_run else "added"
-    print(f"{verb} {len(result.added)} contact{'s' if len(result.added) != 1 else ''}; "
-          f"rejected {len(result.rejected)}")
+    print(
+        f"{verb} {len(result.added)} contact{'s' if len(result.added) != 1 else ''}; "
+        f"rejected {len(result.rejected)}"
+    )
     return EXIT_FAILED if result.rejected else 0

@@ -15,22 +15,35 @@ if TYPE_CHECKING:
 
 def register(subcommands: argparse._SubParsersAction) -> None:
     search = subcommands.add_parser(
-        "search", help="full-text search of every release and quote",
+        "search",
+        help="full-text search of every release and quote",
         description='Words, "phrases", prefixes (park*), AND, OR, NOT and brackets; '
-                    "results best first, each with the words that matched.")
-    search.add_argument("query", help='what to look for, e.g. \'"bus station" OR park*\'')
-    search.add_argument("--speaker", metavar="PERSON",
-                        help="only releases (or quotes) with words by this person: "
-                             "their id or part of their name")
-    search.add_argument("--since", metavar="DATE", help="only releases dated on or after "
-                        "DATE (YYYY-MM-DD)")
+        "results best first, each with the words that matched.",
+    )
+    search.add_argument("query", help="what to look for, e.g. '\"bus station\" OR park*'")
+    search.add_argument(
+        "--speaker",
+        metavar="PERSON",
+        help="only releases (or quotes) with words by this person: their id or part of their name",
+    )
+    search.add_argument(
+        "--since", metavar="DATE", help="only releases dated on or after DATE (YYYY-MM-DD)"
+    )
     search.add_argument("--until", metavar="DATE", help="only releases dated on or before DATE")
-    search.add_argument("--status", metavar="S", help="only releases with this status "
-                        "(draft, in-review, approved, published, stale, spiked…)")
-    search.add_argument("--quotes", action="store_true",
-                        help="quotes as results: speaker, release, date and the words")
-    search.add_argument("--limit", type=int, default=20, metavar="N",
-                        help="at most N results (default 20)")
+    search.add_argument(
+        "--status",
+        metavar="S",
+        help="only releases with this status "
+        "(draft, in-review, approved, published, stale, spiked…)",
+    )
+    search.add_argument(
+        "--quotes",
+        action="store_true",
+        help="quotes as results: speaker, release, date and the words",
+    )
+    search.add_argument(
+        "--limit", type=int, default=20, metavar="N", help="at most N results (default 20)"
+    )
     search.add_argument("--json", action="store_true", help="a JSON object for scripts")
     search.set_defaults(handler=cmd_search)
 
@@ -63,8 +76,9 @@ def cmd_search(args: argparse.Namespace) -> int:
     if args.speaker is not None:
         speakers = resolve_speakers(root, args.speaker)
         if not speakers:
-            raise CommandError(f"--speaker {args.speaker!r}: no one in people.toml has "
-                               "that id or name")
+            raise CommandError(
+                f"--speaker {args.speaker!r}: no one in people.toml has that id or name"
+            )
     slugs = None
     if args.status:
         from ..index import listing
@@ -73,8 +87,15 @@ def cmd_search(args: argparse.Namespace) -> int:
         slugs = {row["slug"] for row in listing(root).dicts() if row.get("status") == wanted}
     archive = Archive(root, workers=default_workers())
     try:
-        results = archive.search(args.query, speakers=speakers, since=since, until=until,
-                                 slugs=slugs, quotes=args.quotes, limit=args.limit)
+        results = archive.search(
+            args.query,
+            speakers=speakers,
+            since=since,
+            until=until,
+            slugs=slugs,
+            quotes=args.quotes,
+            limit=args.limit,
+        )
     except QueryError as error:
         raise CommandError(f"search: {error}") from None
     finally:

@@ -11,17 +11,30 @@ from .common import EXIT_FAILED, CommandError, open_library
 def register(subcommands: argparse._SubParsersAction) -> None:
     send = subcommands.add_parser("send", help="send an approved release to the press list")
     send.add_argument("slug", nargs="?", help="the release (or --due)")
-    send.add_argument("--tag", action="append", default=[],
-                      help="only contacts with this tag (repeatable: any of them)")
-    send.add_argument("--dry-run", action="store_true",
-                      help="show who would get it and the first message; send nothing")
-    send.add_argument("--at", default=None, metavar="WHEN",
-                      help="queue the send for WHEN (2026-12-03T09:00, library time zone)")
-    send.add_argument("--due", action="store_true",
-                      help="send every queued send whose time has come (for cron)")
+    send.add_argument(
+        "--tag",
+        action="append",
+        default=[],
+        help="only contacts with this tag (repeatable: any of them)",
+    )
+    send.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="show who would get it and the first message; send nothing",
+    )
+    send.add_argument(
+        "--at",
+        default=None,
+        metavar="WHEN",
+        help="queue the send for WHEN (2026-12-03T09:00, library time zone)",
+    )
+    send.add_argument(
+        "--due", action="store_true", help="send every queued send whose time has come (for cron)"
+    )
     send.add_argument("--cancel", action="store_true", help="cancel the release's queued sends")
-    send.add_argument("--resend", action="store_true",
-                      help="send again to contacts who already have it")
+    send.add_argument(
+        "--resend", action="store_true", help="send again to contacts who already have it"
+    )
     send.add_argument("--via", choices=("smtp", "sendmail"), default="smtp")
     send.add_argument("--as", dest="as_person", default=None, help="who is sending (person id)")
     send.set_defaults(handler=cmd_send)
@@ -104,8 +117,10 @@ def _queue(library, args: argparse.Namespace, by: str) -> int:  # type: ignore[n
 
     when = parse_when(args.at, library.settings.timezone)
     item = queue(library, args.slug, when, args.tag, by=by)
-    print(f"queued {args.slug} for {item.at.isoformat()}; `newsroom send --due` sends it "
-          "(see docs/sending.md for cron and systemd)")
+    print(
+        f"queued {args.slug} for {item.at.isoformat()}; `newsroom send --due` sends it "
+        "(see docs/sending.md for cron and systemd)"
+    )
     record(library, args.slug, QUEUE, "", message=f"Queued for {item.at.isoformat()}.")
     return 0
 
@@ -113,8 +128,15 @@ def _queue(library, args: argparse.Namespace, by: str) -> int:  # type: ignore[n
 def _send_now(library, args: argparse.Namespace, by: str) -> int:  # type: ignore[no-untyped-def]
     from ..sending import send_release
 
-    report = send_release(library, args.slug, _transport(library, args.via), tags=args.tag,
-                          resend=args.resend, by=by, progress=_progress)
+    report = send_release(
+        library,
+        args.slug,
+        _transport(library, args.via),
+        tags=args.tag,
+        resend=args.resend,
+        by=by,
+        progress=_progress,
+    )
     return _finish(library, report)
 
 

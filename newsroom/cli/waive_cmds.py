@@ -14,7 +14,8 @@ from .workflow_cmds import _as, _commit, _identify, _locked, _say
 
 def register(subcommands: argparse._SubParsersAction) -> None:
     waive = subcommands.add_parser(
-        "waive", help="as an approver, let a blocking check pass (with a reason)")
+        "waive", help="as an approver, let a blocking check pass (with a reason)"
+    )
     waive.add_argument("slug")
     waive.add_argument("check", metavar="CHECK", help="the check id, as `newsroom check` shows")
     _as(waive)
@@ -28,9 +29,12 @@ def cmd_waive(args: argparse.Namespace) -> int:
 
     library = open_library(args)
     by = _identify(library, args)
-    release, waiver = _locked(library, args.slug, lambda release: waive(
-        release, library, args.check, by, args.reason))
+    release, waiver = _locked(
+        library, args.slug, lambda release: waive(release, library, args.check, by, args.reason)
+    )
     _commit(library, release.slug, "waive", waiver.digest)
-    _say(f"{waiver.check} waived for {release.slug} by {by} ({short(waiver.digest)}): "
-         f"{waiver.reason}")
+    _say(
+        f"{waiver.check} waived for {release.slug} by {by} ({short(waiver.digest)}): "
+        f"{waiver.reason}"
+    )
     return 0

@@ -35,8 +35,9 @@ def register(subcommands: argparse._SubParsersAction) -> None:
     clear = subcommands.add_parser("clear", help="record that a speaker cleared their quote")
     clear.add_argument("slug")
     clear.add_argument("quote_id", metavar="QUOTE_ID")
-    clear.add_argument("--by", required=True, metavar="PERSON_ID",
-                       help="the speaker who cleared the wording")
+    clear.add_argument(
+        "--by", required=True, metavar="PERSON_ID", help="the speaker who cleared the wording"
+    )
     clear.add_argument("--via", choices=("email", "phone", "in-person"), default="")
     clear.add_argument("--note", default="")
     _as(clear, "who is recording it (optional; kept in the history)")
@@ -45,15 +46,29 @@ def register(subcommands: argparse._SubParsersAction) -> None:
     approve = subcommands.add_parser("approve", help="approve the release as it stands")
     approve.add_argument("slug")
     _as(approve)
-    approve.add_argument("--for", dest="for_person", default=None, metavar="PERSON_ID",
-                         help="record an approval PERSON_ID gave you (by phone, email or in "
-                         "person); it is stored as recorded by you")
-    approve.add_argument("--via", choices=("phone", "email", "in-person"), default="",
-                         help="how the approval given --for someone reached you")
+    approve.add_argument(
+        "--for",
+        dest="for_person",
+        default=None,
+        metavar="PERSON_ID",
+        help="record an approval PERSON_ID gave you (by phone, email or in "
+        "person); it is stored as recorded by you",
+    )
+    approve.add_argument(
+        "--via",
+        choices=("phone", "email", "in-person"),
+        default="",
+        help="how the approval given --for someone reached you",
+    )
     approve.add_argument("--note", default="")
-    approve.add_argument("--sign", type=Path, default=None, metavar="KEY",
-                         help="sign with this SSH key (default: your configured key: git's "
-                         "user.signingkey with gpg.format = ssh, or [signing] key)")
+    approve.add_argument(
+        "--sign",
+        type=Path,
+        default=None,
+        metavar="KEY",
+        help="sign with this SSH key (default: your configured key: git's "
+        "user.signingkey with gpg.format = ssh, or [signing] key)",
+    )
     approve.set_defaults(handler=cmd_approve)
 
     changes = subcommands.add_parser("request-changes", help="send a release back with a note")
@@ -70,12 +85,14 @@ def register(subcommands: argparse._SubParsersAction) -> None:
     spike.set_defaults(handler=cmd_spike)
 
     verify = subcommands.add_parser(
-        "verify", help="check that every approval and clearance claimed is valid")
+        "verify", help="check that every approval and clearance claimed is valid"
+    )
     verify.add_argument("slug", nargs="?", default=None, help="default: every release")
     verify.set_defaults(handler=cmd_verify)
 
     diff = subcommands.add_parser(
-        "diff", help="what changed since the last approval (or submission)")
+        "diff", help="what changed since the last approval (or submission)"
+    )
     diff.add_argument("slug")
     diff.add_argument("--width", type=int, default=None)
     diff.set_defaults(handler=cmd_diff)
@@ -83,14 +100,19 @@ def register(subcommands: argparse._SubParsersAction) -> None:
 
 def _as(parser: argparse.ArgumentParser, help_text: str | None = None) -> None:
     parser.add_argument(
-        "--as", dest="as_person", default=None, metavar="PERSON_ID",
-        help=help_text or "who you are, to check it (default: $NEWSROOM_USER, else git's "
+        "--as",
+        dest="as_person",
+        default=None,
+        metavar="PERSON_ID",
+        help=help_text
+        or "who you are, to check it (default: $NEWSROOM_USER, else git's "
         "user.email, else your username in people.toml, else `newsroom whoami --set`)",
     )
 
 
-def _identify(library: Library, args: argparse.Namespace, *, required: bool = True,
-              hint: str = "") -> str:
+def _identify(
+    library: Library, args: argparse.Namespace, *, required: bool = True, hint: str = ""
+) -> str:
     from ..identity import IdentityError, resolve
 
     try:
@@ -122,10 +144,13 @@ def _with_passphrase(action: Callable[[Any], Any], sign: Any) -> Any:
             return action(sign)
         except NeedsPassphrase as error:
             if not sys.stdin.isatty():
-                raise CommandError(f"{error}: add it to ssh-agent (ssh-add) or run this "
-                                   "in a terminal to be asked", error.exit_code) from None
-            sign = dataclasses.replace(sign, passphrase=getpass.getpass(
-                f"Passphrase for {sign.key}: "))
+                raise CommandError(
+                    f"{error}: add it to ssh-agent (ssh-add) or run this in a terminal to be asked",
+                    error.exit_code,
+                ) from None
+            sign = dataclasses.replace(
+                sign, passphrase=getpass.getpass(f"Passphrase for {sign.key}: ")
+            )
     raise CommandError(f"{sign.key}: wrong passphrase three times; nothing was signed")
 
 
@@ -143,8 +168,7 @@ def _act(action: Callable[[], Any]) -> Any:
         raise CommandError(str(error)) from None
 
 
-def _locked(library: Library, slug: str, action: Callable[[Release], Any]
-            ) -> tuple[Release, Any]:
+def _locked(library: Library, slug: str, action: Callable[[Release], Any]) -> tuple[Release, Any]:
     """Load and change ``slug`` while holding its edit lock (the TUI may have it open)."""
     from .. import locks
 
@@ -156,13 +180,27 @@ def _locked(library: Library, slug: str, action: Callable[[Release], Any]
         raise CommandError(str(error)) from None
 
 
-def _commit(library: Library, slug: str, action: str, digest: str,
-            approved_by: str | None = None, recorded_by: str = "", via: str = "") -> None:
+def _commit(
+    library: Library,
+    slug: str,
+    action: str,
+    digest: str,
+    approved_by: str | None = None,
+    recorded_by: str = "",
+    via: str = "",
+) -> None:
     """Commit the bundle when the library lives in a git work tree (a no-op otherwise)."""
     from .git_cmds import record
 
-    record(library, slug, action, digest, approved_by=approved_by,
-           recorded_by=recorded_by or None, via=via)
+    record(
+        library,
+        slug,
+        action,
+        digest,
+        approved_by=approved_by,
+        recorded_by=recorded_by or None,
+        via=via,
+    )
 
 
 def _say(text: str) -> None:
@@ -184,20 +222,30 @@ def cmd_check(args: argparse.Namespace) -> int:
     waived = valid_waivers(release, library, current)
     blocked = [r for r in results if is_blocking(r) and r.id not in waived]
     if args.json:
-        rows = [dict(r.as_dict(), blocking=is_blocking(r) and r.id not in waived,
-                     waived=is_blocking(r) and r.id in waived) for r in results]
-        waivers = [describe(w, waiver_problems(w, release, library, current))
-                   for w in release.waivers]
-        json.dump({"slug": release.slug, "ok": not blocked, "results": rows,
-                   "waivers": waivers}, sys.stdout, ensure_ascii=False, indent=2)
+        rows = [
+            dict(
+                r.as_dict(),
+                blocking=is_blocking(r) and r.id not in waived,
+                waived=is_blocking(r) and r.id in waived,
+            )
+            for r in results
+        ]
+        waivers = [
+            describe(w, waiver_problems(w, release, library, current)) for w in release.waivers
+        ]
+        json.dump(
+            {"slug": release.slug, "ok": not blocked, "results": rows, "waivers": waivers},
+            sys.stdout,
+            ensure_ascii=False,
+            indent=2,
+        )
         sys.stdout.write("\n")
     else:
         for result in results:
             mark = ""
             if is_blocking(result):
                 waiver = waived.get(result.id)
-                mark = (f" (waived by {waiver.by}: {waiver.reason})" if waiver
-                        else " (blocking)")
+                mark = f" (waived by {waiver.by}: {waiver.reason})" if waiver else " (blocking)"
             where = f"{result.where}: " if result.where else ""
             _say(f"{result.level:<8}{result.id:<12}{where}{result.message}{mark}")
         errors = sum(r.level == "error" for r in results)
@@ -205,8 +253,10 @@ def cmd_check(args: argparse.Namespace) -> int:
         if not results:
             _say(f"{release.slug}: every check passes.")
         else:
-            _say(f"{release.slug}: {errors} error{'s' * (errors != 1)}, "
-                 f"{warnings} warning{'s' * (warnings != 1)}, {len(blocked)} blocking.")
+            _say(
+                f"{release.slug}: {errors} error{'s' * (errors != 1)}, "
+                f"{warnings} warning{'s' * (warnings != 1)}, {len(blocked)} blocking."
+            )
     return EXIT_FAILED if blocked else 0
 
 
@@ -215,11 +265,14 @@ def cmd_submit(args: argparse.Namespace) -> int:
 
     library = open_library(args)
     by = _identify(library, args)
-    release, event = _locked(library, args.slug,
-                             lambda release: submit(release, library, by, note=args.note))
+    release, event = _locked(
+        library, args.slug, lambda release: submit(release, library, by, note=args.note)
+    )
     _commit(library, release.slug, event.action, event.digest)
-    _say(f"Submitted {release.slug} for review ({short(event.digest)}); "
-         f"status: {status(release, library)}.")
+    _say(
+        f"Submitted {release.slug} for review ({short(event.digest)}); "
+        f"status: {status(release, library)}."
+    )
     return 0
 
 
@@ -230,20 +283,42 @@ def cmd_clear(args: argparse.Namespace) -> int:
     recorder = _identify(library, args, required=False)
     notes: list[str] = []
     sign = _sign_with(library, None) if recorder else None
-    release, clearance = _with_passphrase(lambda sign: _locked(
-        library, args.slug, lambda release: clear(
-            release, library, args.quote_id, args.by, via=args.via, note=args.note,
-            recorded_by=recorder, sign=sign, notes=notes)), sign)
+    release, clearance = _with_passphrase(
+        lambda sign: _locked(
+            library,
+            args.slug,
+            lambda release: clear(
+                release,
+                library,
+                args.quote_id,
+                args.by,
+                via=args.via,
+                note=args.note,
+                recorded_by=recorder,
+                sign=sign,
+                notes=notes,
+            ),
+        ),
+        sign,
+    )
     if clearance is None:
-        _say(f"Quote {args.quote_id} is already cleared by {args.by} as it stands; "
-             "nothing changed.")
+        _say(
+            f"Quote {args.quote_id} is already cleared by {args.by} as it stands; nothing changed."
+        )
     else:
-        _commit(library, release.slug, "clear", clearance.digest,
-                recorded_by=clearance.recorded_by, via=clearance.via)
+        _commit(
+            library,
+            release.slug,
+            "clear",
+            clearance.digest,
+            recorded_by=clearance.recorded_by,
+            via=clearance.via,
+        )
         how = f", recorded by {clearance.recorded_by}" if clearance.recorded_by else ""
         signed = ", signed" if clearance.signature else ""
-        _say(f"Quote {args.quote_id} cleared by {args.by} ({short(clearance.digest)}"
-             f"{how}{signed}).")
+        _say(
+            f"Quote {args.quote_id} cleared by {args.by} ({short(clearance.digest)}{how}{signed})."
+        )
     for line in notes:
         _say(line)
     return 0
@@ -253,41 +328,70 @@ def cmd_approve(args: argparse.Namespace) -> int:
     from ..workflow import approve, counting_approvals, short, status
 
     library = open_library(args)
-    actor = _identify(library, args, hint=(
-        f"To record an approval {args.as_person} gave you, use `newsroom approve "
-        f"{args.slug} --for {args.as_person} --via phone|email|in-person --note TEXT`."))
+    actor = _identify(
+        library,
+        args,
+        hint=(
+            f"To record an approval {args.as_person} gave you, use `newsroom approve "
+            f"{args.slug} --for {args.as_person} --via phone|email|in-person --note TEXT`."
+        ),
+    )
     by, recorded_by = actor, ""
     if args.for_person:
         from ..identity import _find
 
         by = _find(library, args.for_person) or ""
         if not by:
-            raise CommandError(f"--for {args.for_person!r}: no person with that id or email "
-                               f"in {library.root / 'people.toml'}")
+            raise CommandError(
+                f"--for {args.for_person!r}: no person with that id or email "
+                f"in {library.root / 'people.toml'}"
+            )
         recorded_by = "" if by == actor else actor
         if recorded_by and not args.via:
-            raise CommandError(f"say how {by} gave their approval: --via phone, email or "
-                               "in-person")
+            raise CommandError(f"say how {by} gave their approval: --via phone, email or in-person")
     elif args.via:
-        raise CommandError("--via goes with --for: it says how someone else's approval "
-                           "reached you")
+        raise CommandError("--via goes with --for: it says how someone else's approval reached you")
     notes: list[str] = []
-    release, approval = _with_passphrase(lambda sign: _locked(
-        library, args.slug, lambda release: approve(
-            release, library, by, note=args.note, key=sign, recorded_by=recorded_by,
-            via=args.via, notes=notes)), _sign_with(library, args.sign))
+    release, approval = _with_passphrase(
+        lambda sign: _locked(
+            library,
+            args.slug,
+            lambda release: approve(
+                release,
+                library,
+                by,
+                note=args.note,
+                key=sign,
+                recorded_by=recorded_by,
+                via=args.via,
+                notes=notes,
+            ),
+        ),
+        _sign_with(library, args.sign),
+    )
     have = len(counting_approvals(release, library))
     need = library.settings.rules.approvals_required
     if approval is None:
-        _say(f"{by} has already approved {release.slug} as it stands; it counts once. "
-             "Nothing changed.")
+        _say(
+            f"{by} has already approved {release.slug} as it stands; it counts once. "
+            "Nothing changed."
+        )
     else:
-        _commit(library, release.slug, "approve", approval.digest, approved_by=by,
-                recorded_by=approval.recorded_by, via=approval.via)
+        _commit(
+            library,
+            release.slug,
+            "approve",
+            approval.digest,
+            approved_by=by,
+            recorded_by=approval.recorded_by,
+            via=approval.via,
+        )
         signed = ", signed" if approval.signature else ""
         if approval.recorded_by:
-            _say(f"Recorded {by}'s approval of {release.slug}, given via {approval.via}, "
-                 f"recorded by {approval.recorded_by} ({short(approval.digest)}{signed}).")
+            _say(
+                f"Recorded {by}'s approval of {release.slug}, given via {approval.via}, "
+                f"recorded by {approval.recorded_by} ({short(approval.digest)}{signed})."
+            )
         else:
             _say(f"Approved {release.slug} as {by} ({short(approval.digest)}{signed}).")
     for line in notes:
@@ -301,8 +405,9 @@ def cmd_request_changes(args: argparse.Namespace) -> int:
 
     library = open_library(args)
     by = _identify(library, args)
-    release, event = _locked(library, args.slug,
-                             lambda release: request_changes(release, library, by, args.note))
+    release, event = _locked(
+        library, args.slug, lambda release: request_changes(release, library, by, args.note)
+    )
     _commit(library, release.slug, event.action, event.digest)
     _say(f"Changes requested on {release.slug} by {by}; status: {status(release, library)}.")
     return 0
@@ -313,8 +418,9 @@ def cmd_spike(args: argparse.Namespace) -> int:
 
     library = open_library(args)
     by = _identify(library, args)
-    release, event = _locked(library, args.slug, lambda release: spike(
-        release, library, by, args.note, undo=args.undo))
+    release, event = _locked(
+        library, args.slug, lambda release: spike(release, library, by, args.note, undo=args.undo)
+    )
     _commit(library, release.slug, event.action, event.digest)
     verb = "Unspiked" if args.undo else "Spiked"
     _say(f"{verb} {release.slug}; status: {status(release, library)}.")
@@ -341,11 +447,13 @@ def cmd_verify(args: argparse.Namespace) -> int:
         problems.extend(f"{slug}: {line}" for line in verify(release, library))
         # Recorded sign-offs hold, but say so: they are someone's word, not the signer's act.
         for claim, what in [(a, "approval") for a in release.approvals] + [
-                (c, f"clearance of quote {c.quote!r}") for c in release.clearances]:
+            (c, f"clearance of quote {c.quote!r}") for c in release.clearances
+        ]:
             label = recorded_label(claim)
             if label:
-                recorded.append(f"{slug}: {what} by {claim.by} was {label}, not given "
-                                f"in newsroom by {claim.by}")
+                recorded.append(
+                    f"{slug}: {what} by {claim.by} was {label}, not given in newsroom by {claim.by}"
+                )
     for line in problems:
         _say(line)
     for line in recorded:

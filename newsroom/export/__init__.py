@@ -142,8 +142,9 @@ def render(
     )
 
 
-def picture_renditions(release: Release, library: Library,
-                       names: tuple[str, ...] = ("web",)) -> dict[str, dict]:
+def picture_renditions(
+    release: Release, library: Library, names: tuple[str, ...] = ("web",)
+) -> dict[str, dict]:
     """picture id -> rendition name -> ``media.Rendition``, as they go out.
 
     Raises ``ExportError`` when a picture's file is missing or no longer the
@@ -171,4 +172,3 @@ def _organisation_address(library: Library) -> str:
         return str(Address(display_name=settings.organisation, username=user, domain=domain))
     except (ValueError, IndexError):
         return settings.email
-

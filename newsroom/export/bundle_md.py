@@ -15,8 +15,9 @@ from ..model import Release
 INDEX = "index.md"
 
 
-def write_page_bundle(release: Release, library: Library, markdown: str | bytes,
-                      out: str | Path) -> list[Path]:
+def write_page_bundle(
+    release: Release, library: Library, markdown: str | bytes, out: str | Path
+) -> list[Path]:
     """Write the page and its pictures into ``out``; returns the paths written."""
     from . import picture_renditions
 

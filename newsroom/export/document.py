@@ -77,10 +77,19 @@ class PictureBlock:
     height: int
 
     def payload(self) -> dict[str, object]:
-        return {"id": self.picture_id, "file": self.file, "caption": self.caption,
-                "creator": self.creator, "credit": self.credit, "copyright": self.copyright,
-                "alt": self.alt, "usage_terms": self.usage_terms, "sha256": self.sha256,
-                "width": self.width, "height": self.height}
+        return {
+            "id": self.picture_id,
+            "file": self.file,
+            "caption": self.caption,
+            "creator": self.creator,
+            "credit": self.credit,
+            "copyright": self.copyright,
+            "alt": self.alt,
+            "usage_terms": self.usage_terms,
+            "sha256": self.sha256,
+            "width": self.width,
+            "height": self.height,
+        }
 
     @classmethod
     def from_payload(cls, data: dict) -> PictureBlock:
@@ -144,8 +153,20 @@ class Document:
 
 # English names whatever the process locale (strftime's %A/%B follow LC_TIME).
 _DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
-           "September", "October", "November", "December")
+_MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 
 
 def format_date(day: date) -> str:
@@ -209,8 +230,9 @@ def build_document(
                     intro=" ".join(intro.split()),
                     paragraphs=tuple(split_paragraphs(clean(quote.text))),
                     attribution=" ".join(
-                        clean(fill_intro(quote.attribution, person, quote.role, quote.speaker))
-                        .split()
+                        clean(
+                            fill_intro(quote.attribution, person, quote.role, quote.speaker)
+                        ).split()
                     ),
                     attribution_after=quote.attribution_after,
                 )
@@ -274,9 +296,15 @@ def _picture_block(picture: Picture) -> PictureBlock:
         return " ".join(clean(value).split())
 
     return PictureBlock(
-        picture_id=picture.id, file=clean(picture.file), caption=text(picture.caption),
-        creator=text(picture.creator), credit=text(picture.credit),
-        copyright=text(picture.copyright), alt=text(picture.alt),
-        usage_terms=text(picture.usage_terms), sha256=picture.sha256,
-        width=picture.width, height=picture.height,
+        picture_id=picture.id,
+        file=clean(picture.file),
+        caption=text(picture.caption),
+        creator=text(picture.creator),
+        credit=text(picture.credit),
+        copyright=text(picture.copyright),
+        alt=text(picture.alt),
+        usage_terms=text(picture.usage_terms),
+        sha256=picture.sha256,
+        width=picture.width,
+        height=picture.height,
     )

@@ -120,9 +120,7 @@ def build_message(
     are left out (and the body says so) until it fits in 5 MB.
     """
     if not from_address:
-        raise ExportError(
-            "newsroom.toml: export.from is not set; an email needs a From address"
-        )
+        raise ExportError("newsroom.toml: export.from is not set; an email needs a From address")
     check_addresses("From", from_address, "newsroom.toml: export.from")
     sender = _REGISTRY("From", from_address).addresses[0]
     message = EmailMessage(policy=POLICY)
@@ -145,8 +143,9 @@ def build_message(
     if attachments:
         from .pictures import fit_attachments
 
-        kept, left_out = fit_attachments(list(attachments), MAX_MESSAGE_BYTES,
-                                         len(body.encode("utf-8")) * 2 + 4096)
+        kept, left_out = fit_attachments(
+            list(attachments), MAX_MESSAGE_BYTES, len(body.encode("utf-8")) * 2 + 4096
+        )
         if left_out:
             options = TextOptions(width=options.width, crlf=True, left_out=tuple(left_out))
             body = render_text(document, options)

@@ -150,8 +150,7 @@ def _caption_html(block: CaptionBlock) -> list[str]:
     return out
 
 
-def render_article(document: Document, *, digest: str = "",
-                   renditions: dict | None = None) -> str:
+def render_article(document: Document, *, digest: str = "", renditions: dict | None = None) -> str:
     """The release as one ``<article>`` element (no page around it)."""
     out: list[str] = ["<article>", "<header>"]
     if document.draft:
@@ -228,8 +227,7 @@ def page_title(document: Document) -> str:
     return f"{DRAFT_MARK}: {title}" if document.draft else title
 
 
-def render_html(document: Document, *, digest: str = "",
-                renditions: dict | None = None) -> str:
+def render_html(document: Document, *, digest: str = "", renditions: dict | None = None) -> str:
     """A complete HTML5 page holding the release."""
     head = [
         "<!DOCTYPE html>",
@@ -249,6 +247,9 @@ def render_html(document: Document, *, digest: str = "",
     head.append('<meta name="generator" content="newsroom">')
     head.append(f"<style>\n{STYLESHEET}</style>")
     head.append("</head>")
-    page = "\n".join(head) + "\n<body>\n" + render_article(document, digest=digest,
-                                                           renditions=renditions)
+    page = (
+        "\n".join(head)
+        + "\n<body>\n"
+        + render_article(document, digest=digest, renditions=renditions)
+    )
     return _NOT_IN_HTML.sub("\ufffd", page + "</body>\n</html>\n")

@@ -87,15 +87,18 @@ def ninjs_item(
     if document.organisation:
         item["copyrightHolder"] = document.organisation
     item["slugline"] = document.slug
-    item["headlines"] = [{"role": "main", "contentType": "text/plain",
-                          "value": document.headline}]
+    item["headlines"] = [{"role": "main", "contentType": "text/plain", "value": document.headline}]
     if document.standfirst:
         item["descriptions"] = [
             {"role": "summary", "contentType": "text/plain", "value": document.standfirst}
         ]
     item["bodies"] = [
-        {"role": "main", "contentType": "text/plain", "wordCount": len(text.split()),
-         "value": text},
+        {
+            "role": "main",
+            "contentType": "text/plain",
+            "wordCount": len(text.split()),
+            "value": text,
+        },
         {"role": "main", "contentType": "text/html", "value": render_article(document)},
     ]
     by = document.organisation or document.contact_name
@@ -132,6 +135,13 @@ def render_ninjs(
     width: int = 72,
     renditions: dict | None = None,
 ) -> str:
-    item = ninjs_item(document, digest=digest, uri=uri, version=version, now=now, width=width,
-                      renditions=renditions)
+    item = ninjs_item(
+        document,
+        digest=digest,
+        uri=uri,
+        version=version,
+        now=now,
+        width=width,
+        renditions=renditions,
+    )
     return json.dumps(item, ensure_ascii=False, indent=2) + "\n"

@@ -37,8 +37,10 @@ def figure_html(block: PictureBlock, web: Any | None = None) -> list[str]:
         size = f' width="{web.width}" height="{web.height}"'
     else:
         src, size = attachment_name(block), ""
-    out = ['<figure class="picture">',
-           f'<img src="{_e(src)}" alt="{_e(block.alt or block.caption)}"{size}>']
+    out = [
+        '<figure class="picture">',
+        f'<img src="{_e(src)}" alt="{_e(block.alt or block.caption)}"{size}>',
+    ]
     caption = _e(block.caption)
     if block.credit:
         caption += f' <small class="credit">{_e(credit_text(block))}</small>'
@@ -51,15 +53,17 @@ def figure_html(block: PictureBlock, web: Any | None = None) -> list[str]:
 def markdown_picture(block: PictureBlock, escape_text: Any) -> list[str]:
     """An image (the web rendition beside the page) and the caption in italics."""
     out = [f"![{escape_text(block.alt or block.caption)}](<{attachment_name(block)}>)"]
-    words = " ".join(p for p in (block.caption, f"({credit_text(block)})"
-                                 if block.credit else "") if p)
+    words = " ".join(
+        p for p in (block.caption, f"({credit_text(block)})" if block.credit else "") if p
+    )
     if words:
         out.append(f"*{escape_text(words)}*")
     return out
 
 
-def ninjs_associations(document: Document, uri: str,
-                       renditions: Renditions | None) -> list[dict[str, Any]]:
+def ninjs_associations(
+    document: Document, uri: str, renditions: Renditions | None
+) -> list[dict[str, Any]]:
     """One ``picture`` association per picture, with its renditions and credits."""
     associations = []
     for block in document.pictures:
@@ -72,14 +76,15 @@ def ninjs_associations(document: Document, uri: str,
         }
         descriptions = []
         if block.caption:
-            descriptions.append({"role": "caption", "contentType": "text/plain",
-                                 "value": block.caption})
+            descriptions.append(
+                {"role": "caption", "contentType": "text/plain", "value": block.caption}
+            )
         if block.credit:
-            descriptions.append({"role": "credit", "contentType": "text/plain",
-                                 "value": block.credit})
+            descriptions.append(
+                {"role": "credit", "contentType": "text/plain", "value": block.credit}
+            )
         if block.alt:
-            descriptions.append({"role": "alt", "contentType": "text/plain",
-                                 "value": block.alt})
+            descriptions.append({"role": "alt", "contentType": "text/plain", "value": block.alt})
         if descriptions:
             item["descriptions"] = descriptions
         if block.creator:
@@ -94,21 +99,29 @@ def ninjs_associations(document: Document, uri: str,
         files = (renditions or {}).get(block.picture_id, {})
         if files:
             item["renditions"] = [
-                {"name": name, "title": r.file_name, "contentType": r.content_type,
-                 "width": r.width, "height": r.height, "sizeInBytes": len(r.data)}
+                {
+                    "name": name,
+                    "title": r.file_name,
+                    "contentType": r.content_type,
+                    "width": r.width,
+                    "height": r.height,
+                    "sizeInBytes": len(r.data),
+                }
                 for name, r in files.items()
             ]
         associations.append(item)
     return associations
 
 
-def fit_attachments(files: list[tuple[str, bytes]], limit: int,
-                    body_size: int) -> tuple[list[tuple[str, bytes]], list[str]]:
+def fit_attachments(
+    files: list[tuple[str, bytes]], limit: int, body_size: int
+) -> tuple[list[tuple[str, bytes]], list[str]]:
     """The attachments that fit in ``limit`` bytes on the wire, and the names left out.
 
     Base64 grows a file by 4/3 plus line ends; the largest go first until the
     rest fit.
     """
+
     def wire(data: bytes) -> int:
         encoded = (len(data) + 2) // 3 * 4
         return encoded + encoded // 76 * 2 + 400  # line ends and MIME headers

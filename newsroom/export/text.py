@@ -32,16 +32,64 @@ class TextOptions:
 
 # Typographic punctuation and its plain ASCII stand-in.
 _ASCII_PUNCTUATION = {
-    "‘": "'", "’": "'", "‚": "'", "‛": "'", "′": "'",
-    "“": '"', "”": '"', "„": '"', "‟": '"', "″": '"', "«": '"', "»": '"',
-    "‹": "'", "›": "'",
-    "–": "-", "—": "--", "‐": "-", "‑": "-", "‒": "-", "―": "--", "−": "-",
-    "…": "...", "•": "*", "·": ".", "×": "x", "÷": "/",
-    "\u00a0": " ", "\u202f": " ", "\u2009": " ", "\u200a": " ", "\u2002": " ", "\u2003": " ",
-    "\u200b": "", "\u200c": "", "\u200d": "", "\ufeff": "",
-    "£": "GBP\x00", "€": "EUR\x00", "©": "(c)", "®": "(R)", "™": "(TM)", "°": " degrees",
-    "½": "1/2", "¼": "1/4", "¾": "3/4", "ß": "ss", "æ": "ae", "Æ": "AE", "ø": "o", "Ø": "O",
-    "œ": "oe", "Œ": "OE", "ł": "l", "Ł": "L", "đ": "d", "Đ": "D", "þ": "th", "Þ": "Th",
+    "‘": "'",
+    "’": "'",
+    "‚": "'",
+    "‛": "'",
+    "′": "'",
+    "“": '"',
+    "”": '"',
+    "„": '"',
+    "‟": '"',
+    "″": '"',
+    "«": '"',
+    "»": '"',
+    "‹": "'",
+    "›": "'",
+    "–": "-",
+    "—": "--",
+    "‐": "-",
+    "‑": "-",
+    "‒": "-",
+    "―": "--",
+    "−": "-",
+    "…": "...",
+    "•": "*",
+    "·": ".",
+    "×": "x",
+    "÷": "/",
+    "\u00a0": " ",
+    "\u202f": " ",
+    "\u2009": " ",
+    "\u200a": " ",
+    "\u2002": " ",
+    "\u2003": " ",
+    "\u200b": "",
+    "\u200c": "",
+    "\u200d": "",
+    "\ufeff": "",
+    "£": "GBP\x00",
+    "€": "EUR\x00",
+    "©": "(c)",
+    "®": "(R)",
+    "™": "(TM)",
+    "°": " degrees",
+    "½": "1/2",
+    "¼": "1/4",
+    "¾": "3/4",
+    "ß": "ss",
+    "æ": "ae",
+    "Æ": "AE",
+    "ø": "o",
+    "Ø": "O",
+    "œ": "oe",
+    "Œ": "OE",
+    "ł": "l",
+    "Ł": "L",
+    "đ": "d",
+    "Đ": "D",
+    "þ": "th",
+    "Þ": "Th",
 }
 
 
@@ -107,8 +155,11 @@ def _quick_pretest(linkify):
     host_search = re.compile(host, re.IGNORECASE).search
 
     def pretest(text: str) -> bool:
-        return ("@" in text or host_search(text) is not None
-                or ((":" in text or "//" in text) and schema_search(text) is not None))
+        return (
+            "@" in text
+            or host_search(text) is not None
+            or ((":" in text or "//" in text) and schema_search(text) is not None)
+        )
 
     return pretest
 
@@ -212,8 +263,14 @@ def markdown_paragraphs(markdown: str) -> list[_Para]:
                 indent = hanging = prefix
             # Two lists in a row stay apart; items of one list sit together.
             paragraphs.append(
-                _Para(text, indent, hanging, tight=tight and bool(lists), heading=heading,
-                      new_list=new_list)
+                _Para(
+                    text,
+                    indent,
+                    hanging,
+                    tight=tight and bool(lists),
+                    heading=heading,
+                    new_list=new_list,
+                )
             )
             tight = False
             new_list = False
@@ -293,8 +350,11 @@ class _Writer:
                 # Runs of typed spaces read as a gap in an email; NBSP is kept.
                 piece = _SPACE_RUN.sub(" ", piece)
             first = indent if not lines else hanging
-            if (width > 0 and not piece.startswith(" ")
-                    and (printable or not _OTHER_SPACE.search(piece))):
+            if (
+                width > 0
+                and not piece.startswith(" ")
+                and (printable or not _OTHER_SPACE.search(piece))
+            ):
                 wrapped = _fill(piece.rstrip(" "), width, first, hanging)
             else:
                 wrapped = textwrap.TextWrapper(
@@ -436,8 +496,10 @@ def pictures_note(document: Document, left_out: tuple[str, ...] = ()) -> str:
         plural = "picture" if len(sent) == 1 else "pictures"
         parts.append(f"{len(sent)} {plural} attached: {', '.join(sent)}.")
     if left_out:
-        parts.append(f"Left out to keep this email under 5 MB: {', '.join(left_out)}; "
-                     "ask the media contact for them.")
+        parts.append(
+            f"Left out to keep this email under 5 MB: {', '.join(left_out)}; "
+            "ask the media contact for them."
+        )
     return " ".join(parts)
 
 

@@ -46,8 +46,13 @@ def build_quote(
     if possessive:
         role, organisation = possessive
         where = f" of {organisation} (from the sentence before)" if organisation else ""
-        decisions.append(Decision(item.line, f"{quote_id} role: {role}{where}, from "
-                                             f"{item.role!r}", MEDIUM if organisation else LOW))
+        decisions.append(
+            Decision(
+                item.line,
+                f"{quote_id} role: {role}{where}, from {item.role!r}",
+                MEDIUM if organisation else LOW,
+            )
+        )
     if item.same_as_previous and last_speaker:
         speaker_id, role = last_speaker
         how = "same speaker as the quote before"
@@ -64,9 +69,14 @@ def build_quote(
         confidence = MEDIUM
     person = speakers.people.get(speaker_id)
     if person is not None and how == "new person" and (person.honorific or person.post_nominals):
-        decisions.append(Decision(
-            item.line, f"{person.id}: name {person.name!r} kept apart from honorific "
-            f"{person.honorific!r} and post-nominals {person.post_nominals!r}", HIGH))
+        decisions.append(
+            Decision(
+                item.line,
+                f"{person.id}: name {person.name!r} kept apart from honorific "
+                f"{person.honorific!r} and post-nominals {person.post_nominals!r}",
+                HIGH,
+            )
+        )
     if person is not None:
         role_source = "as written with the quote" if role else ""
         if not role:
@@ -75,8 +85,13 @@ def build_quote(
         if organisation and not person.organisation and person in speakers.new:
             person.organisation = organisation
         if role and not possessive:
-            decisions.append(Decision(item.line, f"{quote_id} role: {role} ({role_source})",
-                                      HIGH if role_source != "from earlier text" else MEDIUM))
+            decisions.append(
+                Decision(
+                    item.line,
+                    f"{quote_id} role: {role} ({role_source})",
+                    HIGH if role_source != "from earlier text" else MEDIUM,
+                )
+            )
         elif not role:
             decisions.append(Decision(item.line, f"{quote_id} role: none found", LOW))
     quote = Quote(id=quote_id, speaker=speaker_id, role=role, text="\n\n".join(item.paragraphs))
@@ -88,8 +103,13 @@ def build_quote(
     name = person.name if person else "(nobody)"
     decisions.insert(0, Decision(item.line, f"{quote_id} speaker: {name} ({how})", confidence))
     if item.how:
-        decisions.append(Decision(item.line, f"{quote_id} boundaries: {item.how}",
-                                  MEDIUM if "same speaker" in item.how else HIGH))
+        decisions.append(
+            Decision(
+                item.line,
+                f"{quote_id} boundaries: {item.how}",
+                MEDIUM if "same speaker" in item.how else HIGH,
+            )
+        )
     return quote, how, decisions
 
 

@@ -28,8 +28,11 @@ LABEL_CREDIT_RE = re.compile(
     r"|(?:Photo|Picture|Credit)\s*:)\s*(?P<credit>[^:]{2,80})$",
     re.IGNORECASE,
 )
-LABEL_WORDS_RE = re.compile(rf"^\[?\s*{_LABEL}\s*:|^(?:Photo|Picture|Image)?\s*(?:credit|by)\s*:"
-                            r"|^(?:Photo|Picture|Credit)\s*:", re.IGNORECASE)
+LABEL_WORDS_RE = re.compile(
+    rf"^\[?\s*{_LABEL}\s*:|^(?:Photo|Picture|Image)?\s*(?:credit|by)\s*:"
+    r"|^(?:Photo|Picture|Credit)\s*:",
+    re.IGNORECASE,
+)
 
 
 @dataclass
@@ -74,7 +77,8 @@ def find_caption(text: str, line: int, single_line: bool, names: set[str]) -> Fo
         credit=credit,
         labels=labels,
         confidence="high" if prefix else "medium",
-        why=f"starts with {prefix.group('label')!r}" if prefix
+        why=f"starts with {prefix.group('label')!r}"
+        if prefix
         else "a short line standing alone that names someone in the release",
     )
     name, role = split_who(body, {n.split()[-1] for n in names} | {n.split()[0] for n in names})

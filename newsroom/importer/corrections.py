@@ -37,8 +37,7 @@ def apply_corrections(result: ImportResult, corrections: list[Correction]) -> li
         if problem:
             problems.append(problem)
         else:
-            result.decisions.append(Decision(0, f"corrected by hand: {describe(correction)}",
-                                             HIGH))
+            result.decisions.append(Decision(0, f"corrected by hand: {describe(correction)}", HIGH))
     return problems
 
 
@@ -132,8 +131,9 @@ def _split(result: ImportResult, quote: Quote, correction: Correction) -> str:
     number = len(release.quotes) + 1
     while f"q{number}" in taken:
         number += 1
-    new = Quote(id=f"q{number}", speaker=quote.speaker, role=quote.role,
-                text="\n\n".join(paragraphs[cut:]))
+    new = Quote(
+        id=f"q{number}", speaker=quote.speaker, role=quote.role, text="\n\n".join(paragraphs[cut:])
+    )
     quote.text = "\n\n".join(paragraphs[:cut])
     if quote.attribution:
         after = quote.attribution_after or len(paragraphs)
@@ -176,17 +176,22 @@ def _refresh_report(result: ImportResult) -> None:
     for quote in result.release.quotes:
         person = result.people.get(quote.speaker)
         before = old.get(quote.id)
-        reports.append(QuoteReport(
-            quote_id=quote.id,
-            line=before.line if before else 0,
-            speaker_id=quote.speaker,
-            speaker_name=person.name if person else "",
-            role=quote.role,
-            how=(before.how if before and before.speaker_id == quote.speaker
-                 else "corrected by hand"),
-            paragraphs=len(quote.paragraphs),
-            after=bool(quote.attribution),
-        ))
+        reports.append(
+            QuoteReport(
+                quote_id=quote.id,
+                line=before.line if before else 0,
+                speaker_id=quote.speaker,
+                speaker_name=person.name if person else "",
+                role=quote.role,
+                how=(
+                    before.how
+                    if before and before.speaker_id == quote.speaker
+                    else "corrected by hand"
+                ),
+                paragraphs=len(quote.paragraphs),
+                after=bool(quote.attribution),
+            )
+        )
     result.quotes[:] = reports
     # Someone the import added who no longer speaks is not added to people.toml.
     used = {q.speaker for q in result.release.quotes}

@@ -78,13 +78,17 @@ _DATELINES = [
     re.compile(r"^(?P<place>[A-Z][A-Z'’.\-]+(?:\s+[A-Z][A-Z'’.\-]+){0,3})\s*[-–—]+\s+"),
     re.compile(rf"^(?P<date>{DATE})\s*[-–—:]+\s*", re.IGNORECASE),
 ]
-_NOT_PLACES = set(MONTHS) | set(WEEKDAYS) | {
-    "today",
-    "breaking",
-    "update",
-    "news",
-    "the",
-}
+_NOT_PLACES = (
+    set(MONTHS)
+    | set(WEEKDAYS)
+    | {
+        "today",
+        "breaking",
+        "update",
+        "news",
+        "the",
+    }
+)
 
 
 def find_dateline(text: str) -> tuple[str, re.Match | None]:

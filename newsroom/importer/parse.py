@@ -447,15 +447,17 @@ class _Parser:
         )
         self.items = [
             captions[item.line]
-            if isinstance(item, Prose) and item.line in captions
+            if isinstance(item, Prose)
+            and item.line in captions
             and item.text == paras_text(paras, item.line)
             else item
             for item in extraction.items
         ]
         self.warnings.extend(extraction.warnings)
         for line, why in extraction.unknown:
-            self.decisions.append(Decision(line, f"left as body text: cannot tell who said "
-                                                 f"it ({why})", LOW))
+            self.decisions.append(
+                Decision(line, f"left as body text: cannot tell who said it ({why})", LOW)
+            )
 
     def _captions(self, paras: list[Para]) -> dict[int, FoundCaption]:
         speakers = self.speakers
@@ -505,12 +507,16 @@ class _Parser:
                 continue
             if isinstance(item, FoundCaption):
                 caption_id = f"c{len(release.captions) + 1}"
-                release.captions.append(Caption(id=caption_id, text=item.text,
-                                                credit=item.credit))
+                release.captions.append(Caption(id=caption_id, text=item.text, credit=item.credit))
                 body.append(reference_line("caption", caption_id))
                 credit = f", credit {item.credit!r}" if item.credit else ""
-                decisions.append(Decision(item.line, f"{caption_id} caption: {item.text!r}"
-                                                     f"{credit} ({item.why})", item.confidence))
+                decisions.append(
+                    Decision(
+                        item.line,
+                        f"{caption_id} caption: {item.text!r}{credit} ({item.why})",
+                        item.confidence,
+                    )
+                )
                 continue
             quote_id = f"q{len(release.quotes) + 1}"  # ids are all ours: no search needed
             quote, how, taken = build_quote(item, quote_id, self.speakers, last_speaker)

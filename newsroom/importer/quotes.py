@@ -311,8 +311,11 @@ class QuoteFinder:
                 self._attribute(quote, attribution)
         if not quote.paragraphs:
             # The introduction names one person, the words another: the intro is prose.
-            self._unknown(para.line, f"{quote.intro!r} is followed by words attributed to "
-                          f"{second.name if second else 'someone else'}")
+            self._unknown(
+                para.line,
+                f"{quote.intro!r} is followed by words attributed to "
+                f"{second.name if second else 'someone else'}",
+            )
             self.out.items.append(Prose(para.line, para.text if not rest else quote.intro))
             quote = second  # type: ignore[assignment]
             second = None
@@ -343,8 +346,8 @@ class QuoteFinder:
             self._attribute(quote, attribution)
             if not self._named(quote):
                 self._unknown(
-                    quote.line, f"the words after the quotation, {attribution.strip()!r}, "
-                    "name nobody"
+                    quote.line,
+                    f"the words after the quotation, {attribution.strip()!r}, name nobody",
                 )
                 self._more = None
                 return None

@@ -55,9 +55,7 @@ _ORG = re.compile(
 
 def _is_role(text: str) -> bool:
     words = re.findall(r"[\w'’-]+", text.lower())
-    return bool(words) and any(
-        w in NOT_NAME_WORDS or re.fullmatch(ROLE_WORDS, w) for w in words
-    )
+    return bool(words) and any(w in NOT_NAME_WORDS or re.fullmatch(ROLE_WORDS, w) for w in words)
 
 
 def prose_roles(text: str) -> list[tuple[str, str]]:

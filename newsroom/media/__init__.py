@@ -33,8 +33,12 @@ MIN_LONG_EDGE = 1000
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp", ".tif", ".tiff")
 FIELDS = ("caption", "creator", "credit", "copyright", "alt", "usage_terms")
 FIELD_LABELS = {
-    "caption": "Caption", "creator": "Creator", "credit": "Credit line",
-    "copyright": "Copyright notice", "alt": "Alt text", "usage_terms": "Usage terms",
+    "caption": "Caption",
+    "creator": "Creator",
+    "credit": "Credit line",
+    "copyright": "Copyright notice",
+    "alt": "Alt text",
+    "usage_terms": "Usage terms",
 }
 
 
@@ -100,8 +104,10 @@ def file_problem(library: Library, release: Release, picture: Picture) -> str | 
     if not path.is_file():
         return f"{where} is missing (picture {picture.id!r})"
     if picture.sha256 and cached_sha256(library, path) != picture.sha256:
-        return (f"{where} changed since it was added (picture {picture.id!r}); remove the "
-                "picture and add the new file, so approvers see the change")
+        return (
+            f"{where} changed since it was added (picture {picture.id!r}); remove the "
+            "picture and add the new file, so approvers see the change"
+        )
     return None
 
 
@@ -118,8 +124,11 @@ def _refuse_source(source: Path) -> None:
         raise MediaError(source, "is not a file")
     size = source.stat().st_size
     if size > MAX_FILE_BYTES:
-        raise MediaError(source, f"is {size / 1024 / 1024:.0f} MB; pictures may be at most "
-                                 f"{MAX_FILE_BYTES // 1024 // 1024} MB (export a smaller JPEG)")
+        raise MediaError(
+            source,
+            f"is {size / 1024 / 1024:.0f} MB; pictures may be at most "
+            f"{MAX_FILE_BYTES // 1024 // 1024} MB (export a smaller JPEG)",
+        )
     if size == 0:
         raise MediaError(source, "is empty; it is not a picture")
 
@@ -140,9 +149,15 @@ class Added:
     prefilled: list[str]  # record fields taken from the file's own metadata
 
 
-def add_picture(library: Library, release: Release, source: Path | str, *,
-                picture_id: str | None = None, fields: dict[str, str] | None = None,
-                save: bool = True) -> Added:
+def add_picture(
+    library: Library,
+    release: Release,
+    source: Path | str,
+    *,
+    picture_id: str | None = None,
+    fields: dict[str, str] | None = None,
+    save: bool = True,
+) -> Added:
     """Copy ``source`` into the bundle, record it, make its renditions; save the release.
 
     ``fields`` (caption, creator, …) win over the file's own metadata, which
@@ -159,11 +174,17 @@ def add_picture(library: Library, release: Release, source: Path | str, *,
     picture_id = picture_id or proposed_id(release, source)
     toml_path = library.bundle_dir(release.slug) / "release.toml"
     if not ID_PATTERN.match(picture_id):
-        raise MediaError(toml_path, f"{picture_id!r} is not a valid id: use letters, digits, "
-                                    "'-' and '_' (at most 64)", key="media.id")
+        raise MediaError(
+            toml_path,
+            f"{picture_id!r} is not a valid id: use letters, digits, '-' and '_' (at most 64)",
+            key="media.id",
+        )
     if release.picture(picture_id):
-        raise MediaError(toml_path, f"duplicate picture id {picture_id!r}; this release "
-                                    "already has a picture with that id", key="media.id")
+        raise MediaError(
+            toml_path,
+            f"duplicate picture id {picture_id!r}; this release already has a picture with that id",
+            key="media.id",
+        )
     _refuse_source(source)
     try:
         info, oriented = inspect(source)
@@ -181,8 +202,9 @@ def add_picture(library: Library, release: Release, source: Path | str, *,
         raise MediaError(target, "already exists and holds another picture; remove it first")
     prefilled = [k for k in FIELDS if not given.get(k) and info.metadata.get(k)]
     values = {k: given.get(k) or info.metadata.get(k, "") for k in FIELDS}
-    picture = Picture(id=picture_id, file=file_name, sha256=sha, width=info.width,
-                      height=info.height, **values)
+    picture = Picture(
+        id=picture_id, file=file_name, sha256=sha, width=info.width, height=info.height, **values
+    )
     web, thumb = make_renditions(oriented)
     created_dir = not target.parent.exists()
     target.parent.mkdir(exist_ok=True)
@@ -209,19 +231,25 @@ def placed_at(release: Release, picture_id: str) -> list[int]:
     return [n for n, kind, ref in release.references() if kind == "picture" and ref == picture_id]
 
 
-def remove_picture(library: Library, release: Release, picture_id: str, *,
-                   save: bool = True) -> Picture:
+def remove_picture(
+    library: Library, release: Release, picture_id: str, *, save: bool = True
+) -> Picture:
     """Drop the record and its file (unless another record uses it); save the release."""
     picture = release.picture(picture_id)
     if picture is None:
         known = ", ".join(p.id for p in release.media) or "none"
-        raise MediaError(library.bundle_dir(release.slug) / "release.toml",
-                         f"no picture {picture_id!r} in this release (pictures: {known})")
+        raise MediaError(
+            library.bundle_dir(release.slug) / "release.toml",
+            f"no picture {picture_id!r} in this release (pictures: {known})",
+        )
     lines = placed_at(release, picture_id)
     if lines:
-        raise MediaError(library.bundle_dir(release.slug) / "body.md",
-                         f"places picture {picture_id!r}; delete that line first",
-                         line=lines[0], column=1)
+        raise MediaError(
+            library.bundle_dir(release.slug) / "body.md",
+            f"places picture {picture_id!r}; delete that line first",
+            line=lines[0],
+            column=1,
+        )
     release.media.remove(picture)
     if save:
         try:
@@ -319,8 +347,12 @@ def _write_cache(path: Path, data: bytes) -> None:
     os.replace(temp, path)
 
 
-def outgoing(library: Library, release: Release, picture: Picture,
-             names: tuple[str, ...] = ("web", "thumbnail")) -> dict[str, Rendition]:
+def outgoing(
+    library: Library,
+    release: Release,
+    picture: Picture,
+    names: tuple[str, ...] = ("web", "thumbnail"),
+) -> dict[str, Rendition]:
     """The picture's renditions as they leave: XMP with the record's credits, no EXIF.
 
     Made (and cached) when missing. Raises ``MediaError`` when the file is
@@ -351,6 +383,7 @@ def outgoing(library: Library, release: Release, picture: Picture,
     for name in names:
         data = (folder / files[name]).read_bytes()
         width, height = jpeg_size(data)
-        result[name] = Rendition(name, f"{picture.id}-{name}.jpg", with_xmp(data, fields),
-                                 width, height)
+        result[name] = Rendition(
+            name, f"{picture.id}-{name}.jpg", with_xmp(data, fields), width, height
+        )
     return result

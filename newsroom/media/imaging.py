@@ -50,7 +50,15 @@ class ImageInfo:
 
 def _heif_brand(head: bytes) -> bool:
     return head[4:8] == b"ftyp" and head[8:12] in {
-        b"heic", b"heix", b"hevc", b"heim", b"heis", b"mif1", b"msf1", b"avif"}
+        b"heic",
+        b"heix",
+        b"hevc",
+        b"heim",
+        b"heis",
+        b"mif1",
+        b"msf1",
+        b"avif",
+    }
 
 
 def _open(path: Path) -> Image.Image:
@@ -60,7 +68,8 @@ def _open(path: Path) -> Image.Image:
     if _heif_brand(head):
         raise ImageProblem(
             "is a HEIC/HEIF (or AVIF) picture, which newsroom cannot read without a "
-            "plugin; export it from your phone or photo app as JPEG and add that")
+            "plugin; export it from your phone or photo app as JPEG and add that"
+        )
     with warnings.catch_warnings():
         # Pillow only warns between its limit and twice it: treat both as a bomb.
         warnings.simplefilter("error", Image.DecompressionBombWarning)
@@ -68,7 +77,8 @@ def _open(path: Path) -> Image.Image:
             image = Image.open(path)
             if image.format not in ACCEPTED:
                 raise ImageProblem(
-                    f"is a {image.format} image; newsroom takes JPEG, PNG, WebP or TIFF")
+                    f"is a {image.format} image; newsroom takes JPEG, PNG, WebP or TIFF"
+                )
             if image.format == "JPEG":
                 # Decode at reduced scale when the web rendition is all we need:
                 # the whole stream is still read, so truncation is still caught.
@@ -77,15 +87,16 @@ def _open(path: Path) -> Image.Image:
         except (Image.DecompressionBombError, Image.DecompressionBombWarning):
             raise ImageProblem(
                 "has too many pixels to be a photograph (over Pillow's decompression-bomb "
-                f"limit of {Image.MAX_IMAGE_PIXELS:,}); it may be a malicious file") from None
+                f"limit of {Image.MAX_IMAGE_PIXELS:,}); it may be a malicious file"
+            ) from None
         except UnidentifiedImageError:
-            raise ImageProblem("is not a picture newsroom can read (not JPEG, PNG, WebP "
-                               "or TIFF)") from None
+            raise ImageProblem(
+                "is not a picture newsroom can read (not JPEG, PNG, WebP or TIFF)"
+            ) from None
         except (OSError, SyntaxError, ValueError) as error:
             if isinstance(error, ImageProblem):
                 raise
-            raise ImageProblem(f"is damaged or incomplete ({error}); nothing was added") \
-                from None
+            raise ImageProblem(f"is damaged or incomplete ({error}); nothing was added") from None
     return image
 
 
@@ -141,8 +152,7 @@ def _full_size(path: Path, image: Image.Image) -> tuple[int, int]:
     return image.size
 
 
-def _jpeg(image: Image.Image, long_edge: int, max_bytes: int | None,
-          quality: int = 85) -> bytes:
+def _jpeg(image: Image.Image, long_edge: int, max_bytes: int | None, quality: int = 85) -> bytes:
     picture = image
     if picture.mode not in ("RGB", "L"):
         background = Image.new("RGB", picture.size, "white")

@@ -80,12 +80,12 @@ def read_xmp(packet: bytes) -> dict[str, str]:
     start = packet.find(b"<x:xmpmeta")
     if start < 0:
         start = packet.find(b"<rdf:RDF")
-    end_tag = b"</x:xmpmeta>" if packet[start:start + 10] == b"<x:xmpmeta" else b"</rdf:RDF>"
+    end_tag = b"</x:xmpmeta>" if packet[start : start + 10] == b"<x:xmpmeta" else b"</rdf:RDF>"
     end = packet.find(end_tag)
     if start < 0 or end < 0:
         return {}
     try:
-        root = ET.fromstring(packet[start:end + len(end_tag)])
+        root = ET.fromstring(packet[start : end + len(end_tag)])
     except ET.ParseError:
         return {}
     found: dict[str, str] = {}
@@ -97,8 +97,11 @@ def read_xmp(packet: bytes) -> dict[str, str]:
             element = description.find(tag)
             if value is None and element is not None:
                 items = [li.text or "" for li in element.iter(f"{{{NS['rdf']}}}li")]
-                value = "; ".join(i.strip() for i in items if i.strip()) if items else (
-                    element.text or "")
+                value = (
+                    "; ".join(i.strip() for i in items if i.strip())
+                    if items
+                    else (element.text or "")
+                )
             if value and value.strip():
                 found[key] = value.strip()
                 break

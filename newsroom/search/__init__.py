@@ -27,8 +27,9 @@ from .store import QUOTE_WEIGHTS, WEIGHTS, Store, Unavailable
 __all__ = ["Archive", "Hit", "QueryError", "QuoteHit", "Results", "Snippet"]
 
 FIELD_WEIGHTS = dict(zip(FIELDS, WEIGHTS, strict=True))
-SCAN_NOTICE = ("Searching without the full-text index ({why}): every release is read, "
-               "which is slower.")
+SCAN_NOTICE = (
+    "Searching without the full-text index ({why}): every release is read, which is slower."
+)
 _noticed = False  # the scan's notice is given once per process
 
 
@@ -48,10 +49,15 @@ class Hit:
     snippet: Snippet | None  # None beyond the first SNIPPETS hits: see Archive.snippet
 
     def as_json(self) -> dict[str, Any]:
-        return {"slug": self.slug, "headline": self.headline, "date": self.date or None,
-                "score": round(self.score, 4), "field": self.snippet and self.snippet.field,
-                "snippet": self.snippet and self.snippet.text,
-                "highlights": [list(s) for s in self.snippet.spans] if self.snippet else []}
+        return {
+            "slug": self.slug,
+            "headline": self.headline,
+            "date": self.date or None,
+            "score": round(self.score, 4),
+            "field": self.snippet and self.snippet.field,
+            "snippet": self.snippet and self.snippet.text,
+            "highlights": [list(s) for s in self.snippet.spans] if self.snippet else [],
+        }
 
 
 @dataclass
@@ -72,10 +78,18 @@ class QuoteHit:
         return excerpt(self.words, self.spans, "words")
 
     def as_json(self) -> dict[str, Any]:
-        return {"slug": self.slug, "headline": self.headline, "date": self.date or None,
-                "quote": self.quote, "speaker": self.speaker, "name": self.name,
-                "role": self.role, "words": self.words, "score": round(self.score, 4),
-                "highlights": [list(s) for s in self.spans]}
+        return {
+            "slug": self.slug,
+            "headline": self.headline,
+            "date": self.date or None,
+            "quote": self.quote,
+            "speaker": self.speaker,
+            "name": self.name,
+            "role": self.role,
+            "words": self.words,
+            "score": round(self.score, 4),
+            "highlights": [list(s) for s in self.spans],
+        }
 
 
 @dataclass
@@ -88,8 +102,12 @@ class Results:
     terms: q.Node | None = None
 
     def as_json(self) -> dict[str, Any]:
-        return {"query": self.query, "mode": self.mode, "more": self.more,
-                "results": [hit.as_json() for hit in self.hits]}
+        return {
+            "query": self.query,
+            "mode": self.mode,
+            "more": self.more,
+            "results": [hit.as_json() for hit in self.hits],
+        }
 
 
 # ---------------------------------------------------------------------------
@@ -100,8 +118,9 @@ SNIPPET_BEFORE = 60  # characters of context before the first match
 SNIPPET_LENGTH = 200
 
 
-def excerpt(text: str, spans: list[tuple[int, int]], name: str,
-            node: q.Node | None = None) -> Snippet:
+def excerpt(
+    text: str, spans: list[tuple[int, int]], name: str, node: q.Node | None = None
+) -> Snippet:
     """A one-line excerpt of ``text`` around its first match, with the matches in it."""
     start = max(0, spans[0][0] - SNIPPET_BEFORE) if spans else 0
     if start:
@@ -123,8 +142,11 @@ def excerpt(text: str, spans: list[tuple[int, int]], name: str,
             out.append(" ")
     where.append(len(out))
     flat = "".join(out).rstrip()
-    moved = [(where[s - start], min(where[e - start], len(flat)))
-             for s, e in spans if start <= s and e <= end]
+    moved = [
+        (where[s - start], min(where[e - start], len(flat)))
+        for s, e in spans
+        if start <= s and e <= end
+    ]
     prefix = "…" if start > 0 else ""
     suffix = "…" if end < len(text) else ""
     shift = len(prefix)
@@ -197,14 +219,26 @@ class Archive:
             with self.store.lock:
                 texts = self.store.db.execute(
                     f"SELECT {', '.join(FIELDS)} FROM release_text WHERE rowid = "
-                    "(SELECT id FROM releases WHERE slug = ?)", (hit.slug,)).fetchone()
+                    "(SELECT id FROM releases WHERE slug = ?)",
+                    (hit.slug,),
+                ).fetchone()
             if texts is not None:
                 hit.snippet = best_snippet(node, list(texts))
         return hit.snippet or Snippet("headline", hit.headline, [])
 
-    def search(self, text: str, *, speakers: set[str] | None = None, since: str = "",
-               until: str = "", slugs: set[str] | None = None, quotes: bool = False,
-               limit: int = 50, refresh: bool = True, snippets: int = SNIPPETS) -> Results:
+    def search(
+        self,
+        text: str,
+        *,
+        speakers: set[str] | None = None,
+        since: str = "",
+        until: str = "",
+        slugs: set[str] | None = None,
+        quotes: bool = False,
+        limit: int = 50,
+        refresh: bool = True,
+        snippets: int = SNIPPETS,
+    ) -> Results:
         """The best ``limit`` matches of ``text``; QueryError when it cannot be searched."""
         node = q.parse(text)
         filters = _Filters(speakers, since, until, slugs)
@@ -219,8 +253,7 @@ class Archive:
                         if quotes:
                             hits, more = _fts_quotes(self.store, node, filters, limit)
                         else:
-                            hits, more = _fts_releases(self.store, node, filters, limit,
-                                                       snippets)
+                            hits, more = _fts_releases(self.store, node, filters, limit, snippets)
                     return Results(text, hits, more, "fts5", terms=node)
                 except sqlite3.DatabaseError as error:
                     if isinstance(error, sqlite3.OperationalError) and "fts5" in str(error):
@@ -261,19 +294,25 @@ class _Filters:
             params.append(json.dumps(sorted(self.slugs)))
         if self.speakers is not None:
             people = "(SELECT value FROM json_each(?))"
-            where.append(f"{quote}.speaker IN {people}" if quote else
-                         f"{release}.id IN (SELECT release FROM quotes WHERE speaker IN {people})")
+            where.append(
+                f"{quote}.speaker IN {people}"
+                if quote
+                else f"{release}.id IN (SELECT release FROM quotes WHERE speaker IN {people})"
+            )
             params.append(json.dumps(sorted(self.speakers)))
         return "".join(f" AND {w}" for w in where), params
 
     def release_ok(self, doc: Document) -> bool:
-        return ((not self.since or doc.date >= self.since)
-                and (not self.until or (doc.date != "" and doc.date <= self.until))
-                and (self.slugs is None or doc.slug in self.slugs))
+        return (
+            (not self.since or doc.date >= self.since)
+            and (not self.until or (doc.date != "" and doc.date <= self.until))
+            and (self.slugs is None or doc.slug in self.slugs)
+        )
 
 
-def _fts_releases(store: Store, node: q.Node, filters: _Filters, limit: int,
-                  snippets: int) -> tuple[list[Hit], bool]:
+def _fts_releases(
+    store: Store, node: q.Node, filters: _Filters, limit: int, snippets: int
+) -> tuple[list[Hit], bool]:
     assert store.db is not None
     where, params = filters.sql("r", None)
     weights = ", ".join(str(w) for w in WEIGHTS)
@@ -281,20 +320,23 @@ def _fts_releases(store: Store, node: q.Node, filters: _Filters, limit: int,
         f"SELECT r.id, r.slug, r.date, r.headline, bm25(release_text, {weights}) AS score "
         f"FROM release_text JOIN releases r ON r.id = release_text.rowid "
         f"WHERE release_text MATCH ?{where} ORDER BY score, r.date DESC LIMIT ?",
-        [q.to_fts(node), *params, limit + 1]).fetchall()
+        [q.to_fts(node), *params, limit + 1],
+    ).fetchall()
     hits = []
     for number, (rowid, slug, date, headline, score) in enumerate(rows[:limit]):
         snippet = None
         if number < snippets:
-            texts = store.db.execute(f"SELECT {', '.join(FIELDS)} FROM release_text "
-                                     "WHERE rowid = ?", (rowid,)).fetchone()
+            texts = store.db.execute(
+                f"SELECT {', '.join(FIELDS)} FROM release_text WHERE rowid = ?", (rowid,)
+            ).fetchone()
             snippet = best_snippet(node, list(texts))
         hits.append(Hit(slug, headline, date, -score, snippet))
     return hits, len(rows) > limit
 
 
-def _fts_quotes(store: Store, node: q.Node, filters: _Filters, limit: int
-                ) -> tuple[list[QuoteHit], bool]:
+def _fts_quotes(
+    store: Store, node: q.Node, filters: _Filters, limit: int
+) -> tuple[list[QuoteHit], bool]:
     assert store.db is not None
     where, params = filters.sql("r", "s")
     weights = ", ".join(str(w) for w in QUOTE_WEIGHTS)
@@ -303,18 +345,33 @@ def _fts_quotes(store: Store, node: q.Node, filters: _Filters, limit: int
         f"bm25(quote_text, {weights}) AS score FROM quote_text "
         f"JOIN quotes s ON s.id = quote_text.rowid JOIN releases r ON r.id = s.release "
         f"WHERE quote_text MATCH ?{where} ORDER BY score, r.date DESC LIMIT ?",
-        [q.to_fts(node), *params, limit + 1]).fetchall()
+        [q.to_fts(node), *params, limit + 1],
+    ).fetchall()
     hits = []
     for rowid, slug, date, headline, quote, speaker, name, role, score in rows[:limit]:
-        (words,) = store.db.execute("SELECT words FROM quote_text WHERE rowid = ?",
-                                    (rowid,)).fetchone()
-        hits.append(QuoteHit(slug, headline, date, quote, speaker, name, role, words, -score,
-                             q.highlights(node, words)))
+        (words,) = store.db.execute(
+            "SELECT words FROM quote_text WHERE rowid = ?", (rowid,)
+        ).fetchone()
+        hits.append(
+            QuoteHit(
+                slug,
+                headline,
+                date,
+                quote,
+                speaker,
+                name,
+                role,
+                words,
+                -score,
+                q.highlights(node, words),
+            )
+        )
     return hits, len(rows) > limit
 
 
-def _scan(root: str, node: q.Node, filters: _Filters, quotes: bool, limit: int
-          ) -> tuple[list, bool]:
+def _scan(
+    root: str, node: q.Node, filters: _Filters, quotes: bool, limit: int
+) -> tuple[list, bool]:
     """Every release read and matched here: the search without FTS5."""
     from ..index import _list_folders
 
@@ -335,19 +392,43 @@ def _scan(root: str, node: q.Node, filters: _Filters, quotes: bool, limit: int
                 if q.matches(node, _words(texts)):
                     spans = q.highlights(node, quote.words)
                     score = len(spans) + 2 * len(q.highlights(node, quote.name))
-                    found.append((score, doc.date, QuoteHit(
-                        doc.slug, doc.headline, doc.date, quote.id, quote.speaker, quote.name,
-                        quote.role, quote.words, float(score), spans)))
+                    found.append(
+                        (
+                            score,
+                            doc.date,
+                            QuoteHit(
+                                doc.slug,
+                                doc.headline,
+                                doc.date,
+                                quote.id,
+                                quote.speaker,
+                                quote.name,
+                                quote.role,
+                                quote.words,
+                                float(score),
+                                spans,
+                            ),
+                        )
+                    )
             continue
         if filters.speakers is not None and not any(
-                quote.speaker in filters.speakers for quote in doc.quotes):
+            quote.speaker in filters.speakers for quote in doc.quotes
+        ):
             continue
         texts = doc.fields()
         if q.matches(node, _words(texts)):
-            score = sum(FIELD_WEIGHTS[name] * len(q.highlights(node, text))
-                        for name, text in zip(FIELDS, texts, strict=True) if text)
-            found.append((score, doc.date, Hit(doc.slug, doc.headline, doc.date, score,
-                                               best_snippet(node, texts))))
+            score = sum(
+                FIELD_WEIGHTS[name] * len(q.highlights(node, text))
+                for name, text in zip(FIELDS, texts, strict=True)
+                if text
+            )
+            found.append(
+                (
+                    score,
+                    doc.date,
+                    Hit(doc.slug, doc.headline, doc.date, score, best_snippet(node, texts)),
+                )
+            )
     found.sort(key=lambda item: (-item[0], _descending(item[1])))
     return [hit for _, _, hit in found[:limit]], len(found) > limit
 

@@ -45,8 +45,14 @@ class Document:
 
     def fields(self) -> list[str]:
         """The text of each of ``FIELDS``."""
-        return [self.headline, self.standfirst, self.body, self.quotes_text(), self.captions,
-                self.notes]
+        return [
+            self.headline,
+            self.standfirst,
+            self.body,
+            self.quotes_text(),
+            self.captions,
+            self.notes,
+        ]
 
 
 def _text(value: object) -> str:
@@ -68,12 +74,16 @@ def people_names(root: str) -> dict[str, str]:
     people = data.get("people")
     if not isinstance(people, dict):
         return {}
-    return {pid: _text(entry.get("name")) or pid for pid, entry in people.items()
-            if isinstance(entry, dict)}
+    return {
+        pid: _text(entry.get("name")) or pid
+        for pid, entry in people.items()
+        if isinstance(entry, dict)
+    }
 
 
-def document(slug: str, toml_bytes: bytes, body_bytes: bytes | None,
-             names: dict[str, str]) -> Document:
+def document(
+    slug: str, toml_bytes: bytes, body_bytes: bytes | None, names: dict[str, str]
+) -> Document:
     """The searchable text of a release; raises ValueError when release.toml is not TOML."""
     data = tomllib.loads(toml_bytes.decode("utf-8-sig"))
     body = (body_bytes or b"").decode("utf-8-sig", "replace")
@@ -82,18 +92,26 @@ def document(slug: str, toml_bytes: bytes, body_bytes: bytes | None,
     body = "\n".join(line for line in body.split("\n") if not REFERENCE_PATTERN.match(line))
     dateline = data.get("dateline")
     day = dateline.get("date") if isinstance(dateline, dict) else None
-    doc = Document(slug=slug, date=_date(day) or _date(data.get("created")),
-                   headline=_text(data.get("headline")),
-                   standfirst=_text(data.get("standfirst")),
-                   body=strip_controls(body))
+    doc = Document(
+        slug=slug,
+        date=_date(day) or _date(data.get("created")),
+        headline=_text(data.get("headline")),
+        standfirst=_text(data.get("standfirst")),
+        body=strip_controls(body),
+    )
     for quote in data.get("quotes") or ():
         if not isinstance(quote, dict):
             continue
         speaker = _text(quote.get("speaker"))
-        doc.quotes.append(QuoteDoc(id=_text(quote.get("id")), speaker=speaker,
-                                   name=names.get(speaker, speaker),
-                                   role=_text(quote.get("role")),
-                                   words=_text(quote.get("text")).strip()))
+        doc.quotes.append(
+            QuoteDoc(
+                id=_text(quote.get("id")),
+                speaker=speaker,
+                name=names.get(speaker, speaker),
+                role=_text(quote.get("role")),
+                words=_text(quote.get("text")).strip(),
+            )
+        )
     captions = data.get("captions") or ()
     doc.captions = "\n".join(_text(c.get("text")) for c in captions if isinstance(c, dict))
     notes = data.get("notes_to_editors") or ()
@@ -126,5 +144,14 @@ def read_folder(root: str, slug: str, names: dict[str, str], racy_after: int) ->
         return None, stamps  # not valid TOML: `newsroom list` explains; nothing to index
 
 
-__all__ = ["ABSENT", "BODY_FILE", "FIELDS", "RELEASE_FILE", "Document", "QuoteDoc", "document",
-           "people_names", "read_folder"]
+__all__ = [
+    "ABSENT",
+    "BODY_FILE",
+    "FIELDS",
+    "RELEASE_FILE",
+    "Document",
+    "QuoteDoc",
+    "document",
+    "people_names",
+    "read_folder",
+]

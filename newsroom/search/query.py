@@ -87,7 +87,7 @@ def _lex(query: str) -> list[tuple[str, str]]:
             end = query.find('"', i + 1)
             if end < 0:
                 raise QueryError('A phrase is missing its closing quotation mark (").')
-            pieces.append(("phrase", query[i + 1:end]))
+            pieces.append(("phrase", query[i + 1 : end]))
             i = end + 1
             if i < n and query[i] == "*":  # "bus stat"* : the phrase's last word as a prefix
                 pieces[-1] = ("phrase*", pieces[-1][1])
@@ -136,8 +136,9 @@ class _Parser:
                 self.take()
                 right = self.unit()
                 if left is None or right is None:
-                    raise QueryError("NOT needs something before and after it: "
-                                     "try 'parking NOT permit'.")
+                    raise QueryError(
+                        "NOT needs something before and after it: try 'parking NOT permit'."
+                    )
                 left = Op("NOT", left, right)
                 continue
             if piece == ("op", "AND"):
@@ -182,10 +183,10 @@ class _Parser:
 def parse(query: str) -> Node:
     """The query as a tree, or ``QueryError`` saying what is wrong with it."""
     if len(query) > MAX_LENGTH:
-        raise QueryError(f"The search is too long ({len(query):,} characters; "
-                         f"at most {MAX_LENGTH:,}).")
-    if any(unicodedata.category(c) in ("Cc", "Cf", "Cs", "Co") and not c.isspace()
-           for c in query):
+        raise QueryError(
+            f"The search is too long ({len(query):,} characters; at most {MAX_LENGTH:,})."
+        )
+    if any(unicodedata.category(c) in ("Cc", "Cf", "Cs", "Co") and not c.isspace() for c in query):
         raise QueryError("The search contains control characters; type words instead.")
     parser = _Parser(_lex(query))
     node = parser.either()

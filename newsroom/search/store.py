@@ -177,8 +177,17 @@ class Store:
             db.execute("PRAGMA synchronous = OFF")
             db.executescript(_SCHEMA)
             self.db = db
-            meta = {"format": FORMAT, "version": __version__, "count": 0, "complete": 0,
-                    "slugs": "[]", "stamps": b"", "root": None, "people": None, "names": "{}"}
+            meta = {
+                "format": FORMAT,
+                "version": __version__,
+                "count": 0,
+                "complete": 0,
+                "slugs": "[]",
+                "stamps": b"",
+                "root": None,
+                "people": None,
+                "names": "{}",
+            }
             db.executemany("INSERT INTO meta VALUES (?, ?)", meta.items())
             self._update(meta, full=True)
             db.execute("UPDATE meta SET value = 1 WHERE key = 'complete'")
@@ -219,10 +228,18 @@ class Store:
             self.names = people_names(root)
             if meta.get("people") != people_json:
                 old_names = json.loads(str(meta.get("names") or "{}"))
-                names_changed = {pid for pid in set(old_names) | set(self.names)
-                                 if old_names.get(pid) != self.names.get(pid)}
-        if folders == old_slugs and packed == old_stamps and not links and not names_changed \
-                and meta.get("people") == people_json:
+                names_changed = {
+                    pid
+                    for pid in set(old_names) | set(self.names)
+                    if old_names.get(pid) != self.names.get(pid)
+                }
+        if (
+            folders == old_slugs
+            and packed == old_stamps
+            and not links
+            and not names_changed
+            and meta.get("people") == people_json
+        ):
             return  # nothing changed: the usual case
 
         now = list(_STAMP.iter_unpack(packed))
@@ -231,9 +248,14 @@ class Store:
         affected: set[str] = set()
         if names_changed:
             marks = ",".join("?" * len(names_changed))
-            affected = {slug for (slug,) in self.db.execute(
-                f"SELECT DISTINCT r.slug FROM quotes q JOIN releases r ON r.id = q.release "
-                f"WHERE q.speaker IN ({marks})", sorted(names_changed))}
+            affected = {
+                slug
+                for (slug,) in self.db.execute(
+                    f"SELECT DISTINCT r.slug FROM quotes q JOIN releases r ON r.id = q.release "
+                    f"WHERE q.speaker IN ({marks})",
+                    sorted(names_changed),
+                )
+            }
         stamps: dict[str, tuple[tuple[int, ...], tuple[int, ...]]] = {}
         to_read: list[str] = []
         for i, slug in enumerate(folders):
@@ -257,16 +279,20 @@ class Store:
             root_stamp = list_index._storable_folder_stamp(folder_stamp, racy_after)
             new_meta = {
                 "slugs": json.dumps(folders, ensure_ascii=False),
-                "stamps": b"".join(_STAMP.pack(*stamp) for slug in folders
-                                   for stamp in stamps[slug]),
+                "stamps": b"".join(
+                    _STAMP.pack(*stamp) for slug in folders for stamp in stamps[slug]
+                ),
                 "root": json.dumps(root_stamp) if root_stamp and not links else None,
-                "people": people_json if people_stamp is None or people_stamp[1] < racy_after
+                "people": people_json
+                if people_stamp is None or people_stamp[1] < racy_after
                 else None,
                 "names": json.dumps(self.names, ensure_ascii=False),
                 "count": count,
             }
-            self.db.executemany("UPDATE meta SET value = ? WHERE key = ?",
-                                [(value, key) for key, value in new_meta.items()])
+            self.db.executemany(
+                "UPDATE meta SET value = ? WHERE key = ?",
+                [(value, key) for key, value in new_meta.items()],
+            )
             self.db.execute("COMMIT")
         except BaseException:
             if self.db.in_transaction:
@@ -288,7 +314,7 @@ class Store:
 
             _job = (self.root, names, racy_after)
             size = 200
-            chunks = [plain[start:start + size] for start in range(0, len(plain), size)]
+            chunks = [plain[start : start + size] for start in range(0, len(plain), size)]
             try:
                 with ProcessPoolExecutor(workers, mp_context=get_context("fork")) as pool:
                     # This process writes the rows while the workers read the next chunks.
@@ -318,16 +344,24 @@ class Store:
     def _insert(self, doc: Document) -> None:
         assert self.db is not None
         db = self.db
-        rowid = db.execute("INSERT INTO releases(slug, date, headline) VALUES (?, ?, ?)",
-                           (doc.slug, doc.date, doc.headline)).lastrowid
-        db.execute("INSERT INTO release_text(rowid, headline, standfirst, body, quotes, "
-                   "captions, notes) VALUES (?, ?, ?, ?, ?, ?, ?)", (rowid, *doc.fields()))
+        rowid = db.execute(
+            "INSERT INTO releases(slug, date, headline) VALUES (?, ?, ?)",
+            (doc.slug, doc.date, doc.headline),
+        ).lastrowid
+        db.execute(
+            "INSERT INTO release_text(rowid, headline, standfirst, body, quotes, "
+            "captions, notes) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (rowid, *doc.fields()),
+        )
         for quote in doc.quotes:
-            qid = db.execute("INSERT INTO quotes(release, quote, speaker, name, role) "
-                             "VALUES (?, ?, ?, ?, ?)",
-                             (rowid, quote.id, quote.speaker, quote.name, quote.role)).lastrowid
-            db.execute("INSERT INTO quote_text(rowid, name, role, words) VALUES (?, ?, ?, ?)",
-                       (qid, quote.name, quote.role, quote.words))
+            qid = db.execute(
+                "INSERT INTO quotes(release, quote, speaker, name, role) VALUES (?, ?, ?, ?, ?)",
+                (rowid, quote.id, quote.speaker, quote.name, quote.role),
+            ).lastrowid
+            db.execute(
+                "INSERT INTO quote_text(rowid, name, role, words) VALUES (?, ?, ?, ?)",
+                (qid, quote.name, quote.role, quote.words),
+            )
 
 
 _job: tuple[str, dict[str, str], int] | None = None

@@ -13,5 +13,16 @@ from .config import SendError, SendSettings, send_settings
 from .ledger import Busy
 from .run import Outcome, Plan, Report, plan, run_due, send, send_release
 
-__all__ = ["Busy", "Outcome", "Plan", "Report", "SendError", "SendSettings", "plan", "run_due",
-           "send", "send_release", "send_settings"]
+__all__ = [
+    "Busy",
+    "Outcome",
+    "Plan",
+    "Report",
+    "SendError",
+    "SendSettings",
+    "plan",
+    "run_due",
+    "send",
+    "send_release",
+    "send_settings",
+]

@@ -56,12 +56,27 @@ def send_settings(library: Library) -> SendSettings:
     if not isinstance(table, dict):
         raise BundleError(file, "expected a table", key="send")
     if "password" in table:
-        raise _fail(file, "password", "a password in the library is refused (it is shared); "
-                    f"set {PASSWORD_VARIABLE} or put it in {secrets_path()}")
+        raise _fail(
+            file,
+            "password",
+            "a password in the library is refused (it is shared); "
+            f"set {PASSWORD_VARIABLE} or put it in {secrets_path()}",
+        )
     found = SendSettings(source=file)
-    kinds = {"host": str, "port": int, "security": str, "username": str, "from": str,
-             "reply_to": str, "per_minute": int, "timeout": (int, float), "retries": int,
-             "retry_delay": (int, float), "cafile": str, "unsubscribe": str}
+    kinds = {
+        "host": str,
+        "port": int,
+        "security": str,
+        "username": str,
+        "from": str,
+        "reply_to": str,
+        "per_minute": int,
+        "timeout": (int, float),
+        "retries": int,
+        "retry_delay": (int, float),
+        "cafile": str,
+        "unsubscribe": str,
+    }
     for key, kind in kinds.items():
         if key not in table:
             continue
@@ -87,8 +102,12 @@ def check_for_smtp(settings: SendSettings) -> None:
     if not settings.host:
         raise _fail(file, "host", "not set: name the mail server (or use --via sendmail)")
     if settings.security == "none" and not is_local(settings.host):
-        raise _fail(file, "security", f'"none" sends the password and the release in the clear; '
-                    f"it is only allowed to a relay on this machine, not to {settings.host}")
+        raise _fail(
+            file,
+            "security",
+            f'"none" sends the password and the release in the clear; '
+            f"it is only allowed to a relay on this machine, not to {settings.host}",
+        )
 
 
 def is_local(host: str) -> bool:
@@ -116,8 +135,10 @@ def password(settings: SendSettings) -> str:
     except FileNotFoundError:
         return ""
     if info.st_mode & (stat.S_IRWXG | stat.S_IRWXO):
-        raise SendError(f"{path}: readable by others (mode {stat.S_IMODE(info.st_mode):o}); "
-                        f"refused. Run: chmod 600 {path}")
+        raise SendError(
+            f"{path}: readable by others (mode {stat.S_IMODE(info.st_mode):o}); "
+            f"refused. Run: chmod 600 {path}"
+        )
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:

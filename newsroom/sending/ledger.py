@@ -74,8 +74,12 @@ class Queued:
     note: str = ""
 
     def to_toml(self) -> dict[str, Any]:
-        data: dict[str, Any] = {"id": self.id, "at": self.at, "state": self.state,
-                                "tags": list(self.tags)}
+        data: dict[str, Any] = {
+            "id": self.id,
+            "at": self.at,
+            "state": self.state,
+            "tags": list(self.tags),
+        }
         if self.by:
             data["by"] = self.by
         if self.queued_at:
@@ -200,33 +204,48 @@ def load(bundle: Path) -> Ledger:
     except BundleError:
         data = _without_torn_tail(path, raw)
     if data.get("schema", 1) != 1:
-        raise BundleError(path, f"schema {data.get('schema')!r} is not one this newsroom "
-                          "understands; upgrade newsroom", key="schema")
+        raise BundleError(
+            path,
+            f"schema {data.get('schema')!r} is not one this newsroom understands; upgrade newsroom",
+            key="schema",
+        )
     for index, item in enumerate(_tables(data, "recipient", path)):
         try:
-            entry = Entry(email=str(item["email"]), status=str(item["status"]), at=item["at"],
-                          name=str(item.get("name", "")),
-                          message_id=str(item.get("message_id", "")),
-                          digest=str(item.get("digest", "")), reply=str(item.get("reply", "")))
+            entry = Entry(
+                email=str(item["email"]),
+                status=str(item["status"]),
+                at=item["at"],
+                name=str(item.get("name", "")),
+                message_id=str(item.get("message_id", "")),
+                digest=str(item.get("digest", "")),
+                reply=str(item.get("reply", "")),
+            )
         except KeyError as error:
-            raise BundleError(path, f"missing {error.args[0]}", key=f"recipient[{index}]"
-                              ) from None
+            raise BundleError(path, f"missing {error.args[0]}", key=f"recipient[{index}]") from None
         if not isinstance(entry.at, datetime) or entry.status not in (SENT, FAILED, SKIPPED):
-            raise BundleError(path, "expected status sent/failed/skipped and a time",
-                              key=f"recipient[{index}]")
+            raise BundleError(
+                path, "expected status sent/failed/skipped and a time", key=f"recipient[{index}]"
+            )
         ledger.entries.append(entry)
         ledger._chunks.append(_entry_text(entry))
     for index, item in enumerate(_tables(data, "queued", path)):
         at = item.get("at")
         if not isinstance(at, datetime) or at.tzinfo is None or "id" not in item:
-            raise BundleError(path, "a queued send needs an id and a time with an offset",
-                              key=f"queued[{index}]")
+            raise BundleError(
+                path, "a queued send needs an id and a time with an offset", key=f"queued[{index}]"
+            )
         queued_at = item.get("queued_at")
-        ledger.queue.append(Queued(
-            id=str(item["id"]), at=at, by=str(item.get("by", "")),
-            tags=[str(t) for t in item.get("tags", [])], state=str(item.get("state", QUEUED)),
-            queued_at=queued_at if isinstance(queued_at, datetime) else None,
-            note=str(item.get("note", ""))))
+        ledger.queue.append(
+            Queued(
+                id=str(item["id"]),
+                at=at,
+                by=str(item.get("by", "")),
+                tags=[str(t) for t in item.get("tags", [])],
+                state=str(item.get("state", QUEUED)),
+                queued_at=queued_at if isinstance(queued_at, datetime) else None,
+                note=str(item.get("note", "")),
+            )
+        )
     return ledger
 
 
@@ -236,7 +255,7 @@ def _without_torn_tail(path: Path, raw: bytes) -> dict[str, Any]:
     if cut < 0:
         return _parse_toml(path, raw)[0]
     try:
-        return _parse_toml(path, raw[:cut + 1])[0]
+        return _parse_toml(path, raw[: cut + 1])[0]
     except BundleError:
         return _parse_toml(path, raw)[0]  # damaged elsewhere: report where
 

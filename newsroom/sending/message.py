@@ -59,8 +59,10 @@ class Template:
 def foot_line(library: Library, settings: SendSettings) -> str:
     organisation = library.settings.organisation or "us"
     where = settings.unsubscribe or settings.reply_to or _address_of(settings.from_address)
-    return (f"You are on the press list of {organisation}. To be taken off it, "
-            f"reply with \"unsubscribe\" or write to {where}.")
+    return (
+        f"You are on the press list of {organisation}. To be taken off it, "
+        f'reply with "unsubscribe" or write to {where}.'
+    )
 
 
 def _address_of(value: str) -> str:
@@ -73,14 +75,16 @@ def _address_of(value: str) -> str:
         return value
 
 
-def build_template(release: Release, library: Library, settings: SendSettings,
-                   digest: str) -> Template:
+def build_template(
+    release: Release, library: Library, settings: SendSettings, digest: str
+) -> Template:
     """The message every recipient gets, ready to address. ExportError → SendError."""
     from ..export import build_document, render
 
     view = copy.copy(library)
-    view.settings = replace(library.settings, from_address=settings.from_address,
-                            reply_to=settings.reply_to)
+    view.settings = replace(
+        library.settings, from_address=settings.from_address, reply_to=settings.reply_to
+    )
     try:
         raw = render(release, view, "eml", draft=False, to=None)
     except ExportError as error:
@@ -92,8 +96,9 @@ def build_template(release: Release, library: Library, settings: SendSettings,
     document = build_document(release, library.settings, library.people)
     subject = str(message["Subject"] or "")
     if document.embargo is not None:
-        subject = EMBARGO_SUBJECT.format(when=document.embargo.describe(),
-                                         headline=document.headline or document.slug)
+        subject = EMBARGO_SUBJECT.format(
+            when=document.embargo.describe(), headline=document.headline or document.slug
+        )
         del message["Subject"]
         _set_unstructured(message, "Subject", subject)
     if "\r" in subject or "\n" in subject:
@@ -103,8 +108,9 @@ def build_template(release: Release, library: Library, settings: SendSettings,
     if where:
         target = where if "://" in where else f"mailto:{where}?subject=unsubscribe"
         try:
-            check_addresses("From", _address_of(where), "newsroom.toml: send.unsubscribe") \
-                if "://" not in where else None
+            check_addresses(
+                "From", _address_of(where), "newsroom.toml: send.unsubscribe"
+            ) if "://" not in where else None
         except ExportError as error:
             raise SendError(str(error)) from None
         message["List-Unsubscribe"] = f"<{target}>"
@@ -115,9 +121,15 @@ def build_template(release: Release, library: Library, settings: SendSettings,
     data = message.as_bytes(policy=POLICY)
     head, _, rest = data.partition(b"\r\n\r\n")
     sender = _address_of(str(message["From"]))
-    return Template(head=head + b"\r\n", rest=b"\r\n" + rest, sender=sender,
-                    domain=sender.rpartition("@")[2] or "newsroom.invalid", digest=digest,
-                    subject=subject, preview_text=text)
+    return Template(
+        head=head + b"\r\n",
+        rest=b"\r\n" + rest,
+        sender=sender,
+        domain=sender.rpartition("@")[2] or "newsroom.invalid",
+        digest=digest,
+        subject=subject,
+        preview_text=text,
+    )
 
 
 def _first_text_part(message: EmailMessage) -> EmailMessage:

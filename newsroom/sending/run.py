@@ -97,8 +97,15 @@ def refusal(release: Release, library: Library) -> str | None:
     return None
 
 
-def plan(library: Library, slug: str, tags: list[str] | tuple[str, ...] = (), *,
-         resend: bool = False, build: bool = True, release: Release | None = None) -> Plan:
+def plan(
+    library: Library,
+    slug: str,
+    tags: list[str] | tuple[str, ...] = (),
+    *,
+    resend: bool = False,
+    build: bool = True,
+    release: Release | None = None,
+) -> Plan:
     """Who would get the release now. Raises SendError when it may not be sent.
 
     ``release``: the object an editor holds (saved), so the send is recorded in
@@ -124,13 +131,14 @@ def plan(library: Library, slug: str, tags: list[str] | tuple[str, ...] = (), *,
     except BundleError as error:
         raise SendError(str(error)) from None
     digest = release_digest(release, library)
-    result = Plan(release=release, digest=digest, tags=list(tags), settings=settings,
-                  ledger=ledger)
+    result = Plan(release=release, digest=digest, tags=list(tags), settings=settings, ledger=ledger)
     chosen = press.selected(tags)
     if not chosen:
         where = f" tagged {', '.join(tags)}" if tags else ""
-        raise SendError(f"no contacts{where} on the press list ({press.path.name}); "
-                        "add some with `newsroom press add`")
+        raise SendError(
+            f"no contacts{where} on the press list ({press.path.name}); "
+            "add some with `newsroom press add`"
+        )
     for contact in chosen:
         if contact.opted_out:
             result.opted_out.append(contact)
@@ -147,9 +155,16 @@ def _now() -> datetime:
     return datetime.now(UTC).replace(microsecond=0)
 
 
-def send(library: Library, the_plan: Plan, transport: Transport, *, by: str = "",
-         progress: Callable[[Outcome, int, int], None] | None = None,
-         sleep: Callable[[float], None] = time.sleep, record: bool = True) -> Report:
+def send(
+    library: Library,
+    the_plan: Plan,
+    transport: Transport,
+    *,
+    by: str = "",
+    progress: Callable[[Outcome, int, int], None] | None = None,
+    sleep: Callable[[float], None] = time.sleep,
+    record: bool = True,
+) -> Report:
     """Send to everyone in the plan, one message each, the ledger written after each.
 
     Hold ``ledger.sending_lock`` around plan and send (``send_release`` does).
@@ -160,8 +175,9 @@ def send(library: Library, the_plan: Plan, transport: Transport, *, by: str = ""
     assert the_plan.template is not None and the_plan.ledger is not None
     assert the_plan.settings is not None
     template, ledger, settings = the_plan.template, the_plan.ledger, the_plan.settings
-    report = Report(slug=the_plan.release.slug, digest=the_plan.digest,
-                    already=len(the_plan.already))
+    report = Report(
+        slug=the_plan.release.slug, digest=the_plan.digest, already=len(the_plan.already)
+    )
     latest = ledger.latest()
     total = len(the_plan.to_send) + len(the_plan.opted_out)
     if the_plan.to_send:
@@ -171,8 +187,16 @@ def send(library: Library, the_plan: Plan, transport: Transport, *, by: str = ""
         report.outcomes.append(outcome)
         previous = latest.get(contact.key)
         if previous is None or previous.status != SKIPPED:  # once is enough
-            ledger.append(Entry(email=contact.email, name=contact.name, status=SKIPPED,
-                                at=_now(), digest=the_plan.digest, reply=outcome.reply))
+            ledger.append(
+                Entry(
+                    email=contact.email,
+                    name=contact.name,
+                    status=SKIPPED,
+                    at=_now(),
+                    digest=the_plan.digest,
+                    reply=outcome.reply,
+                )
+            )
         if progress:
             progress(outcome, len(report.outcomes), total)
     interval = 60.0 / settings.per_minute if settings.per_minute else 0.0
@@ -202,15 +226,25 @@ def send(library: Library, the_plan: Plan, transport: Transport, *, by: str = ""
                     outcome.status, outcome.reply = FAILED, failure.reply
                     lost = isinstance(failure, ConnectionLost)
                     if attempt < settings.retries:
-                        sleep(settings.retry_delay * 2 ** attempt)
+                        sleep(settings.retry_delay * 2**attempt)
             if outcome.status == FAILED and lost:
-                report.stopped = (f"the mail server went away ({outcome.reply}); "
-                                  f"{report.count(SENT)} sent this run; run send again to "
-                                  "carry on")
+                report.stopped = (
+                    f"the mail server went away ({outcome.reply}); "
+                    f"{report.count(SENT)} sent this run; run send again to "
+                    "carry on"
+                )
                 break
-            ledger.append(Entry(email=contact.email, name=contact.name, status=outcome.status,
-                                at=_now(), message_id=message_id if outcome.status == SENT
-                                else "", digest=the_plan.digest, reply=outcome.reply))
+            ledger.append(
+                Entry(
+                    email=contact.email,
+                    name=contact.name,
+                    status=outcome.status,
+                    at=_now(),
+                    message_id=message_id if outcome.status == SENT else "",
+                    digest=the_plan.digest,
+                    reply=outcome.reply,
+                )
+            )
             report.outcomes.append(outcome)
             if progress:
                 progress(outcome, len(report.outcomes), total)
@@ -222,16 +256,16 @@ def send(library: Library, the_plan: Plan, transport: Transport, *, by: str = ""
     return report
 
 
-def record_send(library: Library, release: Release, report: Report, *, by: str,
-                tags: list[str]) -> None:
+def record_send(
+    library: Library, release: Release, report: Report, *, by: str, tags: list[str]
+) -> None:
     """A ``send`` event in the release's history (the digest sent, who, how many), and
     the first send also counts as publication (status ``published``)."""
     from ..workflow import record_publication
 
     note = report.summary() + (f" (tags: {', '.join(tags)})" if tags else "")
     record_publication(release, library, by, "email")
-    release.history.append(Event(at=_now(), action=SEND, by=by, digest=report.digest,
-                                 note=note))
+    release.history.append(Event(at=_now(), action=SEND, by=by, digest=report.digest, note=note))
     library.save(release)
 
 
@@ -253,8 +287,15 @@ def parse_when(text: str, timezone: str) -> datetime:
     return when
 
 
-def queue(library: Library, slug: str, when: datetime, tags: list[str], *, by: str,
-          now: datetime | None = None) -> Queued:
+def queue(
+    library: Library,
+    slug: str,
+    when: datetime,
+    tags: list[str],
+    *,
+    by: str,
+    now: datetime | None = None,
+) -> Queued:
     """Schedule a send. The release must be approved now (and is checked again when due)."""
     now = now or _now()
     if when <= now:
@@ -263,8 +304,13 @@ def queue(library: Library, slug: str, when: datetime, tags: list[str], *, by: s
     bundle = library.root / slug
     with ledger_module.sending_lock(bundle, wait=True):
         ledger = ledger_module.load(bundle)
-        item = Queued(id=ledger_module.new_queue_id(), at=when.replace(microsecond=0), by=by,
-                      tags=list(tags), queued_at=now)
+        item = Queued(
+            id=ledger_module.new_queue_id(),
+            at=when.replace(microsecond=0),
+            by=by,
+            tags=list(tags),
+            queued_at=now,
+        )
         ledger.queue.append(item)
         ledger.write()
     return item
@@ -289,15 +335,21 @@ class DueResult:
     error: str = ""
 
 
-def run_due(library: Library, make_transport: Callable[[], Transport], *, by: str = "",
-            now: datetime | None = None,
-            progress: Callable[[Outcome, int, int], None] | None = None) -> list[DueResult]:
+def run_due(
+    library: Library,
+    make_transport: Callable[[], Transport],
+    *,
+    by: str = "",
+    now: datetime | None = None,
+    progress: Callable[[Outcome, int, int], None] | None = None,
+) -> list[DueResult]:
     """Send every queued send whose time has come, each claimed under the bundle's lock:
     a second process finds the lock held (and skips) or finds the entry done."""
     now = now or datetime.now(UTC)
     results: list[DueResult] = []
-    for bundle in sorted(p for p in library.root.iterdir()
-                         if (p / ledger_module.LEDGER_FILE).is_file()):
+    for bundle in sorted(
+        p for p in library.root.iterdir() if (p / ledger_module.LEDGER_FILE).is_file()
+    ):
         try:
             waiting = [q for q in ledger_module.load(bundle).pending() if q.at <= now]
         except BundleError as error:
@@ -307,16 +359,20 @@ def run_due(library: Library, make_transport: Callable[[], Transport], *, by: st
             continue
         try:
             with ledger_module.sending_lock(bundle):
-                results.extend(_send_due(library, bundle.name, now, make_transport, by,
-                                         progress))
+                results.extend(_send_due(library, bundle.name, now, make_transport, by, progress))
         except ledger_module.Busy:
             continue  # another process has claimed it
     return results
 
 
-def _send_due(library: Library, slug: str, now: datetime,
-              make_transport: Callable[[], Transport], by: str,
-              progress: Callable[[Outcome, int, int], None] | None) -> list[DueResult]:
+def _send_due(
+    library: Library,
+    slug: str,
+    now: datetime,
+    make_transport: Callable[[], Transport],
+    by: str,
+    progress: Callable[[Outcome, int, int], None] | None,
+) -> list[DueResult]:
     results = []
     bundle = library.root / slug
     # Read again under the lock: whoever held it before may have sent these.
@@ -324,8 +380,9 @@ def _send_due(library: Library, slug: str, now: datetime,
         result = DueResult(slug, item)
         try:
             the_plan = plan(library, slug, item.tags)
-            result.report = send(library, the_plan, make_transport(),
-                                 by=by or item.by, progress=progress)
+            result.report = send(
+                library, the_plan, make_transport(), by=by or item.by, progress=progress
+            )
             state, note = ledger_module.DONE, result.report.summary()
             if result.report.stopped:
                 state, note = ledger_module.QUEUED, result.report.stopped
@@ -342,11 +399,18 @@ def _send_due(library: Library, slug: str, now: datetime,
     return results
 
 
-def send_release(library: Library, slug: str, transport: Transport, *,
-                 tags: list[str] | tuple[str, ...] = (), resend: bool = False, by: str = "",
-                 progress: Callable[[Outcome, int, int], None] | None = None,
-                 sleep: Callable[[float], None] = time.sleep,
-                 release: Release | None = None) -> Report:
+def send_release(
+    library: Library,
+    slug: str,
+    transport: Transport,
+    *,
+    tags: list[str] | tuple[str, ...] = (),
+    resend: bool = False,
+    by: str = "",
+    progress: Callable[[Outcome, int, int], None] | None = None,
+    sleep: Callable[[float], None] = time.sleep,
+    release: Release | None = None,
+) -> Report:
     """Plan and send under the bundle's send lock (Busy if another process is sending it)."""
     with ledger_module.sending_lock(library.root / slug):
         the_plan = plan(library, slug, tags, resend=resend, release=release)

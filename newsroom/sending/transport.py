@@ -66,13 +66,15 @@ class SMTPTransport:
         if self._password is None:
             self._password = password(settings) if settings.username else ""
             if settings.username and not self._password:
-                raise SendError(f"no password for {settings.username} at {settings.host}: set "
-                                "NEWSROOM_SMTP_PASSWORD or see docs/sending.md")
+                raise SendError(
+                    f"no password for {settings.username} at {settings.host}: set "
+                    "NEWSROOM_SMTP_PASSWORD or see docs/sending.md"
+                )
         try:
             if settings.security == "ssl":
-                smtp: smtplib.SMTP = smtplib.SMTP_SSL(settings.host, settings.port,
-                                                      timeout=settings.timeout,
-                                                      context=self._context())
+                smtp: smtplib.SMTP = smtplib.SMTP_SSL(
+                    settings.host, settings.port, timeout=settings.timeout, context=self._context()
+                )
             else:
                 smtp = smtplib.SMTP(settings.host, settings.port, timeout=settings.timeout)
                 if settings.security == "starttls":
@@ -80,15 +82,18 @@ class SMTPTransport:
             if settings.username:
                 smtp.login(settings.username, self._password)
         except smtplib.SMTPAuthenticationError as error:
-            raise SendError(f"{where} refused the login for {settings.username}: "
-                            f"{_reply(error.smtp_code, error.smtp_error)}") from None
+            raise SendError(
+                f"{where} refused the login for {settings.username}: "
+                f"{_reply(error.smtp_code, error.smtp_error)}"
+            ) from None
         except smtplib.SMTPNotSupportedError as error:
             raise SendError(f"{where}: {error} (check send.security)") from None
         except ssl.SSLError as error:
             raise SendError(f"{where}: the secure connection failed: {error}") from None
         except (OSError, smtplib.SMTPException) as error:
-            raise SendError(f"cannot reach the mail server {where}: "
-                            f"{getattr(error, 'strerror', None) or error}") from None
+            raise SendError(
+                f"cannot reach the mail server {where}: {getattr(error, 'strerror', None) or error}"
+            ) from None
         self.smtp = smtp
 
     def send(self, sender: str, recipient: str, data: bytes) -> None:
@@ -146,24 +151,33 @@ class SendmailTransport:
 
     def open(self) -> None:
         self.path = shutil.which(self.command) or shutil.which(
-            self.command, path="/usr/sbin:/usr/lib:/sbin")
+            self.command, path="/usr/sbin:/usr/lib:/sbin"
+        )
         if self.path is None:
-            raise SendError(f"no {self.command} command on this machine: install msmtp-mta "
-                            "or a mail server, or send over SMTP (docs/sending.md)")
+            raise SendError(
+                f"no {self.command} command on this machine: install msmtp-mta "
+                "or a mail server, or send over SMTP (docs/sending.md)"
+            )
 
     def send(self, sender: str, recipient: str, data: bytes) -> None:
         assert self.path is not None
         # sendmail reads lines: hand it LF line ends, as on a Unix mailbox.
         try:
-            done = subprocess.run([self.path, "-i", "-f", sender, "--", recipient],
-                                  input=data.replace(b"\r\n", b"\n"), capture_output=True,
-                                  timeout=300, check=False)
+            done = subprocess.run(
+                [self.path, "-i", "-f", sender, "--", recipient],
+                input=data.replace(b"\r\n", b"\n"),
+                capture_output=True,
+                timeout=300,
+                check=False,
+            )
         except (OSError, subprocess.TimeoutExpired) as error:
             raise Temporary(f"{self.command}: {error}") from None
         if done.returncode == 0:
             return
-        reply = f"{self.command} exit {done.returncode}: " + " ".join(
-            done.stderr.decode("utf-8", "replace").split())[:300]
+        reply = (
+            f"{self.command} exit {done.returncode}: "
+            + " ".join(done.stderr.decode("utf-8", "replace").split())[:300]
+        )
         raise Temporary(reply) if done.returncode == EX_TEMPFAIL else Permanent(reply)
 
     def close(self) -> None:

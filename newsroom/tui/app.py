@@ -66,8 +66,10 @@ class NewsroomApp(OrderedKeys, App[int]):
         try:
             self.library = Library.open(self.drafts_path)
         except (BundleError, OSError) as error:
-            self.open_error = error if isinstance(error, BundleError) else BundleError(
-                self.drafts_path, str(error)
+            self.open_error = (
+                error
+                if isinstance(error, BundleError)
+                else BundleError(self.drafts_path, str(error))
             )
         self.push_screen(LibraryScreen())
         if self.library is not None:
@@ -110,8 +112,9 @@ class NewsroomApp(OrderedKeys, App[int]):
         try:
             settings = self.library.reload_settings()
         except BundleError as error:
-            self.notify(f"{error} (the settings in use are unchanged)", severity="error",
-                        markup=False)
+            self.notify(
+                f"{error} (the settings in use are unchanged)", severity="error", markup=False
+            )
             return str(error)
         if settings != before:
             self.settings_changed(settings, reread=False)

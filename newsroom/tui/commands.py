@@ -34,5 +34,10 @@ class NewsroomCommands(Provider):
         for action, title, help_text in self._entries():
             score = matcher.match(title)
             if score > 0:
-                yield Hit(score, matcher.highlight(title), self._runner(action), text=title,
-                          help=help_text)
+                yield Hit(
+                    score,
+                    matcher.highlight(title),
+                    self._runner(action),
+                    text=title,
+                    help=help_text,
+                )

@@ -17,10 +17,17 @@ from textual.worker import Worker
 _ONE_AT_A_TIME = threading.Lock()
 
 
-def commit_in_background(app: App, slug: str, action: str, digest: str = "", *,
-                         approved_by: str | None = None, save: bool = False,
-                         recorded_by: str | None = None, via: str = ""
-                         ) -> Worker[str | None] | None:
+def commit_in_background(
+    app: App,
+    slug: str,
+    action: str,
+    digest: str = "",
+    *,
+    approved_by: str | None = None,
+    save: bool = False,
+    recorded_by: str | None = None,
+    via: str = "",
+) -> Worker[str | None] | None:
     """Commit ``slug``'s bundle after ``action`` (``save``: only if commit_on_save)."""
     library = getattr(app, "library", None)
     if library is None:
@@ -40,9 +47,15 @@ def commit_in_background(app: App, slug: str, action: str, digest: str = "", *,
                 if save:
                     commit = record_save(library, slug, digest, action=action)
                 else:
-                    commit = record_action(library, slug, action, digest,
-                                           approved_by=approved_by, recorded_by=recorded_by,
-                                           via=via)
+                    commit = record_action(
+                        library,
+                        slug,
+                        action,
+                        digest,
+                        approved_by=approved_by,
+                        recorded_by=recorded_by,
+                        via=via,
+                    )
             except GitError as error:
                 tell(f"Saved, but not committed: {error}", "warning")
                 return None
@@ -54,5 +67,6 @@ def commit_in_background(app: App, slug: str, action: str, digest: str = "", *,
         return commit
 
     # On the app, not the screen: leaving the editor must not cut a commit short.
-    return app.run_worker(run, name=f"commit {action} {slug}", group="git-commit",
-                          thread=True, exit_on_error=False)
+    return app.run_worker(
+        run, name=f"commit {action} {slug}", group="git-commit", thread=True, exit_on_error=False
+    )

@@ -37,8 +37,12 @@ def editors(app) -> list[Any]:
     from .screens.editor import EditorScreen
 
     stacks = getattr(app, "_screen_stacks", None) or {"": app.screen_stack}
-    return [screen for stack in list(stacks.values()) for screen in list(stack)
-            if isinstance(screen, EditorScreen)]
+    return [
+        screen
+        for stack in list(stacks.values())
+        for screen in list(stack)
+        if isinstance(screen, EditorScreen)
+    ]
 
 
 def save_everything(app) -> list[str]:
@@ -52,8 +56,11 @@ def save_everything(app) -> list[str]:
         keeper = editor.keeper
         if keeper is None:
             continue
-        if editor.unsaved and editor.release is not None and keeper.final_checkpoint(
-                editor.release):
+        if (
+            editor.unsaved
+            and editor.release is not None
+            and keeper.final_checkpoint(editor.release)
+        ):
             written.append(editor.slug)
         keeper.close()
     return written

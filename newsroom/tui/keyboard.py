@@ -46,15 +46,19 @@ def typable(character: str | None) -> bool:
     """Is ``character`` text to insert when typed (not a control)?"""
     if character is None or len(character) != 1:
         return False
-    return (character.isprintable() or unicodedata.category(character) == "Zs"
-            or character in TYPABLE_FORMAT)
+    return (
+        character.isprintable()
+        or unicodedata.category(character) == "Zs"
+        or character in TYPABLE_FORMAT
+    )
 
 
 class TypedKey(events.Key):
     """A key as the app hands it on: knows when it has been handled."""
 
-    def __init__(self, key: str, character: str | None,
-                 handled: Callable[[TypedKey], None]) -> None:
+    def __init__(
+        self, key: str, character: str | None, handled: Callable[[TypedKey], None]
+    ) -> None:
         super().__init__(key, character)
         self._handled = handled
         self.finishing = False
@@ -96,8 +100,11 @@ class OrderedKeys:
             self._backlog().append(event)
             await self._drain_keys()
             return
-        if isinstance(event, events.Paste) and not event.is_forwarded and (
-                self._key_in_flight is not None or self._backlog()):
+        if (
+            isinstance(event, events.Paste)
+            and not event.is_forwarded
+            and (self._key_in_flight is not None or self._backlog())
+        ):
             self._backlog().append(event)  # a paste keeps its place among the keys
             return
         await super().on_event(event)  # type: ignore[misc]
@@ -146,8 +153,11 @@ class OrderedKeys:
         Textual's own.
         """
         focused = self.focused  # type: ignore[attr-defined]
-        return (key.is_printable and isinstance(focused, (Input, TextArea))
-                and not getattr(focused, "read_only", False))
+        return (
+            key.is_printable
+            and isinstance(focused, (Input, TextArea))
+            and not getattr(focused, "read_only", False)
+        )
 
     def _keys_quiet(self) -> bool:
         """Has everything between the focused widget and the app caught up?"""

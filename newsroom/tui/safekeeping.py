@@ -39,8 +39,10 @@ class Safekeeping:
         except locks.LockedError as error:
             if error.holder.stale:
                 self.stale_holder = error.holder
-                return (f"{self.slug} was left locked by {error.holder.describe()}, "
-                        "which is no longer running")
+                return (
+                    f"{self.slug} was left locked by {error.holder.describe()}, "
+                    "which is no longer running"
+                )
             return str(error)
         except (BundleError, OSError):
             return None  # a read-only library: saving will say why it cannot

@@ -50,8 +50,10 @@ def _new_id(name: str, taken) -> str:
 
 def who_are_you(app: App) -> FormDialog:
     library = app.library
-    options = [(one_line(p.name) or pid, pid) for pid, p in sorted(
-        library.people.items(), key=lambda item: item[1].name.casefold())]
+    options = [
+        (one_line(p.name) or pid, pid)
+        for pid, p in sorted(library.people.items(), key=lambda item: item[1].name.casefold())
+    ]
     options.append(("Someone new: add me to people.toml", NEW))
 
     def validate(values: Values) -> str | None:
@@ -64,10 +66,15 @@ def who_are_you(app: App) -> FormDialog:
     return FormDialog(
         "Who are you? newsroom records who submits, clears and approves. "
         "Your answer is remembered on this computer only.",
-        [Field("person", "I am", "", kind="select", options=options),
-         Field("name", "New: your name"),
-         Field("email", "New: your email (as in git, if you use it)")],
-        validate=validate, ok_label="That's me", id="who-are-you")
+        [
+            Field("person", "I am", "", kind="select", options=options),
+            Field("name", "New: your name"),
+            Field("email", "New: your email (as in git, if you use it)"),
+        ],
+        validate=validate,
+        ok_label="That's me",
+        id="who-are-you",
+    )
 
 
 def _chosen(app: App, values: Values | None) -> None:
@@ -76,15 +83,20 @@ def _chosen(app: App, values: Values | None) -> None:
     from ..userconfig import ConfigError, remember_person
 
     if not values:
-        app.notify("newsroom does not know who you are: sign-off stays off until you say "
-                   "(restart, or set NEWSROOM_USER).", severity="warning", timeout=15)
+        app.notify(
+            "newsroom does not know who you are: sign-off stays off until you say "
+            "(restart, or set NEWSROOM_USER).",
+            severity="warning",
+            timeout=15,
+        )
         return
     library = app.library
     person = values["person"]
     if person == NEW:
         person = _new_id(values["name"], library.people)
-        library.people[person] = Person(id=person, name=values["name"].strip(),
-                                        email=values["email"].strip())
+        library.people[person] = Person(
+            id=person, name=values["name"].strip(), email=values["email"].strip()
+        )
         try:
             library.save_people()
         except BundleError as error:

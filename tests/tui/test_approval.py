@@ -63,8 +63,16 @@ async def test_j4_approve_then_edit_makes_it_stale(make_app, drafts):
         row = body.text[:start].count("\n")
         column = start - (body.text.rfind("\n", 0, start) + 1)
         body.move_cursor((row, column))
-        await pilot.press("shift+right", "shift+right", "shift+right", "shift+right",
-                          "shift+right", "shift+right", "shift+right", "shift+right")
+        await pilot.press(
+            "shift+right",
+            "shift+right",
+            "shift+right",
+            "shift+right",
+            "shift+right",
+            "shift+right",
+            "shift+right",
+            "shift+right",
+        )
         await pilot.press(*"outdoor")
         await pilot.press("ctrl+s")
         await settle(pilot, 0.4)
@@ -94,8 +102,9 @@ async def test_actions_explain_why_not(make_app, drafts):
         table = editor.query_one("#check-table", DataTable)
         levels = [str(table.get_row_at(i)[0]) for i in range(table.row_count)]
         assert levels == sorted(levels, key=lambda level: level != "error")
-        markers = next(i for i in range(table.row_count)
-                       if str(table.get_row_at(i)[1]) == "markers")
+        markers = next(
+            i for i in range(table.row_count) if str(table.get_row_at(i)[1]) == "markers"
+        )
         table.focus()
         table.move_cursor(row=markers)
         await pilot.press("enter")
@@ -111,8 +120,9 @@ async def test_unsaved_work_blocks_sign_off(make_app):
         await pilot.press("f2")
         await pilot.press(*"New ")
         await pilot.press("f5")
-        await wait_until(pilot, lambda: "save first" in str(
-            editor.query_one("#action-reasons", Static).render()))
+        await wait_until(
+            pilot, lambda: "save first" in str(editor.query_one("#action-reasons", Static).render())
+        )
         reasons = str(editor.query_one("#action-reasons", Static).render())
         assert "save first" in reasons
 

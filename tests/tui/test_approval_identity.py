@@ -17,8 +17,9 @@ from newsroom.workflow import clear, verify
 from .conftest import FIXED_NOW, LIDO, open_release, settle, wait_until
 
 DAVID = "david.osei@hollinsbury-progressives.example.org.uk"
-needs_keygen = pytest.mark.skipif(shutil.which("ssh-keygen") is None,
-                                  reason="ssh-keygen is not installed")
+needs_keygen = pytest.mark.skipif(
+    shutil.which("ssh-keygen") is None, reason="ssh-keygen is not installed"
+)
 
 
 @pytest.fixture(autouse=True)
@@ -37,8 +38,11 @@ def app_for(drafts: Path):
 
 
 def keygen(path: Path, passphrase: str = "") -> Path:
-    subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", passphrase, "-C", path.name,
-                    "-f", str(path)], check=True, capture_output=True)
+    subprocess.run(
+        ["ssh-keygen", "-q", "-t", "ed25519", "-N", passphrase, "-C", path.name, "-f", str(path)],
+        check=True,
+        capture_output=True,
+    )
     return path
 
 
@@ -57,8 +61,11 @@ def header_text(app) -> str:
 
 def shared_files(drafts: Path) -> dict[Path, bytes]:
     """What the library shares (not .newsroom/, this machine's cache)."""
-    return {p: p.read_bytes() for p in drafts.rglob("*")
-            if p.is_file() and ".newsroom" not in p.relative_to(drafts).parts}
+    return {
+        p: p.read_bytes()
+        for p in drafts.rglob("*")
+        if p.is_file() and ".newsroom" not in p.relative_to(drafts).parts
+    }
 
 
 def release_data(drafts: Path) -> dict:
@@ -88,9 +95,7 @@ async def test_header_shows_who_and_offers_no_choice(drafts, monkeypatch):
         assert "unsigned (no key)" in shown
 
 
-async def test_first_run_asks_once_and_remembers_outside_the_library(
-    drafts, own_config: Path
-):
+async def test_first_run_asks_once_and_remembers_outside_the_library(drafts, own_config: Path):
     before = shared_files(drafts)
     app = app_for(drafts)
     async with app.run_test(size=(120, 40)) as pilot:
@@ -141,11 +146,19 @@ async def test_record_an_approval_given_by_phone(drafts, monkeypatch):
         await wait_until(pilot, lambda: pane.assessment.status == "approved")
         table = editor.query_one("#signoff-table")
         rows = [tuple(str(c) for c in table.get_row_at(i)) for i in range(table.row_count)]
-        assert ("approval", "david-osei, recorded by priya-raman via phone",
-                "2026-11-25 10:00", "valid", "rang at 9") in rows
+        assert (
+            "approval",
+            "david-osei, recorded by priya-raman via phone",
+            "2026-11-25 10:00",
+            "valid",
+            "rang at 9",
+        ) in rows
     approval = release_data(drafts)["approvals"][-1]
-    assert (approval["by"], approval["recorded_by"], approval["via"]) == \
-        ("david-osei", "priya-raman", "phone")
+    assert (approval["by"], approval["recorded_by"], approval["via"]) == (
+        "david-osei",
+        "priya-raman",
+        "phone",
+    )
 
 
 async def approve_in_pane(pilot, pane) -> None:

@@ -61,9 +61,11 @@ async def test_contact_about_and_imprint_typed_are_saved(make_app, drafts):
         editor = await open_editor(pilot, BUS)
         await pilot.press("f8")
         await settle(pilot)
-        for widget_id, text in (("contact-email", "press@eastfield.example"),
-                                ("about", "Eastfield Bus Users' Group speaks for riders."),
-                                ("imprint", "Promoted by H Marsh, 1 Depot Row.")):
+        for widget_id, text in (
+            ("contact-email", "press@eastfield.example"),
+            ("about", "Eastfield Bus Users' Group speaks for riders."),
+            ("imprint", "Promoted by H Marsh, 1 Depot Row."),
+        ):
             widget = editor.query_one(f"#{widget_id}")
             widget.focus()
             if isinstance(widget, Input):
@@ -118,8 +120,7 @@ async def test_notes_added_edited_reordered_and_removed(make_app, drafts):
         await settle(pilot)
         assert not editor.unsaved
     notes = saved(drafts, LIDO)["notes_to_editors"]
-    assert notes == [original[0] + " Edited.", "Photographs: see the press office.",
-                     original[2]]
+    assert notes == [original[0] + " Edited.", "Photographs: see the press office.", original[2]]
 
 
 async def test_new_caption_placed_at_the_body_cursor_with_ctrl_g(make_app, drafts):
@@ -136,8 +137,7 @@ async def test_new_caption_placed_at_the_body_cursor_with_ctrl_g(make_app, draft
         assert isinstance(app.screen, CaptionPicker)
         await pilot.press("end", "enter")  # "+ New caption…"
         await settle(pilot)
-        await fill_form(pilot, {"text": "Riders at the Eastfield depot.",
-                                "credit": "Helen Marsh"})
+        await fill_form(pilot, {"text": "Riders at the Eastfield depot.", "credit": "Helen Marsh"})
         assert app.screen is editor and app.focused is body
         await pilot.press("ctrl+s")
         await settle(pilot)
@@ -145,7 +145,10 @@ async def test_new_caption_placed_at_the_body_cursor_with_ctrl_g(make_app, draft
     lines = (drafts / BUS / "body.md").read_text("utf-8").split("\n")
     assert lines[:4] == [before[0], "", f"{{{{< caption {caption_id} >}}}}", ""]
     assert saved(drafts, BUS)["captions"][-1] == {
-        "id": caption_id, "text": "Riders at the Eastfield depot.", "credit": "Helen Marsh"}
+        "id": caption_id,
+        "text": "Riders at the Eastfield depot.",
+        "credit": "Helen Marsh",
+    }
 
 
 async def test_existing_caption_placed_from_the_palette_entry_and_previewed(make_app, drafts):
@@ -212,8 +215,7 @@ async def test_unknown_reference_flagged_under_the_body_as_you_type(make_app):
         await pilot.press("backspace")
         await wait_until(pilot, lambda: flag_text(editor) == "")
         await wait_until(pilot, lambda: "(Not shown" not in preview.text)
-        assert not str(editor.query_one("#editor-message", Static).render()).startswith(
-            "Not saved")
+        assert not str(editor.query_one("#editor-message", Static).render()).startswith("Not saved")
 
 
 async def test_a_check_about_the_contact_jumps_to_the_details_pane(make_app):

@@ -37,8 +37,9 @@ async def test_j1_create_type_and_save(make_app, drafts):
         await pilot.press("tab")
         await type_text(pilot, "2026-11-26")
         editor.query_one("#body", TextArea).focus()
-        await type_text(pilot, "The town library will open at weekends.\n\n"
-                               "Volunteers will staff the desk.")
+        await type_text(
+            pilot, "The town library will open at weekends.\n\nVolunteers will staff the desk."
+        )
         assert "unsaved" in editor.sub_title
         await pilot.press("ctrl+s")
         await settle(pilot)
@@ -48,7 +49,8 @@ async def test_j1_create_type_and_save(make_app, drafts):
         assert data["standfirst"] == "Saturday and Sunday opening from January."
         assert data["dateline"] == {"place": "Hollinsbury", "date": date(2026, 11, 26)}
         assert (drafts / slug / "body.md").read_text("utf-8") == (
-            "The town library will open at weekends.\n\nVolunteers will staff the desk.")
+            "The town library will open at weekends.\n\nVolunteers will staff the desk."
+        )
 
 
 async def test_bad_date_is_an_inline_message(make_app, drafts):
@@ -111,7 +113,7 @@ async def test_j5_discard_leaves_files_alone(make_app, drafts):
     before = (drafts / BUS / "release.toml").read_bytes()
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
-        editor = await open_editor(pilot, BUS)
+        await open_editor(pilot, BUS)
         await type_text(pilot, "!!")
         await pilot.press("ctrl+q")
         await settle(pilot)

@@ -45,7 +45,7 @@ def burst(pilot, *parts: str | list[str]) -> None:
     character, lists hold key names ("tab", "f4", "ctrl+s")."""
     app = pilot.app
     for part in parts:
-        for item in (part if isinstance(part, list) else list(part)):
+        for item in part if isinstance(part, list) else list(part):
             event = key(item)
             event.set_sender(app)
             app._driver.send_message(event)
@@ -299,8 +299,7 @@ async def test_dateline_placeholder_is_generic(make_app, drafts):
     path = drafts / BUS / "release.toml"
     data = tomllib.loads(path.read_text("utf-8"))
     place = data["dateline"]["place"]
-    path.write_text(path.read_text("utf-8").replace(f'place = "{place}"', 'place = ""'),
-                    "utf-8")
+    path.write_text(path.read_text("utf-8").replace(f'place = "{place}"', 'place = ""'), "utf-8")
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
         editor = await open_editor(pilot, BUS)
@@ -344,8 +343,9 @@ async def test_a_burst_into_the_add_person_form_fills_each_field(make_app, draft
         await pilot.press("f4")
         await settle(pilot)
         # "a" opens the form; the rest arrives while it is still being mounted.
-        burst(pilot, "aTest\u00a0Person", ["tab", "tab"], "Some Role", ["tab"], "Some Org",
-              ["enter"])
+        burst(
+            pilot, "aTest\u00a0Person", ["tab", "tab"], "Some Role", ["tab"], "Some Org", ["enter"]
+        )
         await wait_until(pilot, lambda: "test-person" in app.library.people)
         people = tomllib.loads((drafts / "people.toml").read_text("utf-8"))["people"]
         assert people["test-person"]["name"] == "Test\u00a0Person"
@@ -361,19 +361,26 @@ async def test_a_burst_from_the_library_to_a_new_release(make_app, drafts):
         # typed before any of the screens involved has been drawn.
         burst(pilot, "nLibrary reopens", ["enter"], "Doors open at nine.", ["ctrl+s"])
         slug = "2026-11-25-library-reopens"
-        await wait_until(pilot, lambda: (drafts / slug / "body.md").exists()
-                         and "nine" in (drafts / slug / "body.md").read_text("utf-8"))
+        await wait_until(
+            pilot,
+            lambda: (
+                (drafts / slug / "body.md").exists()
+                and "nine" in (drafts / slug / "body.md").read_text("utf-8")
+            ),
+        )
         release, body = on_disk(drafts, slug)
         assert release["headline"] == "Library reopens"
         assert body.rstrip("\n").endswith("Doors open at nine.")
 
 
 async def test_a_pasted_release_keeps_every_character(make_app, drafts):
-    text = ("Councillors have “welcomed” the plan — at last.\n\n"
-            "It costs £310,000\u00a0in total; the 1936\u202fpool reopens in 2027.\n\n"
-            "{{< quote marsh >}}\n\n"
-            "Notes:\tone\ttwo [bold]not markup[/] and an emoji 👩\u200d🚒.\n"
-            "Last line, no newline")
+    text = (
+        "Councillors have “welcomed” the plan — at last.\n\n"
+        "It costs £310,000\u00a0in total; the 1936\u202fpool reopens in 2027.\n\n"
+        "{{< quote marsh >}}\n\n"
+        "Notes:\tone\ttwo [bold]not markup[/] and an emoji 👩\u200d🚒.\n"
+        "Last line, no newline"
+    )
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         editor = await open_editor(pilot, BUS)

@@ -40,8 +40,7 @@ async def test_typing_mounts_no_hidden_pane_and_reaches_the_release(make_app, dr
         assert all(not mounted(editor, kind) for kind in HIDDEN)
         # The count below the body follows once typing pauses.
         expected = describe_count(word_count(editor.release))
-        await wait_until(pilot, lambda: str(editor.query_one("#word-count").render())
-                         == expected)
+        await wait_until(pilot, lambda: str(editor.query_one("#word-count").render()) == expected)
         assert word_count(editor.release) == word_count_of(before) + 3
         # Quit without saving: the files keep the old body.
     assert (drafts / LIDO / "body.md").read_text("utf-8") == before
@@ -95,8 +94,10 @@ async def test_help_lists_keys_of_panes_not_yet_shown(make_app):
         await pilot.press("f1")
         await settle(pilot)
         table = app.screen.query_one("#help-keys", DataTable)
-        rows = {(str(table.get_row_at(i)[1]), str(table.get_row_at(i)[2]))
-                for i in range(table.row_count)}
+        rows = {
+            (str(table.get_row_at(i)[1]), str(table.get_row_at(i)[2]))
+            for i in range(table.row_count)
+        }
         assert ("New quote", "quotes pane") in rows
         assert ("Make speaker", "attribution pane") in rows
         assert ("Submit", "approval pane") in rows
@@ -113,8 +114,13 @@ async def test_after_a_save_the_palette_offers_sign_off_as_before(make_app, draf
         await type_text(pilot, "Hello. ")
         await pilot.press("ctrl+s")
         await settle(pilot)
-        await wait_until(pilot, lambda: mounted(editor, ApprovalPane)
-                         and editor.query_one(ApprovalPane).assessment is not None)
+        await wait_until(
+            pilot,
+            lambda: (
+                mounted(editor, ApprovalPane)
+                and editor.query_one(ApprovalPane).assessment is not None
+            ),
+        )
         assert app.screen is editor and not editor.unsaved
         assert editor.query_one("#panes").active == "drafting"
         titles = [hit.text async for hit in NewsroomCommands(editor).discover()]
@@ -186,7 +192,7 @@ async def test_a_field_error_line_appears_under_its_field_and_goes_again(make_ap
         await settle(pilot)
         await pilot.press("ctrl+s")
         await settle(pilot)
-    assert 'date = 2026-11-21' in (drafts / BUS / "release.toml").read_text("utf-8")
+    assert "date = 2026-11-21" in (drafts / BUS / "release.toml").read_text("utf-8")
 
 
 async def test_two_callers_asking_for_a_pane_at_once_get_the_same_mounted_pane(make_app):
@@ -197,6 +203,7 @@ async def test_two_callers_asking_for_a_pane_at_once_get_the_same_mounted_pane(m
     async with app.run_test(size=(120, 40)) as pilot:
         editor = await open_editor(pilot, LIDO)
         assert not mounted(editor, QuotesPane)
+
         async def ask():
             pane = await editor.pane("quotes")
             return pane, pane.is_mounted  # mounted by the time each caller has it

@@ -42,7 +42,9 @@ def _first_ends(value: list) -> bool:
 def _until(value: datetime | None) -> bool:
     local = value.astimezone(ZoneInfo("Europe/Paris")) if value else None
     return local is not None and (local.date().isoformat(), local.strftime("%H:%M")) == (
-        "2027-03-04", "09:30")
+        "2027-03-04",
+        "09:30",
+    )
 
 
 QUOTE = dict(pane="f3", table="#quote-table", expect=_first_ends)
@@ -54,26 +56,36 @@ FIELD_EDITORS: dict[str, Editor] = {
     "headline": Editor("f2", "headline"),
     "standfirst": Editor("f2", "standfirst"),
     "dateline.place": Editor("f2", "place"),
-    "dateline.date": Editor("f2", "date", "2027-01-02", replace=True,
-                            expect=lambda v: v.isoformat() == "2027-01-02"),
-    "embargo.timezone": Editor("f2", "embargo-zone", "Europe/Paris", replace=True,
-                               expect=lambda v: v == "Europe/Paris"),
+    "dateline.date": Editor(
+        "f2", "date", "2027-01-02", replace=True, expect=lambda v: v.isoformat() == "2027-01-02"
+    ),
+    "embargo.timezone": Editor(
+        "f2", "embargo-zone", "Europe/Paris", replace=True, expect=lambda v: v == "Europe/Paris"
+    ),
     "embargo.until": Editor("f2", "embargo-date", "2027-03-04", replace=True, expect=_until),
     "body": Editor("f2", "body"),
-    "quotes[].speaker": Editor(widget="field-speaker", typed="helen-marsh",
-                               **{**QUOTE, "expect": lambda v: v[0] == "helen-marsh"}),
+    "quotes[].speaker": Editor(
+        widget="field-speaker",
+        typed="helen-marsh",
+        **{**QUOTE, "expect": lambda v: v[0] == "helen-marsh"},
+    ),
     "quotes[].role": Editor(widget="field-role", **QUOTE),
     "quotes[].intro": Editor(widget="field-intro", **QUOTE),
     "quotes[].text": Editor(widget="field-text", **QUOTE),
     "quotes[].attribution": Editor(widget="field-attribution", **QUOTE),
-    "quotes[].attribution_after": Editor(widget="field-attribution_after", typed="1",
-                                         replace=True,
-                                         **{**QUOTE, "expect": lambda v: v[0] == 1}),
+    "quotes[].attribution_after": Editor(
+        widget="field-attribution_after",
+        typed="1",
+        replace=True,
+        **{**QUOTE, "expect": lambda v: v[0] == 1},
+    ),
     "captions[].text": Editor(widget="field-text", **CAPTION),
     "captions[].credit": Editor(widget="field-credit", **CAPTION),
     "captions[].file": Editor(widget="field-file", **CAPTION),
-    **{f"media[].{name}": Editor("f9", f"media-{name}", expect=_first_ends, submit=True)
-       for name in ("caption", "creator", "credit", "copyright", "alt", "usage_terms")},
+    **{
+        f"media[].{name}": Editor("f9", f"media-{name}", expect=_first_ends, submit=True)
+        for name in ("caption", "creator", "credit", "copyright", "alt", "usage_terms")
+    },
     "notes_to_editors[]": Editor("f8", "field-text", table="#note-table", expect=_first_ends),
     "contact.name": Editor("f8", "contact-name"),
     "contact.role": Editor("f8", "contact-role"),
@@ -129,8 +141,11 @@ async def test_each_field_is_typed_into_and_saved(make_app, drafts):
                 if spec.submit:
                     await pilot.press("enter")
                 if path == "embargo.until":
-                    await type_into(pilot, editor.query_one("#embargo-time"),
-                                    Editor("f2", "", "09:30", replace=True))
+                    await type_into(
+                        pilot,
+                        editor.query_one("#embargo-time"),
+                        Editor("f2", "", "09:30", replace=True),
+                    )
                 await settle(pilot)
             assert publishable.get(editor.release, path) != before, path
         await pilot.press("ctrl+s")

@@ -54,6 +54,7 @@ def wait_until(condition, what: str, timeout: float = 30.0) -> None:
 
 def editor_pid(drafts: Path) -> int:
     """The editor's pid, as its lock file says (it is not our child under tmux or make)."""
+
     def locked() -> bool:
         holder = locks.holder(drafts, BUS)
         return holder is not None and holder.pid > 0
@@ -221,8 +222,12 @@ def test_sigterm_in_a_pty(drafts: Path) -> None:
 
 
 def test_terminal_closed_under_a_shell_that_ignores_the_hang_up(drafts: Path) -> None:
-    _run_pty(drafts, SHELL_IGNORING_HUP, lambda term, pid: term.close_master(),
-             "terminal closed (read error/end of file, no signal)")
+    _run_pty(
+        drafts,
+        SHELL_IGNORING_HUP,
+        lambda term, pid: term.close_master(),
+        "terminal closed (read error/end of file, no signal)",
+    )
 
 
 def test_end_of_input_on_a_pipe(drafts: Path) -> None:
@@ -236,16 +241,18 @@ def test_end_of_input_on_a_pipe(drafts: Path) -> None:
 def test_parent_process_killed(drafts: Path) -> None:
     # sh waits for newsroom (no exec); killing sh leaves the terminal open.
     argv = ["sh", "-c", f"{NEWSROOM} --drafts drafts; sleep 60"]
-    _run_pty(drafts, argv, lambda term, pid: os.kill(term.pid, signal.SIGKILL),
-             "parent (sh) killed")
+    _run_pty(
+        drafts, argv, lambda term, pid: os.kill(term.pid, signal.SIGKILL), "parent (sh) killed"
+    )
 
 
 # -- tmux ----------------------------------------------------------------------
 
 
 def tmux(*args: str) -> str:
-    return subprocess.run([TMUX, "-L", SOCKET, *args], check=True, capture_output=True,
-                          text=True).stdout
+    return subprocess.run(
+        [TMUX, "-L", SOCKET, *args], check=True, capture_output=True, text=True
+    ).stdout
 
 
 def tmux_wait(session: str, text: str) -> None:
@@ -258,8 +265,7 @@ def _make_ready() -> str | None:
         return "make is not installed"
     if Path(sys.executable).parent.parent.resolve() != (ROOT / ".venv").resolve():
         return "the tests do not run from this checkout's .venv"
-    stamp = subprocess.run([MAKE, "-C", str(ROOT), "-q", ".venv/.installed"],
-                           capture_output=True)
+    stamp = subprocess.run([MAKE, "-C", str(ROOT), "-q", ".venv/.installed"], capture_output=True)
     if stamp.returncode != 0:
         return "the .venv stamp is out of date: `make run` would reinstall"
     return None
@@ -274,15 +280,22 @@ def test_killed_tmux_pane(drafts: Path, how: str) -> None:
             pytest.skip(reason)
         command = f"export NEWSROOM_USER={ACTING} && {MAKE} -C {ROOT} run DRAFTS={drafts}"
     elif how == "under sh -c":
-        command = (f"export NEWSROOM_USER={ACTING} && cd {drafts.parent} && "
-                   f"{NEWSROOM} --drafts drafts; echo finished")
+        command = (
+            f"export NEWSROOM_USER={ACTING} && cd {drafts.parent} && "
+            f"{NEWSROOM} --drafts drafts; echo finished"
+        )
     else:
-        command = (f"export NEWSROOM_USER={ACTING} && cd {drafts.parent} && "
-                   f"exec {NEWSROOM} --drafts drafts")
+        command = (
+            f"export NEWSROOM_USER={ACTING} && cd {drafts.parent} && "
+            f"exec {NEWSROOM} --drafts drafts"
+        )
     session = f"newsroom-hangup-{uuid.uuid4().hex[:8]}"
     env = {k: v for k, v in os.environ.items() if not k.startswith("TMUX")}
-    subprocess.run([TMUX, "-L", SOCKET, "new-session", "-d", "-s", session, "-x", "120",
-                    "-y", "40", command], check=True, env=env)
+    subprocess.run(
+        [TMUX, "-L", SOCKET, "new-session", "-d", "-s", session, "-x", "120", "-y", "40", command],
+        check=True,
+        env=env,
+    )
     try:
         tmux_wait(session, "Residents urged")
         time.sleep(0.5)
@@ -298,6 +311,5 @@ def test_killed_tmux_pane(drafts: Path, how: str) -> None:
         since = time.monotonic()
         tmux("kill-session", "-t", session)
     finally:
-        subprocess.run([TMUX, "-L", SOCKET, "kill-session", "-t", session],
-                       capture_output=True)
+        subprocess.run([TMUX, "-L", SOCKET, "kill-session", "-t", session], capture_output=True)
     assert_left_cleanly(drafts, pid, since, f"tmux pane killed, newsroom {how}")

@@ -14,8 +14,9 @@ from .conftest import BUS, open_release, settle
 
 def help_rows(app) -> dict[str, str]:
     table = app.screen.query_one("#help-keys", DataTable)
-    return {str(table.get_row_at(i)[0]): str(table.get_row_at(i)[1])
-            for i in range(table.row_count)}
+    return {
+        str(table.get_row_at(i)[0]): str(table.get_row_at(i)[1]) for i in range(table.row_count)
+    }
 
 
 async def test_help_lists_every_binding(make_app):
@@ -34,8 +35,19 @@ async def test_help_lists_every_binding(make_app):
         await pilot.press("f1")
         await settle(pilot)
         rows = help_rows(app)
-        for key in ("ctrl+s", "f2", "f3", "f4", "f5", "f6", "f8", "ctrl+k", "ctrl+g", "ctrl+e",
-                    "esc"):
+        for key in (
+            "ctrl+s",
+            "f2",
+            "f3",
+            "f4",
+            "f5",
+            "f6",
+            "f8",
+            "ctrl+k",
+            "ctrl+g",
+            "ctrl+e",
+            "esc",
+        ):
             assert key in rows, key
         # Pane keys are listed too, the details pane's parts before it is first shown.
         assert rows["u"] == "Submit"

@@ -28,8 +28,9 @@ pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
 
 
 def git(cwd: Path, *args: str) -> str:
-    return subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True,
-                          text=True).stdout
+    return subprocess.run(
+        ["git", *args], cwd=cwd, check=True, capture_output=True, text=True
+    ).stdout
 
 
 @pytest.fixture
@@ -53,8 +54,10 @@ def git_drafts(drafts: Path, tmp_path: Path, monkeypatch) -> Path:
 def history_rows(screen: HistoryScreen) -> list[dict[str, str]]:
     table = screen.query_one("#history-table", DataTable)
     labels = [str(column.label) for column in table.columns.values()]
-    return [dict(zip(labels, (str(cell) for cell in table.get_row_at(i)), strict=True))
-            for i in range(table.row_count)]
+    return [
+        dict(zip(labels, (str(cell) for cell in table.get_row_at(i)), strict=True))
+        for i in range(table.row_count)
+    ]
 
 
 def screen_words(app) -> str:
@@ -109,8 +112,7 @@ async def test_signoff_in_the_tui_commits_and_history_lists_it(make_app, git_dra
         assert submit_rows[-1]["Commit"] == commit_id[:7]
         assert submit_rows[-1]["Who"] == "Priya Raman"
         # The row's details: full digest and the commit.
-        history.query_one("#history-table", DataTable).move_cursor(
-            row=rows.index(submit_rows[-1]))
+        history.query_one("#history-table", DataTable).move_cursor(row=rows.index(submit_rows[-1]))
         await settle(pilot)
         detail = str(history.query_one("#history-detail").render())
         assert submitted["digest"] in detail and commit_id[:7] in detail
@@ -179,8 +181,7 @@ async def test_history_without_git_shows_events_and_never_mentions_git(make_app,
         assert isinstance(history, HistoryScreen) and history.loaded
         data = tomllib.loads((drafts / selected.slug / "release.toml").read_text("utf-8"))
         rows = history_rows(history)
-        assert "Commit" not in [str(c.label) for c in
-                                history.query_one(DataTable).columns.values()]
+        assert "Commit" not in [str(c.label) for c in history.query_one(DataTable).columns.values()]
         events = [e["action"] for e in data.get("history", [])]
         assert events, "the sample release should have history"
         shown = [r["Action"] for r in rows]
@@ -224,8 +225,9 @@ async def test_save_commits_only_with_commit_on_save(make_app, git_drafts, tmp_p
         assert "again" in git(tmp_path, "show", f"HEAD:drafts/{LIDO}/release.toml")
 
 
-async def test_a_refused_commit_is_a_notice_not_a_crash(make_app, git_drafts, tmp_path,
-                                                        monkeypatch):
+async def test_a_refused_commit_is_a_notice_not_a_crash(
+    make_app, git_drafts, tmp_path, monkeypatch
+):
     # No identity git will accept: the submit is saved, the commit is not, the app says so.
     for kind in ("AUTHOR", "COMMITTER"):
         monkeypatch.delenv(f"GIT_{kind}_NAME")
@@ -281,8 +283,13 @@ async def test_hostile_history_text_is_shown_literally(make_app, drafts):
     text = path.read_text("utf-8")
     marker = "note = \"Tom replied 'Happy with that'"
     assert marker in text
-    path.write_text(text.replace(marker, 'note = "[b]loud[/b] \\u001b[31mred [link=x]y[/link]'
-                                 + marker.removeprefix('note = "')), "utf-8")
+    path.write_text(
+        text.replace(
+            marker,
+            'note = "[b]loud[/b] \\u001b[31mred [link=x]y[/link]' + marker.removeprefix('note = "'),
+        ),
+        "utf-8",
+    )
     app = make_app(user="priya-raman")
     async with app.run_test(size=(160, 40)) as pilot:
         await open_release(pilot, LIDO)
@@ -300,8 +307,9 @@ async def test_hostile_history_text_is_shown_literally(make_app, drafts):
 
 async def test_new_release_committed_only_with_commit_on_save(make_app, git_drafts, tmp_path):
     settings = git_drafts / "newsroom.toml"
-    settings.write_text(settings.read_text("utf-8").replace(
-        "[git]\n", "[git]\ncommit_on_save = true\n"), "utf-8")
+    settings.write_text(
+        settings.read_text("utf-8").replace("[git]\n", "[git]\ncommit_on_save = true\n"), "utf-8"
+    )
     git(tmp_path, "commit", "--quiet", "-am", "Commit on save")
     app = make_app(user="priya-raman")
     async with app.run_test(size=(120, 40)) as pilot:

@@ -18,25 +18,43 @@ from .conftest import LIDO, settle
 
 # Normalised to NFC up front (saving stores NFC), so "literally" means byte for byte.
 ODD = unicodedata.normalize(
-    "NFC", "[bold red]Boom[/] [link=https://evil.example]click[/link] "
-    "Zoë 👩🏽‍⚕️ مرحبا שלום Z\u0335\u0331a\u0338 e\u0301\u0328 🇬🇧")
-ESCAPES = ("\x1b[31mred\x1b[0m \x1b]8;;https://evil.example\x07hyper\x1b]8;;\x07 "
-           "\x1b]0;owned\x1b\\ bell\x07 end")
+    "NFC",
+    "[bold red]Boom[/] [link=https://evil.example]click[/link] "
+    "Zoë 👩🏽‍⚕️ مرحبا שלום Z\u0335\u0331a\u0338 e\u0301\u0328 🇬🇧",
+)
+ESCAPES = (
+    "\x1b[31mred\x1b[0m \x1b]8;;https://evil.example\x07hyper\x1b]8;;\x07 "
+    "\x1b]0;owned\x1b\\ bell\x07 end"
+)
 SLUG = "2026-11-25-odd"
-LINE_FIELDS = ["headline", "standfirst", "place", "contact-name", "contact-role",
-               "contact-phone"]
+LINE_FIELDS = ["headline", "standfirst", "place", "contact-name", "contact-role", "contact-phone"]
 
 
 def write_release(drafts: Path, value: str) -> None:
     data = {
-        "schema": 1, "headline": f"Headline {value}", "standfirst": f"Standfirst {value}",
-        "about": f"About {value}", "imprint": f"Promoted by {value}",
-        "internal_notes": f"Internal {value}", "notes_to_editors": [f"Note {value}"],
+        "schema": 1,
+        "headline": f"Headline {value}",
+        "standfirst": f"Standfirst {value}",
+        "about": f"About {value}",
+        "imprint": f"Promoted by {value}",
+        "internal_notes": f"Internal {value}",
+        "notes_to_editors": [f"Note {value}"],
         "dateline": {"place": f"Place {value}"},
-        "contact": {"name": f"Contact {value}", "role": f"Role {value}",
-                    "phone": f"0770 {value}", "email": "press@example.org"},
-        "quotes": [{"id": "q1", "speaker": "helen-marsh", "role": f"Quote role {value}",
-                    "intro": f"Intro {value} {{name}} said:", "text": f"Quote text {value}"}],
+        "contact": {
+            "name": f"Contact {value}",
+            "role": f"Role {value}",
+            "phone": f"0770 {value}",
+            "email": "press@example.org",
+        },
+        "quotes": [
+            {
+                "id": "q1",
+                "speaker": "helen-marsh",
+                "role": f"Quote role {value}",
+                "intro": f"Intro {value} {{name}} said:",
+                "text": f"Quote text {value}",
+            }
+        ],
         "captions": [{"id": "c1", "text": f"Caption {value}", "credit": f"Credit {value}"}],
     }
     (drafts / SLUG).mkdir()
@@ -46,8 +64,11 @@ def write_release(drafts: Path, value: str) -> None:
 
 def tree(drafts: Path) -> dict[str, bytes]:
     """The library's content (not .newsroom/, newsroom's private caches)."""
-    return {str(p.relative_to(drafts)): p.read_bytes() for p in sorted(drafts.rglob("*"))
-            if p.is_file() and ".newsroom" not in p.parts and p.name != ".lock"}
+    return {
+        str(p.relative_to(drafts)): p.read_bytes()
+        for p in sorted(drafts.rglob("*"))
+        if p.is_file() and ".newsroom" not in p.parts and p.name != ".lock"
+    }
 
 
 async def shown(pilot, editor) -> dict[str, str]:
@@ -102,7 +123,11 @@ async def test_odd_text_in_every_field_shows_literally_and_saves_uncorrupted(mak
     assert after.quotes == before.quotes and after.captions == before.captions
     assert after.contact == before.contact and after.dateline == before.dateline
     assert (after.about, after.imprint, after.notes_to_editors, after.internal_notes) == (
-        before.about, before.imprint, before.notes_to_editors, before.internal_notes)
+        before.about,
+        before.imprint,
+        before.notes_to_editors,
+        before.internal_notes,
+    )
 
 
 async def test_escapes_in_every_field_are_never_shown_or_saved_raw(make_app, drafts):
@@ -112,8 +137,9 @@ async def test_escapes_in_every_field_are_never_shown_or_saved_raw(make_app, dra
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         table = app.screen.query_one("#releases", ReleaseTable)
-        assert all("\x1b" not in str(cell) and "\x07" not in str(cell)
-                   for cell in table.cells_of(SLUG))
+        assert all(
+            "\x1b" not in str(cell) and "\x07" not in str(cell) for cell in table.cells_of(SLUG)
+        )
         app.open_release(SLUG)
         await settle(pilot)
         editor = app.screen

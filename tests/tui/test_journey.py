@@ -24,13 +24,17 @@ pytestmark = [
     pytest.mark.skipif(not NEWSROOM.exists(), reason="the newsroom script is not installed"),
 ]
 
-HEADLINE = ("Mill Road parents ask for a safe crossing before the new school term, "
-            "as the county council shelves the Eastfield speed limit decision again")
+HEADLINE = (
+    "Mill Road parents ask for a safe crossing before the new school term, "
+    "as the county council shelves the Eastfield speed limit decision again"
+)
 SPEAKER = "Margaret Oduya"
 ROLE = "Chair of the Mill Road Residents' Association"
 ORGANISATION = "Mill Road Residents' Association"
-LEAD = (f"{SPEAKER}, {ROLE}, has asked Northshire County Council for a zebra crossing "
-        "outside St Anne's Primary School in Eastfield before pupils go back in January.")
+LEAD = (
+    f"{SPEAKER}, {ROLE}, has asked Northshire County Council for a zebra crossing "
+    "outside St Anne's Primary School in Eastfield before pupils go back in January."
+)
 CONTEXT = [
     "The county council's highways committee was due to decide in October whether to cut "
     "the limit on Mill Road from 30mph to 20mph. It has now put the decision back to March, "
@@ -104,15 +108,25 @@ def expected_paragraphs(drafts: Path) -> list[str]:
     intro = defaults["intro"].format(name=SPEAKER, role=ROLE)
     quote = [f"“{words}" for words in QUOTE]
     quote[-1] += "”"
-    return paragraphs("\n\n".join([
-        "FOR IMMEDIATE RELEASE", HEADLINE, LEAD, *CONTEXT,
-        f"[Photo: {CAPTION}. Picture: {CREDIT}]",
-        intro, *quote, "ENDS",
-        f"Media contact {contact['name']}, {contact['role']} Phone: {contact['phone']} "
-        f"Email: {contact['email']}",
-        f"About {settings['organisation']['name']}",
-        defaults["about"], defaults["imprint"],
-    ]))
+    return paragraphs(
+        "\n\n".join(
+            [
+                "FOR IMMEDIATE RELEASE",
+                HEADLINE,
+                LEAD,
+                *CONTEXT,
+                f"[Photo: {CAPTION}. Picture: {CREDIT}]",
+                intro,
+                *quote,
+                "ENDS",
+                f"Media contact {contact['name']}, {contact['role']} Phone: {contact['phone']} "
+                f"Email: {contact['email']}",
+                f"About {settings['organisation']['name']}",
+                defaults["about"],
+                defaults["imprint"],
+            ]
+        )
+    )
 
 
 def test_a_release_drafted_approved_and_exported_by_keys(drafts: Path, tmp_path: Path):
@@ -171,8 +185,12 @@ def test_a_release_drafted_approved_and_exported_by_keys(drafts: Path, tmp_path:
         wait_for(session, "New quote q1")
         type_(session, "Margaret")  # typed at the closed speaker list: it chooses her
         # Chosen, and her role filled in from the directory.
-        wait_until(session, lambda screen: any(
-            "Margaret Oduya" in line and "▼" in line for line in screen.splitlines()))
+        wait_until(
+            session,
+            lambda screen: any(
+                "Margaret Oduya" in line and "▼" in line for line in screen.splitlines()
+            ),
+        )
         wait_for(session, "Speaker's role")
         keys(session, "Tab", "Tab", "Tab")  # role, introduction, words
         for number, paragraph in enumerate(QUOTE):
@@ -222,8 +240,7 @@ def test_a_release_drafted_approved_and_exported_by_keys(drafts: Path, tmp_path:
 
     # The files on disk.
     people = tomllib.loads((drafts / "people.toml").read_text("utf-8"))["people"]
-    assert people["margaret-oduya"] == {"name": SPEAKER, "role": ROLE,
-                                        "organisation": ORGANISATION}
+    assert people["margaret-oduya"] == {"name": SPEAKER, "role": ROLE, "organisation": ORGANISATION}
     release = tomllib.loads((folder / "release.toml").read_text("utf-8"))
     assert release["headline"] == HEADLINE
     (quote,) = release["quotes"]
@@ -232,11 +249,19 @@ def test_a_release_drafted_approved_and_exported_by_keys(drafts: Path, tmp_path:
     assert release["captions"] == [{"id": "c1", "text": CAPTION, "credit": CREDIT}]
     (clearance,) = release["clearances"]
     assert (clearance["quote"], clearance["by"], clearance["via"], clearance["note"]) == (
-        "q1", "margaret-oduya", "email", CLEARANCE_NOTE)
+        "q1",
+        "margaret-oduya",
+        "email",
+        CLEARANCE_NOTE,
+    )
     (approval,) = release["approvals"]
     assert approval["by"] == "priya-raman" and approval.get("note") == APPROVAL_NOTE
     assert [entry["action"] for entry in release["history"]] == [
-        "clear", "submit", "approve", "publish"]
+        "clear",
+        "submit",
+        "approve",
+        "publish",
+    ]
     assert approval["digest"] == release["history"][-1]["digest"]
     body = (folder / "body.md").read_text("utf-8")
     assert paragraphs(body) == [LEAD, *CONTEXT, "{{< caption c1 >}}", "{{< quote q1 >}}"]

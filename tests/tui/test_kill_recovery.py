@@ -27,8 +27,9 @@ NEWSROOM = Path(sys.executable).with_name("newsroom")
 GRACE = recovery.INTERVAL  # the most typing a crash may cost: 2 seconds
 WORDS = [f"w{n:02d} " for n in range(24)]
 
-pytestmark = pytest.mark.skipif(not NEWSROOM.exists(),
-                                reason="the newsroom script is not installed")
+pytestmark = pytest.mark.skipif(
+    not NEWSROOM.exists(), reason="the newsroom script is not installed"
+)
 
 
 def recovered_body(drafts: Path) -> str:
@@ -44,7 +45,8 @@ def assert_everything_up_to_grace(drafts: Path, typed: list[tuple[float, str]], 
     body = recovered_body(drafts)
     assert body.startswith(due), (
         f"the recovery file lost words typed more than {GRACE}s before the kill:\n"
-        f"typed by then: {due!r}\nrecovered: {body[:len(due) + 40]!r}")
+        f"typed by then: {due!r}\nrecovered: {body[: len(due) + 40]!r}"
+    )
 
 
 def wait_for_lock(drafts: Path, timeout: float = 30.0) -> None:
@@ -78,10 +80,14 @@ def wait_for(session: str, text: str, timeout: float = 30.0) -> None:
 def test_sigkill_in_tmux_keeps_everything_typed_up_to_2_seconds_before(drafts: Path):
     session = f"newsroom-kill-{uuid.uuid4().hex[:8]}"
     env = {k: v for k, v in os.environ.items() if not k.startswith("TMUX")}
-    command = (f"export NEWSROOM_USER={ACTING} && cd {drafts.parent} && "
-               f"exec {NEWSROOM} --drafts drafts")
-    subprocess.run([TMUX, "-L", SOCKET, "new-session", "-d", "-s", session, "-x", "120", "-y", "40",
-                    command], check=True, env=env)
+    command = (
+        f"export NEWSROOM_USER={ACTING} && cd {drafts.parent} && exec {NEWSROOM} --drafts drafts"
+    )
+    subprocess.run(
+        [TMUX, "-L", SOCKET, "new-session", "-d", "-s", session, "-x", "120", "-y", "40", command],
+        check=True,
+        env=env,
+    )
     try:
         pid = int(tmux("display-message", "-p", "-t", session, "#{pane_pid}").strip())
         wait_for(session, "Residents urged")

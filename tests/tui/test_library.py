@@ -85,8 +85,9 @@ async def test_new_release_proposes_slug(make_app, drafts):
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, EditorScreen)
-        data = tomllib.loads((drafts / "2026-11-25-bins-bold-new-rota" / "release.toml")
-                            .read_text("utf-8"))
+        data = tomllib.loads(
+            (drafts / "2026-11-25-bins-bold-new-rota" / "release.toml").read_text("utf-8")
+        )
         assert data["headline"] == "Bins: [bold]new[/] rota"
         assert data["created"].isoformat() == "2026-11-25"
 
@@ -102,16 +103,17 @@ async def test_duplicate_and_spike(make_app, drafts):
         slug_input.value = "2026-11-25-lido-copy"
         await pilot.press("ctrl+s")
         await settle(pilot)
-        copy = tomllib.loads((drafts / "2026-11-25-lido-copy" / "release.toml")
-                             .read_text("utf-8"))
+        copy = tomllib.loads((drafts / "2026-11-25-lido-copy" / "release.toml").read_text("utf-8"))
         assert copy["headline"].startswith("Hollinsbury Lido")
         assert "approvals" not in copy and "history" not in copy
-        assert (drafts / "2026-11-25-lido-copy" / "body.md").read_bytes() == \
-            (drafts / LIDO / "body.md").read_bytes()
+        assert (drafts / "2026-11-25-lido-copy" / "body.md").read_bytes() == (
+            drafts / LIDO / "body.md"
+        ).read_bytes()
         # The copy carries its pictures: the files its [[media]] records name.
         pictures = sorted(p.name for p in (drafts / LIDO / "media").iterdir())
         assert pictures and pictures == sorted(
-            p.name for p in (drafts / "2026-11-25-lido-copy" / "media").iterdir())
+            p.name for p in (drafts / "2026-11-25-lido-copy" / "media").iterdir()
+        )
         assert table.row_count == 3
 
         table.move_to(BUS)

@@ -43,8 +43,9 @@ def varied(drafts):
     """The sample library plus releases with awkward headlines, some of them twice."""
     library = Library.open(drafts)
     for number, headline in enumerate(HEADLINES * 3):
-        library.create(f"2026-10-{number % 28 + 1:02d}-varied-{number:02d}", headline,
-                       today=date(2026, 10, 1))
+        library.create(
+            f"2026-10-{number % 28 + 1:02d}-varied-{number:02d}", headline, today=date(2026, 10, 1)
+        )
     return drafts
 
 
@@ -126,8 +127,9 @@ async def test_filtering_and_reloading_with_the_rows_frozen(make_app, varied, fr
             assert shown(app) == expected(screen, typed), typed
         # A release written on disk behind our back shows after a reload, and the
         # filter finds it.
-        Library.open(app.drafts_path).create("2026-11-01-strand-regatta", "Strand regatta",
-                                             today=date(2026, 11, 1))
+        Library.open(app.drafts_path).create(
+            "2026-11-01-strand-regatta", "Strand regatta", today=date(2026, 11, 1)
+        )
         await pilot.press("f5")
         await settle(pilot)
         assert "2026-11-01-strand-regatta" in shown(app)

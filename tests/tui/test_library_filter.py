@@ -27,8 +27,11 @@ def many(drafts):
     library = Library.open(drafts)
     for number in range(40):
         word = WORDS[number % len(WORDS)]
-        library.create(f"2026-10-{number % 28 + 1:02d}-item-{number:02d}",
-                       f"{word.capitalize()} item {number}", today=date(2026, 10, 1))
+        library.create(
+            f"2026-10-{number % 28 + 1:02d}-item-{number:02d}",
+            f"{word.capitalize()} item {number}",
+            today=date(2026, 10, 1),
+        )
     return drafts
 
 
@@ -43,8 +46,11 @@ def shown(app) -> list[str]:
 
 def expected(screen: LibraryScreen, needle: str) -> list[str]:
     needle = needle.casefold().strip()
-    return [row.slug for row in screen.rows
-            if needle in f"{row.headline}\n{row.slug}\n{row.speakers}".casefold()]
+    return [
+        row.slug
+        for row in screen.rows
+        if needle in f"{row.headline}\n{row.slug}\n{row.speakers}".casefold()
+    ]
 
 
 async def test_every_keystroke_shows_exactly_the_matching_rows(make_app, many):
@@ -58,8 +64,23 @@ async def test_every_keystroke_shows_exactly_the_matching_rows(make_app, many):
         await pilot.press("slash")
         typed = ""
         # Narrow letter by letter, widen again, then a needle nothing matches.
-        for key in ["l", "i", "d", "o", "backspace", "backspace", "backspace", "backspace",
-                    "s", "t", "r", "a", "ß", "e", "x"]:
+        for key in [
+            "l",
+            "i",
+            "d",
+            "o",
+            "backspace",
+            "backspace",
+            "backspace",
+            "backspace",
+            "s",
+            "t",
+            "r",
+            "a",
+            "ß",
+            "e",
+            "x",
+        ]:
             await pilot.press(key)
             await pilot.pause()
             typed = typed[:-1] if key == "backspace" else typed + key

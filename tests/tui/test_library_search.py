@@ -37,7 +37,7 @@ async def test_search_mode_finds_words_in_bodies_and_quotes(make_app):
         assert "surgery" in message(app).casefold()
         # The snippet's match is styled, and the text is never read as markup.
         snippet = app.screen.query_one("#library-message", Static).render()
-        assert any("surgery" in snippet.plain[s.start:s.end].casefold() for s in snippet.spans)
+        assert any("surgery" in snippet.plain[s.start : s.end].casefold() for s in snippet.spans)
         # A broken query says why and does not crash.
         await type_text(pilot, ' "open')
         await wait_until(pilot, lambda: "quotation mark" in message(app))

@@ -28,15 +28,17 @@ async def until(pilot, condition, timeout: float = 20.0) -> None:
 
 
 def _make_picture(path: Path) -> Path:
-    spec = importlib.util.spec_from_file_location("make_picture",
-                                                  REPO / "benchmarks" / "make_picture.py")
+    spec = importlib.util.spec_from_file_location(
+        "make_picture", REPO / "benchmarks" / "make_picture.py"
+    )
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module.make_picture(path, 1200, 800)
 
 
-async def test_add_edit_and_place_a_picture(make_app, drafts: Path, tmp_path: Path,
-                                            monkeypatch) -> None:
+async def test_add_edit_and_place_a_picture(
+    make_app, drafts: Path, tmp_path: Path, monkeypatch
+) -> None:
     folder = tmp_path / "photos"
     folder.mkdir()
     _make_picture(folder / "stop.jpg")
@@ -80,7 +82,8 @@ async def test_add_edit_and_place_a_picture(make_app, drafts: Path, tmp_path: Pa
 
 
 async def test_a_typed_path_adds_the_picture_and_the_details_follow_in_order(
-        make_app, drafts: Path, tmp_path: Path) -> None:
+    make_app, drafts: Path, tmp_path: Path
+) -> None:
     """A picture anywhere on disk, by its path; then the cursor is in Caption and the
     details typed in one burst, a Tab between each, land in their own fields."""
     _make_picture(tmp_path / "crossing.jpg")
@@ -104,15 +107,17 @@ async def test_a_typed_path_adds_the_picture_and_the_details_follow_in_order(
         for value in ("New crossing on Mill Lane", "Sam Okoro", "Mill Lane Residents"):
             keys += [*value, "tab"]
         await pilot.press(*keys[:-1], "enter")
-        await until(pilot, lambda: editor.release.picture("crossing").credit
-                    == "Mill Lane Residents")
+        await until(
+            pilot, lambda: editor.release.picture("crossing").credit == "Mill Lane Residents"
+        )
         picture = editor.release.picture("crossing")
         assert picture.caption == "New crossing on Mill Lane"
         assert picture.creator == "Sam Okoro"
 
 
 async def test_showing_one_picture_after_another_replaces_the_image(
-        make_app, drafts: Path, tmp_path: Path, monkeypatch) -> None:
+    make_app, drafts: Path, tmp_path: Path, monkeypatch
+) -> None:
     """With the images extra, each picture shown mounts an image widget; the next
     one replaces it (it once crashed on a duplicate id). A stand-in widget here, so
     the test runs without textual-image installed."""

@@ -14,8 +14,10 @@ from newsroom.tui.screens.pick_quote import QuotePicker
 
 from .conftest import BUS, LIDO, open_release, settle, type_text, wait_until
 
-WORDS = ("Our buses are a lifeline.\n\nThe county must listen to the people who ride "
-         "them.\n\nWe will be at every meeting.")
+WORDS = (
+    "Our buses are a lifeline.\n\nThe county must listen to the people who ride "
+    "them.\n\nWe will be at every meeting."
+)
 
 
 async def new_release(pilot, headline: str) -> EditorScreen:
@@ -60,7 +62,8 @@ async def test_j2_quote_inserted_between_paragraphs(make_app, drafts):
         await settle(pilot)
         slug = editor.slug
         assert (drafts / slug / "body.md").read_text("utf-8") == (
-            "Bus users met on Monday.\n\n{{< quote q1 >}}\n\nThe meeting ended at nine.")
+            "Bus users met on Monday.\n\n{{< quote q1 >}}\n\nThe meeting ended at nine."
+        )
         data = tomllib.loads((drafts / slug / "release.toml").read_text("utf-8"))
         assert data["quotes"][0]["speaker"] == "helen-marsh"
         assert data["quotes"][0]["text"].count("\n\n") == 2
@@ -139,8 +142,11 @@ async def test_j3_new_person_becomes_speaker(make_app, drafts):
         await settle(pilot)
         people = tomllib.loads((drafts / "people.toml").read_text("utf-8"))["people"]
         assert people["sam-carter"] == {
-            "name": "Sam Carter", "role": "Lido Manager",
-            "organisation": "Hollinsbury Leisure Trust", "email": "sam@leisure.example.org.uk"}
+            "name": "Sam Carter",
+            "role": "Lido Manager",
+            "organisation": "Hollinsbury Leisure Trust",
+            "email": "sam@leisure.example.org.uk",
+        }
         assert people["tom-whitfield"]["name"] == "Tom Whitfield"  # the others are kept
         # Sam is selected in the table; make Sam the speaker of the second quote.
         editor.query_one("#quote-select", Select).value = "whitfield"
@@ -157,9 +163,13 @@ async def test_j3_new_person_becomes_speaker(make_app, drafts):
 
 async def test_refresh_role_from_directory(make_app, drafts):
     people_path = drafts / "people.toml"
-    people_path.write_text(people_path.read_text("utf-8").replace(
-        'role = "Chair of the Friends of Hollinsbury Lido"',
-        'role = "President of the Friends of Hollinsbury Lido"'), "utf-8")
+    people_path.write_text(
+        people_path.read_text("utf-8").replace(
+            'role = "Chair of the Friends of Hollinsbury Lido"',
+            'role = "President of the Friends of Hollinsbury Lido"',
+        ),
+        "utf-8",
+    )
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
         await open_release(pilot, LIDO)

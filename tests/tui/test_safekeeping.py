@@ -33,8 +33,9 @@ recovery.checkpoint(library, release)
 
 
 async def test_locked_by_another_process_opens_read_only(make_app, drafts):
-    holder = subprocess.Popen([sys.executable, "-c", HOLD_LOCK, str(drafts), BUS],
-                              stdout=subprocess.PIPE, text=True)
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLD_LOCK, str(drafts), BUS], stdout=subprocess.PIPE, text=True
+    )
     try:
         assert holder.stdout.readline().strip() == "locked"
         before = (drafts / BUS / "body.md").read_bytes()
@@ -50,8 +51,10 @@ async def test_locked_by_another_process_opens_read_only(make_app, drafts):
             await settle(pilot)
             assert "Not saved" in str(editor.query_one("#editor-message", Static).render())
             await pilot.press("f5")
-            await wait_until(pilot, lambda: "read-only" in str(
-                editor.query_one("#action-reasons", Static).render()))
+            await wait_until(
+                pilot,
+                lambda: "read-only" in str(editor.query_one("#action-reasons", Static).render()),
+            )
         assert (drafts / BUS / "body.md").read_bytes() == before
     finally:
         holder.kill()

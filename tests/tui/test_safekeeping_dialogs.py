@@ -33,9 +33,15 @@ def dead_pid() -> int:
 
 
 def leave_stale_lock(drafts, slug: str) -> bytes:
-    raw = json.dumps({"user": "sam", "host": locks.current_host(), "pid": dead_pid(),
-                      "since": datetime(2026, 11, 25, 9, 0, tzinfo=UTC).isoformat(),
-                      "token": "abc"}).encode()
+    raw = json.dumps(
+        {
+            "user": "sam",
+            "host": locks.current_host(),
+            "pid": dead_pid(),
+            "since": datetime(2026, 11, 25, 9, 0, tzinfo=UTC).isoformat(),
+            "token": "abc",
+        }
+    ).encode()
     (drafts / slug / ".lock").write_bytes(raw)
     return raw
 
@@ -129,7 +135,8 @@ async def test_conflict_keep_both_saves_a_copy_under_an_editable_slug(make_app, 
         await settle(pilot)
         assert app.screen.slug == "bus-mine"
         assert not (drafts / ".newsroom" / "recovery").exists() or not list(
-            (drafts / ".newsroom" / "recovery").glob(f"{BUS}.*"))
+            (drafts / ".newsroom" / "recovery").glob(f"{BUS}.*")
+        )
     assert (drafts / BUS / "body.md").read_text("utf-8") == theirs
     assert (drafts / "bus-mine" / "body.md").read_text("utf-8").startswith("Mine: Residents")
 

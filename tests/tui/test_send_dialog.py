@@ -42,7 +42,8 @@ async def open_send_from_library(pilot, slug: str) -> SendDialog:
 
 
 async def test_send_from_the_library_one_message_each_with_results(
-        make_app, drafts: Path, server: Server) -> None:
+    make_app, drafts: Path, server: Server
+) -> None:
     approve_lido(drafts)
     app = make_app(user="priya-raman")
     async with app.run_test(size=(120, 40)) as pilot:
@@ -56,8 +57,10 @@ async def test_send_from_the_library_one_message_each_with_results(
         to_line = next(line for line in preview.splitlines() if line.startswith("To: "))
         assert (HERALD in to_line) != (RADIO in to_line)
         await pilot.press("ctrl+s")
-        await wait_until(pilot, lambda: not dialog.busy
-                         and dialog.query_one("#send-results", DataTable).row_count == 2)
+        await wait_until(
+            pilot,
+            lambda: not dialog.busy and dialog.query_one("#send-results", DataTable).row_count == 2,
+        )
         assert sorted(r.recipients[0] for r in server.handler.received) == sorted([HERALD, RADIO])
         status = str(dialog.query_one("#send-status", Static).render())
         assert "sent 2" in status
@@ -70,10 +73,13 @@ async def test_send_from_the_library_one_message_each_with_results(
         await wait_until(pilot, lambda: not dialog.query_one("#ok", Button).disabled)
         assert "2 to send" in str(dialog.query_one("#send-recipients", Static).render())
         await pilot.press("ctrl+s")
-        await wait_until(pilot, lambda: not dialog.busy
-                         and dialog.query_one("#send-results", DataTable).row_count == 4)
+        await wait_until(
+            pilot,
+            lambda: not dialog.busy and dialog.query_one("#send-results", DataTable).row_count == 4,
+        )
         assert sorted(r.recipients[0] for r in server.handler.received) == sorted(
-            [HERALD, RADIO, HERALD, RADIO])
+            [HERALD, RADIO, HERALD, RADIO]
+        )
         ledger = tomllib.loads((drafts / LIDO / "sent.toml").read_text(encoding="utf-8"))
         assert [e["status"] for e in ledger["recipient"]] == ["sent"] * 4
         await pilot.press("escape")
@@ -108,7 +114,8 @@ async def test_queue_for_later_from_the_dialog(make_app, drafts: Path, server: S
         ledger = tomllib.loads((drafts / LIDO / "sent.toml").read_text(encoding="utf-8"))
         assert ledger["queued"][0]["state"] == "queued"
         assert "queued 3 Dec 09:00" in str(
-            app.screen.query_one("#library-message", Static).render())
+            app.screen.query_one("#library-message", Static).render()
+        )
 
 
 async def test_editor_ctrl_r_opens_send(make_app, drafts: Path, server: Server) -> None:
@@ -150,7 +157,8 @@ async def test_press_list_screen_add_and_opt_out(make_app, drafts: Path) -> None
 
 
 async def test_send_settings_edited_by_hand_while_open_are_used(
-        make_app, drafts: Path, server: Server) -> None:
+    make_app, drafts: Path, server: Server
+) -> None:
     """[send] added to newsroom.toml by hand after newsroom started: the Send dialog
     reads the file afresh (it once said "send.host: not set")."""
     settings = drafts / "newsroom.toml"
@@ -163,6 +171,8 @@ async def test_send_settings_edited_by_hand_while_open_are_used(
         settings.write_text(with_send, encoding="utf-8")  # the hand edit
         dialog = await open_send_from_library(pilot, LIDO)
         await pilot.press("ctrl+s")
-        await wait_until(pilot, lambda: not dialog.busy
-                         and dialog.query_one("#send-results", DataTable).row_count == 2)
+        await wait_until(
+            pilot,
+            lambda: not dialog.busy and dialog.query_one("#send-results", DataTable).row_count == 2,
+        )
         assert "sent 2" in str(dialog.query_one("#send-status", Static).render())

@@ -15,8 +15,10 @@ from newsroom.tui.screens.settings import SettingsScreen
 
 from .conftest import LIDO, open_editor, settle, type_text, wait_until
 
-LONG_HEADLINE = ("Hollinsbury Lido to reopen next summer after town council backs "
-                 "residents' campaign, with free swims for every child in the town")
+LONG_HEADLINE = (
+    "Hollinsbury Lido to reopen next summer after town council backs "
+    "residents' campaign, with free swims for every child in the town"
+)
 
 
 async def palette(pilot, words: str) -> None:
@@ -38,12 +40,12 @@ async def retype(pilot, widget: Input, text: str) -> None:
 
 def check_rows(editor) -> list[tuple[str, str]]:
     table = editor.query_one("#check-table", DataTable)
-    return [(str(table.get_row_at(i)[0]), str(table.get_row_at(i)[1]))
-            for i in range(table.row_count)]
+    return [
+        (str(table.get_row_at(i)[0]), str(table.get_row_at(i)[1])) for i in range(table.row_count)
+    ]
 
 
-async def test_a_severity_set_in_settings_changes_the_open_editors_checks(
-        make_app, drafts, capsys):
+async def test_a_severity_set_in_settings_changes_the_open_editors_checks(make_app, drafts, capsys):
     lib = Library.open(drafts)
     release = lib.load(LIDO)
     release.headline = LONG_HEADLINE
@@ -64,20 +66,24 @@ async def test_a_severity_set_in_settings_changes_the_open_editors_checks(
         await settle(pilot)
         # Only that value was added; every comment and every other byte stays.
         assert (drafts / "newsroom.toml").read_text("utf-8") == settings_before.replace(
-            "headline_max = 110\n", 'headline_max = 110\nheadline-length = "error"\n')
+            "headline_max = 110\n", 'headline_max = 110\nheadline-length = "error"\n'
+        )
         await pilot.press("escape")
         await settle(pilot)
         assert app.screen is editor
         # The open editor's checks follow without a restart.
         await wait_until(pilot, lambda: ("error", "headline-length") in check_rows(editor))
-        assert "headline-length" in editor.query_one("ApprovalPane").assessment \
-            .actions["submit"].reason
+        assert (
+            "headline-length"
+            in editor.query_one("ApprovalPane").assessment.actions["submit"].reason
+        )
     # And the next CLI command sees it too.
     capsys.readouterr()
     assert main(["--drafts", str(drafts), "check", LIDO, "--json"]) == 1
     rows = json.loads(capsys.readouterr().out)["results"]
-    assert {"id": "headline-length", "blocking": True} .items() <= next(
-        r for r in rows if r["id"] == "headline-length").items()
+    assert {"id": "headline-length", "blocking": True}.items() <= next(
+        r for r in rows if r["id"] == "headline-length"
+    ).items()
 
 
 async def test_settings_validate_as_you_type_and_write_nothing_bad(make_app, drafts):
@@ -93,7 +99,8 @@ async def test_settings_validate_as_you_type_and_write_nothing_bad(make_app, dra
         assert "out of range" in str(screen.query_one("#error-export-width", Static).render())
         await retype(pilot, screen.query_one("#setting-rules-approvals_required", Input), "two")
         assert "whole number" in str(
-            screen.query_one("#error-rules-approvals_required", Static).render())
+            screen.query_one("#error-rules-approvals_required", Static).render()
+        )
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert (drafts / "newsroom.toml").read_bytes() == before
@@ -109,7 +116,8 @@ async def test_settings_validate_as_you_type_and_write_nothing_bad(make_app, dra
 
 
 async def test_a_broken_settings_file_is_shown_with_its_position_and_never_overwritten(
-        make_app, drafts):
+    make_app, drafts
+):
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
@@ -190,8 +198,10 @@ async def test_people_screen_adds_edits_and_removes_keeping_comments(make_app, d
         await settle(pilot)
         text = (drafts / "people.toml").read_text("utf-8")
         assert text.startswith(COMMENTED_PEOPLE)
-        assert tomllib.loads(text)["people"]["jo-bloggs"] == {"name": "Jo Bloggs",
-                                                               "role": "Treasurer"}
+        assert tomllib.loads(text)["people"]["jo-bloggs"] == {
+            "name": "Jo Bloggs",
+            "role": "Treasurer",
+        }
         table = app.screen.query_one("#people-list", DataTable)
         table.move_cursor(row=table.get_row_index("helen-marsh"))
         await pilot.press("e")
@@ -214,8 +224,7 @@ async def test_people_screen_adds_edits_and_removes_keeping_comments(make_app, d
         assert "jo-bloggs" not in app.library.people
 
 
-async def test_adding_a_person_in_the_editor_does_not_mark_the_release_unsaved(
-        make_app, drafts):
+async def test_adding_a_person_in_the_editor_does_not_mark_the_release_unsaved(make_app, drafts):
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
         editor = await open_editor(pilot, LIDO)
@@ -233,8 +242,7 @@ async def test_adding_a_person_in_the_editor_does_not_mark_the_release_unsaved(
         assert not editor.unsaved and "unsaved" not in editor.sub_title
 
 
-async def test_people_screen_from_the_editor_palette_updates_the_attribution_pane(
-        make_app, drafts):
+async def test_people_screen_from_the_editor_palette_updates_the_attribution_pane(make_app, drafts):
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
         editor = await open_editor(pilot, LIDO)

@@ -73,8 +73,15 @@ def opening(*keys: str):
 SIZES = {"80x24": (80, 24), "120x40": (120, 40)}
 # The keys that show each pane (f6 alone shows the preview: beside the body on
 # wide terminals, instead of it below that).
-PANES = {"drafting": ("f2",), "quotes": ("f3",), "attribution": ("f4",),
-         "approval": ("f5",), "details": ("f8",), "media": ("f9",), "preview": ("f6",)}
+PANES = {
+    "drafting": ("f2",),
+    "quotes": ("f3",),
+    "attribution": ("f4",),
+    "approval": ("f5",),
+    "details": ("f8",),
+    "media": ("f9",),
+    "preview": ("f6",),
+}
 
 
 @pytest.mark.parametrize("size", SIZES)
@@ -85,8 +92,7 @@ def test_library(snap_compare, snapshot_app, size):
 @pytest.mark.parametrize("pane", PANES)
 @pytest.mark.parametrize("size", SIZES)
 def test_editor(snap_compare, snapshot_app, size, pane):
-    assert snap_compare(snapshot_app, terminal_size=SIZES[size],
-                        run_before=opening(*PANES[pane]))
+    assert snap_compare(snapshot_app, terminal_size=SIZES[size], run_before=opening(*PANES[pane]))
 
 
 def test_editor_wide_with_preview(snap_compare, snapshot_app):

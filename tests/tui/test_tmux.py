@@ -44,8 +44,11 @@ def test_type_headline_save_and_quit(drafts: Path):
     session = f"newsroom-test-{uuid.uuid4().hex[:8]}"
     env = {k: v for k, v in os.environ.items() if not k.startswith("TMUX")}
     command = f"export NEWSROOM_USER={ACTING} && cd {drafts.parent} && {NEWSROOM} --drafts drafts"
-    subprocess.run([TMUX, "-L", SOCKET, "new-session", "-d", "-s", session, "-x", "120", "-y", "40",
-                    command], check=True, env=env)
+    subprocess.run(
+        [TMUX, "-L", SOCKET, "new-session", "-d", "-s", session, "-x", "120", "-y", "40", command],
+        check=True,
+        env=env,
+    )
     try:
         wait_for(session, "Residents urged")
         tmux("send-keys", "-t", session, "Enter")  # the first row is the bus release
@@ -63,8 +66,9 @@ def test_type_headline_save_and_quit(drafts: Path):
         tmux("send-keys", "-t", session, "C-q")
         deadline = time.monotonic() + 10
         while time.monotonic() < deadline:
-            alive = subprocess.run([TMUX, "-L", SOCKET, "has-session", "-t", session],
-                                   capture_output=True)
+            alive = subprocess.run(
+                [TMUX, "-L", SOCKET, "has-session", "-t", session], capture_output=True
+            )
             if alive.returncode != 0:
                 break
             time.sleep(0.2)

@@ -28,10 +28,28 @@ def start(drafts: Path, *arguments: str, size=(80, 24)) -> str:
     session = f"newsroom-test-{uuid.uuid4().hex[:8]}"
     env = {k: v for k, v in os.environ.items() if not k.startswith("TMUX")}
     env["LANG"] = env.get("LANG") or "C.UTF-8"
-    command = (f"export NEWSROOM_USER={ACTING} && cd {drafts.parent} && "
-               f"{NEWSROOM} --drafts drafts {' '.join(arguments)}")
-    subprocess.run([TMUX, "-L", SOCKET, "new-session", "-d", "-s", session,
-                    "-x", str(size[0]), "-y", str(size[1]), command], check=True, env=env)
+    command = (
+        f"export NEWSROOM_USER={ACTING} && cd {drafts.parent} && "
+        f"{NEWSROOM} --drafts drafts {' '.join(arguments)}"
+    )
+    subprocess.run(
+        [
+            TMUX,
+            "-L",
+            SOCKET,
+            "new-session",
+            "-d",
+            "-s",
+            session,
+            "-x",
+            str(size[0]),
+            "-y",
+            str(size[1]),
+            command,
+        ],
+        check=True,
+        env=env,
+    )
     return session
 
 
@@ -69,22 +87,26 @@ def test_spaces_and_a_burst_reach_their_fields(drafts: Path):
         # (or a script) sends it: tab between fields, enter to finish.
         tmux("send-keys", "-t", session, "F4")
         wait_for(session, "Helen Marsh")
-        tmux("send-keys", "-t", session, "-l",
-             f"aTest{SPACES[0]}Person\t\tSome Role\tSome Org\r")
+        tmux("send-keys", "-t", session, "-l", f"aTest{SPACES[0]}Person\t\tSome Role\tSome Org\r")
         text = wait_file(drafts / "people.toml", lambda t: "test-person" in t)
         person = tomllib.loads(text)["people"]["test-person"]
-        assert person == {"name": f"Test{SPACES[0]}Person", "role": "Some Role",
-                          "organisation": "Some Org"}
+        assert person == {
+            "name": f"Test{SPACES[0]}Person",
+            "role": "Some Role",
+            "organisation": "Some Org",
+        }
     finally:
         stop(session)
 
 
 def test_a_pasted_release_keeps_every_character(drafts: Path, tmp_path: Path):
-    text = ("Councillors have “welcomed” the plan — at last.\n\n"
-            f"It costs £310,000{SPACES[0]}in total; the 1936{SPACES[2]}pool reopens.\n\n"
-            "{{< quote marsh >}}\n\n"
-            "[bold]not markup[/] and an accent: café, naïve.\n\n"
-            "Last line.")
+    text = (
+        "Councillors have “welcomed” the plan — at last.\n\n"
+        f"It costs £310,000{SPACES[0]}in total; the 1936{SPACES[2]}pool reopens.\n\n"
+        "{{< quote marsh >}}\n\n"
+        "[bold]not markup[/] and an accent: café, naïve.\n\n"
+        "Last line."
+    )
     source = tmp_path / "paste.txt"
     source.write_text(text, "utf-8")
     (drafts / BUS / "body.md").write_text("", "utf-8")

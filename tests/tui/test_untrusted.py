@@ -16,9 +16,12 @@ def poison(drafts):
     text = path.read_text("utf-8")
     text = text.replace(
         'headline = "Hollinsbury Lido to reopen next summer after town council backs '
-        "residents' rescue plan\"", f'headline = "{HOSTILE}"')
-    text = text.replace("We are thrilled, and",
-                        "We are \\u001b[31mthrilled\\u001b]0;pwned\\u0007, and")
+        "residents' rescue plan\"",
+        f'headline = "{HOSTILE}"',
+    )
+    text = text.replace(
+        "We are thrilled, and", "We are \\u001b[31mthrilled\\u001b]0;pwned\\u0007, and"
+    )
     path.write_text(text, "utf-8")
     return path.read_bytes()
 

@@ -39,12 +39,17 @@ async def test_an_approver_waives_a_blocking_check_with_a_reason(make_app, draft
         data = tomllib.loads((drafts / BUS / "release.toml").read_text("utf-8"))
         (waiver,) = data["waivers"]
         assert (waiver["check"], waiver["by"], waiver["reason"]) == (
-            "markers", "david-osei", "TODO is the consultation's own name")
+            "markers",
+            "david-osei",
+            "TODO is the consultation's own name",
+        )
         assert data["history"][-1]["action"] == "waive"
-        await wait_until(pilot, lambda: ("waived", "markers") in
-                         [r[:2] for r in rows(editor, "#check-table")])
-        assert any(r[0] == "waiver of markers" and r[3] == "valid"
-                   for r in rows(editor, "#signoff-table"))
+        await wait_until(
+            pilot, lambda: ("waived", "markers") in [r[:2] for r in rows(editor, "#check-table")]
+        )
+        assert any(
+            r[0] == "waiver of markers" and r[3] == "valid" for r in rows(editor, "#signoff-table")
+        )
         # Any edit makes the waiver stale: the check blocks again.
         await pilot.press("f2")
         body = editor.query_one("#body", TextArea)
@@ -54,10 +59,12 @@ async def test_an_approver_waives_a_blocking_check_with_a_reason(make_app, draft
         await pilot.press("ctrl+s")
         await settle(pilot)
         await pilot.press("f5")
-        await wait_until(pilot, lambda: ("error", "markers") in
-                         [r[:2] for r in rows(editor, "#check-table")])
-        assert any(r[0] == "waiver of markers" and "stale" in r[3]
-                   for r in rows(editor, "#signoff-table"))
+        await wait_until(
+            pilot, lambda: ("error", "markers") in [r[:2] for r in rows(editor, "#check-table")]
+        )
+        assert any(
+            r[0] == "waiver of markers" and "stale" in r[3] for r in rows(editor, "#signoff-table")
+        )
 
 
 async def test_a_non_approver_is_not_offered_the_waiver(make_app, drafts):
@@ -88,7 +95,8 @@ async def test_u_asks_before_submitting(make_app, drafts):
         await pilot.press("escape")
         await settle(pilot)
         history = tomllib.loads((drafts / LIDO / "release.toml").read_text("utf-8")).get(
-            "history", [])
+            "history", []
+        )
         assert all(e["action"] != "submit" for e in history)
 
 
@@ -117,4 +125,7 @@ async def test_the_clearance_dialog_offers_the_speaker_and_a_separate_channel(ma
         data = tomllib.loads((drafts / LIDO / "release.toml").read_text("utf-8"))
         clearance = data["clearances"][-1]
         assert (clearance["quote"], clearance["by"], clearance["via"]) == (
-            first.id, first.speaker, "phone")
+            first.id,
+            first.speaker,
+            "phone",
+        )

@@ -28,8 +28,13 @@ BUTTONS = [
 ]
 # On the buttons, short enough that all six fit at 80 columns; the reasons
 # under them use the full names.
-SHORT = {"submit": "Submit", "clear": "Clearance", "record": "Record",
-         "request_changes": "Request changes", "waive": "Waive"}
+SHORT = {
+    "submit": "Submit",
+    "clear": "Clearance",
+    "record": "Record",
+    "request_changes": "Request changes",
+    "waive": "Waive",
+}
 
 
 class ApprovalPane(VerticalScroll, can_focus=False):
@@ -67,17 +72,16 @@ class ApprovalPane(VerticalScroll, can_focus=False):
         yield DataTable(id="signoff-table", cursor_type="row")
         with Horizontal(classes="buttons", id="approval-buttons"):
             for name, label in BUTTONS:
-                yield Button(SHORT.get(name, label), id=f"do-{name}", disabled=True,
-                             tooltip=label)
+                yield Button(SHORT.get(name, label), id=f"do-{name}", disabled=True, tooltip=label)
         yield Static("", id="action-reasons", markup=False)
         yield Label("", id="diff-label", classes="pane-title", markup=False)
         yield TextArea("", id="diff", read_only=True, soft_wrap=False, show_cursor=False)
 
     def on_mount(self) -> None:
-        self.query_one("#check-table", DataTable).add_columns("Level", "Check", "Where",
-                                                              "Message")
-        self.query_one("#signoff-table", DataTable).add_columns("What", "Who", "When",
-                                                                "State", "Note")
+        self.query_one("#check-table", DataTable).add_columns("Level", "Check", "Where", "Message")
+        self.query_one("#signoff-table", DataTable).add_columns(
+            "What", "Who", "When", "State", "Note"
+        )
         self._show_identity()
 
     @property
@@ -89,8 +93,11 @@ class ApprovalPane(VerticalScroll, can_focus=False):
 
     def _show_identity(self) -> None:
         person = self.library.people.get(self.app.user)
-        who = (f"You are {one_line(person.name)} ({self.app.user}, {self.app.user_source})"
-               if person else "newsroom does not know who you are")
+        who = (
+            f"You are {one_line(person.name)} ({self.app.user}, {self.app.user_source})"
+            if person
+            else "newsroom does not know who you are"
+        )
         key = getattr(self.app, "signing_key", None)
         signing = f"you sign with {key.path} ({key.source})" if key else "unsigned (no key)"
         self.query_one("#acting-as", Static).update(f"{who} · {signing}")
@@ -107,19 +114,22 @@ class ApprovalPane(VerticalScroll, can_focus=False):
             return
         editor = self.screen
         read_only = getattr(editor, "read_only", "")
-        self._assess(copy.deepcopy(self.release), self.app.user,
-                     bool(getattr(editor, "unsaved", False)),
-                     f"read-only: {read_only}" if read_only else "")
+        self._assess(
+            copy.deepcopy(self.release),
+            self.app.user,
+            bool(getattr(editor, "unsaved", False)),
+            f"read-only: {read_only}" if read_only else "",
+        )
 
     @work(thread=True, exclusive=True, group="assess")
     def _assess(self, release: Release, user: str, unsaved: bool, blocked: str) -> None:
         can_sign = getattr(self.app, "signing_key", None) is not None
         try:
-            result = assess(release, self.library, user, unsaved, self.app.clock(), blocked,
-                            can_sign)
+            result = assess(
+                release, self.library, user, unsaved, self.app.clock(), blocked, can_sign
+            )
         except Exception as error:  # a half-made release must not break the pane
-            self.app.call_from_thread(
-                self.post_message, Notice(f"Checks could not run: {error}"))
+            self.app.call_from_thread(self.post_message, Notice(f"Checks could not run: {error}"))
             return
         self.post_message(self.Assessed(result))
 
@@ -127,18 +137,19 @@ class ApprovalPane(VerticalScroll, can_focus=False):
     def _show(self, message: Assessed) -> None:
         message.stop()
         result = self.assessment = message.assessment
-        counted = sum(1 for row in result.signoffs
-                      if row[0] == "approval" and row[3].startswith("valid"))
+        counted = sum(
+            1 for row in result.signoffs if row[0] == "approval" and row[3].startswith("valid")
+        )
         needed = self.library.settings.rules.approvals_required
         self.query_one("#approval-status", Static).update(
             f"Status: {result.status} · approvals {counted}/{needed} · "
-            f"digest {result.digest.removeprefix('sha256:')[:12]}")
+            f"digest {result.digest.removeprefix('sha256:')[:12]}"
+        )
         checks = self.query_one("#check-table", DataTable)
         checks.clear()
         for index, row in enumerate(result.checks):
             level = "waived" if row.level == "error" and row.id in result.waived else row.level
-            checks.add_row(level, row.id, literal(row.where), literal(row.message),
-                           key=str(index))
+            checks.add_row(level, row.id, literal(row.where), literal(row.message), key=str(index))
         if not result.checks:
             checks.add_row("ok", "—", "", "Every check passes.", key="none")
         signoffs = self.query_one("#signoff-table", DataTable)
@@ -171,8 +182,7 @@ class ApprovalPane(VerticalScroll, can_focus=False):
         if index >= len(self.assessment.checks):
             return ""
         row = self.assessment.checks[index]
-        level = "waived" if row.level == "error" and row.id in self.assessment.waived \
-            else row.level
+        level = "waived" if row.level == "error" and row.id in self.assessment.waived else row.level
         where = f" ({one_line(row.where)})" if row.where else ""
         return f"{level} · {row.id}{where}: {one_line(row.message)}"
 
@@ -209,17 +219,31 @@ class ApprovalPane(VerticalScroll, can_focus=False):
         if name == "submit":
             self._confirm_submit()
         elif name == "approve":
-            self._ask_note("Approve this version", "Note (optional)", False, lambda note: self.run_step(
-                "approve", lambda wf, now: wf.approve(
-                    self.release, self.library, self.app.user, note=note, now=now)))
+            self._ask_note(
+                "Approve this version",
+                "Note (optional)",
+                False,
+                lambda note: self.run_step(
+                    "approve",
+                    lambda wf, now: wf.approve(
+                        self.release, self.library, self.app.user, note=note, now=now
+                    ),
+                ),
+            )
         elif name == "record":
             self._ask_recorded()
         elif name == "request_changes":
-            self._ask_note("Request changes", "What needs to change", True,
-                           lambda note: self.run_step("request changes", lambda wf, now:
-                                                  wf.request_changes(self.release, self.library,
-                                                                     self.app.user, note,
-                                                                     now=now)))
+            self._ask_note(
+                "Request changes",
+                "What needs to change",
+                True,
+                lambda note: self.run_step(
+                    "request changes",
+                    lambda wf, now: wf.request_changes(
+                        self.release, self.library, self.app.user, note, now=now
+                    ),
+                ),
+            )
         elif name == "clear":
             self._ask_clearance()
         elif name == "waive":
@@ -233,22 +257,36 @@ class ApprovalPane(VerticalScroll, can_focus=False):
 
         def answered(answer: str | None) -> None:
             if answer == "submit":
-                self.run_step("submit", lambda wf, now: wf.submit(
-                    self.release, self.library, self.app.user, now=now))
+                self.run_step(
+                    "submit",
+                    lambda wf, now: wf.submit(self.release, self.library, self.app.user, now=now),
+                )
 
-        self.app.push_screen(ChoiceDialog(
-            f"Submit {self.release.slug} for review as it stands now?",
-            [("submit", "Submit"), ("cancel", "Cancel")], id="submit-confirm"), answered)
+        self.app.push_screen(
+            ChoiceDialog(
+                f"Submit {self.release.slug} for review as it stands now?",
+                [("submit", "Submit"), ("cancel", "Cancel")],
+                id="submit-confirm",
+            ),
+            answered,
+        )
 
     def _ask_note(self, title: str, label: str, required: bool, then) -> None:
         def done(values: Values | None) -> None:
             if values is not None:
                 then(values["note"].strip())
 
-        self.app.push_screen(FormDialog(
-            title, [Field("note", label)],
-            validate=(lambda v: None if v["note"].strip() else "Say what needs to change.")
-            if required else None, id="note-form"), done)
+        self.app.push_screen(
+            FormDialog(
+                title,
+                [Field("note", label)],
+                validate=(lambda v: None if v["note"].strip() else "Say what needs to change.")
+                if required
+                else None,
+                id="note-form",
+            ),
+            done,
+        )
 
     def record_clearance(self, quote_id: str | None = None) -> None:
         """Record a clearance from elsewhere (the quotes pane's c), saying why not."""
@@ -268,14 +306,17 @@ class ApprovalPane(VerticalScroll, can_focus=False):
     def _ask_clearance(self, preferred: str | None = None) -> None:
         from ... import workflow
 
-        waiting = [q for q in self.release.quotes if q.speaker and
-                   workflow.clearance_state(self.release, q, self.library) != workflow.CLEARED]
+        waiting = [
+            q
+            for q in self.release.quotes
+            if q.speaker
+            and workflow.clearance_state(self.release, q, self.library) != workflow.CLEARED
+        ]
         options = []
         for quote in waiting:
             person = self.library.people.get(quote.speaker)
             name = person.name if person else quote.speaker
-            options.append((f"{quote.id} — {one_line(name)}: {one_line(quote.text, 40)}",
-                            quote.id))
+            options.append((f"{quote.id} — {one_line(name)}: {one_line(quote.text, 40)}", quote.id))
 
         def speaker_of(quote_id: str) -> str:
             quote = self.release.quote(quote_id)
@@ -287,8 +328,11 @@ class ApprovalPane(VerticalScroll, can_focus=False):
             entry = (one_line(person.name if person else quote.speaker), quote.speaker)
             if entry not in speakers:
                 speakers.append(entry)
-        first = preferred if preferred in {q.id for q in waiting} else (
-            waiting[0].id if waiting else "")
+        first = (
+            preferred
+            if preferred in {q.id for q in waiting}
+            else (waiting[0].id if waiting else "")
+        )
 
         def follow(form: FormDialog, name: str, values: Values) -> None:
             # The person who clears a quote is its speaker: follow the quote chosen.
@@ -301,60 +345,126 @@ class ApprovalPane(VerticalScroll, can_focus=False):
             speaker = speaker_of(values["quote"])
             if values["by"] != speaker:
                 person = self.library.people.get(speaker)
-                return (f"Only the speaker, {person.name if person else speaker}, can clear "
-                        "this quote.")
+                return (
+                    f"Only the speaker, {person.name if person else speaker}, can clear this quote."
+                )
             return None
 
         def done(values: Values | None) -> None:
             if not values:
                 return
             quote = self.release.quote(values["quote"])
-            self.run_step("record the clearance", lambda wf, now: wf.clear(
-                self.release, self.library, quote.id, values["by"], via=values["via"],
-                note=values["note"].strip(), recorded_by=self.app.user, now=now))
+            self.run_step(
+                "record the clearance",
+                lambda wf, now: wf.clear(
+                    self.release,
+                    self.library,
+                    quote.id,
+                    values["by"],
+                    via=values["via"],
+                    note=values["note"].strip(),
+                    recorded_by=self.app.user,
+                    now=now,
+                ),
+            )
 
-        self.app.push_screen(FormDialog("Record that the speaker cleared their words", [
-            Field("quote", "Quote", first, kind="select", options=options),
-            Field("by", "Cleared by (the speaker)", speaker_of(first) if first else "",
-                  kind="select", options=speakers),
-            Field("via", "How (channel)", "email", kind="select",
-                  options=[(v, v) for v in workflow.CLEARANCE_VIA]),
-            Field("note", "Note (optional)"),
-        ], validate=validate, on_change=follow, id="clear-form"), done)
+        self.app.push_screen(
+            FormDialog(
+                "Record that the speaker cleared their words",
+                [
+                    Field("quote", "Quote", first, kind="select", options=options),
+                    Field(
+                        "by",
+                        "Cleared by (the speaker)",
+                        speaker_of(first) if first else "",
+                        kind="select",
+                        options=speakers,
+                    ),
+                    Field(
+                        "via",
+                        "How (channel)",
+                        "email",
+                        kind="select",
+                        options=[(v, v) for v in workflow.CLEARANCE_VIA],
+                    ),
+                    Field("note", "Note (optional)"),
+                ],
+                validate=validate,
+                on_change=follow,
+                id="clear-form",
+            ),
+            done,
+        )
 
     def _ask_recorded(self) -> None:
         """Record an approval someone gave by phone, email or in person: stored as theirs,
         recorded by you, and shown as recorded everywhere."""
         from ... import workflow
 
-        options = [(one_line(p.name) or pid, pid) for pid, p in sorted(
-            self.library.people.items(), key=lambda item: item[1].name.casefold())
-            if pid != self.app.user and workflow.may_approve(pid, self.library)]
+        options = [
+            (one_line(p.name) or pid, pid)
+            for pid, p in sorted(
+                self.library.people.items(), key=lambda item: item[1].name.casefold()
+            )
+            if pid != self.app.user and workflow.may_approve(pid, self.library)
+        ]
 
         def done(values: Values | None) -> None:
             if values:
-                self.run_step("record the approval", lambda wf, now: wf.approve(
-                    self.release, self.library, values["person"], recorded_by=self.app.user,
-                    via=values["via"], note=values["note"].strip(), now=now))
+                self.run_step(
+                    "record the approval",
+                    lambda wf, now: wf.approve(
+                        self.release,
+                        self.library,
+                        values["person"],
+                        recorded_by=self.app.user,
+                        via=values["via"],
+                        note=values["note"].strip(),
+                        now=now,
+                    ),
+                )
 
-        self.app.push_screen(FormDialog("Record an approval given to you (it is kept as "
-                                        "recorded by you, not as given in newsroom)", [
-            Field("person", "Approved by", options[0][1] if len(options) == 1 else "",
-                  kind="select", options=options),
-            Field("via", "Given via", "phone", kind="select",
-                  options=[(v, v) for v in workflow.CLEARANCE_VIA]),
-            Field("note", "Note (what they said, when)"),
-        ], validate=lambda v: None if v["person"] else "Choose who approved.",
-            id="record-form"), done)
+        self.app.push_screen(
+            FormDialog(
+                "Record an approval given to you (it is kept as "
+                "recorded by you, not as given in newsroom)",
+                [
+                    Field(
+                        "person",
+                        "Approved by",
+                        options[0][1] if len(options) == 1 else "",
+                        kind="select",
+                        options=options,
+                    ),
+                    Field(
+                        "via",
+                        "Given via",
+                        "phone",
+                        kind="select",
+                        options=[(v, v) for v in workflow.CLEARANCE_VIA],
+                    ),
+                    Field("note", "Note (what they said, when)"),
+                ],
+                validate=lambda v: None if v["person"] else "Choose who approved.",
+                id="record-form",
+            ),
+            done,
+        )
 
     def _ask_passphrase(self, problem: str, then) -> None:
         def done(values: Values | None) -> None:
             if values is not None:
                 then(values["passphrase"])
 
-        self.app.push_screen(FormDialog(problem, [
-            Field("passphrase", "Passphrase", kind="password")], ok_label="Sign",
-            id="passphrase-form"), done)
+        self.app.push_screen(
+            FormDialog(
+                problem,
+                [Field("passphrase", "Passphrase", kind="password")],
+                ok_label="Sign",
+                id="passphrase-form",
+            ),
+            done,
+        )
 
     def run_step(self, doing: str, step, passphrase: str | None = None) -> None:
         from ... import workflow
@@ -368,8 +478,9 @@ class ApprovalPane(VerticalScroll, can_focus=False):
         except workflow.NeedsPassphrase as error:
             release.history, release.approvals, release.clearances = before
             release.waivers = waivers
-            self._ask_passphrase(f"{error}: its passphrase, to sign",
-                                 lambda typed: self.run_step(doing, step, typed))
+            self._ask_passphrase(
+                f"{error}: its passphrase, to sign", lambda typed: self.run_step(doing, step, typed)
+            )
             return
         except (workflow.WorkflowError, BundleError, OSError) as error:
             # Nothing was saved: take back what the step appended in memory.
@@ -387,9 +498,14 @@ class ApprovalPane(VerticalScroll, can_focus=False):
 
             event = release.history[-1]
             commit_in_background(
-                self.app, release.slug, event.action, event.digest,
+                self.app,
+                release.slug,
+                event.action,
+                event.digest,
                 approved_by=event.by if event.action == workflow.APPROVE else None,
-                recorded_by=event.extra.get("recorded_by"), via=event.extra.get("via", ""))
+                recorded_by=event.extra.get("recorded_by"),
+                via=event.extra.get("via", ""),
+            )
 
     @on(Button.Pressed)
     def _button(self, event: Button.Pressed) -> None:

@@ -44,8 +44,9 @@ def person_form(title: str, person: Person | None, people: dict[str, Person]) ->
         Field("email", "Email", person.email),
         Field("phone", "Phone", person.phone),
     ]
-    return FormDialog(title, fields, validate=validate, on_change=follow, id="person-form",
-                      live=True)
+    return FormDialog(
+        title, fields, validate=validate, on_change=follow, id="person-form", live=True
+    )
 
 
 class AttributionPane(Vertical):
@@ -61,8 +62,11 @@ class AttributionPane(Vertical):
         self.release = release
 
     def compose(self) -> ComposeResult:
-        yield Label("People — a add · e edit · s make speaker of the quote below · "
-                    "r refresh the quote's role", classes="pane-title")
+        yield Label(
+            "People — a add · e edit · s make speaker of the quote below · "
+            "r refresh the quote's role",
+            classes="pane-title",
+        )
         yield DataTable(id="people-table", cursor_type="row")
         with Horizontal(id="speaker-row"):
             yield Label("Quote:", classes="inline-label")
@@ -94,12 +98,17 @@ class AttributionPane(Vertical):
         table = self.query_one(DataTable)
         keep = self.selected_person_id()
         table.clear()
-        for pid, person in sorted(self.library.people.items(),
-                                  key=lambda item: item[1].name.casefold()):
+        for pid, person in sorted(
+            self.library.people.items(), key=lambda item: item[1].name.casefold()
+        ):
             contact = " · ".join(x for x in (person.email, person.phone) if x)
-            table.add_row(literal(one_line(person.name)), literal(one_line(person.role)),
-                          literal(one_line(person.organisation)), literal(one_line(contact)),
-                          key=pid)
+            table.add_row(
+                literal(one_line(person.name)),
+                literal(one_line(person.role)),
+                literal(one_line(person.organisation)),
+                literal(one_line(contact)),
+                key=pid,
+            )
         if keep in self.library.people:
             table.move_cursor(row=table.get_row_index(keep))
         select = self.query_one("#quote-select", Select)
@@ -129,15 +138,20 @@ class AttributionPane(Vertical):
         quote = self.selected_quote()
         info = self.query_one("#speaker-info", Static)
         if quote is None:
-            info.update("No quote chosen." if self.release.quotes else "This release has no "
-                        "quotes yet (F3 to add one).")
+            info.update(
+                "No quote chosen."
+                if self.release.quotes
+                else "This release has no quotes yet (F3 to add one)."
+            )
             return
         person = self.library.people.get(quote.speaker)
         if person is None:
             info.update(f"Quote {quote.id} has no speaker yet.")
             return
-        text = f"Quote {quote.id}: {one_line(person.name)}, role on the release: " \
-               f"{one_line(quote.role) or '(none)'}"
+        text = (
+            f"Quote {quote.id}: {one_line(person.name)}, role on the release: "
+            f"{one_line(quote.role) or '(none)'}"
+        )
         if person.role != quote.role:
             text += f" — the directory now says {one_line(person.role) or '(none)'} (r refreshes)"
         info.update(text)
@@ -165,10 +179,16 @@ class AttributionPane(Vertical):
     def action_add(self) -> None:
         def added(values: Values | None) -> None:
             if values:
-                self._save_people(Person(
-                    id=values["id"], name=values["name"].strip(), role=values["role"].strip(),
-                    organisation=values["organisation"].strip(),
-                    email=values["email"].strip(), phone=values["phone"].strip()))
+                self._save_people(
+                    Person(
+                        id=values["id"],
+                        name=values["name"].strip(),
+                        role=values["role"].strip(),
+                        organisation=values["organisation"].strip(),
+                        email=values["email"].strip(),
+                        phone=values["phone"].strip(),
+                    )
+                )
 
         self.app.push_screen(person_form("Add a person", None, self.library.people), added)
 
@@ -187,7 +207,8 @@ class AttributionPane(Vertical):
                 self._save_people(person)
 
         self.app.push_screen(
-            person_form(f"Edit {one_line(person.name)}", person, self.library.people), edited)
+            person_form(f"Edit {one_line(person.name)}", person, self.library.people), edited
+        )
 
     def action_set_speaker(self) -> None:
         quote = self.selected_quote()
@@ -220,9 +241,12 @@ class AttributionPane(Vertical):
     @on(Button.Pressed)
     def _button(self, event: Button.Pressed) -> None:
         event.stop()
-        actions = {"person-add": self.action_add, "person-edit": self.action_edit,
-                   "person-speaker": self.action_set_speaker,
-                   "person-role": self.action_refresh_role}
+        actions = {
+            "person-add": self.action_add,
+            "person-edit": self.action_edit,
+            "person-speaker": self.action_set_speaker,
+            "person-role": self.action_refresh_role,
+        }
         action = actions.get(event.button.id or "")
         if action:
             action()

@@ -31,11 +31,16 @@ def caption_form(title: str, caption: Caption) -> FormDialog:
             return "A caption needs words."
         return None
 
-    return FormDialog(title, [
-        Field("text", "Caption (who and what the photo shows)", caption.text),
-        Field("credit", "Credit (who took the photo or owns it)", caption.credit),
-        Field("file", "Picture file or web address (optional)", caption.file),
-    ], validate=validate, id="caption-form")
+    return FormDialog(
+        title,
+        [
+            Field("text", "Caption (who and what the photo shows)", caption.text),
+            Field("credit", "Credit (who took the photo or owns it)", caption.credit),
+            Field("file", "Picture file or web address (optional)", caption.file),
+        ],
+        validate=validate,
+        id="caption-form",
+    )
 
 
 class CaptionsPane(Vertical):
@@ -52,8 +57,10 @@ class CaptionsPane(Vertical):
         self.release = release
 
     def compose(self) -> ComposeResult:
-        yield Label("Captions — n new · e or enter edit · delete · ctrl+g place at body "
-                    "cursor", classes="field-label")
+        yield Label(
+            "Captions — n new · e or enter edit · delete · ctrl+g place at body cursor",
+            classes="field-label",
+        )
         yield DataTable(id="caption-table", cursor_type="row", classes="details-table")
         with Horizontal(classes="buttons"):
             yield Button("New", id="caption-new")
@@ -74,8 +81,12 @@ class CaptionsPane(Vertical):
         keep = self.selected_id()
         table.clear()
         for caption in release.captions:
-            table.add_row(literal(caption.id), literal(one_line(caption.text, 60)),
-                          literal(one_line(caption.credit, 22)), key=caption.id)
+            table.add_row(
+                literal(caption.id),
+                literal(one_line(caption.text, 60)),
+                literal(one_line(caption.credit, 22)),
+                key=caption.id,
+            )
         if keep and release.caption(keep):
             self.select(keep)
 
@@ -149,8 +160,11 @@ class CaptionsPane(Vertical):
         if event.button.id == "caption-insert":
             await self.screen.action_insert_caption()
             return
-        actions = {"caption-new": self.action_new, "caption-edit": self.action_edit,
-                   "caption-delete": self.action_delete}
+        actions = {
+            "caption-new": self.action_new,
+            "caption-edit": self.action_edit,
+            "caption-delete": self.action_delete,
+        }
         action = actions.get(event.button.id or "")
         if action:
             action()

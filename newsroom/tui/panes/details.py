@@ -23,13 +23,15 @@ CONTACT_FIELDS = [
 # (widget id, label, Release attribute) for the longer texts.
 TEXT_FIELDS = [
     ("about", "About (the boilerplate under ENDS)", "about"),
-    ("imprint", "Imprint (digital imprint, e.g. “Promoted by A on behalf of B, both at "
-                "ADDRESS”)", "imprint"),
+    (
+        "imprint",
+        "Imprint (digital imprint, e.g. “Promoted by A on behalf of B, both at ADDRESS”)",
+        "imprint",
+    ),
 ]
 
 # What a check's "jump to" may name here (the editor shows this pane for them).
-DETAILS_WIDGETS = {w for w, _, _ in CONTACT_FIELDS + TEXT_FIELDS} | {"caption-table",
-                                                                      "note-table"}
+DETAILS_WIDGETS = {w for w, _, _ in CONTACT_FIELDS + TEXT_FIELDS} | {"caption-table", "note-table"}
 
 
 class DetailsPane(VerticalScroll):
@@ -47,12 +49,21 @@ class DetailsPane(VerticalScroll):
         yield NotesPane(self.release, id="notes-part")
         for widget_id, label, attribute in CONTACT_FIELDS:
             yield Label(label, classes="field-label")
-            yield Input(getattr(self.release.contact, attribute), id=widget_id,
-                        compact=True, select_on_focus=False)
+            yield Input(
+                getattr(self.release.contact, attribute),
+                id=widget_id,
+                compact=True,
+                select_on_focus=False,
+            )
         for widget_id, label, attribute in TEXT_FIELDS:
             yield Label(label, classes="field-label")
-            yield TextArea(getattr(self.release, attribute), id=widget_id, soft_wrap=True,
-                           tab_behavior="focus", classes=f"details-{widget_id}")
+            yield TextArea(
+                getattr(self.release, attribute),
+                id=widget_id,
+                soft_wrap=True,
+                tab_behavior="focus",
+                classes=f"details-{widget_id}",
+            )
 
     @property
     def captions(self) -> CaptionsPane:

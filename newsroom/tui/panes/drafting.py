@@ -54,8 +54,9 @@ def unknown_references(release: Release) -> list[str]:
         known = release.quote(ref_id) if kind == "quote" else release.caption(ref_id)
         if known is None and kind in {"quote", "caption"}:
             key = "ctrl+k" if kind == "quote" else "ctrl+g"
-            found.append(f"Body line {number}: no {kind} called {ref_id!r} "
-                         f"({key} places one that exists)")
+            found.append(
+                f"Body line {number}: no {kind} called {ref_id!r} ({key} places one that exists)"
+            )
     return found
 
 
@@ -141,20 +142,37 @@ class DraftingPane(Widget):
             with VerticalScroll(id="drafting-fields", can_focus=False):
                 for widget_id, label, placeholder in LINE_FIELDS:
                     yield Label(label, classes="field-label")
-                    yield Input(values[widget_id], id=widget_id, placeholder=placeholder,
-                                compact=True, select_on_focus=False)
+                    yield Input(
+                        values[widget_id],
+                        id=widget_id,
+                        placeholder=placeholder,
+                        compact=True,
+                        select_on_focus=False,
+                    )
                     # A field's error line is mounted under it by _set_problem
                     # when first needed: fewer widgets, cheaper keystrokes.
                 yield Label("Internal notes (never published)", classes="field-label")
-                yield TextArea(self.release.internal_notes, id="internal", soft_wrap=True,
-                               tab_behavior="focus", classes="small-text")
+                yield TextArea(
+                    self.release.internal_notes,
+                    id="internal",
+                    soft_wrap=True,
+                    tab_behavior="focus",
+                    classes="small-text",
+                )
             with Vertical(id="body-column"):
-                yield Label("Body (Markdown; ctrl+k places a quote, ctrl+g a caption)",
-                            classes="field-label")
-                body = BodyArea.code_editor(self.release.body, language="markdown",
-                                            soft_wrap=True, tab_behavior="focus",
-                                            theme="css", id="body",
-                                            highlight_cursor_line=False)
+                yield Label(
+                    "Body (Markdown; ctrl+k places a quote, ctrl+g a caption)",
+                    classes="field-label",
+                )
+                body = BodyArea.code_editor(
+                    self.release.body,
+                    language="markdown",
+                    soft_wrap=True,
+                    tab_behavior="focus",
+                    theme="css",
+                    id="body",
+                    highlight_cursor_line=False,
+                )
                 body.on_edit = self._body_edited
                 yield body
                 # #body-references, naming references to nothing, is mounted
@@ -205,8 +223,9 @@ class DraftingPane(Widget):
         flag = next(iter(self.query("#body-references")), None)
         if flag is None:
             body = self.query_one("#body")
-            body.parent.mount(Static(text, id="body-references", classes="field-error",
-                                     markup=False), after=body)
+            body.parent.mount(
+                Static(text, id="body-references", classes="field-error", markup=False), after=body
+            )
         else:
             flag.update(text)
             flag.display = bool(text)
@@ -228,8 +247,10 @@ class DraftingPane(Widget):
             # displayed children", not "no text", so CSS cannot say this).
             error.display = bool(problem)
         elif problem:
-            field.parent.mount(Static(problem, id=f"{widget_id}-error", classes="field-error",
-                                      markup=False), after=field)
+            field.parent.mount(
+                Static(problem, id=f"{widget_id}-error", classes="field-error", markup=False),
+                after=field,
+            )
         field.set_class(bool(problem), "-invalid")
 
     # -- edits -----------------------------------------------------------------
@@ -297,8 +318,9 @@ class DraftingPane(Widget):
             # A zone typed halfway ("Europe") names a folder: OSError, not NotFound.
             zone = ZoneInfo(zone_name or self.default_zone)
         except (ZoneInfoNotFoundError, ValueError, OSError):
-            self._set_problem("embargo-zone",
-                              f"Unknown timezone; use a name such as {self.default_zone}.")
+            self._set_problem(
+                "embargo-zone", f"Unknown timezone; use a name such as {self.default_zone}."
+            )
             return False
         until = None
         if raw_date or raw_time:

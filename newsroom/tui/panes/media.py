@@ -26,8 +26,11 @@ class ImageTree(DirectoryTree):
     """A DirectoryTree showing folders and picture files only (no hidden ones)."""
 
     def filter_paths(self, paths):
-        return [p for p in paths if not p.name.startswith(".")
-                and (p.is_dir() or p.suffix.lower() in IMAGE_SUFFIXES)]
+        return [
+            p
+            for p in paths
+            if not p.name.startswith(".") and (p.is_dir() or p.suffix.lower() in IMAGE_SUFFIXES)
+        ]
 
 
 def _thumbnail_widget(path: Path):
@@ -109,10 +112,11 @@ class MediaPane(Vertical):
         if picture is None:
             about.update("No picture chosen. Type its path or pick a file to add one.")
             return
-        about.update(f"{picture.id}: media/{picture.file}, {picture.width}×{picture.height} px"
-                     f"\n{picture.caption or '(no caption)'}")
-        widget = _thumbnail_widget(self.library.root / self.release.slug / "media" /
-                                   picture.file)
+        about.update(
+            f"{picture.id}: media/{picture.file}, {picture.width}×{picture.height} px"
+            f"\n{picture.caption or '(no caption)'}"
+        )
+        widget = _thumbnail_widget(self.library.root / self.release.slug / "media" / picture.file)
         if widget is not None:
             self.query_one("#media-fields").mount(widget, after=about)
 
@@ -138,8 +142,9 @@ class MediaPane(Vertical):
         # Straight on to the caption: the picture's details are what comes next.
         self.screen.set_focus(self.query_one("#media-caption", Input), scroll_visible=False)
         prefilled = f" (from the file: {', '.join(added.prefilled)})" if added.prefilled else ""
-        self.post_message(Notice(f"Added picture {added.picture.id}{prefilled}; "
-                                 "ctrl+s saves the release"))
+        self.post_message(
+            Notice(f"Added picture {added.picture.id}{prefilled}; ctrl+s saves the release")
+        )
         return True
 
     def action_apply(self) -> None:

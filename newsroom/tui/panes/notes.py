@@ -18,8 +18,12 @@ def note_form(title: str, text: str) -> FormDialog:
     def validate(values: Values) -> str | None:
         return None if values["text"].strip() else "A note needs words."
 
-    return FormDialog(title, [Field("text", "Note (one paragraph)", text, kind="text")],
-                      validate=validate, id="note-form")
+    return FormDialog(
+        title,
+        [Field("text", "Note (one paragraph)", text, kind="text")],
+        validate=validate,
+        id="note-form",
+    )
 
 
 class NotesPane(Vertical):
@@ -38,8 +42,10 @@ class NotesPane(Vertical):
         self.release = release
 
     def compose(self) -> ComposeResult:
-        yield Label("Notes to editors — a add · e or enter edit · shift+↑/↓ move · "
-                    "delete remove", classes="field-label")
+        yield Label(
+            "Notes to editors — a add · e or enter edit · shift+↑/↓ move · delete remove",
+            classes="field-label",
+        )
         yield DataTable(id="note-table", cursor_type="row", classes="details-table")
         with Horizontal(classes="buttons"):
             yield Button("Add", id="note-add")
@@ -125,10 +131,13 @@ class NotesPane(Vertical):
     @on(Button.Pressed)
     def _button(self, event: Button.Pressed) -> None:
         event.stop()
-        actions = {"note-add": self.action_add, "note-edit": self.action_edit,
-                   "note-remove": self.action_remove,
-                   "note-up": lambda: self.action_move(-1),
-                   "note-down": lambda: self.action_move(1)}
+        actions = {
+            "note-add": self.action_add,
+            "note-edit": self.action_edit,
+            "note-remove": self.action_remove,
+            "note-up": lambda: self.action_move(-1),
+            "note-down": lambda: self.action_move(1),
+        }
         action = actions.get(event.button.id or "")
         if action:
             action()

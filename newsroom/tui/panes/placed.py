@@ -10,8 +10,9 @@ from ...model import Release
 from ..screens.choice import ChoiceDialog
 
 
-def delete_placed(pane: Widget, release: Release, kind: str, ref_id: str,
-                  remove: Callable[[], None]) -> None:
+def delete_placed(
+    pane: Widget, release: Release, kind: str, ref_id: str, remove: Callable[[], None]
+) -> None:
     """Run ``remove``; when the body places ``ref_id``, ask first and drop those lines."""
     lines = [n for n, found, ref in release.references() if found == kind and ref == ref_id]
 
@@ -26,8 +27,12 @@ def delete_placed(pane: Widget, release: Release, kind: str, ref_id: str,
         answered()
         return
     where = ", ".join(str(n) for n in lines)
-    pane.app.push_screen(ChoiceDialog(
-        f"{kind.capitalize()} {ref_id} is placed in the body (line {where}). Delete the "
-        f"{kind} and its place in the body?",
-        [("cancel", "Keep it"), ("delete", "Delete both")], id=f"delete-{kind}-dialog"),
-        answered)
+    pane.app.push_screen(
+        ChoiceDialog(
+            f"{kind.capitalize()} {ref_id} is placed in the body (line {where}). Delete the "
+            f"{kind} and its place in the body?",
+            [("cancel", "Keep it"), ("delete", "Delete both")],
+            id=f"delete-{kind}-dialog",
+        ),
+        answered,
+    )

@@ -29,8 +29,7 @@ class PreviewPane(Vertical):
         yield Label("Preview — plain text as sent (f6 hides)", classes="pane-title")
         # Lines are already wrapped at the export width; soft wrap only
         # matters where the preview is narrower, and then no text is cut off.
-        yield TextArea("", id="preview-text", read_only=True, soft_wrap=True,
-                       show_cursor=False)
+        yield TextArea("", id="preview-text", read_only=True, soft_wrap=True, show_cursor=False)
 
     @property
     def text(self) -> str:

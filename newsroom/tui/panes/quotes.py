@@ -38,8 +38,10 @@ def clearance_state(release: Release, quote: Quote, library) -> str:
 
 
 def quote_form(title: str, quote: Quote, library) -> FormDialog:
-    people = [(one_line(p.name) or pid, pid) for pid, p in sorted(
-        library.people.items(), key=lambda item: item[1].name.casefold())]
+    people = [
+        (one_line(p.name) or pid, pid)
+        for pid, p in sorted(library.people.items(), key=lambda item: item[1].name.casefold())
+    ]
 
     def validate(values: Values) -> str | None:
         if not values["text"].strip():
@@ -60,19 +62,44 @@ def quote_form(title: str, quote: Quote, library) -> FormDialog:
         person = library.people.get(values["speaker"])
         form.set_value("role", person.role if person else "")
 
-    return FormDialog(title, [
-        Field("speaker", "Speaker (from the people directory)", quote.speaker, kind="select",
-              options=people, placeholder="Choose the speaker…"),
-        Field("role", "Speaker's role as it stood when quoted", quote.role),
-        Field("intro", "Introduction ({name}, {role}, {organisation} are filled in)",
-              quote.intro or library.settings.default_intro),
-        Field("text", "Words (blank line between paragraphs; no quotation marks)",
-              quote.text, kind="text"),
-        Field("attribution", "Attribution after the words, e.g. said {name}, {role}. "
-              "(empty: none)", quote.attribution),
-        Field("attribution_after", "…placed after paragraph (empty: after the last; the next "
-              "paragraph carries on)", str(quote.attribution_after or "")),
-    ], validate=validate, on_change=follow, id="quote-form")
+    return FormDialog(
+        title,
+        [
+            Field(
+                "speaker",
+                "Speaker (from the people directory)",
+                quote.speaker,
+                kind="select",
+                options=people,
+                placeholder="Choose the speaker…",
+            ),
+            Field("role", "Speaker's role as it stood when quoted", quote.role),
+            Field(
+                "intro",
+                "Introduction ({name}, {role}, {organisation} are filled in)",
+                quote.intro or library.settings.default_intro,
+            ),
+            Field(
+                "text",
+                "Words (blank line between paragraphs; no quotation marks)",
+                quote.text,
+                kind="text",
+            ),
+            Field(
+                "attribution",
+                "Attribution after the words, e.g. said {name}, {role}. (empty: none)",
+                quote.attribution,
+            ),
+            Field(
+                "attribution_after",
+                "…placed after paragraph (empty: after the last; the next paragraph carries on)",
+                str(quote.attribution_after or ""),
+            ),
+        ],
+        validate=validate,
+        on_change=follow,
+        id="quote-form",
+    )
 
 
 class QuotesPane(Vertical):
@@ -88,9 +115,11 @@ class QuotesPane(Vertical):
         self.release = release
 
     def compose(self) -> ComposeResult:
-        yield Label("Quotes — n new · e or enter edit · delete · c mark cleared · "
-                    "ctrl+k place at body cursor",
-                    classes="pane-title")
+        yield Label(
+            "Quotes — n new · e or enter edit · delete · c mark cleared · "
+            "ctrl+k place at body cursor",
+            classes="pane-title",
+        )
         yield DataTable(id="quote-table", cursor_type="row")
         with Horizontal(classes="buttons"):
             yield Button("New", id="quote-new")
@@ -121,9 +150,13 @@ class QuotesPane(Vertical):
         for quote in release.quotes:
             person = self.library.people.get(quote.speaker)
             name = person.name if person else (quote.speaker or "—")
-            table.add_row(literal(quote.id), literal(one_line(name)),
-                          literal(one_line(quote.text, 56)),
-                          clearance_state(release, quote, self.library), key=quote.id)
+            table.add_row(
+                literal(quote.id),
+                literal(one_line(name)),
+                literal(one_line(quote.text, 56)),
+                clearance_state(release, quote, self.library),
+                key=quote.id,
+            )
         if keep and release.quote(keep):
             table.move_cursor(row=table.get_row_index(keep))
 
@@ -197,8 +230,7 @@ class QuotesPane(Vertical):
 
         def remove() -> None:
             self.release.quotes.remove(quote)
-            self.release.clearances = [c for c in self.release.clearances
-                                       if c.quote != quote.id]
+            self.release.clearances = [c for c in self.release.clearances if c.quote != quote.id]
             self.post_message(ReleaseEdited("quotes"))
             self.post_message(Notice(f"Deleted quote {quote.id}."))
             self.refresh_from(self.release)
@@ -213,9 +245,12 @@ class QuotesPane(Vertical):
     @on(Button.Pressed)
     async def _button(self, event: Button.Pressed) -> None:
         event.stop()
-        actions = {"quote-new": self.action_new, "quote-edit": self.action_edit,
-                   "quote-delete": self.action_delete,
-                   "quote-insert": self.screen.action_insert_quote}
+        actions = {
+            "quote-new": self.action_new,
+            "quote-edit": self.action_edit,
+            "quote-delete": self.action_delete,
+            "quote-insert": self.screen.action_insert_quote,
+        }
         action = actions.get(event.button.id or "")
         if action:
             result = action()

@@ -53,13 +53,20 @@ def jump_target(where: str) -> tuple[str, int | None, str]:
         line = int(parts[-1]) if parts[-1].isdigit() else 1
         return "body", line, ""
     if where.startswith("quotes["):
-        return "", None, where[len("quotes["):].split("]")[0]
+        return "", None, where[len("quotes[") :].split("]")[0]
     head = where.split(".")[0].split("[")[0]
     return CHECK_FIELDS.get(head, ""), None, ""
 
 
-def assess(release: Release, library, user: str, unsaved: bool, now: datetime,
-           blocked: str = "", can_sign: bool = False) -> Assessment:
+def assess(
+    release: Release,
+    library,
+    user: str,
+    unsaved: bool,
+    now: datetime,
+    blocked: str = "",
+    can_sign: bool = False,
+) -> Assessment:
     from ... import checks, workflow
 
     current = workflow.release_digest(release, library)
@@ -74,27 +81,41 @@ def assess(release: Release, library, user: str, unsaved: bool, now: datetime,
     waived = valid_waivers(release, library, current)
     blocking_results = [r for r in results if id(r) in blocking and r.id not in waived]
     assessment = Assessment(status=state, digest=current, checks=results, waived=waived)
-    assessment.waivable = sorted({r.id for r in blocking_results
-                                  if r.id not in checks.NOT_WAIVABLE})
+    assessment.waivable = sorted(
+        {r.id for r in blocking_results if r.id not in checks.NOT_WAIVABLE}
+    )
     for waiver in release.waivers:
         problems = waiver_problems(waiver, release, library, current)
-        assessment.signoffs.append((
-            f"waiver of {waiver.check}", waiver.by, _when(waiver.at),
-            "valid" if not problems else _kinds(problems), waiver.reason))
+        assessment.signoffs.append(
+            (
+                f"waiver of {waiver.check}",
+                waiver.by,
+                _when(waiver.at),
+                "valid" if not problems else _kinds(problems),
+                waiver.reason,
+            )
+        )
 
     for clearance in release.clearances:
         problems = workflow.clearance_problems(clearance, release, library)
-        assessment.signoffs.append((
-            f"clearance of {clearance.quote}", _who(clearance, workflow), _when(clearance.at),
-            _state(clearance, problems), clearance.note))
+        assessment.signoffs.append(
+            (
+                f"clearance of {clearance.quote}",
+                _who(clearance, workflow),
+                _when(clearance.at),
+                _state(clearance, problems),
+                clearance.note,
+            )
+        )
     counting = workflow.counting_approvals(release, library, current)
     for approval in release.approvals:
         problems = workflow.approval_problems(approval, release, library, current)
         verdict = _state(approval, problems)
         if not problems and approval not in counting:
             verdict = "overtaken by a request for changes"
-        assessment.signoffs.append(("approval", _who(approval, workflow), _when(approval.at),
-                                    verdict, approval.note))
+        assessment.signoffs.append(
+            ("approval", _who(approval, workflow), _when(approval.at), verdict, approval.note)
+        )
 
     def refuse(reason: str) -> str:
         return reason
@@ -121,16 +142,27 @@ def assess(release: Release, library, user: str, unsaved: bool, now: datetime,
     elif state == workflow.IN_REVIEW:
         action("submit", "already in review")
     elif failing:
-        action("submit", f"{len(failing)} blocking check(s) fail: "
-                         + ", ".join(sorted({r.id for r in failing})))
+        action(
+            "submit",
+            f"{len(failing)} blocking check(s) fail: " + ", ".join(sorted({r.id for r in failing})),
+        )
     else:
         action("submit", "")
 
-    uncleared = [q for q in release.quotes
-                 if workflow.clearance_state(release, q, library) != workflow.CLEARED]
+    uncleared = [
+        q
+        for q in release.quotes
+        if workflow.clearance_state(release, q, library) != workflow.CLEARED
+    ]
     speakerless = all(not q.speaker for q in uncleared)
-    action("clear", "every quote is cleared" if not uncleared else
-           "no quote waiting for clearance has a speaker" if speakerless else "")
+    action(
+        "clear",
+        "every quote is cleared"
+        if not uncleared
+        else "no quote waiting for clearance has a speaker"
+        if speakerless
+        else "",
+    )
 
     approver = bool(user) and workflow.may_approve(user, library)
     if user and not approver:
@@ -142,14 +174,19 @@ def assess(release: Release, library, user: str, unsaved: bool, now: datetime,
     elif any(a.by == user for a in counting):
         action("approve", "you have already approved this version")
     elif blocking_results and any(r.id != "cleared" for r in blocking_results):
-        action("approve", "blocking checks fail: "
-                          + ", ".join(sorted({r.id for r in blocking_results})))
+        action(
+            "approve",
+            "blocking checks fail: " + ", ".join(sorted({r.id for r in blocking_results})),
+        )
     elif rules.require_clearance and workflow.uncleared_quotes(release, library):
         names = ", ".join(q.id for q in workflow.uncleared_quotes(release, library))
         action("approve", f"quotes not cleared: {names}")
     elif rules.require_signatures and not can_sign:
-        action("approve", "signed approvals are required and you have no signing key set up "
-                          "(docs/signoff.md, Signing)")
+        action(
+            "approve",
+            "signed approvals are required and you have no signing key set up "
+            "(docs/signoff.md, Signing)",
+        )
     else:
         action("approve", "")
     action("record", _record_refusal(release, library, user, counting, blocking_results))
@@ -175,15 +212,19 @@ def _record_refusal(release: Release, library, user: str, counting, blocking_res
         return "newsroom.toml does not count recorded approvals (allow_recorded = false)"
     if rules.require_signatures:
         return "signed approvals are required: a recorded one would not count"
-    others = [p for p in library.people if p != user and workflow.may_approve(p, library)
-              and not any(a.by == p for a in counting)]
+    others = [
+        p
+        for p in library.people
+        if p != user and workflow.may_approve(p, library) and not any(a.by == p for a in counting)
+    ]
     if not others:
         return "no other approver is waiting to approve this version"
     if any(r.id != "cleared" for r in blocking_results):
         return "blocking checks fail: " + ", ".join(sorted({r.id for r in blocking_results}))
     if rules.require_clearance and workflow.uncleared_quotes(release, library):
         return "quotes not cleared: " + ", ".join(
-            q.id for q in workflow.uncleared_quotes(release, library))
+            q.id for q in workflow.uncleared_quotes(release, library)
+        )
     return ""
 
 

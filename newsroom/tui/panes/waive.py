@@ -46,11 +46,23 @@ def ask_waiver(pane) -> None:
         from ...waivers import waive
 
         check_id, reason = values["check"], values["reason"].strip()
-        pane.run_step(f"waive {check_id}", lambda wf, now: waive(
-            pane.release, pane.library, check_id, pane.app.user, reason, now=now))
+        pane.run_step(
+            f"waive {check_id}",
+            lambda wf, now: waive(
+                pane.release, pane.library, check_id, pane.app.user, reason, now=now
+            ),
+        )
 
-    pane.app.push_screen(FormDialog(
-        "Waive a blocking check for this version (any edit makes the waiver stale)",
-        [Field("check", "Check", chosen, kind="select", options=options),
-         Field("reason", "Reason")],
-        validate=validate, ok_label="Waive", id="waive-form"), done)
+    pane.app.push_screen(
+        FormDialog(
+            "Waive a blocking check for this version (any edit makes the waiver stale)",
+            [
+                Field("check", "Check", chosen, kind="select", options=options),
+                Field("reason", "Reason"),
+            ],
+            validate=validate,
+            ok_label="Waive",
+            id="waive-form",
+        ),
+        done,
+    )

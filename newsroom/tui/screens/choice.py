@@ -25,8 +25,9 @@ class AnswerDialog(ModalScreen[str]):
     def answer_buttons(self) -> ComposeResult:
         with Horizontal(classes="buttons"):
             for index, (answer_id, label) in enumerate(self.answers):
-                yield Button(label, id=f"answer-{answer_id}",
-                             variant=self.variant(index, answer_id))
+                yield Button(
+                    label, id=f"answer-{answer_id}", variant=self.variant(index, answer_id)
+                )
 
     @on(Button.Pressed)
     def chosen(self, event: Button.Pressed) -> None:

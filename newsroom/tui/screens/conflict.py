@@ -36,15 +36,24 @@ class ConflictFlow:
 
     def ask(self) -> None:
         slug = self.editor.slug
-        question = (f"{slug} changed on disk since you opened it; nothing was saved. "
-                    "Reload their version (your changes are lost), keep both (save yours "
-                    "as a new release), or see the differences before overwriting theirs?")
-        self.app.push_screen(ChoiceDialog(question, [
-            ("reload", "Reload theirs"),
-            ("keep-both", "Keep both"),
-            ("diff", "Show diff…"),
-            ("cancel", "Cancel"),
-        ], id="conflict-dialog"), self._answered)
+        question = (
+            f"{slug} changed on disk since you opened it; nothing was saved. "
+            "Reload their version (your changes are lost), keep both (save yours "
+            "as a new release), or see the differences before overwriting theirs?"
+        )
+        self.app.push_screen(
+            ChoiceDialog(
+                question,
+                [
+                    ("reload", "Reload theirs"),
+                    ("keep-both", "Keep both"),
+                    ("diff", "Show diff…"),
+                    ("cancel", "Cancel"),
+                ],
+                id="conflict-dialog",
+            ),
+            self._answered,
+        )
 
     def _answered(self, answer: str | None) -> None:
         if answer == "reload":
@@ -54,14 +63,15 @@ class ConflictFlow:
         elif answer == "diff":
             self.show_diff()
         else:
-            self.editor.say("Not saved: the version on disk is someone else's. "
-                            "ctrl+s asks again.")
+            self.editor.say("Not saved: the version on disk is someone else's. ctrl+s asks again.")
 
     # -- overwrite, after the diff -------------------------------------------------
 
     def show_diff(self) -> None:
-        title = (f"What overwriting would change in {self.editor.slug} "
-                 "(- on disk now, + yours). Overwrite their version?")
+        title = (
+            f"What overwriting would change in {self.editor.slug} "
+            "(- on disk now, + yours). Overwrite their version?"
+        )
 
         def confirmed(answer: str | None) -> None:
             if answer == "overwrite":
@@ -71,9 +81,19 @@ class ConflictFlow:
             else:
                 self.editor.say("Not saved: nothing was overwritten.")
 
-        self.app.push_screen(DiffDialog(title, self.conflict.diff(), [
-            ("overwrite", "Overwrite theirs"), ("back", "Back"), ("cancel", "Cancel"),
-        ], id="conflict-diff"), confirmed)
+        self.app.push_screen(
+            DiffDialog(
+                title,
+                self.conflict.diff(),
+                [
+                    ("overwrite", "Overwrite theirs"),
+                    ("back", "Back"),
+                    ("cancel", "Cancel"),
+                ],
+                id="conflict-diff",
+            ),
+            confirmed,
+        )
 
     # -- keep both -----------------------------------------------------------------
 
@@ -96,9 +116,14 @@ class ConflictFlow:
                 return
             self.editor.save_copy(values["slug"].strip())
 
-        self.app.push_screen(FormDialog(
-            f"Keep both: save your version of {self.editor.slug} as a new release; "
-            "theirs stays as it is.",
-            [Field("slug", "Slug for your copy", proposal)],
-            validate=validate, ok_label="Save copy", id="keep-both-dialog"), chosen)
-
+        self.app.push_screen(
+            FormDialog(
+                f"Keep both: save your version of {self.editor.slug} as a new release; "
+                "theirs stays as it is.",
+                [Field("slug", "Slug for your copy", proposal)],
+                validate=validate,
+                ok_label="Save copy",
+                id="keep-both-dialog",
+            ),
+            chosen,
+        )

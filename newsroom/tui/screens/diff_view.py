@@ -40,8 +40,9 @@ class DiffDialog(AnswerDialog):
     DiffDialog.-short #diff-text { height: 12; }
     """
 
-    def __init__(self, title: str, diff: str, answers: list[tuple[str, str]], *,
-                 id: str | None = None) -> None:
+    def __init__(
+        self, title: str, diff: str, answers: list[tuple[str, str]], *, id: str | None = None
+    ) -> None:
         super().__init__(answers, id=id)
         self.diff_title = title
         self.diff = visible(diff) if diff.strip() else "(no differences)\n"
@@ -52,8 +53,9 @@ class DiffDialog(AnswerDialog):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog diff"):
             yield Static(self.diff_title, markup=False, classes="question")
-            yield TextArea(self.diff, read_only=True, soft_wrap=False,
-                           show_line_numbers=False, id="diff-text")
+            yield TextArea(
+                self.diff, read_only=True, soft_wrap=False, show_line_numbers=False, id="diff-text"
+            )
             yield from self.answer_buttons()
 
     def on_mount(self) -> None:

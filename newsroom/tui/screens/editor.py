@@ -30,12 +30,23 @@ from ..status import StatusLine
 from ..text import sanitise_release
 from .choice import ChoiceDialog
 
-PANES = {"f2": "drafting", "f3": "quotes", "f4": "attribution", "f5": "approval",
-         "f8": "details", "f9": "media"}
+PANES = {
+    "f2": "drafting",
+    "f3": "quotes",
+    "f4": "attribution",
+    "f5": "approval",
+    "f8": "details",
+    "f9": "media",
+}
 # Composed on first use: while they are unseen, typing in the body does not pay
 # for their widgets (every mounted widget costs a little on each keystroke).
-LAZY_PANES = {"quotes": QuotesPane, "attribution": AttributionPane, "approval": ApprovalPane,
-              "details": DetailsPane, "media": MediaPane}
+LAZY_PANES = {
+    "quotes": QuotesPane,
+    "attribution": AttributionPane,
+    "approval": ApprovalPane,
+    "details": DetailsPane,
+    "media": MediaPane,
+}
 MOUNTED_PANES = "QuotesPane, AttributionPane, ApprovalPane, DetailsPane, MediaPane"
 PREVIEW_DELAY = 0.4  # seconds of quiet typing before the preview is rebuilt
 DISK_CHECK_EVERY = 1.0
@@ -56,13 +67,29 @@ class EditorScreen(RankedFooter, Screen):
         Binding("f8", "pane('details')", "Details", priority=True, group=PANE_KEYS),
         Binding("f9", "pane('media')", "Media", priority=True, group=PANE_KEYS),
         # Short labels for the footer; F1's help shows the tooltips.
-        Binding("ctrl+k", "insert_quote", "Quote", priority=True,
-                tooltip="Insert a quote at the body's cursor"),
-        Binding("ctrl+g", "insert_caption", "Caption", priority=True,
-                tooltip="Insert a photo caption at the body's cursor"),
+        Binding(
+            "ctrl+k",
+            "insert_quote",
+            "Quote",
+            priority=True,
+            tooltip="Insert a quote at the body's cursor",
+        ),
+        Binding(
+            "ctrl+g",
+            "insert_caption",
+            "Caption",
+            priority=True,
+            tooltip="Insert a photo caption at the body's cursor",
+        ),
         Binding("ctrl+e", "export", "Export", priority=True, show=False),
-        Binding("ctrl+r", "send", "Send", priority=True, show=False,
-                tooltip="Send the approved release to the press list"),
+        Binding(
+            "ctrl+r",
+            "send",
+            "Send",
+            priority=True,
+            show=False,
+            tooltip="Send the approved release to the press list",
+        ),
         Binding("escape", "back", "Back", tooltip="Back to the library"),
     ]
     PALETTE = [
@@ -71,11 +98,17 @@ class EditorScreen(RankedFooter, Screen):
         ("pane('quotes')", "Quotes pane", "Create, edit and place quotes"),
         ("pane('attribution')", "Attribution pane", "People directory and speakers"),
         ("pane('approval')", "Approval pane", "Checks, clearances, approvals"),
-        ("pane('details')", "Details pane",
-         "Captions, notes to editors, media contact, about, imprint"),
+        (
+            "pane('details')",
+            "Details pane",
+            "Captions, notes to editors, media contact, about, imprint",
+        ),
         ("pane('media')", "Media pane", "Pictures: add, credit, caption"),
-        ("do('media', 'insert')", "Insert picture at cursor",
-         "Place the picture chosen in the media pane"),
+        (
+            "do('media', 'insert')",
+            "Insert picture at cursor",
+            "Place the picture chosen in the media pane",
+        ),
         ("toggle_preview", "Show or hide the preview", "The plain-text export, live"),
         ("history", "History", "Who did what, and which version they approved"),
         ("insert_quote", "Insert quote at cursor", "Place a quote at the body's cursor"),
@@ -91,8 +124,11 @@ class EditorScreen(RankedFooter, Screen):
         ("do('quotes', 'delete')", "Delete the selected quote", "Asks when the body places it"),
         ("do('details', \"captions('new')\")", "New caption", "Text and credit"),
         ("do('details', \"captions('edit')\")", "Edit the selected caption", "In the details pane"),
-        ("do('details', \"captions('delete')\")", "Delete the selected caption",
-         "Asks when the body places it"),
+        (
+            "do('details', \"captions('delete')\")",
+            "Delete the selected caption",
+            "Asks when the body places it",
+        ),
         ("do('details', \"notes('add')\")", "Add a note to editors", "After the selected one"),
         ("do('details', \"notes('edit')\")", "Edit the selected note to editors", ""),
         ("do('details', \"notes('move(-1)')\")", "Move the note to editors up", ""),
@@ -100,16 +136,25 @@ class EditorScreen(RankedFooter, Screen):
         ("do('details', \"notes('remove')\")", "Remove the selected note to editors", ""),
         ("do('attribution', 'add')", "Add a person", "Saved to people.toml"),
         ("do('attribution', 'edit')", "Edit the selected person", "Saved to people.toml"),
-        ("do('attribution', 'set_speaker')", "Make the person the speaker",
-         "Of the quote chosen in the attribution pane"),
-        ("do('attribution', 'refresh_role')", "Refresh the quote's role",
-         "From the people directory"),
+        (
+            "do('attribution', 'set_speaker')",
+            "Make the person the speaker",
+            "Of the quote chosen in the attribution pane",
+        ),
+        (
+            "do('attribution', 'refresh_role')",
+            "Refresh the quote's role",
+            "From the people directory",
+        ),
         ("do('approval', \"act('submit')\")", "Submit for review", "Runs the checks"),
         ("do('approval', \"act('clear')\")", "Record a clearance", "The speaker's OK"),
         ("do('approval', \"act('approve')\")", "Approve", "This exact version"),
         ("do('approval', \"act('request_changes')\")", "Request changes", "With a note"),
-        ("do('approval', \"act('waive')\")", "Waive a blocking check",
-         "As an approver, with a reason; any edit makes it stale"),
+        (
+            "do('approval', \"act('waive')\")",
+            "Waive a blocking check",
+            "As an approver, with a reason; any edit makes it stale",
+        ),
     ]
 
     def __init__(self, slug: str, *, cursor: str = "headline") -> None:
@@ -150,8 +195,7 @@ class EditorScreen(RankedFooter, Screen):
         with Horizontal(id="editor-main"):
             with TabbedContent(id="panes", initial="drafting"):
                 with TabPane("Drafting F2", id="drafting"):
-                    yield DraftingPane(release, self.library.settings.timezone,
-                                       id="drafting-pane")
+                    yield DraftingPane(release, self.library.settings.timezone, id="drafting-pane")
                 # The other panes are mounted by pane() when first needed.
                 yield TabPane("Quotes F3", id="quotes")
                 yield TabPane("Attribution F4", id="attribution")
@@ -169,8 +213,11 @@ class EditorScreen(RankedFooter, Screen):
         if self.release is None:
             return
         if self._cleaned:
-            self.say("Removed control characters (escape sequences) from: "
-                     + ", ".join(self._cleaned) + ". Save to keep the cleaned text.")
+            self.say(
+                "Removed control characters (escape sequences) from: "
+                + ", ".join(self._cleaned)
+                + ". Save to keep the cleaned text."
+            )
         from ..safekeeping import Safekeeping
 
         self.keeper = Safekeeping(self.library, self.slug)
@@ -409,8 +456,11 @@ class EditorScreen(RankedFooter, Screen):
             elif choice:
                 self.insert_reference(choice, kind)
 
-        picker = (QuotePicker(self.release, self.library.people, preferred) if kind == "quote"
-                  else CaptionPicker(self.release, preferred))
+        picker = (
+            QuotePicker(self.release, self.library.people, preferred)
+            if kind == "quote"
+            else CaptionPicker(self.release, preferred)
+        )
         self.app.push_screen(picker, picked)
 
     def insert_reference(self, ref_id: str, kind: str = "quote") -> None:
@@ -526,8 +576,10 @@ class EditorScreen(RankedFooter, Screen):
             # Once the dialogs are gone: close this editor (its lock goes), open the copy.
             await self.dismiss()
             app.open_release(slug)
-            app.notify(f"Saved your version as {slug}; {original} on disk is theirs, "
-                       "unchanged.", markup=False)
+            app.notify(
+                f"Saved your version as {slug}; {original} on disk is theirs, unchanged.",
+                markup=False,
+            )
 
         app.call_later(switch)
 
@@ -543,8 +595,7 @@ class EditorScreen(RankedFooter, Screen):
             question = f"{self.slug} has unsaved changes."
         else:
             field, problem = next(iter(problems.items()))
-            question = (f"{self.slug}: what you typed in the {field} field is not saved "
-                        f"({problem})")
+            question = f"{self.slug}: what you typed in the {field} field is not saved ({problem})"
 
         def answered(answer: str | None) -> None:
             if answer == "save":
@@ -556,11 +607,14 @@ class EditorScreen(RankedFooter, Screen):
                     self.keeper.discarded()
                 proceed()
 
-        self.app.push_screen(ChoiceDialog(
-            question,
-            [("save", "Save"), ("discard", "Discard"), ("cancel", "Cancel")],
-            id="unsaved-dialog",
-        ), answered)
+        self.app.push_screen(
+            ChoiceDialog(
+                question,
+                [("save", "Save"), ("discard", "Discard"), ("cancel", "Cancel")],
+                id="unsaved-dialog",
+            ),
+            answered,
+        )
 
     def action_back(self) -> None:
         self.ask_then(self.dismiss)
@@ -579,8 +633,9 @@ class EditorScreen(RankedFooter, Screen):
         if self.unsaved:
             self.say("Save first: only what is saved (and approved) is sent.")
             return
-        self.app.push_screen(SendDialog(self.slug, self.release),
-                             lambda note: note and self.say(note))
+        self.app.push_screen(
+            SendDialog(self.slug, self.release), lambda note: note and self.say(note)
+        )
 
     # -- autosave and recovery ------------------------------------------------------
 
@@ -632,11 +687,14 @@ class EditorScreen(RankedFooter, Screen):
             return
         self._asking_disk = True
         on_disk = self._disk_bytes()
-        mine = ("your unsaved changes will be lost" if self.unsaved
-                else "you have no unsaved changes")
-        question = (f"{RELEASE_FILE} or {BODY_FILE} of {self.slug} changed on disk while it "
-                    f"was open. Reload it ({mine}), or keep yours (saving will then replace "
-                    "the version on disk)?")
+        mine = (
+            "your unsaved changes will be lost" if self.unsaved else "you have no unsaved changes"
+        )
+        question = (
+            f"{RELEASE_FILE} or {BODY_FILE} of {self.slug} changed on disk while it "
+            f"was open. Reload it ({mine}), or keep yours (saving will then replace "
+            "the version on disk)?"
+        )
 
         def answered(answer: str | None) -> None:
             self._asking_disk = False
@@ -648,9 +706,12 @@ class EditorScreen(RankedFooter, Screen):
                 self._show_title()
                 self.say("Kept your version; ctrl+s will replace the one on disk.")
 
-        self.app.push_screen(ChoiceDialog(
-            question, [("reload", "Reload from disk"), ("keep", "Keep mine")],
-            id="disk-dialog"), answered)
+        self.app.push_screen(
+            ChoiceDialog(
+                question, [("reload", "Reload from disk"), ("keep", "Keep mine")], id="disk-dialog"
+            ),
+            answered,
+        )
 
     def reload(self) -> None:
         try:
@@ -664,5 +725,7 @@ class EditorScreen(RankedFooter, Screen):
         self.unsaved = bool(cleaned)
         self._declined = None
         self._show_title()
-        self.say("Reloaded from disk." + (" Removed control characters from: "
-                                          + ", ".join(cleaned) if cleaned else ""))
+        self.say(
+            "Reloaded from disk."
+            + (" Removed control characters from: " + ", ".join(cleaned) if cleaned else "")
+        )

@@ -67,21 +67,32 @@ class FormDialog(ModalScreen[Values | None]):
                     yield Label(spec.label, markup=False)
                     widget_id = f"field-{spec.name}"
                     if spec.kind == "text":
-                        yield TextArea(spec.value, id=widget_id, soft_wrap=True,
-                                       tab_behavior="focus", classes="form-text")
+                        yield TextArea(
+                            spec.value,
+                            id=widget_id,
+                            soft_wrap=True,
+                            tab_behavior="focus",
+                            classes="form-text",
+                        )
                     elif spec.kind == "select":
                         values = {value for _, value in spec.options}
                         yield TypeToChoose(
                             # Labels quote names and words: never markup.
-                            [(Text(label) if isinstance(label, str) else label, value)
-                             for label, value in spec.options],
+                            [
+                                (Text(label) if isinstance(label, str) else label, value)
+                                for label, value in spec.options
+                            ],
                             value=spec.value if spec.value in values else Select.NULL,
                             id=widget_id,
                             prompt=spec.placeholder or "Choose…",
                         )
                     else:
-                        yield Input(spec.value, id=widget_id, placeholder=spec.placeholder,
-                                    password=spec.kind == "password")
+                        yield Input(
+                            spec.value,
+                            id=widget_id,
+                            placeholder=spec.placeholder,
+                            password=spec.kind == "password",
+                        )
             yield Static("", id="form-error", classes="error", markup=False)
             with Horizontal(classes="buttons"):
                 yield Button(self.ok_label, id="ok", variant="primary")

@@ -21,11 +21,13 @@ class HelpScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog help"):
-            yield Static(f"Keys: {self.under.__class__.__name__.removesuffix('Screen')}",
-                         classes="question", markup=False)
+            yield Static(
+                f"Keys: {self.under.__class__.__name__.removesuffix('Screen')}",
+                classes="question",
+                markup=False,
+            )
             yield DataTable(id="help-keys", cursor_type="row")
-            yield Static("ctrl+p opens the command palette. esc closes this help.",
-                         markup=False)
+            yield Static("ctrl+p opens the command palette. esc closes this help.", markup=False)
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
@@ -58,8 +60,9 @@ class HelpScreen(ModalScreen[None]):
                 continue
             seen.add(kind)
             where = kind.__name__.removesuffix("Pane").lower() + " pane"
-            found.extend((where, b) for b in kind.__dict__.get("BINDINGS", ())
-                         if isinstance(b, Binding))
+            found.extend(
+                (where, b) for b in kind.__dict__.get("BINDINGS", ()) if isinstance(b, Binding)
+            )
         return found
 
     def action_close(self) -> None:

@@ -65,8 +65,9 @@ class HistoryScreen(Screen):
     ]
 
     class Loaded(Message):
-        def __init__(self, entries: list | None, current: str, error: str = "",
-                     headline: str = "") -> None:
+        def __init__(
+            self, entries: list | None, current: str, error: str = "", headline: str = ""
+        ) -> None:
             super().__init__()
             self.entries = entries
             self.current = current
@@ -147,7 +148,8 @@ class HistoryScreen(Screen):
         self.entries = entries = message.entries
         if message.headline.strip():
             self.query_one("#history-title", Static).update(
-                literal(f"History of {self.slug} – {one_line(message.headline)}"))
+                literal(f"History of {self.slug} – {one_line(message.headline)}")
+            )
         committed = any(e.commit for e in entries)
         columns = ["When", "Who", "Action", "Version", "Note"]
         if committed:
@@ -215,16 +217,20 @@ class HistoryScreen(Screen):
         if not 0 <= index < len(self.entries):
             return
         entry = self.entries[index]
-        lines = [f"{self._when(entry.at)}  {WHAT.get(entry.action, entry.action)}"
-                 + (f" by {one_line(entry.name or entry.by)}" if (entry.name or entry.by)
-                    else "")]
+        lines = [
+            f"{self._when(entry.at)}  {WHAT.get(entry.action, entry.action)}"
+            + (f" by {one_line(entry.name or entry.by)}" if (entry.name or entry.by) else "")
+        ]
         if entry.digest:
             state = {True: " (the current version)", False: " (an earlier version)"}.get(
-                entry.current, "")
+                entry.current, ""
+            )
             lines.append(f"Version: {entry.digest}{state}")
         if entry.commit:
-            lines.append(f"Commit {entry.short_commit} by {one_line(entry.author)}: "
-                         f"{one_line(entry.subject)}")
+            lines.append(
+                f"Commit {entry.short_commit} by {one_line(entry.author)}: "
+                f"{one_line(entry.subject)}"
+            )
             if entry.approved_by:
                 lines.append(f"Approved-by: {one_line(entry.approved_by)}")
             if entry.recorded_by:

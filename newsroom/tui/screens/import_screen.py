@@ -268,8 +268,13 @@ def correction_form(result: ImportResult) -> FormDialog:
             return "This correction needs a value: a name or a paragraph number."
         return None
 
-    return FormDialog("Correct a quote", [
-        Field("quote", "Quote", quotes[0][1], kind="select", options=quotes),
-        Field("kind", "Correction", SPEAKER, kind="select", options=kinds),
-        Field("value", "Name, role or paragraph number", ""),
-    ], validate=validate, id="import-correction")
+    return FormDialog(
+        "Correct a quote",
+        [
+            Field("quote", "Quote", quotes[0][1], kind="select", options=quotes),
+            Field("kind", "Correction", SPEAKER, kind="select", options=kinds),
+            Field("value", "Name, role or paragraph number", ""),
+        ],
+        validate=validate,
+        id="import-correction",
+    )

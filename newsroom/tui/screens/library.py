@@ -81,8 +81,13 @@ class LibraryScreen(RankedFooter, Screen):
         Binding("f7", "history", "History", show=False),  # in F1 and the palette
         Binding("slash", "filter", "Filter", show=False),  # typing filters anyway
         # Not a letter either: letters typed in the table go to the box.
-        Binding("ctrl+f", "toggle_search", "Search", priority=True,
-                tooltip="Switch the box between the quick filter and full-text search"),
+        Binding(
+            "ctrl+f",
+            "toggle_search",
+            "Search",
+            priority=True,
+            tooltip="Switch the box between the quick filter and full-text search",
+        ),
         Binding("escape", "clear_filter", "Clear filter", show=False),
         Binding("f5", "reload", "Reload", show=False),
         # F-keys, not letters: a letter typed in the table starts the filter.
@@ -97,16 +102,25 @@ class LibraryScreen(RankedFooter, Screen):
         ("spike", "Spike release", "Withdraw the selected release, with a note"),
         ("export", "Export release", "Any format, to a file or the clipboard"),
         ("import", "Import release", "Paste a plain-text release and turn it into a bundle"),
-        ("history", "Release history", "Who did what to the selected release, and which "
-         "version they approved"),
+        (
+            "history",
+            "Release history",
+            "Who did what to the selected release, and which version they approved",
+        ),
         ("reload", "Reload library", "Read newsroom.toml and every release from disk again"),
-        ("app.settings", "Settings", "Edit newsroom.toml: organisation, defaults, rules, "
-         "checks, export"),
+        (
+            "app.settings",
+            "Settings",
+            "Edit newsroom.toml: organisation, defaults, rules, checks, export",
+        ),
         ("app.people", "People", "Add, edit and remove people in people.toml"),
         ("send", "Send release", "To the press list: one message per journalist, now or later"),
         ("press_list", "Press list", "The journalists releases are sent to (press.toml)"),
-        ("toggle_search", "Full-text search / filter",
-         "Switch the box between the quick filter and searching every word of every release"),
+        (
+            "toggle_search",
+            "Full-text search / filter",
+            "Switch the box between the quick filter and searching every word of every release",
+        ),
     ]
 
     class Loaded(Message):
@@ -128,8 +142,9 @@ class LibraryScreen(RankedFooter, Screen):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Input(placeholder=library_search.FILTER_PLACEHOLDER, id="filter",
-                    select_on_focus=False)
+        yield Input(
+            placeholder=library_search.FILTER_PLACEHOLDER, id="filter", select_on_focus=False
+        )
         yield ReleaseTable(id="releases")
         yield StatusLine(id="library-message")
         yield NewsroomFooter()
@@ -154,13 +169,15 @@ class LibraryScreen(RankedFooter, Screen):
         # The headline takes whatever the other columns leave (each column has a
         # blank cell either side, the scrollbar takes two and the focus bar one).
         headline = max(20, width - (10 + 10 + speakers + 10) - 13)
-        self.query_one(ReleaseTable).set_columns([
-            Column("status", "Status", 10),
-            Column("date", "Date", 10),
-            Column("headline", "Headline", headline),
-            Column("speakers", "Speakers", speakers),
-            Column("approvals", "Approvals", 10),
-        ])
+        self.query_one(ReleaseTable).set_columns(
+            [
+                Column("status", "Status", 10),
+                Column("date", "Date", 10),
+                Column("headline", "Headline", headline),
+                Column("speakers", "Speakers", speakers),
+                Column("approvals", "Approvals", 10),
+            ]
+        )
 
     def on_resize(self) -> None:
         if self._columns_for and self.app.size.width != self._columns_for:
@@ -199,23 +216,23 @@ class LibraryScreen(RankedFooter, Screen):
                 try:
                     summaries.append(index.summary(library.load(slug), library, 0))
                 except Exception as failure:
-                    summaries.append({"slug": slug, "status": index.INVALID,
-                                      "error": str(failure)})
+                    summaries.append({"slug": slug, "status": index.INVALID, "error": str(failure)})
         for item in summaries:
             slug = item.get("slug", "?")
             if item.get("error") is not None or item.get("status") == index.INVALID:
                 error = str(item.get("error", "cannot be read"))
-                rows.append(Row(slug, "error", "", f"cannot read: {error}", "", "",
-                                error=error))
+                rows.append(Row(slug, "error", "", f"cannot read: {error}", "", "", error=error))
                 continue
-            rows.append(Row(
-                slug=slug,
-                status=str(item.get("status", "")),
-                date=str(item.get("date") or ""),
-                headline=one_line(str(item.get("headline") or "")) or "(no headline)",
-                speakers=", ".join(one_line(str(name)) for name in item.get("speakers", [])),
-                approvals=f"{item.get('approvals', 0)}/{needed}",
-            ))
+            rows.append(
+                Row(
+                    slug=slug,
+                    status=str(item.get("status", "")),
+                    date=str(item.get("date") or ""),
+                    headline=one_line(str(item.get("headline") or "")) or "(no headline)",
+                    speakers=", ".join(one_line(str(name)) for name in item.get("speakers", [])),
+                    approvals=f"{item.get('approvals', 0)}/{needed}",
+                )
+            )
         return rows
 
     def release_of(self, row: Row) -> Release | None:
@@ -332,8 +349,9 @@ class LibraryScreen(RankedFooter, Screen):
         for hit in self.search.results.hits:
             row = by_slug.get(hit.slug)
             if row is None:  # not listed yet (the list reloads in its own time)
-                row = by_slug[hit.slug] = Row(hit.slug, "", hit.date, one_line(hit.headline),
-                                              "", "")
+                row = by_slug[hit.slug] = Row(
+                    hit.slug, "", hit.date, one_line(hit.headline), "", ""
+                )
             rows.append(row)
         return rows
 
@@ -437,8 +455,7 @@ class LibraryScreen(RankedFooter, Screen):
         def follow(form: FormDialog, name: str, values: Values) -> None:
             # The slug follows the headline until someone edits it by hand.
             if name == "headline" and values["slug"] == proposed["slug"]:
-                proposed["slug"] = slugify(values["headline"],
-                                           prefix=self.app.today().isoformat())
+                proposed["slug"] = slugify(values["headline"], prefix=self.app.today().isoformat())
                 form.set_value("slug", proposed["slug"])
 
         def validate(values: Values) -> str | None:
@@ -453,9 +470,14 @@ class LibraryScreen(RankedFooter, Screen):
 
         return FormDialog(
             title,
-            [Field("headline", "Headline", headline),
-             Field("slug", "Slug (the folder name)", slug)],
-            validate=validate, on_change=follow, ok_label=ok, id="slug-form",
+            [
+                Field("headline", "Headline", headline),
+                Field("slug", "Slug (the folder name)", slug),
+            ],
+            validate=validate,
+            on_change=follow,
+            ok_label=ok,
+            id="slug-form",
         )
 
     def action_new(self) -> None:
@@ -465,8 +487,9 @@ class LibraryScreen(RankedFooter, Screen):
             if not values:
                 return
             try:
-                self.library.create(values["slug"], values["headline"].strip(),
-                                    today=self.app.today())
+                self.library.create(
+                    values["slug"], values["headline"].strip(), today=self.app.today()
+                )
             except BundleError as error:
                 self.say(str(error))
                 return
@@ -509,8 +532,12 @@ class LibraryScreen(RankedFooter, Screen):
         self.app.push_screen(form, duplicated)
 
     def people_options(self) -> list[tuple[str, str]]:
-        return [(one_line(p.name) or pid, pid) for pid, p in sorted(
-            self.library.people.items(), key=lambda item: item[1].name.casefold())]
+        return [
+            (one_line(p.name) or pid, pid)
+            for pid, p in sorted(
+                self.library.people.items(), key=lambda item: item[1].name.casefold()
+            )
+        ]
 
     def action_spike(self) -> None:
         row = self.selected_row()
@@ -518,8 +545,10 @@ class LibraryScreen(RankedFooter, Screen):
         if release is None:
             return
         if self.app.user not in self.library.people:
-            self.say("Not spiked: newsroom does not know who you are (set NEWSROOM_USER, "
-                     "or restart to say).")
+            self.say(
+                "Not spiked: newsroom does not know who you are (set NEWSROOM_USER, "
+                "or restart to say)."
+            )
             return
 
         def spiked(values: Values | None) -> None:
@@ -529,8 +558,9 @@ class LibraryScreen(RankedFooter, Screen):
 
             try:
                 fresh = self.library.load(release.slug)
-                workflow.spike(fresh, self.library, self.app.user, values["note"].strip(),
-                               now=self.app.clock())
+                workflow.spike(
+                    fresh, self.library, self.app.user, values["note"].strip(), now=self.app.clock()
+                )
             except (BundleError, workflow.WorkflowError) as error:
                 self.say(f"Not spiked: {error}")
                 return
@@ -544,11 +574,16 @@ class LibraryScreen(RankedFooter, Screen):
         def validate(values: Values) -> str | None:
             return None if values["note"].strip() else "Say why it is spiked."
 
-        self.app.push_screen(FormDialog(
-            f"Spike “{one_line(release.headline, 60)}”?",
-            [Field("note", "Why (kept in the release's history)")],
-            validate=validate, ok_label="Spike", id="spike-form",
-        ), spiked)
+        self.app.push_screen(
+            FormDialog(
+                f"Spike “{one_line(release.headline, 60)}”?",
+                [Field("note", "Why (kept in the release's history)")],
+                validate=validate,
+                ok_label="Spike",
+                id="spike-form",
+            ),
+            spiked,
+        )
 
     def action_export(self) -> None:
         row = self.selected_row()

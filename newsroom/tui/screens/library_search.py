@@ -60,9 +60,9 @@ class SearchState:
         if not text.strip():
             return Searched(text, None, None)
         try:
-            return Searched(text, self.archive.search(text, refresh=False, limit=SEARCH_LIMIT,
-                                                       snippets=0),
-                            None)
+            return Searched(
+                text, self.archive.search(text, refresh=False, limit=SEARCH_LIMIT, snippets=0), None
+            )
         except QueryError as error:
             return Searched(text, None, str(error))
 
@@ -77,13 +77,23 @@ def marked(text: str, spans: list[tuple[int, int]], prefix: str = "") -> Text:
 
 def snippet_line(state: SearchState, hit: Hit) -> Text:
     snippet = hit.snippet
-    if snippet is None and state.archive is not None and state.results is not None \
-            and state.results.terms is not None:
+    if (
+        snippet is None
+        and state.archive is not None
+        and state.results is not None
+        and state.results.terms is not None
+    ):
         snippet = state.archive.snippet(hit, state.results.terms)  # one row, on demand
     if snippet is None:
         return Text(one_line(hit.headline))
-    where = {"headline": "Headline", "standfirst": "Standfirst", "body": "Body",
-             "quotes": "Quote", "captions": "Caption", "notes": "Notes"}[snippet.field]
+    where = {
+        "headline": "Headline",
+        "standfirst": "Standfirst",
+        "body": "Body",
+        "quotes": "Quote",
+        "captions": "Caption",
+        "notes": "Notes",
+    }[snippet.field]
     return marked(one_line(snippet.text, 10_000), snippet.spans, f"{where}: ")
 
 
@@ -124,8 +134,9 @@ def show_match(editor, node: q.Node) -> str | None:
                 body.selection = Selection((row, 0), (row, len(line)))
                 body.scroll_cursor_visible(center=True)
                 break
-        message = marked(" ".join(quote.text.split()), _flat_spans(quote.text, spans),
-                         f"Quote {quote.id}: ")
+        message = marked(
+            " ".join(quote.text.split()), _flat_spans(quote.text, spans), f"Quote {quote.id}: "
+        )
         message.no_wrap = False
         editor.query_one("#editor-message", Static).update(message)
         return "quote"

@@ -62,12 +62,18 @@ class PeopleScreen(Screen):
     def fill(self, keep: str | None = None) -> None:
         table = self.query_one("#people-list", DataTable)
         table.clear()
-        for pid, person in sorted(self.library.people.items(),
-                                  key=lambda item: item[1].name.casefold()):
-            table.add_row(literal(pid), literal(one_line(person.name)),
-                          literal(one_line(person.role)),
-                          literal(one_line(person.organisation)),
-                          literal(person.email), literal(person.phone), key=pid)
+        for pid, person in sorted(
+            self.library.people.items(), key=lambda item: item[1].name.casefold()
+        ):
+            table.add_row(
+                literal(pid),
+                literal(one_line(person.name)),
+                literal(one_line(person.role)),
+                literal(one_line(person.organisation)),
+                literal(person.email),
+                literal(person.phone),
+                key=pid,
+            )
         if keep is not None and keep in self.library.people:
             table.move_cursor(row=table.get_row_index(keep))
 
@@ -99,13 +105,19 @@ class PeopleScreen(Screen):
         def added(values: Values | None) -> None:
             if not values:
                 return
-            person = Person(id=values["id"], name=values["name"].strip(),
-                            role=values["role"].strip(),
-                            organisation=values["organisation"].strip(),
-                            email=values["email"].strip(), phone=values["phone"].strip())
+            person = Person(
+                id=values["id"],
+                name=values["name"].strip(),
+                role=values["role"].strip(),
+                organisation=values["organisation"].strip(),
+                email=values["email"].strip(),
+                phone=values["phone"].strip(),
+            )
             self.library.people[person.id] = person
-            if self._write(f"Added {person.name} to people.toml.",
-                           lambda: self.library.people.pop(person.id, None)):
+            if self._write(
+                f"Added {person.name} to people.toml.",
+                lambda: self.library.people.pop(person.id, None),
+            ):
                 self.fill(keep=person.id)
 
         self.app.push_screen(person_form("Add a person", None, self.library.people), added)
@@ -132,7 +144,8 @@ class PeopleScreen(Screen):
                 self.fill(keep=person.id)
 
         self.app.push_screen(
-            person_form(f"Edit {one_line(person.name)}", person, self.library.people), edited)
+            person_form(f"Edit {one_line(person.name)}", person, self.library.people), edited
+        )
 
     def _quoted_in_open_release(self, pid: str) -> str:
         from .editor import EditorScreen
@@ -158,14 +171,21 @@ class PeopleScreen(Screen):
             if answer != "remove":
                 return
             removed = self.library.people.pop(person.id)
-            if self._write(f"Removed {removed.name} from people.toml.",
-                           lambda: self.library.people.__setitem__(removed.id, removed)):
+            if self._write(
+                f"Removed {removed.name} from people.toml.",
+                lambda: self.library.people.__setitem__(removed.id, removed),
+            ):
                 self.fill()
 
-        self.app.push_screen(ChoiceDialog(
-            f"Remove {one_line(person.name)} ({person.id}) from people.toml? A release "
-            "that quotes them will not open until they are added back.",
-            [("remove", "Remove"), ("cancel", "Cancel")], id="remove-person"), answered)
+        self.app.push_screen(
+            ChoiceDialog(
+                f"Remove {one_line(person.name)} ({person.id}) from people.toml? A release "
+                "that quotes them will not open until they are added back.",
+                [("remove", "Remove"), ("cancel", "Cancel")],
+                id="remove-person",
+            ),
+            answered,
+        )
 
     @on(DataTable.RowSelected, "#people-list")
     def _row_selected(self, event: DataTable.RowSelected) -> None:

@@ -32,8 +32,9 @@ class ReferencePicker(ModalScreen[str | None]):
 
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
-    def __init__(self, kind: str, release: Release, people: dict[str, Person],
-                 preferred: str | None):
+    def __init__(
+        self, kind: str, release: Release, people: dict[str, Person], preferred: str | None
+    ):
         super().__init__(id=f"{kind}-picker")
         self.kind = kind
         self.release = release

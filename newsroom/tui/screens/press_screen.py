@@ -67,12 +67,25 @@ class PressScreen(Screen):
         table = self.query_one(DataTable)
         table.clear()
         for contact in self.press.contacts:
-            table.add_row(*(Text(one_line(value)) for value in (
-                contact.email, contact.name, contact.outlet, ", ".join(contact.tags),
-                str(contact.opted_out or ""))), key=contact.key)
+            table.add_row(
+                *(
+                    Text(one_line(value))
+                    for value in (
+                        contact.email,
+                        contact.name,
+                        contact.outlet,
+                        ", ".join(contact.tags),
+                        str(contact.opted_out or ""),
+                    )
+                ),
+                key=contact.key,
+            )
         count = len(self.press.contacts)
-        note = " (from newsroom.toml's press_list; saved to press.toml on the first change)" \
-            if self.press.migrated else ""
+        note = (
+            " (from newsroom.toml's press_list; saved to press.toml on the first change)"
+            if self.press.migrated
+            else ""
+        )
         self.say(f"{count} contact{'s' if count != 1 else ''}{note}")
 
     def selected(self) -> press_module.Contact | None:
@@ -97,9 +110,11 @@ class PressScreen(Screen):
 
         def contact_of(values: Values) -> press_module.Contact:
             return press_module.Contact(
-                email=values["email"].strip(), name=values["name"].strip(),
+                email=values["email"].strip(),
+                name=values["name"].strip(),
                 outlet=values["outlet"].strip(),
-                tags=[t.strip() for t in values["tags"].split(",") if t.strip()])
+                tags=[t.strip() for t in values["tags"].split(",") if t.strip()],
+            )
 
         def validate(values: Values) -> str | None:
             contact = contact_of(values)
@@ -114,10 +129,21 @@ class PressScreen(Screen):
             if self._save():
                 self.reload()
 
-        self.app.push_screen(FormDialog("Add a contact to the press list", [
-            Field("email", "Email"), Field("name", "Name"), Field("outlet", "Outlet"),
-            Field("tags", "Tags (beats, areas), separated by commas"),
-        ], validate=validate, ok_label="Add", id="press-add"), added)
+        self.app.push_screen(
+            FormDialog(
+                "Add a contact to the press list",
+                [
+                    Field("email", "Email"),
+                    Field("name", "Name"),
+                    Field("outlet", "Outlet"),
+                    Field("tags", "Tags (beats, areas), separated by commas"),
+                ],
+                validate=validate,
+                ok_label="Add",
+                id="press-add",
+            ),
+            added,
+        )
 
     def action_opt_out(self) -> None:
         contact = self.selected()
@@ -139,9 +165,14 @@ class PressScreen(Screen):
                 if self._save():
                     self.reload()
 
-        self.app.push_screen(ChoiceDialog(
-            f"Remove {contact.email}? (To stop sending but remember they asked, opt them "
-            "out instead: o)", [("remove", "Remove"), ("cancel", "Cancel")]), answered)
+        self.app.push_screen(
+            ChoiceDialog(
+                f"Remove {contact.email}? (To stop sending but remember they asked, opt them "
+                "out instead: o)",
+                [("remove", "Remove"), ("cancel", "Cancel")],
+            ),
+            answered,
+        )
 
     def action_back(self) -> None:
         self.app.pop_screen()

@@ -30,12 +30,16 @@ def offer_take_over(self) -> None:
         self.say(f"Took over the lock from {holder.describe()}.")
         offer_recovery(self)
 
-    self.app.push_screen(ChoiceDialog(
-        f"{self.slug} is locked by {holder.describe()}, but that process is no "
-        "longer running (a crash, or a closed terminal?). Take the lock over and edit, "
-        "or open it read-only?",
-        [("take-over", "Take over"), ("read-only", "Open read-only")],
-        id="stale-lock-dialog"), answered)
+    self.app.push_screen(
+        ChoiceDialog(
+            f"{self.slug} is locked by {holder.describe()}, but that process is no "
+            "longer running (a crash, or a closed terminal?). Take the lock over and edit, "
+            "or open it read-only?",
+            [("take-over", "Take over"), ("read-only", "Open read-only")],
+            id="stale-lock-dialog",
+        ),
+        answered,
+    )
 
 
 def offer_recovery(self) -> None:
@@ -45,8 +49,10 @@ def offer_recovery(self) -> None:
     moved_on = not found.based_on_disk(self.library)
     question = f"{self.slug} has {found.describe()}. Restore them?"
     if moved_on:
-        question += (" The files on disk were saved since those edits were made: "
-                     "look at the diff before restoring.")
+        question += (
+            " The files on disk were saved since those edits were made: "
+            "look at the diff before restoring."
+        )
 
     def restore() -> None:
         try:
@@ -58,19 +64,25 @@ def offer_recovery(self) -> None:
         self.unsaved = True
         self._declined = None
         self._show_title()
-        self.say("Restored the unsaved edits; ctrl+s saves them."
-                 + (" The files changed on disk since: saving will ask first."
-                    if moved else ""))
+        self.say(
+            "Restored the unsaved edits; ctrl+s saves them."
+            + (" The files changed on disk since: saving will ask first." if moved else "")
+        )
 
     def show_diff() -> None:
         try:
             text = diff(found, self.library)
         except (BundleError, OSError) as error:
             text = f"(cannot compare: {error})"
-        self.app.push_screen(DiffDialog(
-            f"Unsaved edits of {self.slug} (- on disk now, + recovered)",
-            text, [("restore", "Restore"), ("discard", "Discard them"),
-                   ("back", "Back")], id="recovery-diff"), answered)
+        self.app.push_screen(
+            DiffDialog(
+                f"Unsaved edits of {self.slug} (- on disk now, + recovered)",
+                text,
+                [("restore", "Restore"), ("discard", "Discard them"), ("back", "Back")],
+                id="recovery-diff",
+            ),
+            answered,
+        )
 
     def answered(answer: str | None) -> None:
         if answer == "restore":
@@ -84,9 +96,18 @@ def offer_recovery(self) -> None:
             self.say("Discarded the recovered edits.")
 
     def ask() -> None:
-        self.app.push_screen(ChoiceDialog(question, [
-            ("restore", "Restore"), ("diff", "Show diff…"),
-            ("discard", "Discard them"), ("later", "Decide later")],
-            id="recovery-dialog"), answered)
+        self.app.push_screen(
+            ChoiceDialog(
+                question,
+                [
+                    ("restore", "Restore"),
+                    ("diff", "Show diff…"),
+                    ("discard", "Discard them"),
+                    ("later", "Decide later"),
+                ],
+                id="recovery-dialog",
+            ),
+            answered,
+        )
 
     ask()

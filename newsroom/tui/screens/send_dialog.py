@@ -39,8 +39,11 @@ from ..text import one_line
 def readable(message: bytes) -> str:
     """The message as a reader sees it: the main headers, then the text."""
     parsed = BytesParser(policy=policy.default).parsebytes(message)
-    lines = [f"{name}: {parsed[name]}" for name in ("From", "To", "Reply-To", "Subject",
-                                                    "Message-ID") if parsed[name]]
+    lines = [
+        f"{name}: {parsed[name]}"
+        for name in ("From", "To", "Reply-To", "Subject", "Message-ID")
+        if parsed[name]
+    ]
     body = parsed.get_body(("plain",))
     text = body.get_content() if body is not None else ""
     return strip_controls("\n".join(lines) + "\n\n" + text.replace("\r\n", "\n"))
@@ -74,14 +77,14 @@ class SendDialog(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="dialog form", can_focus=False):
-            yield Static(f"Send {self.slug} to the press list", markup=False,
-                         classes="question")
+            yield Static(f"Send {self.slug} to the press list", markup=False, classes="question")
             yield Static("", id="send-gate", markup=False)
             yield Label("Tags (none chosen: everyone on the list)")
             yield SelectionList[str](id="send-tags")
             yield Static("", id="send-recipients", markup=False)
-            yield Checkbox("Send again to those who have it (a corrected version)",
-                           id="send-resend")
+            yield Checkbox(
+                "Send again to those who have it (a corrected version)", id="send-resend"
+            )
             yield Label("The first message, as it will be sent")
             with VerticalScroll(id="send-preview"):
                 yield Static("", id="send-message", markup=False)
@@ -131,8 +134,9 @@ class SendDialog(ModalScreen[str | None]):
 
         gate = self.query_one("#send-gate", Static)
         try:
-            self.plan = plan(self.library, self.slug, self.tags, resend=self.resend,
-                             release=self.release)
+            self.plan = plan(
+                self.library, self.slug, self.tags, resend=self.resend, release=self.release
+            )
         except SendError as error:
             self.plan = None
             self.refusal = str(error)
@@ -144,8 +148,10 @@ class SendDialog(ModalScreen[str | None]):
             return
         self.refusal = None
         gate.remove_class("-refused")
-        gate.update("Approved: each recipient gets their own message; the ledger "
-                    "(sent.toml) records each one.")
+        gate.update(
+            "Approved: each recipient gets their own message; the ledger "
+            "(sent.toml) records each one."
+        )
         plan_ = self.plan
         lines = [f"to: {c.email}" for c in plan_.to_send[:50]]
         if len(plan_.to_send) > 50:
@@ -153,10 +159,12 @@ class SendDialog(ModalScreen[str | None]):
         lines += [f"has it already: {c.email}" for c in plan_.already[:20]]
         lines += [f"opted out, skipped: {c.email}" for c in plan_.opted_out[:20]]
         self.query_one("#send-recipients", Static).update(
-            Text(f"{len(plan_.to_send)} to send\n" + "\n".join(one_line(x) for x in lines)))
+            Text(f"{len(plan_.to_send)} to send\n" + "\n".join(one_line(x) for x in lines))
+        )
         first = plan_.first_message()
         self.query_one("#send-message", Static).update(
-            Text(readable(first)) if first else Text("Nobody left to send to."))
+            Text(readable(first)) if first else Text("Nobody left to send to.")
+        )
         self.query_one("#ok", Button).disabled = not plan_.to_send
 
     def _status(self, text: str, *, failed: bool = False) -> None:
@@ -189,8 +197,9 @@ class SendDialog(ModalScreen[str | None]):
             return
         self.busy = True
         self.query_one("#ok", Button).disabled = True
-        self.query_one(ProgressBar).update(total=len(self.plan.to_send)
-                                           + len(self.plan.opted_out), progress=0)
+        self.query_one(ProgressBar).update(
+            total=len(self.plan.to_send) + len(self.plan.opted_out), progress=0
+        )
         self._status("Sending…")
         self._send(self.tags, self.app.user, self.resend)
 
@@ -204,8 +213,9 @@ class SendDialog(ModalScreen[str | None]):
         except (SendError, BundleError) as error:
             self._status(str(error), failed=True)
             return
-        self.dismiss(f"Queued {self.slug} for {item.at.isoformat()}; "
-                     "`newsroom send --due` sends it.")
+        self.dismiss(
+            f"Queued {self.slug} for {item.at.isoformat()}; `newsroom send --due` sends it."
+        )
 
     @work(thread=True, exclusive=True, group="send")
     def _send(self, tags: list[str], by: str, resend: bool = False) -> None:
@@ -215,11 +225,20 @@ class SendDialog(ModalScreen[str | None]):
         app = self.app
         try:
             transport = SMTPTransport(send_settings(self.library))
+
             def progress(outcome, done: int, total: int) -> None:  # type: ignore[no-untyped-def]
                 app.call_from_thread(self._progress, outcome, done, total)
 
-            report = send_release(self.library, self.slug, transport, tags=tags, by=by,
-                                  resend=resend, release=self.release, progress=progress)
+            report = send_release(
+                self.library,
+                self.slug,
+                transport,
+                tags=tags,
+                by=by,
+                resend=resend,
+                release=self.release,
+                progress=progress,
+            )
         except (SendError, BundleError, Busy) as error:
             app.call_from_thread(self._done, None, str(error))
             return
@@ -228,8 +247,10 @@ class SendDialog(ModalScreen[str | None]):
     def _progress(self, outcome, done: int, total: int) -> None:  # type: ignore[no-untyped-def]
         self.query_one(ProgressBar).update(total=total, progress=done)
         self.query_one("#send-results", DataTable).add_row(
-            Text(one_line(outcome.contact.email)), Text(outcome.status),
-            Text(one_line(outcome.reply)))
+            Text(one_line(outcome.contact.email)),
+            Text(outcome.status),
+            Text(one_line(outcome.reply)),
+        )
 
     def _done(self, report, error: str) -> None:  # type: ignore[no-untyped-def]
         self.busy = False

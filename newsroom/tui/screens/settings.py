@@ -40,42 +40,66 @@ def _fields() -> list[tuple[str, list[SettingField]]]:
 
     f = SettingField
     return [
-        ("Organisation", [
-            f(("organisation", "name"), "Name"),
-            f(("organisation", "political"), "Political material (the imprint check applies)",
-              "bool"),
-            f(("organisation", "timezone"), "Timezone (IANA, e.g. Europe/London)"),
-            f(("organisation", "website"), "Website"),
-            f(("organisation", "email"), "Email"),
-        ]),
-        ("Defaults for new releases", [
-            f(("defaults", "about"), "About us (boilerplate)", "long"),
-            f(("defaults", "imprint"), "Digital imprint"),
-            f(("defaults", "intro"), "Quote introduction ({name}, {role}, {organisation})"),
-            f(("defaults", "contact", "name"), "Media contact: name"),
-            f(("defaults", "contact", "role"), "Media contact: role"),
-            f(("defaults", "contact", "phone"), "Media contact: phone"),
-            f(("defaults", "contact", "email"), "Media contact: email"),
-        ]),
-        ("Rules", [
-            f(("rules", "approvers"), "Approvers (person ids, comma-separated)", "list"),
-            f(("rules", "approver_roles"), "Approver roles (comma-separated)", "list"),
-            f(("rules", "approvals_required"), "Approvals required", "int"),
-            f(("rules", "require_clearance"), "Quotes must be cleared by their speakers", "bool"),
-            f(("rules", "require_signatures"), "Approvals must be signed", "bool"),
-            f(("rules", "allowed_signers"), "Allowed signers file"),
-        ]),
-        ("Checks", [
-            f(("checks", "headline_max"), "Longest headline (characters)", "int"),
-            f(("checks", "standfirst_max"), "Longest standfirst (characters)", "int"),
-            *[f(("checks", check_id), f"{check_id}: {spec.description}", "severity")
-              for check_id, spec in CHECKS.items()],
-        ]),
-        ("Export", [
-            f(("export", "width"), "Text width (20 to 200)", "int"),
-            f(("export", "from"), "Email From"),
-            f(("export", "reply_to"), "Email Reply-To"),
-        ]),
+        (
+            "Organisation",
+            [
+                f(("organisation", "name"), "Name"),
+                f(
+                    ("organisation", "political"),
+                    "Political material (the imprint check applies)",
+                    "bool",
+                ),
+                f(("organisation", "timezone"), "Timezone (IANA, e.g. Europe/London)"),
+                f(("organisation", "website"), "Website"),
+                f(("organisation", "email"), "Email"),
+            ],
+        ),
+        (
+            "Defaults for new releases",
+            [
+                f(("defaults", "about"), "About us (boilerplate)", "long"),
+                f(("defaults", "imprint"), "Digital imprint"),
+                f(("defaults", "intro"), "Quote introduction ({name}, {role}, {organisation})"),
+                f(("defaults", "contact", "name"), "Media contact: name"),
+                f(("defaults", "contact", "role"), "Media contact: role"),
+                f(("defaults", "contact", "phone"), "Media contact: phone"),
+                f(("defaults", "contact", "email"), "Media contact: email"),
+            ],
+        ),
+        (
+            "Rules",
+            [
+                f(("rules", "approvers"), "Approvers (person ids, comma-separated)", "list"),
+                f(("rules", "approver_roles"), "Approver roles (comma-separated)", "list"),
+                f(("rules", "approvals_required"), "Approvals required", "int"),
+                f(
+                    ("rules", "require_clearance"),
+                    "Quotes must be cleared by their speakers",
+                    "bool",
+                ),
+                f(("rules", "require_signatures"), "Approvals must be signed", "bool"),
+                f(("rules", "allowed_signers"), "Allowed signers file"),
+            ],
+        ),
+        (
+            "Checks",
+            [
+                f(("checks", "headline_max"), "Longest headline (characters)", "int"),
+                f(("checks", "standfirst_max"), "Longest standfirst (characters)", "int"),
+                *[
+                    f(("checks", check_id), f"{check_id}: {spec.description}", "severity")
+                    for check_id, spec in CHECKS.items()
+                ],
+            ],
+        ),
+        (
+            "Export",
+            [
+                f(("export", "width"), "Text width (20 to 200)", "int"),
+                f(("export", "from"), "Email From"),
+                f(("export", "reply_to"), "Email Reply-To"),
+            ],
+        ),
     ]
 
 
@@ -84,9 +108,13 @@ def current_value(settings: Settings, path: tuple[str, ...]) -> Any:
     table, *rest = path
     key = rest[-1]
     if table == "organisation":
-        return {"name": settings.organisation, "political": settings.political,
-                "timezone": settings.timezone, "website": settings.website,
-                "email": settings.email}[key]
+        return {
+            "name": settings.organisation,
+            "political": settings.political,
+            "timezone": settings.timezone,
+            "website": settings.website,
+            "email": settings.email,
+        }[key]
     if table == "defaults":
         if rest[0] == "contact":
             return getattr(settings.default_contact, key)
@@ -94,8 +122,12 @@ def current_value(settings: Settings, path: tuple[str, ...]) -> Any:
     if table == "rules":
         return getattr(settings.rules, key)
     if table == "export":
-        return {"width": settings.width, "from": settings.from_address,
-                "reply_to": settings.reply_to, "press_list": settings.press_list}[key]
+        return {
+            "width": settings.width,
+            "from": settings.from_address,
+            "reply_to": settings.reply_to,
+            "press_list": settings.press_list,
+        }[key]
     if key in ("headline_max", "standfirst_max"):
         return getattr(settings, key)
     return settings.check_severity.get(key, "")
@@ -163,8 +195,7 @@ class SettingsScreen(Screen):
         except BundleError as error:
             self.load_error = str(error)
         yield Header()
-        yield Static(self._problem_text(), id="settings-problem", classes="error",
-                     markup=False)
+        yield Static(self._problem_text(), id="settings-problem", classes="error", markup=False)
         with VerticalScroll(id="settings-form"):
             for title, specs in self.sections:
                 yield Label(title, classes="section")
@@ -173,23 +204,32 @@ class SettingsScreen(Screen):
                     self.initial[spec.name] = text
                     yield Label(spec.label, markup=False)
                     yield self._widget(spec, text)
-                    yield Static("", id=f"error-{spec.name}", classes="field-error",
-                                 markup=False)
+                    yield Static("", id=f"error-{spec.name}", classes="field-error", markup=False)
         yield Footer()
 
     def _widget(self, spec: SettingField, text: str):
         widget_id = f"setting-{spec.name}"
         disabled = bool(self.load_error)
         if spec.kind == "bool":
-            return Select([("yes", "true"), ("no", "false")], value=text, id=widget_id,
-                          allow_blank=False, disabled=disabled)
+            return Select(
+                [("yes", "true"), ("no", "false")],
+                value=text,
+                id=widget_id,
+                allow_blank=False,
+                disabled=disabled,
+            )
         if spec.kind == "severity":
-            return Select([(level, level) for level in CHECK_SEVERITIES],
-                          value=text or Select.NULL, id=widget_id, disabled=disabled,
-                          prompt="default")
+            return Select(
+                [(level, level) for level in CHECK_SEVERITIES],
+                value=text or Select.NULL,
+                id=widget_id,
+                disabled=disabled,
+                prompt="default",
+            )
         if spec.kind == "long":
-            return TextArea(text, id=widget_id, soft_wrap=True, tab_behavior="focus",
-                            disabled=disabled)
+            return TextArea(
+                text, id=widget_id, soft_wrap=True, tab_behavior="focus", disabled=disabled
+            )
         return Input(text, id=widget_id, disabled=disabled)
 
     def on_mount(self) -> None:
@@ -198,8 +238,10 @@ class SettingsScreen(Screen):
 
     def _problem_text(self) -> str:
         if self.load_error:
-            return (f"{self.load_error}\nnewsroom.toml cannot be read, so it cannot be "
-                    "edited here; fix it in a text editor (nothing will be overwritten).")
+            return (
+                f"{self.load_error}\nnewsroom.toml cannot be read, so it cannot be "
+                "edited here; fix it in a text editor (nothing will be overwritten)."
+            )
         return ""
 
     # -- values ------------------------------------------------------------------
@@ -227,8 +269,11 @@ class SettingsScreen(Screen):
 
     @property
     def unsaved(self) -> bool:
-        return bool(self.specs) and self.is_mounted and any(
-            self.text_of(name) != self.initial[name] for name in self.specs)
+        return (
+            bool(self.specs)
+            and self.is_mounted
+            and any(self.text_of(name) != self.initial[name] for name in self.specs)
+        )
 
     def validate(self) -> tuple[list, bool]:
         """Show every error under its field; (changes, whether they may be saved)."""
@@ -248,7 +293,8 @@ class SettingsScreen(Screen):
         for name in self.specs:
             self.query_one(f"#error-{name}", Static).update(errors.get(name, ""))
         self.query_one("#settings-problem", Static).update(
-            self._problem_text() or (general if general != self.load_error else ""))
+            self._problem_text() or (general if general != self.load_error else "")
+        )
         self.errors = errors
         return changes, not errors and not general
 
@@ -294,7 +340,11 @@ class SettingsScreen(Screen):
             elif answer == "discard":
                 self.dismiss()
 
-        self.app.push_screen(ChoiceDialog(
-            "Save the changed settings to newsroom.toml?",
-            [("save", "Save"), ("discard", "Discard"), ("cancel", "Cancel")],
-            id="settings-unsaved"), answered)
+        self.app.push_screen(
+            ChoiceDialog(
+                "Save the changed settings to newsroom.toml?",
+                [("save", "Save"), ("discard", "Discard"), ("cancel", "Cancel")],
+                id="settings-unsaved",
+            ),
+            answered,
+        )
