@@ -26,7 +26,7 @@ from make_picture import make_picture  # noqa: E402
 from PIL import Image  # noqa: E402
 
 from newsroom import media  # noqa: E402
-from newsroom.bundle import Library  # noqa: E402
+from newsroom.bundle import Library
 
 
 def pillow_baseline(source: Path, out: Path) -> None:

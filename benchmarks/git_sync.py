@@ -33,9 +33,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from newsroom import gitsync  # noqa: E402
-from newsroom.bundle import Library  # noqa: E402
+from newsroom.bundle import Library
+from newsroom.digest import release_digest
 from newsroom.model import Approval, Event  # noqa: E402
-from newsroom.workflow import release_digest  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 

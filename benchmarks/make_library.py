@@ -26,7 +26,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from newsroom.bundle import dumps_toml, people_to_toml, release_to_toml  # noqa: E402
+from newsroom.codec import people_to_toml, release_to_toml
 from newsroom.model import (  # noqa: E402
     Approval,
     Caption,
@@ -41,6 +41,7 @@ from newsroom.model import (  # noqa: E402
     reference_line,
     slugify,
 )
+from newsroom.tomlio import dumps_toml
 
 PEOPLE = 500
 ORGANISATION = "Hollinsbury Progressives"
@@ -539,7 +540,7 @@ def make_release(
 
 def approve(release: Release, settings, people, rng: random.Random) -> None:
     """Valid clearances and a valid approval (sometimes publication) for the current content."""
-    from newsroom.workflow import digest, quote_digest
+    from newsroom.digest import digest, quote_digest
 
     day = release.created or date(2020, 1, 1)
     at = datetime(day.year, day.month, day.day, 10, 0, tzinfo=UTC)
@@ -574,7 +575,7 @@ def make_library(count: int, root: Path, seed: int = 1) -> list[str]:
     """Write the library; returns the slugs in the order made."""
     import tomllib
 
-    from newsroom.bundle import settings_from_toml
+    from newsroom.codec import settings_from_toml
 
     rng = random.Random(f"newsroom-bench-{seed}")
     root.mkdir(parents=True, exist_ok=True)
@@ -607,7 +608,7 @@ def make_editor_library(root: Path, words: int = 5000, seed: int = 1) -> str:
     """A library holding one release with a body of ``words`` words and two quotes."""
     import tomllib
 
-    from newsroom.bundle import settings_from_toml
+    from newsroom.codec import settings_from_toml
 
     rng = random.Random(f"newsroom-editor-{seed}")
     root.mkdir(parents=True, exist_ok=True)

@@ -28,9 +28,11 @@ from datetime import UTC, datetime
 from functools import cached_property
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from .bundle import BODY_FILE, Library
+from .bundle import Library
 from .export.document import Document, build_document
+from .layout import BODY_FILE
 from .model import REFERENCE_PATTERN, Release, Rules, Settings
+from .signoff import clearance_state
 
 ERROR = "error"
 WARNING = "warning"
@@ -286,8 +288,6 @@ def _attribution(ctx: Context) -> Iterator[Finding]:
     "every quote placed in the body is cleared by its speaker (when [rules] require_clearance)",
 )
 def _cleared(ctx: Context) -> Iterator[Finding]:
-    from .workflow import clearance_state
-
     if not ctx.library.settings.rules.require_clearance:
         return
     for quote_id in ctx.used_quotes:

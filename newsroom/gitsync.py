@@ -23,19 +23,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from .bundle import (
-    BODY_FILE,
-    RELEASE_FILE,
-    SETTINGS_FILE,
-    BundleError,
-    Library,
-    atomic_write,
-    dumps_toml,
-    release_from_toml,
-    release_to_toml,
-)
+from .bundle import Library
+from .codec import release_from_toml, release_to_toml
+from .errors import BundleError
+from .fsio import atomic_write
+from .layout import BODY_FILE, RELEASE_FILE, SETTINGS_FILE
 from .model import Release, slug_problem
 from .safety import strip_controls
+from .tomlio import dumps_toml
 
 # merge_release_data is part of this module's API; the rules live in tomlmerge.
 from .tomlmerge import UNION_ARRAYS, identity, merge_release_data
@@ -545,7 +540,7 @@ def release_history(
     """The release's history events, approvals and (in a git work tree) commits,
     oldest first. An event and the commit that recorded it (same action and
     digest) become one entry. Safe to call from a UI worker thread."""
-    from .workflow import quote_digest, release_digest
+    from .digest import quote_digest, release_digest
 
     if release is None:
         release = library.load(slug)
@@ -760,7 +755,7 @@ def _tracked(repo: Repo, path: str) -> bool:
 
 def commit_pending(library: Library, repo: Repo, pending: PendingChanges) -> list[str]:
     """Commit every changed or new release (one commit each) and the library's own files."""
-    from .workflow import release_digest
+    from .digest import release_digest
 
     committed = []
     for slug in sorted({*pending.releases, *pending.new_releases}):

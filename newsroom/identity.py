@@ -18,7 +18,8 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from .bundle import PEOPLE_FILE, Library
+from .bundle import Library
+from .layout import PEOPLE_FILE
 from .model import Person
 
 ENV_USER = "NEWSROOM_USER"

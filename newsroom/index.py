@@ -463,12 +463,13 @@ def _read_files(directory: str) -> tuple[bytes, bytes | None, tuple, tuple | Non
 def read_release(library: Library, slug: str, toml_bytes: bytes, body_bytes: bytes) -> Release:
     """The release from its files' bytes, as ``Library.load`` reads it, without the
     copies ``load`` keeps for saving. Raises ``BundleError`` as ``load`` does."""
-    from .bundle import BOM, _decode, _parse_toml, release_from_toml
+    from .codec import release_from_toml
+    from .tomlio import BOM, decode, parse_toml
 
     directory = library.root / slug
     toml_path = directory / RELEASE_FILE
-    data, _ = _parse_toml(toml_path, toml_bytes)
-    body_text = _decode(directory / BODY_FILE, body_bytes)
+    data, _ = parse_toml(toml_path, toml_bytes)
+    body_text = decode(directory / BODY_FILE, body_bytes)
     if body_text.startswith(BOM):
         body_text = body_text[1:]
     body = body_text.replace("\r\n", "\n").replace("\r", "\n")
@@ -479,7 +480,8 @@ def read_release(library: Library, slug: str, toml_bytes: bytes, body_bytes: byt
 
 def summary(release: Release, library: Library, updated_ns: int) -> dict[str, Any]:
     """One release's list row: what ``newsroom list --json`` prints."""
-    from .workflow import release_digest, status, valid_approvals
+    from .digest import release_digest
+    from .signoff import status, valid_approvals
 
     # The digest (the costly part) matters only when there are approvals.
     current = release_digest(release, library) if release.approvals else None
@@ -525,7 +527,7 @@ class _Reader:
     def entry(self, slug: str, link: bool) -> Entry:
         """(row JSON, ok, the files' stamps or None when it must not be stored,
         error); empty row JSON when the folder holds no release."""
-        from .bundle import BundleError
+        from .errors import BundleError
 
         directory = os.path.join(self.root, slug)
         try:
@@ -560,7 +562,7 @@ class _Reader:
 
     def _careful(self, slug: str) -> Entry:
         """Through ``Library.load`` (journal recovery, links refused); never stored."""
-        from .bundle import BundleError
+        from .errors import BundleError
 
         library = self.library
         directory = os.path.join(self.root, slug)
@@ -756,7 +758,7 @@ def _read_all(reader: _Reader, misses: list[tuple[str, bool]], workers: int) -> 
         from concurrent.futures import ProcessPoolExecutor
         from multiprocessing import get_context
 
-        from . import workflow  # noqa: F401 - imported once here, not in every worker
+        from . import digest, signoff  # noqa: F401 - imported once here, not in every worker
 
         reader.library  # noqa: B018 - open (and report errors) before forking
         _forked_reader = reader
@@ -809,7 +811,7 @@ def _write(
     ok: str,
     rows: list[str],
 ) -> bool:
-    from .bundle import atomic_write
+    from .fsio import atomic_write
 
     body = "".join(
         (

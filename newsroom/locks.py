@@ -32,7 +32,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from .bundle import BundleError
+from .errors import BundleError
+from .fsio import atomic_write
 from .model import slug_problem
 
 LOCK_FILE = ".lock"
@@ -255,8 +256,6 @@ def ensure_gitignored(root: Path | str) -> None:
     missing = [line for line in IGNORED if line not in present]
     if not missing:
         return
-    from .bundle import atomic_write
-
     addition = "# newsroom: locks and recovery files are private to this machine\n"
     addition += "".join(f"{line}\n" for line in missing)
     separator = "" if not text or text.endswith("\n") else "\n"

@@ -27,8 +27,10 @@ from email.headerregistry import Address
 from pathlib import Path
 from typing import Any
 
-from .bundle import BundleError, _parse_toml, atomic_write
+from .errors import BundleError
+from .fsio import atomic_write
 from .safety import has_controls
+from .tomlio import parse_toml
 
 PRESS_FILE = "press.toml"
 SCHEMA_VERSION = 1
@@ -167,7 +169,7 @@ def load(root: Path, settings: Any = None) -> PressList:
         raw = path.read_bytes()
     except FileNotFoundError:
         return _migrated(path, settings)
-    data, _ = _parse_toml(path, raw)
+    data, _ = parse_toml(path, raw)
     schema = data.get("schema", SCHEMA_VERSION)
     if not isinstance(schema, int) or schema > SCHEMA_VERSION:
         raise PressError(

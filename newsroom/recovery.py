@@ -32,20 +32,13 @@ from pathlib import Path
 from typing import Any
 
 from . import locks
-from .bundle import (
-    BODY_FILE,
-    BOM,
-    RELEASE_FILE,
-    STATE_DIR,
-    BundleError,
-    Library,
-    _decode,
-    _parse_toml,
-    atomic_write,
-    files_diff,
-    release_from_toml,
-)
+from .bundle import Library
+from .codec import release_from_toml
+from .errors import BundleError, files_diff
+from .fsio import atomic_write
+from .layout import BODY_FILE, RELEASE_FILE, STATE_DIR
 from .model import Release, slug_problem
+from .tomlio import BOM, decode, parse_toml
 
 RECOVERY_DIR = "recovery"
 INTERVAL = 2.0  # seconds: the most typing a crash may cost
@@ -115,8 +108,8 @@ class Recovery:
         """The release as it was when checkpointed (``library.origins`` untouched)."""
         directory = library.root / self.slug
         toml_path = directory / RELEASE_FILE
-        data, _ = _parse_toml(toml_path, self.files[RELEASE_FILE])
-        body = _decode(directory / BODY_FILE, self.files[BODY_FILE])
+        data, _ = parse_toml(toml_path, self.files[RELEASE_FILE])
+        body = decode(directory / BODY_FILE, self.files[BODY_FILE])
         body = body.removeprefix(BOM).replace("\r\n", "\n").replace("\r", "\n")
         return release_from_toml(data, toml_path, self.slug, body)
 

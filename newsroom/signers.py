@@ -16,7 +16,8 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from .bundle import Library, atomic_write
+from .bundle import Library
+from .fsio import atomic_write
 
 DEFAULT_NAME = "allowed_signers"
 HEADER = """\

@@ -18,16 +18,12 @@ from typing import Any
 import tomlkit
 from tomlkit.items import Table
 
-from .bundle import (
-    PEOPLE_FILE,
-    SETTINGS_FILE,
-    BundleError,
-    _parse_toml,
-    atomic_write,
-    people_from_toml,
-    settings_from_toml,
-)
+from .codec import people_from_toml, settings_from_toml
+from .errors import BundleError
+from .fsio import atomic_write
+from .layout import PEOPLE_FILE, SETTINGS_FILE
 from .model import SCHEMA_VERSION, Person, Settings
+from .tomlio import parse_toml
 
 # A key path inside a TOML document: ("rules", "approvers"), ("defaults", "contact", "name").
 KeyPath = tuple[str, ...]
@@ -50,7 +46,7 @@ def _document(path: Path, raw: bytes | None) -> tomlkit.TOMLDocument:
         document = tomlkit.document()
         document.add("schema", SCHEMA_VERSION)
         return document
-    _parse_toml(path, raw)  # the position-carrying error for a broken file
+    parse_toml(path, raw)  # the position-carrying error for a broken file
     text = raw.decode("utf-8-sig")
     return tomlkit.parse(text)
 
@@ -205,7 +201,7 @@ def people_bytes(
             table.add(person.id, _person_table(person))
     data = _encode(document, on_disk)
     # Read back before writing: a file newsroom cannot read is never written.
-    parsed, _ = _parse_toml(path, data)
+    parsed, _ = parse_toml(path, data)
     people_from_toml(parsed, path)
     return data
 

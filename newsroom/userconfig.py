@@ -20,6 +20,8 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
+from .fsio import atomic_write
+
 CONFIG_NAME = "config.toml"
 
 
@@ -83,8 +85,6 @@ def remember_person(root: Path, person: str) -> Path:
     Edits the file with tomlkit, so the user's own comments and keys survive.
     """
     import tomlkit
-
-    from .bundle import atomic_write
 
     path = config_path()
     try:

@@ -14,35 +14,30 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from .bundle import Library
+from .checks import CHECKS, NOT_WAIVABLE, Result, blocking, run_checks
+from .digest import release_digest, short, well_formed, write_snapshot
 from .model import Event, Release, Waiver
+from .signoff import Problem, known_person, may_approve, refuse_if_spiked, who_may_approve
+from .workflow import BadInput, Refused, now_utc
 
 WAIVE = "waive"
 
 
-def _workflow():
-    from . import workflow
-
-    return workflow
-
-
 def waiver_problems(
     waiver: Waiver, release: Release, library: Library, current: str | None = None
-) -> list:
+) -> list[Problem]:
     """Everything that stops ``waiver`` counting now (empty: it counts)."""
-    from .checks import CHECKS, NOT_WAIVABLE
-
-    wf = _workflow()
-    current = current or wf.release_digest(release, library)
+    current = current or release_digest(release, library)
     who = f"waiver of {waiver.check} by {waiver.by}"
-    if not wf.well_formed(waiver.digest):
+    if not well_formed(waiver.digest):
         return [
-            wf.Problem(
+            Problem(
                 "edited", f"{who}: digest edited by hand ({waiver.digest!r} is not a sha256 digest)"
             )
         ]
     problems = []
     if waiver.check not in CHECKS or waiver.check in NOT_WAIVABLE:
-        problems.append(wf.Problem("check", f"{who}: {waiver.check!r} cannot be waived"))
+        problems.append(Problem("check", f"{who}: {waiver.check!r} cannot be waived"))
     if not any(
         e.action == WAIVE
         and e.by == waiver.by
@@ -51,24 +46,24 @@ def waiver_problems(
         for e in release.history
     ):
         problems.append(
-            wf.Problem(
+            Problem(
                 "edited",
                 f"{who}: digest edited by hand "
-                f"({wf.short(waiver.digest)} matches no waiver in "
+                f"({short(waiver.digest)} matches no waiver in "
                 "the history)",
             )
         )
     if waiver.digest != current:
         problems.append(
-            wf.Problem(
+            Problem(
                 "stale",
                 f"{who} is stale: given for "
-                f"{wf.short(waiver.digest)}, the content is now "
-                f"{wf.short(current)}",
+                f"{short(waiver.digest)}, the content is now "
+                f"{short(current)}",
             )
         )
-    if not wf.may_approve(waiver.by, library):
-        problems.append(wf.Problem("approver", f"{who}: {waiver.by} is not an approver"))
+    if not may_approve(waiver.by, library):
+        problems.append(Problem("approver", f"{who}: {waiver.by} is not an approver"))
     return problems
 
 
@@ -78,15 +73,15 @@ def valid_waivers(
     """check id → the waiver that lets it pass now."""
     if not release.waivers:
         return {}
-    current = current or _workflow().release_digest(release, library)
+    current = current or release_digest(release, library)
     return {
         w.check: w for w in release.waivers if not waiver_problems(w, release, library, current)
     }
 
 
 def unwaived(
-    results: Iterable, release: Release, library: Library, current: str | None = None
-) -> list:
+    results: Iterable[Result], release: Release, library: Library, current: str | None = None
+) -> list[Result]:
     """``results`` without those of checks a valid waiver lets pass."""
     results = list(results)
     waived = valid_waivers(release, library, current)
@@ -103,30 +98,27 @@ def waive(
     now: datetime | None = None,
 ) -> Waiver:
     """Record that approver ``by`` lets ``check_id`` pass for the current content."""
-    from .checks import CHECKS, NOT_WAIVABLE, blocking, run_checks
-
-    wf = _workflow()
-    at = now or wf.now_utc()
+    at = now or now_utc()
     if check_id not in CHECKS:
-        raise wf.BadInput(f"no check called {check_id!r}; checks are: " + ", ".join(CHECKS))
+        raise BadInput(f"no check called {check_id!r}; checks are: " + ", ".join(CHECKS))
     if check_id in NOT_WAIVABLE:
-        raise wf.Refused(
+        raise Refused(
             f"{check_id!r} cannot be waived: a quote is published only as its speaker cleared it"
         )
     if not reason.strip():
-        raise wf.BadInput("say why the check may be waived: --reason TEXT")
-    wf._person(library, by)
-    if not wf.may_approve(by, library):
-        raise wf.Refused(
+        raise BadInput("say why the check may be waived: --reason TEXT")
+    known_person(library, by)
+    if not may_approve(by, library):
+        raise Refused(
             f"{by} may not waive checks; approvers are "
-            f"{wf.who_may_approve(library)} (newsroom.toml [rules])"
+            f"{who_may_approve(library)} (newsroom.toml [rules])"
         )
-    wf._not_spiked(release, library, "waive a check")
+    refuse_if_spiked(release, library, "waive a check")
     failing = [r for r in blocking(run_checks(release, library, now=at)) if r.id == check_id]
     if not failing:
-        raise wf.Refused(f"{check_id} does not block {release.slug}; there is nothing to waive")
+        raise Refused(f"{check_id} does not block {release.slug}; there is nothing to waive")
     library.validate(release)
-    current = wf.write_snapshot(release, library)
+    current = write_snapshot(release, library)
     # A stale waiver of the same check is retired (the history keeps it).
     release.waivers = [w for w in release.waivers if w.check != check_id or w.digest == current]
     release.waivers = [w for w in release.waivers if not (w.check == check_id and w.by == by)]
@@ -146,7 +138,7 @@ def waive(
     return waiver
 
 
-def describe(waiver: Waiver, problems: list) -> dict[str, object]:
+def describe(waiver: Waiver, problems: list[Problem]) -> dict[str, object]:
     """A waiver as ``check --json`` and ``verify --json`` show it."""
     return {
         "check": waiver.check,

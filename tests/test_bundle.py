@@ -9,8 +9,11 @@ from pathlib import Path
 import pytest
 from conftest import EARLY_SLUG, SAMPLE_SLUG, SAMPLE_SLUGS, snapshot_tree
 
-from newsroom import bundle
-from newsroom.bundle import BODY_FILE, JOURNAL_FILE, RELEASE_FILE, BundleError, Library
+from newsroom import fsio
+from newsroom.bundle import Library
+from newsroom.errors import BundleError
+from newsroom.fsio import JOURNAL_FILE
+from newsroom.layout import BODY_FILE, RELEASE_FILE
 from newsroom.model import Quote, slug_problem, slugify
 
 
@@ -231,7 +234,7 @@ def test_atomic_write_replaces_and_keeps_mode(tmp_path: Path) -> None:
     target = tmp_path / "file.txt"
     target.write_bytes(b"old")
     os.chmod(target, 0o640)
-    bundle.atomic_write(target, b"new")
+    fsio.atomic_write(target, b"new")
     assert target.read_bytes() == b"new"
     assert target.stat().st_mode & 0o777 == 0o640
     assert sorted(p.name for p in tmp_path.iterdir()) == ["file.txt"]  # no temp left
@@ -244,9 +247,9 @@ def test_atomic_write_failure_leaves_old_file(tmp_path: Path, monkeypatch) -> No
     def boom(*args, **kwargs):
         raise OSError("disk full")
 
-    monkeypatch.setattr(bundle.os, "replace", boom)
+    monkeypatch.setattr(fsio.os, "replace", boom)
     with pytest.raises(OSError, match="disk full"):
-        bundle.atomic_write(target, b"new")
+        fsio.atomic_write(target, b"new")
     assert target.read_bytes() == b"old"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["file.txt"]
 
@@ -281,7 +284,7 @@ def test_interrupted_save_after_journal_is_rolled_forward(library_copy: Path, mo
             return
         raise KeyboardInterrupt  # the process dies before renaming the files
 
-    monkeypatch.setattr(bundle.os, "replace", crash_after_journal)
+    monkeypatch.setattr(fsio.os, "replace", crash_after_journal)
     with pytest.raises(KeyboardInterrupt):
         library.save(release)
     monkeypatch.undo()
@@ -303,7 +306,7 @@ def test_interrupted_save_before_journal_keeps_old_files(library_copy: Path, mon
     def crash(path, data):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(bundle, "atomic_write", crash)
+    monkeypatch.setattr(fsio, "atomic_write", crash)
     with pytest.raises(KeyboardInterrupt):
         library.save(release)
     monkeypatch.undo()

@@ -8,8 +8,10 @@ from pathlib import Path
 import pytest
 from conftest import SAMPLE_SLUG, run_newsroom, snapshot_tree
 
-from newsroom.bundle import BODY_FILE, RELEASE_FILE, BundleError, Library
+from newsroom.bundle import Library
 from newsroom.cli import main
+from newsroom.errors import BundleError
+from newsroom.layout import BODY_FILE, RELEASE_FILE
 
 SAMPLE_TOML = f"{SAMPLE_SLUG}/{RELEASE_FILE}"
 SAMPLE_BODY = f"{SAMPLE_SLUG}/{BODY_FILE}"

@@ -9,10 +9,10 @@ import pytest
 from conftest import EARLY_SLUG, SAMPLE_SLUG
 
 from newsroom import checks
+from newsroom.actions import clear
 from newsroom.bundle import Library
 from newsroom.checks import ERROR, WARNING, Finding, blocking, run_checks
 from newsroom.model import Quote
-from newsroom.workflow import clear
 
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 

@@ -9,10 +9,11 @@ from pathlib import Path
 import pytest
 from conftest import EARLY_SLUG, REPO, SAMPLE_SLUG, SAMPLE_SLUGS, run_newsroom, snapshot_tree
 
-from newsroom.bundle import BODY_FILE, RELEASE_FILE, Library
+from newsroom.bundle import Library
 from newsroom.cli import main
 from newsroom.export.text import DRAFT_MARK, to_ascii
-from newsroom.workflow import status
+from newsroom.layout import BODY_FILE, RELEASE_FILE
+from newsroom.signoff import status
 
 GOLDEN = Path(__file__).parent / "golden"
 

@@ -25,7 +25,9 @@ from pathlib import Path
 
 import pytest
 
-from newsroom.bundle import BODY_FILE, JOURNAL_FILE, RELEASE_FILE, Library
+from newsroom.bundle import Library
+from newsroom.fsio import JOURNAL_FILE
+from newsroom.layout import BODY_FILE, RELEASE_FILE
 from newsroom.model import Quote, Release
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork and SIGKILL")
@@ -237,7 +239,7 @@ def test_a_pending_journal_in_a_read_only_library_is_read_through(
     tmp_path: Path, monkeypatch
 ) -> None:
     """A crash after the journal, then the folder became read-only: read the new version."""
-    import newsroom.bundle as bundle
+    import newsroom.fsio as fsio
 
     root = _library(tmp_path)
     versions = _versions(root)  # B is on disk
@@ -250,7 +252,7 @@ def test_a_pending_journal_in_a_read_only_library_is_read_through(
             return real_replace(src, dst)
         raise KeyboardInterrupt  # dies before renaming the staged files
 
-    monkeypatch.setattr(bundle.os, "replace", crash_after_journal)
+    monkeypatch.setattr(fsio.os, "replace", crash_after_journal)
     with pytest.raises(KeyboardInterrupt):
         library.save(_version("A"), force=True)
     assert _which(_on_disk(root), versions) == "B"
@@ -258,8 +260,8 @@ def test_a_pending_journal_in_a_read_only_library_is_read_through(
     def read_only(src, dst):
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr(bundle.os, "replace", read_only)
-    monkeypatch.setattr(bundle.os, "unlink", read_only)
+    monkeypatch.setattr(fsio.os, "replace", read_only)
+    monkeypatch.setattr(fsio.os, "unlink", read_only)
     monkeypatch.setattr(Path, "unlink", lambda self, missing_ok=False: read_only(self, self))
     before = sorted(p.name for p in (root / SLUG).iterdir())
     release = Library.open(root).load(SLUG)

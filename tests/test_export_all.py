@@ -18,10 +18,11 @@ from pathlib import Path
 import pytest
 from conftest import EARLY_SLUG, REPO, SAMPLE_SLUG, snapshot_tree
 
+from newsroom.actions import approve, clear, spike
 from newsroom.bundle import Library
 from newsroom.cli.export_all import want_progress
 from newsroom.export.text import DRAFT_MARK
-from newsroom.workflow import PUBLISH, approve, clear, spike
+from newsroom.workflow import PUBLISH
 
 FORMATS = ("text", "md", "html", "eml", "ninjs")
 T0 = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)

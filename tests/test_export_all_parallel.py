@@ -19,10 +19,10 @@ from conftest import REPO, load_make_library
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
+from newsroom.actions import spike
 from newsroom.bundle import Library
 from newsroom.cli import export_all
 from newsroom.export.text import _GLUE, TextOptions, _fill, _Writer, to_ascii
-from newsroom.workflow import spike
 
 ENV = {"NEWSROOM_USER": "priya-raman"}
 

@@ -32,6 +32,7 @@ from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
 from newsroom.bundle import Library
+from newsroom.digest import release_digest
 from newsroom.export import EXTENSIONS, FORMATS, ExportError, build_document, render
 from newsroom.export.document import QuoteBlock, clean
 from newsroom.export.text import DRAFT_MARK, TextOptions, quote_paragraphs, render_text
@@ -45,7 +46,6 @@ from newsroom.model import (
     Release,
     Settings,
 )
-from newsroom.workflow import release_digest
 
 HERE = Path(__file__).resolve().parent
 GOLDEN = HERE / "golden" / "formats"

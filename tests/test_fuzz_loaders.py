@@ -23,24 +23,18 @@ from conftest import DRAFTS, SAMPLE_SLUG
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from newsroom.bundle import (
-    BODY_FILE,
-    BOM,
-    PEOPLE_FILE,
-    RELEASE_FILE,
-    SETTINGS_FILE,
-    BundleError,
-    Library,
-    _decode,
-    _parse_toml,
-    dumps_toml,
+from newsroom.bundle import Library
+from newsroom.codec import (
     people_from_toml,
     people_to_toml,
     release_from_toml,
     release_to_toml,
     settings_from_toml,
 )
+from newsroom.errors import BundleError
+from newsroom.layout import BODY_FILE, PEOPLE_FILE, RELEASE_FILE, SETTINGS_FILE
 from newsroom.model import Person
+from newsroom.tomlio import BOM, decode, dumps_toml, parse_toml
 
 FUZZ_EXAMPLES = int(os.environ.get("NEWSROOM_FUZZ_EXAMPLES", "2000"))
 FUZZ = settings(
@@ -206,7 +200,7 @@ def _dump(document: dict) -> bytes:
 def _toml_bytes(name: str, tables: dict[str, list[str]]) -> st.SearchStrategy[bytes]:
     """The sample file with one value swapped for something else, or one key removed,
     or a known table added full of plausible-or-wrong values."""
-    sample, _ = _parse_toml(FAKE_DIR / name, SAMPLES[name])
+    sample, _ = parse_toml(FAKE_DIR / name, SAMPLES[name])
     paths = _paths(sample)
     replaced = st.tuples(
         st.sampled_from(paths),
@@ -307,25 +301,25 @@ def _run(name: str, tables: dict[str, list[str]] | None, load: Callable[[bytes],
 
 def _load_release(raw: bytes) -> None:
     path = FAKE_DIR / SAMPLE_SLUG / RELEASE_FILE
-    data, _ = _parse_toml(path, raw)
+    data, _ = parse_toml(path, raw)
     release = release_from_toml(data, path, SAMPLE_SLUG, "")
     dumps_toml(release_to_toml(release))  # what loads can be saved
 
 
 def _load_people(raw: bytes) -> None:
     path = FAKE_DIR / PEOPLE_FILE
-    data, _ = _parse_toml(path, raw)
+    data, _ = parse_toml(path, raw)
     people, extra = people_from_toml(data, path)
     dumps_toml(people_to_toml(people, extra))
 
 
 def _load_settings(raw: bytes) -> None:
     path = FAKE_DIR / SETTINGS_FILE
-    data, _ = _parse_toml(path, raw)
+    data, _ = parse_toml(path, raw)
     settings_from_toml(data, path)
 
 
-_SAMPLE_DATA, _ = _parse_toml(FAKE_DIR / RELEASE_FILE, SAMPLES[RELEASE_FILE])
+_SAMPLE_DATA, _ = parse_toml(FAKE_DIR / RELEASE_FILE, SAMPLES[RELEASE_FILE])
 
 
 def _load_body(raw: bytes) -> None:
@@ -334,7 +328,7 @@ def _load_body(raw: bytes) -> None:
     from newsroom.export.text import TextOptions, render_text
 
     path = FAKE_DIR / SAMPLE_SLUG / BODY_FILE
-    text = _decode(path, raw).removeprefix(BOM)
+    text = decode(path, raw).removeprefix(BOM)
     body = text.replace("\r\n", "\n").replace("\r", "\n")
     release = release_from_toml(
         dict(_SAMPLE_DATA), FAKE_DIR / SAMPLE_SLUG / RELEASE_FILE, SAMPLE_SLUG, body

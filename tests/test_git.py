@@ -18,7 +18,7 @@ from conftest import DRAFTS, EARLY_SLUG, SAMPLE_SLUG, snapshot_tree
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from newsroom import gitsync, tomlmerge, workflow
+from newsroom import actions, digest, gitsync, signoff, tomlmerge, workflow
 from newsroom.bundle import Library
 from newsroom.cli import main
 
@@ -134,15 +134,15 @@ def _trailers(volunteer: Volunteer, rev: str = "HEAD") -> dict[str, str]:
 def submit_and_clear(volunteer: Volunteer, slug: str = SAMPLE_SLUG) -> str:
     library = volunteer.library()
     release = library.load(slug)
-    event = workflow.submit(release, library, "amira-okafor", now=NOW)
+    event = actions.submit(release, library, "amira-okafor", now=NOW)
     assert gitsync.record_action(library, slug, "submit", event.digest)
     for quote in release.quotes:
-        assert workflow.clear(release, library, quote.id, quote.speaker, now=NOW)
+        assert actions.clear(release, library, quote.id, quote.speaker, now=NOW)
         assert gitsync.record_action(
             library,
             slug,
             "clear",
-            workflow.release_digest(release, library),
+            digest.release_digest(release, library),
             message=f"Quote {quote.id} cleared by {quote.speaker}.",
         )
     return event.digest
@@ -153,7 +153,7 @@ def approve(
 ) -> str:
     library = volunteer.library()
     release = library.load(slug)
-    approval = workflow.approve(release, library, by, now=at)
+    approval = actions.approve(release, library, by, now=at)
     assert approval is not None
     gitsync.record_action(library, slug, "approve", approval.digest, approved_by=by)
     return approval.digest
@@ -188,7 +188,7 @@ def test_outside_a_work_tree_nothing_mentions_git(
         ["history", SAMPLE_SLUG, "--json"],
     ):
         assert main(["--drafts", str(library_copy), *args]) == 0
-    workflow.submit(release, library, "amira-okafor", now=NOW)
+    actions.submit(release, library, "amira-okafor", now=NOW)
     assert main(["--drafts", str(library_copy), "history", SAMPLE_SLUG]) == 0
     out, err = capsys.readouterr()
     assert "submit" in out
@@ -363,8 +363,8 @@ def test_one_submits_the_other_approves_both_sync(
     assert "submit by Cllr Amira Okafor" in out
     library = david.library()
     release = library.load(SAMPLE_SLUG)
-    assert workflow.status(release, library) == workflow.IN_REVIEW
-    assert workflow.release_digest(release, library) == digest
+    assert signoff.status(release, library) == workflow.IN_REVIEW
+    assert digest.release_digest(release, library) == digest
 
     # David is identified by his git user.email, as in people.toml.
     assert david.newsroom("approve", SAMPLE_SLUG) == 0
@@ -383,8 +383,8 @@ def test_one_submits_the_other_approves_both_sync(
     # The approval made on David's clone is valid on Amira's.
     library = amira.library()
     release = library.load(SAMPLE_SLUG)
-    assert workflow.status(release, library) == workflow.APPROVED
-    assert [a.by for a in workflow.valid_approvals(release, library)] == ["david-osei"]
+    assert signoff.status(release, library) == workflow.APPROVED
+    assert [a.by for a in signoff.valid_approvals(release, library)] == ["david-osei"]
     assert amira.newsroom("verify", SAMPLE_SLUG) == 0  # snapshots travelled too
     assert amira.status() == "" and david.status() == ""
     assert amira.log("--format=%H") == david.log("--format=%H")
@@ -438,11 +438,11 @@ def test_same_release_different_fields_merge_and_keep_both_histories(
     # Sorted by time, each once.
     times = [e.at for e in release.history]
     assert times == sorted(times)
-    assert all(a.digest == digest for a in workflow.valid_approvals(release, library))
+    assert all(a.digest == digest for a in signoff.valid_approvals(release, library))
     assert "<<<<<<<" not in (david.drafts / SAMPLE_SLUG / "release.toml").read_text()
     assert amira.newsroom("sync") == 0
     library = amira.library()
-    assert len(workflow.valid_approvals(library.load(SAMPLE_SLUG), library)) == 2
+    assert len(signoff.valid_approvals(library.load(SAMPLE_SLUG), library)) == 2
 
 
 def test_same_field_changed_on_both_sides_is_reported_and_nothing_is_lost(
@@ -554,8 +554,8 @@ def test_digest_stable_across_clones_with_autocrlf(
     assert b"\r\n" in raw  # the conversion really happened
     library = Library.open(tmp_path / "windows" / "drafts")
     release = library.load(SAMPLE_SLUG)
-    assert workflow.release_digest(release, library) == digest
-    assert workflow.status(release, library) == workflow.APPROVED
+    assert digest.release_digest(release, library) == digest
+    assert signoff.status(release, library) == workflow.APPROVED
 
 
 def approve_ready(volunteer: Volunteer) -> str:
@@ -895,7 +895,7 @@ def test_keep_settles_a_clash_and_keeps_both_sides_sign_offs(
         assert release.body.startswith(f"{winner}'s opening.")
         # David's approval came through either way; it is valid only for his version.
         assert [a.by for a in release.approvals] == ["david-osei"]
-        valid = workflow.valid_approvals(release, library)
+        valid = signoff.valid_approvals(release, library)
         assert bool(valid) == (keep == "theirs")
         assert any(e.action == "submit" for e in release.history)
         assert "<<<<<<<" not in (volunteer.drafts / SAMPLE_SLUG / "body.md").read_text()
@@ -1019,7 +1019,7 @@ def test_folder_names_with_glob_characters_are_taken_literally(tmp_path: Path) -
     git(top, "add", "drafts?")
     git(top, "commit", "--quiet", "-m", "Library", "--", "drafts?")
     release = library.load(SAMPLE_SLUG)
-    event = workflow.submit(release, library, "amira-okafor", now=NOW)
+    event = actions.submit(release, library, "amira-okafor", now=NOW)
     assert gitsync.record_action(library, SAMPLE_SLUG, "submit", event.digest)
     files = git(top, "show", "--name-only", "--format=", "HEAD").stdout.split()
     assert files and all(f.startswith(f"drafts?/{SAMPLE_SLUG}/") for f in files)
@@ -1082,7 +1082,7 @@ def test_a_bad_git_setting_is_a_warning_after_the_action(
     assert amira.newsroom("submit", SAMPLE_SLUG, "--as", "amira-okafor") == 0
     err = capsys.readouterr().err
     assert "saved, but not committed" in err and "git.enabled" in err
-    assert workflow.status(amira.library().load(SAMPLE_SLUG), amira.library()) == "in review"
+    assert signoff.status(amira.library().load(SAMPLE_SLUG), amira.library()) == "in review"
     assert amira.newsroom("sync") == 2
     assert "git.enabled" in capsys.readouterr().err
 

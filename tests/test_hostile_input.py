@@ -17,16 +17,11 @@ import tomli_w
 from conftest import EARLY_SLUG, SAMPLE_SLUG, run_newsroom
 from conftest import snapshot_tree as _snapshot_everything
 
-from newsroom import bundle
-from newsroom.bundle import (
-    BODY_FILE,
-    PEOPLE_FILE,
-    RELEASE_FILE,
-    SETTINGS_FILE,
-    BundleError,
-    Library,
-)
+from newsroom import fsio
+from newsroom.bundle import Library
 from newsroom.cli import main as cli_main
+from newsroom.errors import BundleError
+from newsroom.layout import BODY_FILE, PEOPLE_FILE, RELEASE_FILE, SETTINGS_FILE
 
 FORMATS = ("text", "md", "html", "eml", "ninjs")
 
@@ -555,12 +550,12 @@ def test_read_only_drafts_for_real(library_copy: Path, capsys) -> None:
 
 
 def _deny_writes(monkeypatch, code: int) -> None:
-    """Every file creation in newsroom.bundle fails as on a read-only or full disk."""
+    """Every file creation in newsroom.fsio fails as on a read-only or full disk."""
 
     def refuse(*args, **kwargs):
         raise OSError(code, os.strerror(code))
 
-    monkeypatch.setattr(bundle.tempfile, "mkstemp", refuse)
+    monkeypatch.setattr(fsio.tempfile, "mkstemp", refuse)
     real_mkdir = Path.mkdir
 
     def mkdir(self, *args, **kwargs):
@@ -613,7 +608,7 @@ def test_full_disk_leaves_the_old_files_byte_for_byte(
         handle.write = write
         return handle
 
-    monkeypatch.setattr(bundle.os, "fdopen", fdopen)
+    monkeypatch.setattr(fsio.os, "fdopen", fdopen)
     with pytest.raises(BundleError) as caught:
         library.save(release)
     monkeypatch.undo()

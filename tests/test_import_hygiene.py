@@ -22,9 +22,18 @@ import newsroom
 CORE = [
     "newsroom",
     "newsroom.model",
+    "newsroom.layout",
+    "newsroom.errors",
+    "newsroom.fsio",
+    "newsroom.tomlio",
+    "newsroom.codec",
     "newsroom.bundle",
     "newsroom.safety",
     "newsroom.workflow",
+    "newsroom.digest",
+    "newsroom.signoff",
+    "newsroom.actions",
+    "newsroom.audit",
     "newsroom.publishable",
     "newsroom.export",
 ]

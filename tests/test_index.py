@@ -21,9 +21,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from newsroom import index
-from newsroom.bundle import BODY_FILE, JOURNAL_FILE, RELEASE_FILE, BundleError, Library
+from newsroom.bundle import Library
+from newsroom.errors import BundleError
+from newsroom.fsio import JOURNAL_FILE
+from newsroom.layout import BODY_FILE, RELEASE_FILE
 from newsroom.safety import _CONTROL, _ESCAPE_SEQUENCE, strip_controls
-from newsroom.workflow import status, valid_approvals
+from newsroom.signoff import status, valid_approvals
 
 make_library = load_make_library()
 
@@ -277,12 +280,12 @@ def test_a_save_journal_sends_the_release_through_library_load(generated, counte
 
 
 def test_a_read_only_library_still_lists(generated, monkeypatch):
-    import newsroom.bundle
+    import newsroom.fsio
 
     def refuse(path, data):
         raise OSError(30, "Read-only file system")
 
-    monkeypatch.setattr(newsroom.bundle, "atomic_write", refuse)
+    monkeypatch.setattr(newsroom.fsio, "atomic_write", refuse)
     result = index.listing(generated)
     assert result.dicts() == expected_rows(generated)
     assert not result.written and not index.index_path(generated).exists()

@@ -14,8 +14,8 @@ import pytest
 from conftest import EARLY_SLUG, SAMPLE_SLUG, run_newsroom, snapshot_tree
 
 from newsroom import locks
-from newsroom.bundle import BundleError
 from newsroom.cli import main as cli_main
+from newsroom.errors import BundleError
 from newsroom.locks import LOCK_FILE, LockedError, LockInfo
 
 

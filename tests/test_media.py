@@ -14,11 +14,12 @@ from hypothesis import strategies as st
 from PIL import Image
 
 from newsroom import media
-from newsroom.bundle import BundleError, Library
+from newsroom.bundle import Library
 from newsroom.checks import run_checks
 from newsroom.cli import main
+from newsroom.digest import release_digest
+from newsroom.errors import BundleError
 from newsroom.media.xmp import build_xmp, read_xmp, with_xmp
-from newsroom.workflow import release_digest
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -257,8 +258,9 @@ def test_editing_or_replacing_a_picture_changes_the_digest_and_diff_names_it(
 ):
     from datetime import UTC, datetime
 
+    from newsroom.audit import diff
+    from newsroom.digest import write_snapshot
     from newsroom.model import Event
-    from newsroom.workflow import diff, write_snapshot
 
     release = library.load(SAMPLE_SLUG)
     base = release_digest(release, library)
@@ -279,8 +281,8 @@ def test_editing_or_replacing_a_picture_changes_the_digest_and_diff_names_it(
 
 def test_a_release_without_pictures_keeps_its_digest(library: Library):
     release = library.load("2026-11-20-bus-route-consultation")
+    from newsroom.digest import canonical_payload
     from newsroom.export import build_document
-    from newsroom.workflow import canonical_payload
 
     payload = canonical_payload(build_document(release, library.settings, library.people))
     assert "media" not in payload

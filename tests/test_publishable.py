@@ -12,8 +12,8 @@ from conftest import DRAFTS, SAMPLE_SLUG
 
 from newsroom import publishable
 from newsroom.bundle import Library
+from newsroom.digest import release_digest
 from newsroom.model import Approval, Event, Release
-from newsroom.workflow import release_digest
 
 
 def changed(value: Any, path: str) -> Any:

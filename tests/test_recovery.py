@@ -14,7 +14,9 @@ import pytest
 from conftest import SAMPLE_SLUG, snapshot_tree
 
 from newsroom import locks, recovery
-from newsroom.bundle import BODY_FILE, RELEASE_FILE, BundleError, ConflictError, Library
+from newsroom.bundle import Library
+from newsroom.errors import BundleError, ConflictError
+from newsroom.layout import BODY_FILE, RELEASE_FILE
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -104,7 +106,7 @@ def test_checkpoint_is_atomic_when_the_write_fails(library_copy: Path, monkeypat
     first = recovery.checkpoint(library, _edit(library, "First"))
     assert first is not None
     before = first.read_bytes()
-    import newsroom.bundle as bundle
+    import newsroom.fsio as fsio
 
     real_fdopen = os.fdopen
 
@@ -117,7 +119,7 @@ def test_checkpoint_is_atomic_when_the_write_fails(library_copy: Path, monkeypat
         handle.write = write
         return handle
 
-    monkeypatch.setattr(bundle.os, "fdopen", full_disk)
+    monkeypatch.setattr(fsio.os, "fdopen", full_disk)
     with pytest.raises(OSError):
         recovery.checkpoint(library, _edit(library, "Second"))
     monkeypatch.undo()

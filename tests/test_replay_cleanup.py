@@ -18,7 +18,8 @@ from pathlib import Path
 from conftest import SAMPLE_SLUG
 
 from newsroom import recovery
-from newsroom.bundle import BODY_FILE, RELEASE_FILE, Library
+from newsroom.bundle import Library
+from newsroom.layout import BODY_FILE, RELEASE_FILE
 
 
 def _left_by_a_dead_editor(root: Path, pid: int | None = None) -> recovery.Recovery:

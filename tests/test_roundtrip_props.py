@@ -14,7 +14,8 @@ from conftest import snapshot_tree
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from newsroom.bundle import BODY_FILE, RELEASE_FILE, Library
+from newsroom.bundle import Library
+from newsroom.layout import BODY_FILE, RELEASE_FILE
 from newsroom.model import (
     Approval,
     Caption,

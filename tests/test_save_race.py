@@ -17,7 +17,9 @@ from pathlib import Path
 import pytest
 from conftest import SAMPLE_SLUG
 
-from newsroom.bundle import BODY_FILE, ConflictError, Library
+from newsroom.bundle import Library
+from newsroom.errors import ConflictError
+from newsroom.layout import BODY_FILE
 
 ROUNDS = int(os.environ.get("NEWSROOM_RACE_ROUNDS", "25"))
 

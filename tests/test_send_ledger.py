@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from newsroom.bundle import BundleError
+from newsroom.errors import BundleError
 from newsroom.sending import ledger
 
 _text = st.text(st.characters(blacklist_categories=("Cs",)), max_size=40)

@@ -11,17 +11,12 @@ import pytest
 from conftest import SAMPLE_SLUG
 
 from newsroom import signing
+from newsroom.actions import approve, clear
+from newsroom.audit import verify
 from newsroom.bundle import Library
-from newsroom.workflow import (
-    APPROVED,
-    Refused,
-    approve,
-    clear,
-    release_digest,
-    status,
-    valid_approvals,
-    verify,
-)
+from newsroom.digest import release_digest
+from newsroom.signoff import status, valid_approvals
+from newsroom.workflow import APPROVED, Refused
 
 pytestmark = pytest.mark.skipif(
     shutil.which("ssh-keygen") is None, reason="ssh-keygen is not installed"

@@ -12,16 +12,12 @@ import pytest
 from conftest import SAMPLE_SLUG, snapshot_tree
 
 from newsroom import signing
+from newsroom.actions import approve, clear
+from newsroom.audit import verify
 from newsroom.bundle import Library
 from newsroom.cli import main
-from newsroom.workflow import (
-    NeedsPassphrase,
-    SignWith,
-    approve,
-    clear,
-    counting_approvals,
-    verify,
-)
+from newsroom.signoff import counting_approvals
+from newsroom.workflow import NeedsPassphrase, SignWith
 
 needs_keygen = pytest.mark.skipif(
     shutil.which("ssh-keygen") is None, reason="ssh-keygen is not installed"

@@ -9,8 +9,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from newsroom.bundle import BundleError, Library
+from newsroom.bundle import Library
 from newsroom.cli import main
+from newsroom.errors import BundleError
 from newsroom.model import Person
 from newsroom.tomledit import update_settings
 

@@ -11,10 +11,13 @@ import pytest
 from conftest import EARLY_SLUG, SAMPLE_SLUG
 
 from newsroom import checks
-from newsroom.bundle import BundleError, Library
+from newsroom.actions import submit
+from newsroom.audit import verify
+from newsroom.bundle import Library
 from newsroom.cli import main
+from newsroom.errors import BundleError
 from newsroom.waivers import valid_waivers, waive, waiver_problems
-from newsroom.workflow import BadInput, Refused, submit, verify
+from newsroom.workflow import BadInput, Refused
 
 T0 = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
 
@@ -116,7 +119,7 @@ def test_an_approver_waives_a_blocking_check_and_submission_goes_through(lib: Li
 
 
 def test_a_waiver_is_not_part_of_the_digest_and_goes_stale_on_edit(lib: Library) -> None:
-    from newsroom.workflow import release_digest
+    from newsroom.digest import release_digest
 
     release = lib.load(EARLY_SLUG)
     before = release_digest(release, lib)

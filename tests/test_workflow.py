@@ -10,9 +10,29 @@ from pathlib import Path
 import pytest
 from conftest import SAMPLE_SLUG, snapshot_tree
 
-from newsroom import workflow
+from newsroom import audit, signoff
+from newsroom.actions import (
+    approve,
+    clear,
+    publication_refusal,
+    record_publication,
+    request_changes,
+    spike,
+    submit,
+)
+from newsroom.audit import verify
 from newsroom.bundle import Library
+from newsroom.digest import (
+    SNAPSHOT_DIR,
+    document_from_payload,
+    quote_digest,
+    read_snapshot,
+    release_digest,
+    snapshot_path,
+    write_snapshot,
+)
 from newsroom.model import Approval, Event
+from newsroom.signoff import status, valid_approvals
 from newsroom.workflow import (
     APPROVED,
     DRAFT,
@@ -22,17 +42,6 @@ from newsroom.workflow import (
     STALE,
     BadInput,
     Refused,
-    approve,
-    clear,
-    publication_refusal,
-    record_publication,
-    release_digest,
-    request_changes,
-    spike,
-    status,
-    submit,
-    valid_approvals,
-    verify,
 )
 
 T0 = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
@@ -149,8 +158,8 @@ def test_non_approver_is_refused_and_nothing_changes(lib: Library) -> None:
 def test_approver_by_role_may_approve(lib: Library) -> None:
     set_rule(lib.root, "approvers", "[]")
     lib = Library.open(lib.root)
-    assert workflow.may_approve("david-osei", lib)  # role "Branch Chair"
-    assert not workflow.may_approve("priya-raman", lib)
+    assert signoff.may_approve("david-osei", lib)  # role "Branch Chair"
+    assert not signoff.may_approve("priya-raman", lib)
 
 
 def test_approver_removed_from_rules_no_longer_counts(lib: Library) -> None:
@@ -225,16 +234,16 @@ def test_clearance_goes_stale_when_wording_or_attribution_changes(lib: Library) 
     quote = release.quote("okafor")
     quote.intro = "{name} said:"  # so the role appears only as the role
     clear(release, lib, "okafor", "amira-okafor", now=tick(1))
-    assert workflow.clearance_state(release, quote, lib) == "cleared"
+    assert signoff.clearance_state(release, quote, lib) == "cleared"
     release.headline += " (updated)"  # not the quote: clearance holds
-    assert workflow.clearance_state(release, quote, lib) == "cleared"
+    assert signoff.clearance_state(release, quote, lib) == "cleared"
     original = quote.role
     quote.role = "Chair of Hollinsbury Progressives"
-    assert workflow.clearance_state(release, quote, lib) == "stale"
+    assert signoff.clearance_state(release, quote, lib) == "stale"
     quote.role = original
-    assert workflow.clearance_state(release, quote, lib) == "cleared"
+    assert signoff.clearance_state(release, quote, lib) == "cleared"
     quote.text = quote.text.replace("twenty", "thirty")
-    assert workflow.clearance_state(release, quote, lib) == "stale"
+    assert signoff.clearance_state(release, quote, lib) == "stale"
     lib.save(release)
     assert any("okafor" in line and "stale" in line for line in verify(*reversed(reload(lib))))
 
@@ -277,7 +286,7 @@ def test_clearance_recorded_in_history_with_quote_digest(lib: Library) -> None:
     )
     lib2, again = reload(lib)
     (clearance,) = [c for c in again.clearances if c.quote == "okafor"]
-    assert clearance.digest == workflow.quote_digest(again.quote("okafor"), lib2.people)
+    assert clearance.digest == quote_digest(again.quote("okafor"), lib2.people)
     event = again.history[-1]
     assert (event.action, event.by, event.digest) == ("clear", "amira-okafor", clearance.digest)
     assert event.extra == {"quote": "okafor", "via": "email", "recorded_by": "priya-raman"}
@@ -289,7 +298,7 @@ def test_clearance_by_someone_else_written_by_hand_fails_verify(lib: Library) ->
     release.clearances[-1].by = "tom-whitfield"
     lib.save(release)
     lib2, again = reload(lib)
-    assert workflow.clearance_state(again, again.quote("okafor"), lib2) == "not cleared"
+    assert signoff.clearance_state(again, again.quote("okafor"), lib2) == "not cleared"
     assert any("only the speaker" in line for line in verify(again, lib2))
 
 
@@ -332,18 +341,18 @@ def test_missing_snapshot_is_reported(lib: Library) -> None:
     release = lib.load(SAMPLE_SLUG)
     clear_all(lib, release)
     approve(release, lib, "david-osei", now=tick(3))
-    shutil.rmtree(lib.root / SAMPLE_SLUG / workflow.SNAPSHOT_DIR)
+    shutil.rmtree(lib.root / SAMPLE_SLUG / SNAPSHOT_DIR)
     assert any("matches no snapshot" in line for line in verify(release, lib))
 
 
 def test_snapshot_is_the_exact_hashed_bytes(lib: Library) -> None:
     release = lib.load(SAMPLE_SLUG)
     digest = submit(release, lib, "priya-raman", now=tick(0)).digest
-    path = workflow.snapshot_path(lib, SAMPLE_SLUG, digest)
+    path = snapshot_path(lib, SAMPLE_SLUG, digest)
     assert "sha256:" + hashlib.sha256(path.read_bytes()).hexdigest() == digest
     # A tampered snapshot is not trusted.
     path.write_bytes(path.read_bytes().replace(b"Lido", b"Pool"))
-    assert workflow.read_snapshot(lib, SAMPLE_SLUG, digest) is None
+    assert read_snapshot(lib, SAMPLE_SLUG, digest) is None
 
 
 # ---------------------------------------------------------------------------
@@ -414,7 +423,7 @@ def test_diff_since_last_approval_survives_a_clone(lib: Library, tmp_path: Path)
     clone = tmp_path / "clone"
     shutil.copytree(lib.root, clone)
     lib2 = Library.open(clone)
-    base, text = workflow.diff(lib2.load(SAMPLE_SLUG), lib2)
+    base, text = audit.diff(lib2.load(SAMPLE_SLUG), lib2)
     assert base.label.startswith("approved by david-osei")
     removed = [line for line in text.splitlines() if line.startswith("-") and "twenty" in line]
     added = [line for line in text.splitlines() if line.startswith("+") and "thirty" in line]
@@ -424,9 +433,9 @@ def test_diff_since_last_approval_survives_a_clone(lib: Library, tmp_path: Path)
 def test_diff_falls_back_to_submission_and_is_empty_when_unchanged(lib: Library) -> None:
     release = lib.load(SAMPLE_SLUG)
     with pytest.raises(Refused):
-        workflow.diff(release, lib)
+        audit.diff(release, lib)
     submit(release, lib, "priya-raman", now=tick(0))
-    base, text = workflow.diff(release, lib)
+    base, text = audit.diff(release, lib)
     assert base.label.startswith("submitted by priya-raman") and text == ""
 
 
@@ -435,9 +444,9 @@ def test_document_from_snapshot_renders_like_the_release(lib: Library) -> None:
     from newsroom.export.text import TextOptions, render_text
 
     release = lib.load(SAMPLE_SLUG)
-    digest = workflow.write_snapshot(release, lib)
-    payload = workflow.read_snapshot(lib, SAMPLE_SLUG, digest)
-    rebuilt = workflow.document_from_payload(payload, SAMPLE_SLUG)
+    digest = write_snapshot(release, lib)
+    payload = read_snapshot(lib, SAMPLE_SLUG, digest)
+    rebuilt = document_from_payload(payload, SAMPLE_SLUG)
     options = TextOptions(width=60)
     assert render_text(rebuilt, options) == export_text(release, lib, options)
 

@@ -17,13 +17,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from newsroom.bundle import Library
+from newsroom.digest import canonical_bytes, canonical_payload, quote_digest, release_digest
 from newsroom.model import Approval, Clearance, Event, Release
-from newsroom.workflow import (
-    canonical_bytes,
-    canonical_payload,
-    quote_digest,
-    release_digest,
-)
 
 PROPS = settings(
     max_examples=60,

@@ -25,7 +25,8 @@ class CommandError(Exception):
 
 
 def open_library(args: argparse.Namespace) -> Library:
-    from ..bundle import BundleError, Library
+    from ..bundle import Library
+    from ..errors import BundleError
 
     try:
         return Library.open(args.drafts)
@@ -34,7 +35,7 @@ def open_library(args: argparse.Namespace) -> Library:
 
 
 def load_release(library: Library, slug: str) -> Release:
-    from ..bundle import BundleError
+    from ..errors import BundleError
 
     try:
         return library.load(slug)
@@ -47,7 +48,7 @@ def write_output(text: str, output: str | None, *, newline: str = "") -> None:
     if output and output != "-":
         from pathlib import Path
 
-        from ..bundle import atomic_write
+        from ..fsio import atomic_write
 
         atomic_write(Path(output), text.encode("utf-8"))
     else:

@@ -64,13 +64,13 @@ def _stage_export(target: Path, data: bytes) -> str:
     import os
     import tempfile
 
-    from ..bundle import _copy_mode
+    from ..fsio import copy_mode
 
     fd, temp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
-        _copy_mode(target, temp_name)
+        copy_mode(target, temp_name)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(temp_name)
@@ -133,9 +133,11 @@ def _render_one(job: _Job, slug: str) -> _Skip | _Render | None:
 
     Raises ``CommandError`` when the settings cannot make the format.
     """
-    from ..bundle import BundleError
+    from ..actions import publication_refusal
+    from ..errors import BundleError
     from ..export import EXTENSIONS, ExportError, render
-    from ..workflow import SPIKED, publication_refusal, status
+    from ..signoff import status
+    from ..workflow import SPIKED
 
     library, args = job.library, job.args
     try:
@@ -181,7 +183,7 @@ def _skip(outcome: Outcome, slug: str, skip: _Skip) -> None:
 
 
 def _export_sequential(job: _Job, slugs: list[str], show: bool, outcome: Outcome) -> None:
-    from ..workflow import record_publication
+    from ..actions import record_publication
 
     args, library = job.args, job.library
     for slug in _progress(slugs, show):
@@ -276,8 +278,6 @@ def _export_parallel(
     from concurrent.futures import ProcessPoolExecutor
     from multiprocessing import get_context
 
-    from .. import export, workflow  # noqa: F401 - imported once here, not in every worker
-
     global _forked_job
     size = -(-len(slugs) // (workers * PARTS_PER_WORKER))
     parts = [slugs[start : start + size] for start in range(0, len(slugs), size)]
@@ -371,7 +371,7 @@ def _progress_parts(parts: list[list[str]], show: bool) -> Iterator[list[str]]:
 
 
 def cmd_export_all(args: argparse.Namespace) -> int:
-    from ..bundle import _fsync_dir
+    from ..fsio import fsync_dir
     from ..identity import IdentityError, resolve
     from ..workflow import STATUSES
 
@@ -417,7 +417,7 @@ def cmd_export_all(args: argparse.Namespace) -> int:
         # The renames, once. The files' data reach the disk with the kernel's
         # next writeback: after a power cut an export may need running again,
         # but no file is ever half old, half new.
-        _fsync_dir(out_dir)
+        fsync_dir(out_dir)
     report: Callable[[str], None] = lambda line: print(line, file=sys.stderr)  # noqa: E731
     for slug, why in outcome.skipped:
         report(f"skipped {slug}: {why}")

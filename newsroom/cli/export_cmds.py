@@ -49,9 +49,9 @@ def register(subcommands: argparse._SubParsersAction) -> None:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
+    from ..actions import publication_refusal, record_publication
     from ..export import ExportError, render
     from ..identity import IdentityError, resolve
-    from ..workflow import publication_refusal, record_publication
     from .common import EXIT_FAILED, CommandError
 
     _check_usage(args)
@@ -72,7 +72,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         # A final export records itself in the release: refuse before writing
         # anything when someone else has the release open.
         from .. import locks
-        from ..bundle import BundleError
+        from ..errors import BundleError
 
         try:
             locks.ensure_unlocked(library.root, release.slug)
@@ -166,7 +166,7 @@ def write_bytes(data: bytes, output: str | None) -> None:
     if output and output != "-":
         from pathlib import Path
 
-        from ..bundle import atomic_write
+        from ..fsio import atomic_write
 
         atomic_write(Path(output), data)
     else:

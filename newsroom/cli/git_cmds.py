@@ -209,7 +209,7 @@ def record_save(library, slug: str, *, action: str = "save") -> str | None:
 
 
 def _holds_library(directory: Path) -> bool:
-    from ..bundle import RELEASE_FILE, SETTINGS_FILE
+    from ..layout import RELEASE_FILE, SETTINGS_FILE
 
     if (directory / SETTINGS_FILE).exists():
         return True
@@ -226,8 +226,9 @@ def _toml_string(text: str) -> str:
 
 
 def cmd_init(args: argparse.Namespace) -> int:
-    from ..bundle import PEOPLE_FILE, SETTINGS_FILE, atomic_write
+    from ..fsio import atomic_write
     from ..gitsync import GitError, find_repo_at, identity_problem, run_git
+    from ..layout import PEOPLE_FILE, SETTINGS_FILE
     from ..safety import strip_controls
     from ..signers import DEFAULT_NAME as SIGNERS_FILE
     from ..signers import HEADER as SIGNERS_TEMPLATE
@@ -302,7 +303,8 @@ def _initial_branch(directory: Path) -> list[str]:
 
 
 def cmd_sync(args: argparse.Namespace) -> int:
-    from ..bundle import BundleError, Library
+    from ..bundle import Library
+    from ..errors import BundleError
     from ..gitsync import GitError, NotReady, SyncConflict, find_repo, sync, why_no_repo
 
     library = open_library(args)
@@ -449,8 +451,9 @@ def _sync_report(result, library) -> str:
 
 def _now(library, slug: str) -> tuple[str, str]:
     """The release's digest and status after the sync, or blanks if it does not load."""
-    from ..bundle import BundleError
-    from ..workflow import release_digest, status
+    from ..digest import release_digest
+    from ..errors import BundleError
+    from ..signoff import status
 
     try:
         release = library.load(slug)
@@ -470,9 +473,9 @@ def _short(digest: str) -> str:
 def cmd_history(args: argparse.Namespace) -> int:
     from zoneinfo import ZoneInfo
 
+    from ..digest import release_digest
     from ..gitsync import release_history
     from ..safety import strip_controls
-    from ..workflow import release_digest
 
     library = open_library(args)
     release = load_release(library, args.slug)

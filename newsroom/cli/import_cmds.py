@@ -41,7 +41,7 @@ def _read(path: str) -> bytes:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from ..bundle import BundleError
+    from ..errors import BundleError
     from ..importer import (
         ImportRefused,
         create_bundle,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from ..bundle import BundleError
+from ..errors import BundleError
 from ..model import slug_problem
 from ..safety import strip_controls
 from .common import CommandError, load_release, open_library
@@ -46,7 +46,7 @@ def cmd_new(args: argparse.Namespace) -> int:
 def cmd_show(args: argparse.Namespace) -> int:
     from ..export import build_document, export_text
     from ..model import REFERENCE_PATTERN
-    from ..workflow import status
+    from ..signoff import status
 
     library = open_library(args)
     release = load_release(library, args.slug)

@@ -52,7 +52,7 @@ def list_releases(drafts: str, *, as_json: bool) -> int:
     try:
         result = listing(drafts, workers=default_workers())
     except Exception as error:
-        from ..bundle import BundleError  # only on failure: bundle costs ~30 ms to import
+        from ..errors import BundleError
 
         if isinstance(error, BundleError):
             raise CommandError(str(error)) from None

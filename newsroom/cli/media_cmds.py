@@ -46,7 +46,7 @@ def register(subcommands: argparse._SubParsersAction) -> None:
 
 def _locked_release(args: argparse.Namespace):
     from .. import locks
-    from ..bundle import BundleError
+    from ..errors import BundleError
 
     library = open_library(args)
     release = load_release(library, args.slug)
@@ -60,7 +60,7 @@ def _locked_release(args: argparse.Namespace):
 def cmd_add(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from ..bundle import BundleError
+    from ..errors import BundleError
     from ..media import FIELDS, add_picture
     from ..safety import strip_controls
 
@@ -122,7 +122,7 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def cmd_remove(args: argparse.Namespace) -> int:
-    from ..bundle import BundleError
+    from ..errors import BundleError
     from ..media import remove_picture
 
     library, release = _locked_release(args)

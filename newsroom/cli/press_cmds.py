@@ -50,7 +50,7 @@ def register(subcommands: argparse._SubParsersAction) -> None:
 
 
 def _load(args: argparse.Namespace):  # type: ignore[no-untyped-def]
-    from ..bundle import BundleError
+    from ..errors import BundleError
     from ..press import load
 
     library = open_library(args)
@@ -61,7 +61,7 @@ def _load(args: argparse.Namespace):  # type: ignore[no-untyped-def]
 
 
 def _save(press) -> None:  # type: ignore[no-untyped-def]
-    from ..bundle import BundleError
+    from ..errors import BundleError
     from ..press import save
 
     try:
@@ -71,7 +71,7 @@ def _save(press) -> None:  # type: ignore[no-untyped-def]
 
 
 def cmd_add(args: argparse.Namespace) -> int:
-    from ..bundle import BundleError
+    from ..errors import BundleError
     from ..press import Contact, add
 
     _, press = _load(args)
@@ -109,7 +109,7 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def cmd_remove(args: argparse.Namespace) -> int:
-    from ..bundle import BundleError
+    from ..errors import BundleError
     from ..press import remove
 
     _, press = _load(args)
@@ -138,7 +138,7 @@ def cmd_opt_out(args: argparse.Namespace) -> int:
 def cmd_import(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from ..bundle import BundleError
+    from ..errors import BundleError
     from ..press import import_csv
 
     mapping = {}

@@ -41,7 +41,7 @@ def register(subcommands: argparse._SubParsersAction) -> None:
 
 
 def _transport(library, via: str):  # type: ignore[no-untyped-def]
-    from ..bundle import BundleError
+    from ..errors import BundleError
     from ..sending.config import SendError, send_settings
     from ..sending.transport import SendmailTransport, SMTPTransport
 

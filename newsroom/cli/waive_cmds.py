@@ -24,8 +24,8 @@ def register(subcommands: argparse._SubParsersAction) -> None:
 
 
 def cmd_waive(args: argparse.Namespace) -> int:
+    from ..digest import short
     from ..waivers import waive
-    from ..workflow import short
 
     library = open_library(args)
     by = _identify(library, args)

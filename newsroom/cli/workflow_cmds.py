@@ -14,7 +14,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from ..bundle import BundleError, Library
+from ..bundle import Library
+from ..errors import BundleError
 from ..model import Release
 from ..safety import strip_controls
 from .common import EXIT_FAILED, CommandError, load_release, open_library
@@ -212,8 +213,8 @@ def _say(text: str) -> None:
 
 def cmd_check(args: argparse.Namespace) -> int:
     from ..checks import is_blocking, run_checks
+    from ..digest import release_digest
     from ..waivers import describe, valid_waivers, waiver_problems
-    from ..workflow import release_digest
 
     library = open_library(args)
     release = load_release(library, args.slug)
@@ -261,7 +262,9 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_submit(args: argparse.Namespace) -> int:
-    from ..workflow import short, status, submit
+    from ..actions import submit
+    from ..digest import short
+    from ..signoff import status
 
     library = open_library(args)
     by = _identify(library, args)
@@ -277,7 +280,8 @@ def cmd_submit(args: argparse.Namespace) -> int:
 
 
 def cmd_clear(args: argparse.Namespace) -> int:
-    from ..workflow import clear, short
+    from ..actions import clear
+    from ..digest import short
 
     library = open_library(args)
     recorder = _identify(library, args, required=False)
@@ -325,7 +329,9 @@ def cmd_clear(args: argparse.Namespace) -> int:
 
 
 def cmd_approve(args: argparse.Namespace) -> int:
-    from ..workflow import approve, counting_approvals, short, status
+    from ..actions import approve
+    from ..digest import short
+    from ..signoff import counting_approvals, status
 
     library = open_library(args)
     actor = _identify(
@@ -401,7 +407,8 @@ def cmd_approve(args: argparse.Namespace) -> int:
 
 
 def cmd_request_changes(args: argparse.Namespace) -> int:
-    from ..workflow import request_changes, status
+    from ..actions import request_changes
+    from ..signoff import status
 
     library = open_library(args)
     by = _identify(library, args)
@@ -414,7 +421,8 @@ def cmd_request_changes(args: argparse.Namespace) -> int:
 
 
 def cmd_spike(args: argparse.Namespace) -> int:
-    from ..workflow import spike, status
+    from ..actions import spike
+    from ..signoff import status
 
     library = open_library(args)
     by = _identify(library, args)
@@ -428,7 +436,8 @@ def cmd_spike(args: argparse.Namespace) -> int:
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
-    from ..workflow import recorded_label, verify
+    from ..audit import verify
+    from ..signoff import recorded_label
 
     library = open_library(args)
     slugs = [args.slug] if args.slug else library.slugs()
@@ -466,7 +475,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
 
 
 def cmd_diff(args: argparse.Namespace) -> int:
-    from ..workflow import diff
+    from ..audit import diff
 
     library = open_library(args)
     release = load_release(library, args.slug)

@@ -93,7 +93,7 @@ def render(
     ``crlf`` apply to text. Raises ``ExportError`` when the settings cannot
     make the format (an email with no From address).
     """
-    from ..workflow import digest as release_digest
+    from ..digest import digest as release_digest
 
     if fmt not in FORMATS:
         raise ValueError(f"unknown export format {fmt!r}; choose from {', '.join(FORMATS)}")

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..bundle import Library, atomic_write
+from ..bundle import Library
+from ..fsio import atomic_write
 from ..model import Release
 
 INDEX = "index.md"

@@ -5,7 +5,10 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from ..bundle import PEOPLE_FILE, BundleError, Library, atomic_write
+from ..bundle import Library
+from ..errors import BundleError
+from ..fsio import atomic_write
+from ..layout import PEOPLE_FILE
 from ..model import slug_problem
 from .parse import ImportResult
 

@@ -22,7 +22,10 @@ import tempfile
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from ..bundle import STATE_DIR, BundleError, Library, atomic_write
+from ..bundle import Library
+from ..errors import BundleError
+from ..fsio import atomic_write
+from ..layout import STATE_DIR
 from ..model import ID_PATTERN, REFERENCE_PATTERN, Picture, Release
 
 MEDIA_DIR = "media"

@@ -36,7 +36,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from ..bundle import BundleError, _parse_toml
+from ..errors import BundleError
+from ..tomlio import parse_toml
 
 LEDGER_FILE = "sent.toml"
 LOCK_FILE = ".sending"
@@ -200,7 +201,7 @@ def load(bundle: Path) -> Ledger:
     except FileNotFoundError:
         return ledger
     try:
-        data, _ = _parse_toml(path, raw)
+        data, _ = parse_toml(path, raw)
     except BundleError:
         data = _without_torn_tail(path, raw)
     if data.get("schema", 1) != 1:
@@ -253,11 +254,11 @@ def _without_torn_tail(path: Path, raw: bytes) -> dict[str, Any]:
     """The ledger without a last entry cut short by a power cut; else the parse error."""
     cut = raw.rfind(b"\n[[recipient]]")
     if cut < 0:
-        return _parse_toml(path, raw)[0]
+        return parse_toml(path, raw)[0]
     try:
-        return _parse_toml(path, raw[: cut + 1])[0]
+        return parse_toml(path, raw[: cut + 1])[0]
     except BundleError:
-        return _parse_toml(path, raw)[0]  # damaged elsewhere: report where
+        return parse_toml(path, raw)[0]  # damaged elsewhere: report where
 
 
 def _tables(data: dict[str, Any], key: str, path: Path) -> list[dict[str, Any]]:

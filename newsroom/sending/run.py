@@ -15,7 +15,8 @@ from typing import Protocol
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .. import press as press_module
-from ..bundle import BundleError, Library
+from ..bundle import Library
+from ..errors import BundleError
 from ..model import Event, Release
 from ..press import Contact
 from . import ledger as ledger_module
@@ -89,7 +90,7 @@ class Report:
 
 def refusal(release: Release, library: Library) -> str | None:
     """The export gate, worded for sending."""
-    from ..workflow import publication_refusal
+    from ..actions import publication_refusal
 
     reason = publication_refusal(release, library)
     if reason:
@@ -111,7 +112,7 @@ def plan(
     ``release``: the object an editor holds (saved), so the send is recorded in
     it rather than behind its back; else the release is read from disk.
     """
-    from ..workflow import release_digest
+    from ..digest import release_digest
 
     try:
         release = release if release is not None else library.load(slug)
@@ -261,7 +262,7 @@ def record_send(
 ) -> None:
     """A ``send`` event in the release's history (the digest sent, who, how many), and
     the first send also counts as publication (status ``published``)."""
-    from ..workflow import record_publication
+    from ..actions import record_publication
 
     note = report.summary() + (f" (tags: {', '.join(tags)})" if tags else "")
     record_publication(release, library, by, "email")

@@ -14,7 +14,8 @@ from textual.app import App
 from textual.binding import Binding
 from textual.content import Content
 
-from ..bundle import BundleError, Library
+from ..bundle import Library
+from ..errors import BundleError
 from .commands import NewsroomCommands
 from .keyboard import OrderedKeys
 

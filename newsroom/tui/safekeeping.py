@@ -10,7 +10,7 @@ import copy
 import threading
 
 from .. import locks, recovery
-from ..bundle import BundleError
+from ..errors import BundleError
 from ..model import Release
 
 

@@ -78,7 +78,7 @@ def who_are_you(app: App) -> FormDialog:
 
 
 def _chosen(app: App, values: Values | None) -> None:
-    from ..bundle import BundleError
+    from ..errors import BundleError
     from ..identity import SOURCE_REMEMBERED
     from ..userconfig import ConfigError, remember_person
 

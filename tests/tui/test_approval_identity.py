@@ -11,8 +11,9 @@ from pathlib import Path
 import pytest
 from textual.widgets import Input, Select, Static
 
+from newsroom.actions import clear
+from newsroom.audit import verify
 from newsroom.bundle import Library
-from newsroom.workflow import clear, verify
 
 from .conftest import FIXED_NOW, LIDO, open_release, settle, wait_until
 

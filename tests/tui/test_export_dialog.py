@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from textual.widgets import Checkbox, Input, Static
 
+from newsroom.actions import approve, clear
 from newsroom.bundle import Library
 from newsroom.export import render
 from newsroom.export.text import DRAFT_MARK
@@ -21,7 +22,6 @@ from newsroom.tui.screens.editor import EditorScreen
 from newsroom.tui.screens.export_dialog import ExportDialog
 from newsroom.tui.screens.library import LibraryScreen
 from newsroom.tui.widgets.release_table import ReleaseTable
-from newsroom.workflow import approve, clear
 
 from .conftest import LIDO, open_release, settle
 

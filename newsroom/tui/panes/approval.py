@@ -11,7 +11,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
 from textual.widgets import Button, DataTable, Label, Select, Static, TextArea
 
-from ...bundle import BundleError
+from ...errors import BundleError
 from ...model import Release
 from ..messages import JumpTo, Notice, ReleaseEdited
 from ..screens.form import Field, FormDialog, Values
@@ -304,13 +304,13 @@ class ApprovalPane(VerticalScroll, can_focus=False):
         self._ask_clearance(quote_id)
 
     def _ask_clearance(self, preferred: str | None = None) -> None:
-        from ... import workflow
+        from ... import signoff, workflow
 
         waiting = [
             q
             for q in self.release.quotes
             if q.speaker
-            and workflow.clearance_state(self.release, q, self.library) != workflow.CLEARED
+            and signoff.clearance_state(self.release, q, self.library) != workflow.CLEARED
         ]
         options = []
         for quote in waiting:
@@ -399,14 +399,14 @@ class ApprovalPane(VerticalScroll, can_focus=False):
     def _ask_recorded(self) -> None:
         """Record an approval someone gave by phone, email or in person: stored as theirs,
         recorded by you, and shown as recorded everywhere."""
-        from ... import workflow
+        from ... import signoff, workflow
 
         options = [
             (one_line(p.name) or pid, pid)
             for pid, p in sorted(
                 self.library.people.items(), key=lambda item: item[1].name.casefold()
             )
-            if pid != self.app.user and workflow.may_approve(pid, self.library)
+            if pid != self.app.user and signoff.may_approve(pid, self.library)
         ]
 
         def done(values: Values | None) -> None:
@@ -467,11 +467,11 @@ class ApprovalPane(VerticalScroll, can_focus=False):
         )
 
     def run_step(self, doing: str, step, passphrase: str | None = None) -> None:
-        from ... import workflow
+        from ... import actions, workflow
 
         release = self.release
         before = (list(release.history), list(release.approvals), list(release.clearances))
-        signed = _Signing(workflow, getattr(self.app, "signing_key", None), passphrase)
+        signed = _Signing(actions, getattr(self.app, "signing_key", None), passphrase)
         waivers = list(release.waivers)
         try:
             step(signed, self.app.clock())
@@ -515,22 +515,24 @@ class ApprovalPane(VerticalScroll, can_focus=False):
 
 
 class _Signing:
-    """The workflow module, with approvals and clearances signed by the user's key.
+    """The actions module, with approvals and clearances signed by the user's key.
 
     Every sign-off made in the pane goes through ``run_step`` and so through
     here: nobody has to remember to sign.
     """
 
-    def __init__(self, workflow, key, passphrase: str | None) -> None:
-        self._workflow = workflow
-        self._sign = workflow.SignWith(key.path, passphrase, explicit=False) if key else None
+    def __init__(self, actions, key, passphrase: str | None) -> None:
+        from ...workflow import SignWith
+
+        self._actions = actions
+        self._sign = SignWith(key.path, passphrase, explicit=False) if key else None
         self.notes: list[str] = []
 
     def __getattr__(self, name: str):
-        return getattr(self._workflow, name)
+        return getattr(self._actions, name)
 
     def approve(self, *args, **kwargs):
-        return self._workflow.approve(*args, key=self._sign, notes=self.notes, **kwargs)
+        return self._actions.approve(*args, key=self._sign, notes=self.notes, **kwargs)
 
     def clear(self, *args, **kwargs):
-        return self._workflow.clear(*args, sign=self._sign, notes=self.notes, **kwargs)
+        return self._actions.clear(*args, sign=self._sign, notes=self.notes, **kwargs)

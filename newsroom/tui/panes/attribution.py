@@ -8,7 +8,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, DataTable, Label, Select, Static
 
-from ...bundle import BundleError
+from ...errors import BundleError
 from ...model import ID_PATTERN, Person, Release, slugify
 from ..messages import Notice, ReleaseEdited
 from ..screens.form import Field, FormDialog, Values

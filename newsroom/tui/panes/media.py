@@ -130,7 +130,7 @@ class MediaPane(Vertical):
         self.add_file(Path(event.path))
 
     def add_file(self, path: Path) -> bool:
-        from ...bundle import BundleError
+        from ...errors import BundleError
 
         try:
             added = add_picture(self.library, self.release, path, save=False)

@@ -41,12 +41,12 @@ class PreviewPane(Vertical):
 
     @work(thread=True, exclusive=True, group="preview")
     def _build_preview(self, release: Release) -> None:
-        from ... import workflow
+        from ... import signoff, workflow
         from ...export import export_text
 
         library = self.app.library
         try:
-            final = workflow.status(release, library) in {workflow.APPROVED, workflow.PUBLISHED}
+            final = signoff.status(release, library) in {workflow.APPROVED, workflow.PUBLISHED}
             text = export_text(release, library, draft=not final)
         except Exception as error:  # a half-typed release must not kill the preview
             text = f"(The preview cannot be shown yet: {error})"

@@ -20,9 +20,9 @@ from .placed import delete_placed
 
 def clearance_state(release: Release, quote: Quote, library) -> str:
     """cleared / stale / not cleared: a clearance counts only for the exact words."""
-    from ... import workflow
+    from ... import digest, signoff
 
-    helper = getattr(workflow, "clearance_state", None)
+    helper = getattr(signoff, "clearance_state", None)
     if helper is not None:
         try:
             return str(helper(release, quote, library))
@@ -31,7 +31,7 @@ def clearance_state(release: Release, quote: Quote, library) -> str:
     mine = [c for c in release.clearances if c.quote == quote.id]
     if not mine:
         return "not cleared"
-    current = workflow.quote_digest(quote, library.people)
+    current = digest.quote_digest(quote, library.people)
     if any(c.digest == current and c.by == quote.speaker for c in mine):
         return "cleared"
     return "stale"

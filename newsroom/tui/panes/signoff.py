@@ -67,10 +67,10 @@ def assess(
     blocked: str = "",
     can_sign: bool = False,
 ) -> Assessment:
-    from ... import checks, workflow
+    from ... import actions, audit, checks, digest, signoff, workflow
 
-    current = workflow.release_digest(release, library)
-    state = workflow.status(release, library)
+    current = digest.release_digest(release, library)
+    state = signoff.status(release, library)
     results = checks.run_checks(release, library, now=now)
     rules = library.settings.rules
     blocking = {id(r) for r in checks.blocking(results, rules)}
@@ -97,24 +97,24 @@ def assess(
         )
 
     for clearance in release.clearances:
-        problems = workflow.clearance_problems(clearance, release, library)
+        problems = signoff.clearance_problems(clearance, release, library)
         assessment.signoffs.append(
             (
                 f"clearance of {clearance.quote}",
-                _who(clearance, workflow),
+                _who(clearance, signoff),
                 _when(clearance.at),
                 _state(clearance, problems),
                 clearance.note,
             )
         )
-    counting = workflow.counting_approvals(release, library, current)
+    counting = signoff.counting_approvals(release, library, current)
     for approval in release.approvals:
-        problems = workflow.approval_problems(approval, release, library, current)
+        problems = signoff.approval_problems(approval, release, library, current)
         verdict = _state(approval, problems)
         if not problems and approval not in counting:
             verdict = "overtaken by a request for changes"
         assessment.signoffs.append(
-            ("approval", _who(approval, workflow), _when(approval.at), verdict, approval.note)
+            ("approval", _who(approval, signoff), _when(approval.at), verdict, approval.note)
         )
 
     def refuse(reason: str) -> str:
@@ -136,7 +136,7 @@ def assess(
         reason = common or reason
         assessment.actions[name] = Action(name, not reason, reason)
 
-    failing = [r for r in blocking_results if r.id not in workflow.NOT_BLOCKING_SUBMISSION]
+    failing = [r for r in blocking_results if r.id not in actions.NOT_BLOCKING_SUBMISSION]
     if state in {workflow.APPROVED, workflow.PUBLISHED}:
         action("submit", f"already {state}; edit it to submit a new version")
     elif state == workflow.IN_REVIEW:
@@ -152,7 +152,7 @@ def assess(
     uncleared = [
         q
         for q in release.quotes
-        if workflow.clearance_state(release, q, library) != workflow.CLEARED
+        if signoff.clearance_state(release, q, library) != workflow.CLEARED
     ]
     speakerless = all(not q.speaker for q in uncleared)
     action(
@@ -164,9 +164,9 @@ def assess(
         else "",
     )
 
-    approver = bool(user) and workflow.may_approve(user, library)
+    approver = bool(user) and signoff.may_approve(user, library)
     if user and not approver:
-        who = f"{user} may not approve; approvers are {workflow.who_may_approve(library)}"
+        who = f"{user} may not approve; approvers are {signoff.who_may_approve(library)}"
     else:
         who = ""
     if who:
@@ -178,8 +178,8 @@ def assess(
             "approve",
             "blocking checks fail: " + ", ".join(sorted({r.id for r in blocking_results})),
         )
-    elif rules.require_clearance and workflow.uncleared_quotes(release, library):
-        names = ", ".join(q.id for q in workflow.uncleared_quotes(release, library))
+    elif rules.require_clearance and signoff.uncleared_quotes(release, library):
+        names = ", ".join(q.id for q in signoff.uncleared_quotes(release, library))
         action("approve", f"quotes not cleared: {names}")
     elif rules.require_signatures and not can_sign:
         action(
@@ -193,9 +193,9 @@ def assess(
     action("request_changes", who)
     action("waive", who or ("" if assessment.waivable else "no blocking check can be waived"))
 
-    base = workflow.diff_base(release, library)
+    base = audit.diff_base(release, library)
     if base is not None:
-        _, text = workflow.diff(release, library)
+        _, text = audit.diff(release, library)
         assessment.diff_label = f"Changes since {base.label}"
         assessment.diff = text or "(no changes)"
     else:
@@ -205,7 +205,7 @@ def assess(
 
 def _record_refusal(release: Release, library, user: str, counting, blocking_results) -> str:
     """Why no approval can be recorded for someone else now ('' when one can)."""
-    from ... import workflow
+    from ... import signoff
 
     rules = library.settings.rules
     if not rules.allow_recorded:
@@ -215,22 +215,22 @@ def _record_refusal(release: Release, library, user: str, counting, blocking_res
     others = [
         p
         for p in library.people
-        if p != user and workflow.may_approve(p, library) and not any(a.by == p for a in counting)
+        if p != user and signoff.may_approve(p, library) and not any(a.by == p for a in counting)
     ]
     if not others:
         return "no other approver is waiting to approve this version"
     if any(r.id != "cleared" for r in blocking_results):
         return "blocking checks fail: " + ", ".join(sorted({r.id for r in blocking_results}))
-    if rules.require_clearance and workflow.uncleared_quotes(release, library):
+    if rules.require_clearance and signoff.uncleared_quotes(release, library):
         return "quotes not cleared: " + ", ".join(
-            q.id for q in workflow.uncleared_quotes(release, library)
+            q.id for q in signoff.uncleared_quotes(release, library)
         )
     return ""
 
 
-def _who(claim, workflow) -> str:
+def _who(claim, signoff) -> str:
     """'david-osei' or 'david-osei, recorded by priya-raman via phone'."""
-    label = workflow.recorded_label(claim)
+    label = signoff.recorded_label(claim)
     return f"{claim.by}, {label}" if label else claim.by
 
 

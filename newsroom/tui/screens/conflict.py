@@ -7,7 +7,7 @@ until the user has seen the diff and confirmed.
 
 from __future__ import annotations
 
-from ...bundle import ConflictError
+from ...errors import ConflictError
 from ...model import slug_problem
 from .choice import ChoiceDialog
 from .diff_view import DiffDialog

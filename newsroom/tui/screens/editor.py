@@ -13,7 +13,8 @@ from textual.screen import Screen
 from textual.widget import AwaitMount
 from textual.widgets import Header, Input, TabbedContent, TabPane, TextArea
 
-from ...bundle import BODY_FILE, RELEASE_FILE, BundleError, ConflictError
+from ...errors import BundleError, ConflictError
+from ...layout import BODY_FILE, RELEASE_FILE
 from ...model import Release, reference_line
 from ..footer import PANES as PANE_KEYS
 from ..footer import NewsroomFooter, RankedFooter

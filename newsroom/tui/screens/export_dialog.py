@@ -1,6 +1,6 @@
 """Export dialog: one release in any format, to a file or (text) the clipboard.
 
-The gate is ``workflow.publication_refusal``, shared with ``newsroom export``:
+The gate is ``actions.publication_refusal``, shared with ``newsroom export``:
 a release that is not approved can only be exported as a marked draft, and a
 final export records a ``publish`` event. Rendering and writing run in a
 worker thread; the dialog reports back with a message and a notification.
@@ -108,9 +108,9 @@ class ExportDialog(ModalScreen[str | None]):
                 yield Button("Close", id="cancel")
 
     def on_mount(self) -> None:
-        from ... import workflow
+        from ... import actions
 
-        self.refusal = workflow.publication_refusal(self.release, self.library)
+        self.refusal = actions.publication_refusal(self.release, self.library)
         draft = self.query_one("#export-draft", Checkbox)
         gate = self.query_one("#export-gate", Static)
         if self.refusal:
@@ -240,13 +240,14 @@ class ExportDialog(ModalScreen[str | None]):
 
     def _write_now(self, fmt: str, target: Path, draft: bool, user: str) -> tuple[str, str]:
         """What to tell the user, and the digest of a newly recorded publication (or "")."""
-        from ... import locks, workflow
-        from ...bundle import BundleError, atomic_write
+        from ... import actions, locks
+        from ...errors import BundleError
         from ...export import ExportError, render
+        from ...fsio import atomic_write
 
         library, release = self.library, self.release
         if not draft:
-            refusal = workflow.publication_refusal(release, library)
+            refusal = actions.publication_refusal(release, library)
             if refusal:
                 raise ValueError(refusal.split("; export with --draft")[0])
             # A final export records itself: refuse before writing when another
@@ -269,7 +270,7 @@ class ExportDialog(ModalScreen[str | None]):
             return f"Wrote the draft {fmt} export to {target}.", ""
         by = user or self._publisher()
         try:
-            recorded = workflow.record_publication(release, library, by, fmt)
+            recorded = actions.record_publication(release, library, by, fmt)
         except BundleError as error:
             raise ValueError(
                 f"Wrote {target}, but the publication could not be recorded: {error}"

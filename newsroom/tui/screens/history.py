@@ -107,9 +107,9 @@ class HistoryScreen(Screen):
 
     @work(thread=True, exclusive=True, group="history")
     def _load(self, library, slug: str) -> None:
-        from ...bundle import BundleError
+        from ...digest import release_digest
+        from ...errors import BundleError
         from ...gitsync import release_history
-        from ...workflow import release_digest
 
         try:
             release = library.load(slug)

@@ -17,7 +17,7 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Button, Footer, Header, Input, Label, Static, TextArea
 
-from ...bundle import BundleError
+from ...errors import BundleError
 from ...importer import (
     MAX_BYTES,
     Correction,

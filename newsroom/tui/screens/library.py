@@ -16,7 +16,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Header, Input
 
-from ...bundle import BundleError
+from ...errors import BundleError
 from ...model import Release, slug_problem, slugify
 from ..footer import NewsroomFooter, RankedFooter
 from ..status import StatusLine
@@ -554,11 +554,11 @@ class LibraryScreen(RankedFooter, Screen):
         def spiked(values: Values | None) -> None:
             if not values:
                 return
-            from ... import workflow
+            from ... import actions, workflow
 
             try:
                 fresh = self.library.load(release.slug)
-                workflow.spike(
+                actions.spike(
                     fresh, self.library, self.app.user, values["note"].strip(), now=self.app.clock()
                 )
             except (BundleError, workflow.WorkflowError) as error:

@@ -13,7 +13,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
-from ...bundle import BundleError
+from ...errors import BundleError
 from ...model import Person
 from ..text import literal, one_line
 from .choice import ChoiceDialog

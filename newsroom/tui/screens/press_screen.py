@@ -15,7 +15,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from ... import press as press_module
-from ...bundle import BundleError
+from ...errors import BundleError
 from ..text import one_line
 from .form import Field, FormDialog, Values
 

@@ -6,7 +6,7 @@ Safekeeping glue (``editor.keeper``) with the answer.
 
 from __future__ import annotations
 
-from ...bundle import BundleError
+from ...errors import BundleError
 from ...recovery import diff
 from .choice import ChoiceDialog
 from .diff_view import DiffDialog

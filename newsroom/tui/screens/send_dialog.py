@@ -30,7 +30,7 @@ from textual.widgets import (
     Static,
 )
 
-from ...bundle import BundleError
+from ...errors import BundleError
 from ...press import load as load_press
 from ...safety import strip_controls
 from ..text import one_line

@@ -19,7 +19,7 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Label, Select, Static, TextArea
 
-from ...bundle import BundleError
+from ...errors import BundleError
 from ...model import CHECK_SEVERITIES, Settings
 from .choice import ChoiceDialog
 
