@@ -7,7 +7,7 @@ bodies of 100 to 3,000 words of plausible local-news prose built from word
 lists, 0-4 quotes each placed in the body by reference, notes to editors,
 contacts, internal notes, some embargoes and captions, a few spiked or
 submitted releases, and approvals on 30% of them whose digests are computed
-by ``newsroom.workflow`` (so they are valid; some of those are published).
+by ``newsroom.digest`` (so they are valid; some of those are published).
 
 The same N and seed give the same files, byte for byte. Files are written
 plainly (no fsync): this is test data, and fsyncing 20,000 files would make

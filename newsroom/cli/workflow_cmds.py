@@ -1,7 +1,7 @@
 """``newsroom check``, ``submit``, ``clear``, ``approve``, ``request-changes``,
 ``spike``, ``verify``, ``diff`` and ``history``.
 
-The rules live in ``newsroom.workflow`` and ``newsroom.checks``; this module
+The rules live in ``newsroom.actions``, ``newsroom.signoff`` and ``newsroom.checks``; this module
 only parses arguments, says who is acting and prints results.
 """
 

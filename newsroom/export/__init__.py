@@ -2,7 +2,7 @@
 
 ``render(release, library, fmt)`` is the one entry point the CLI and the TUI
 call for any format; ``EXTENSIONS`` gives each format's file extension. The
-export gate (``workflow.publication_refusal``) is the caller's job: render
+export gate (``actions.publication_refusal``) is the caller's job: render
 only marks drafts, it never decides whether a release may go out.
 """
 
