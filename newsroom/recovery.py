@@ -209,7 +209,9 @@ def checkpoint(library: Library, release: Release) -> Path | None:
     """
     files = library.render_files(release)
     origin = library.origins.get(release.slug)
-    base = {RELEASE_FILE: origin.toml_bytes, BODY_FILE: origin.body_bytes} if origin else {}
+    base: dict[str, bytes | None] = (
+        {RELEASE_FILE: origin.toml_bytes, BODY_FILE: origin.body_bytes} if origin else {}
+    )
     if origin is not None and files == base:
         clear(library.root, release.slug, everyone=False)
         return None

@@ -9,6 +9,7 @@ only marks drafts, it never decides whether a release may go out.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from ..bundle import Library
 from ..model import Release
@@ -144,7 +145,7 @@ def render(
 
 def picture_renditions(
     release: Release, library: Library, names: tuple[str, ...] = ("web",)
-) -> dict[str, dict]:
+) -> dict[str, dict[str, Any]]:
     """picture id -> rendition name -> ``media.Rendition``, as they go out.
 
     Raises ``ExportError`` when a picture's file is missing or no longer the

@@ -21,6 +21,7 @@ import shutil
 import tempfile
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 from ..bundle import Library
 from ..errors import BundleError
@@ -204,7 +205,7 @@ def add_picture(
     if target.exists() and sha256_file(target) != sha:
         raise MediaError(target, "already exists and holds another picture; remove it first")
     prefilled = [k for k in FIELDS if not given.get(k) and info.metadata.get(k)]
-    values = {k: given.get(k) or info.metadata.get(k, "") for k in FIELDS}
+    values: dict[str, Any] = {k: given.get(k) or info.metadata.get(k, "") for k in FIELDS}
     picture = Picture(
         id=picture_id, file=file_name, sha256=sha, width=info.width, height=info.height, **values
     )
@@ -269,7 +270,8 @@ def remove_picture(
 
 def update_fields(picture: Picture, values: dict[str, str]) -> Picture:
     """A copy of ``picture`` with new text fields (the TUI's edit)."""
-    return replace(picture, **{k: values[k] for k in FIELDS if k in values})
+    changes: dict[str, Any] = {k: values[k] for k in FIELDS if k in values}
+    return replace(picture, **changes)
 
 
 def insert_reference(body: str, line_index: int, picture_id: str) -> tuple[str, int]:
