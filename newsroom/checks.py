@@ -29,7 +29,7 @@ from functools import cached_property
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .bundle import Library
-from .export.document import Document, build_document
+from .export.document import Document, Prose, QuoteBlock, build_document
 from .layout import BODY_FILE
 from .model import REFERENCE_PATTERN, Release, Rules, Settings
 from .signoff import clearance_state
@@ -230,8 +230,6 @@ def _standfirst_length(ctx: Context) -> Iterator[Finding]:
 
 @check("lead", WARNING, "the body opens with a lead paragraph")
 def _lead(ctx: Context) -> Iterator[Finding]:
-    from .export.document import Prose, QuoteBlock
-
     for block in ctx.document.blocks:
         if isinstance(block, Prose):
             return

@@ -18,9 +18,10 @@ from conftest import DRAFTS, EARLY_SLUG, SAMPLE_SLUG, snapshot_tree
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from newsroom import actions, digest, gitsync, signoff, tomlmerge, workflow
+from newsroom import actions, gitsync, signoff, tomlmerge, workflow
 from newsroom.bundle import Library
 from newsroom.cli import main
+from newsroom.digest import release_digest
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
 
@@ -142,7 +143,7 @@ def submit_and_clear(volunteer: Volunteer, slug: str = SAMPLE_SLUG) -> str:
             library,
             slug,
             "clear",
-            digest.release_digest(release, library),
+            release_digest(release, library),
             message=f"Quote {quote.id} cleared by {quote.speaker}.",
         )
     return event.digest
@@ -364,7 +365,7 @@ def test_one_submits_the_other_approves_both_sync(
     library = david.library()
     release = library.load(SAMPLE_SLUG)
     assert signoff.status(release, library) == workflow.IN_REVIEW
-    assert digest.release_digest(release, library) == digest
+    assert release_digest(release, library) == digest
 
     # David is identified by his git user.email, as in people.toml.
     assert david.newsroom("approve", SAMPLE_SLUG) == 0
@@ -554,7 +555,7 @@ def test_digest_stable_across_clones_with_autocrlf(
     assert b"\r\n" in raw  # the conversion really happened
     library = Library.open(tmp_path / "windows" / "drafts")
     release = library.load(SAMPLE_SLUG)
-    assert digest.release_digest(release, library) == digest
+    assert release_digest(release, library) == digest
     assert signoff.status(release, library) == workflow.APPROVED
 
 
