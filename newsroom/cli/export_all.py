@@ -259,7 +259,7 @@ def _export_part(slugs: list[str]) -> list[_Step | None]:
 
 def _parallel_workers(job: _Job, count: int) -> int:
     """How many worker processes to export ``count`` releases with: 1 for none."""
-    from ..index import can_fork, default_workers
+    from ..workers import can_fork, default_workers
 
     if not job.args.draft or count < PARALLEL_MIN or not can_fork():
         # A final export records each publication (and commits it) here.
