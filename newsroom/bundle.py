@@ -145,24 +145,44 @@ def files_diff(
 # Atomic writes
 
 
-def atomic_write(path: Path, data: bytes) -> None:
-    """Replace ``path`` with ``data`` so a reader sees the old or the new file, never a mix."""
-    fd, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+def atomic_write(path: Path, data: bytes, *, sync: bool = True) -> None:
+    """Replace ``path`` with ``data`` so a reader sees the old or the new file, never a mix.
+
+    ``sync=False`` leaves out both fsyncs, for files derived from the library
+    that can always be written again (exports): the caller syncs their folder
+    once, after the last (``fsync_dir``).
+    """
+    temp_name = stage_write(path, data, sync=sync)
     try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        _copy_mode(path, temp_name)
         os.replace(temp_name, path)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(temp_name)
         raise
-    _fsync_dir(path.parent)
+    if sync:
+        fsync_dir(path.parent)
 
 
-def _copy_mode(original: Path, temp_name: str) -> None:
+def stage_write(path: Path, data: bytes, *, sync: bool = True) -> str:
+    """``data`` in a temporary file beside ``path``, with ``path``'s mode (fsynced
+    unless ``sync`` is false), ready to be renamed over it; its name. Nothing is
+    left behind when this fails."""
+    fd, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            if sync:
+                handle.flush()
+                os.fsync(handle.fileno())
+        copy_mode(path, temp_name)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temp_name)
+        raise
+    return temp_name
+
+
+def copy_mode(original: Path, temp_name: str) -> None:
     try:
         mode = original.stat().st_mode & 0o777
     except FileNotFoundError:
@@ -172,7 +192,7 @@ def _copy_mode(original: Path, temp_name: str) -> None:
     os.chmod(temp_name, mode)
 
 
-def _fsync_dir(directory: Path) -> None:
+def fsync_dir(directory: Path) -> None:
     with contextlib.suppress(OSError):
         fd = os.open(directory, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
         try:
@@ -213,7 +233,7 @@ def _commit_files(directory: Path, files: dict[str, bytes]) -> None:
                 handle.write(data)
                 handle.flush()
                 os.fsync(handle.fileno())
-            _copy_mode(directory / name, temp_name)
+            copy_mode(directory / name, temp_name)
         journal = f"#writer\t{_HOST_TAG}\t{os.getpid()}\n" + "".join(
             f"{os.path.basename(t)}\t{n}\n" for t, n in staged
         )
@@ -225,9 +245,9 @@ def _commit_files(directory: Path, files: dict[str, bytes]) -> None:
         raise
     for temp_name, name in staged:
         os.replace(temp_name, directory / name)
-    _fsync_dir(directory)
+    fsync_dir(directory)
     os.unlink(directory / JOURNAL_FILE)
-    _fsync_dir(directory)
+    fsync_dir(directory)
 
 
 @contextlib.contextmanager
@@ -312,7 +332,7 @@ def _recover_interrupted_save(directory: Path) -> tuple[dict[str, Path], bool]:
             for temp_base, name in pairs:
                 with contextlib.suppress(FileNotFoundError):
                     os.replace(directory / temp_base, directory / name)
-            _fsync_dir(directory)
+            fsync_dir(directory)
             journal.unlink()
         live_staging = False
         for orphan in directory.glob(".*.new"):
