@@ -32,9 +32,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from newsroom import gitsync  # noqa: E402
-from newsroom.bundle import Library
-from newsroom.digest import release_digest
+from newsroom.bundle import Library  # noqa: E402
+from newsroom.digest import release_digest  # noqa: E402
+from newsroom.git.commits import record_action  # noqa: E402
+from newsroom.git.sync import sync  # noqa: E402
 from newsroom.model import Approval, Event  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
@@ -119,7 +120,7 @@ def main() -> int:
             release.standfirst = (release.standfirst or "") + " Updated."
             lib_a.save(release)
             t = time.perf_counter()
-            gitsync.record_action(lib_a, slug, "save", "")
+            record_action(lib_a, slug, "save", "")
             record.append(time.perf_counter() - t)
         rows.append(
             (
@@ -132,7 +133,7 @@ def main() -> int:
 
         # 2. and 3. send and receive
         t = time.perf_counter()
-        sent = gitsync.sync(lib_a)
+        sent = sync(lib_a)
         rows.append(
             (
                 "sync, sending",
@@ -142,7 +143,7 @@ def main() -> int:
         )
         lib_d = Library.open(david / "drafts")
         t = time.perf_counter()
-        got = gitsync.sync(lib_d)
+        got = sync(lib_d)
         rows.append(
             (
                 "sync, receiving",
@@ -156,10 +157,10 @@ def main() -> int:
         for library, who, minutes in ((lib_a, people[0], 1), (lib_d, people[1], 2)):
             for slug in slugs[: args.clashing]:
                 digest = approve_by_hand(library, slug, who, at + timedelta(minutes=minutes))
-                gitsync.record_action(library, slug, "approve", digest, approved_by=who)
-        gitsync.sync(lib_a)
+                record_action(library, slug, "approve", digest, approved_by=who)
+        sync(lib_a)
         t = time.perf_counter()
-        merged = gitsync.sync(lib_d)
+        merged = sync(lib_d)
         elapsed = time.perf_counter() - t
         both = sum(len(lib_d.load(slug).approvals) >= 2 for slug in slugs[: args.clashing])
         rows.append(

@@ -109,7 +109,7 @@ for name in sorted(os.listdir(root)):
 
 BUILD_SEARCH = """\
 import os, sys
-from newsroom.index import default_workers
+from newsroom.workers import default_workers
 from newsroom.search import Archive
 from newsroom.search.store import search_path
 root = sys.argv[1]
@@ -263,7 +263,7 @@ def library_for(size: int, seed: int, fresh: bool) -> Path:
 
 
 def drop_index(root: Path) -> None:
-    from newsroom.index import index_path
+    from newsroom.index.store import index_path
 
     index_path(root).unlink(missing_ok=True)
 
@@ -273,7 +273,7 @@ def drop_index(root: Path) -> None:
 
 
 def measure_list(root: Path, size: int, runs: int) -> list[Row]:
-    from newsroom.index import listing
+    from newsroom.index.listing import listing
 
     script = WORK / "floor_list.py"
     script.write_text(FLOOR_LIST)

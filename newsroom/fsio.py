@@ -18,24 +18,44 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-JOURNAL_FILE = ".saving"
+from .layout import JOURNAL_FILE
 
 
-def atomic_write(path: Path, data: bytes) -> None:
-    """Replace ``path`` with ``data`` so a reader sees the old or the new file, never a mix."""
-    fd, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+def atomic_write(path: Path, data: bytes, *, sync: bool = True) -> None:
+    """Replace ``path`` with ``data`` so a reader sees the old or the new file, never a mix.
+
+    ``sync=False`` leaves out both fsyncs, for files derived from the library
+    that can always be written again (exports): the caller syncs their folder
+    once, after the last (``fsync_dir``).
+    """
+    temp_name = stage_write(path, data, sync=sync)
     try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        copy_mode(path, temp_name)
         os.replace(temp_name, path)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(temp_name)
         raise
-    fsync_dir(path.parent)
+    if sync:
+        fsync_dir(path.parent)
+
+
+def stage_write(path: Path, data: bytes, *, sync: bool = True) -> str:
+    """``data`` in a temporary file beside ``path``, with ``path``'s mode (fsynced
+    unless ``sync`` is false), ready to be renamed over it; its name. Nothing is
+    left behind when this fails."""
+    fd, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            if sync:
+                handle.flush()
+                os.fsync(handle.fileno())
+        copy_mode(path, temp_name)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temp_name)
+        raise
+    return temp_name
 
 
 def copy_mode(original: Path, temp_name: str) -> None:

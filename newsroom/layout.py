@@ -10,3 +10,5 @@ BODY_FILE = "body.md"
 PEOPLE_FILE = "people.toml"
 SETTINGS_FILE = "newsroom.toml"
 STATE_DIR = ".newsroom"
+# A save in progress (see fsio.py): readers leave such a bundle to Library.load.
+JOURNAL_FILE = ".saving"

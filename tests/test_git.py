@@ -18,10 +18,15 @@ from conftest import DRAFTS, EARLY_SLUG, SAMPLE_SLUG, snapshot_tree
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from newsroom import actions, gitsync, signoff, tomlmerge, workflow
+from newsroom import actions, signoff, tomlmerge, workflow
 from newsroom.bundle import Library
 from newsroom.cli import main
 from newsroom.digest import release_digest
+from newsroom.git.commits import record_action, record_save
+from newsroom.git.conflicts import rebase_in_progress
+from newsroom.git.history import release_history
+from newsroom.git.repo import find_repo, git_settings
+from newsroom.git.run import GitError
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
 
@@ -136,10 +141,10 @@ def submit_and_clear(volunteer: Volunteer, slug: str = SAMPLE_SLUG) -> str:
     library = volunteer.library()
     release = library.load(slug)
     event = actions.submit(release, library, "amira-okafor", now=NOW)
-    assert gitsync.record_action(library, slug, "submit", event.digest)
+    assert record_action(library, slug, "submit", event.digest)
     for quote in release.quotes:
         assert actions.clear(release, library, quote.id, quote.speaker, now=NOW)
-        assert gitsync.record_action(
+        assert record_action(
             library,
             slug,
             "clear",
@@ -156,7 +161,7 @@ def approve(
     release = library.load(slug)
     approval = actions.approve(release, library, by, now=at)
     assert approval is not None
-    gitsync.record_action(library, slug, "approve", approval.digest, approved_by=by)
+    record_action(library, slug, "approve", approval.digest, approved_by=by)
     return approval.digest
 
 
@@ -178,10 +183,10 @@ def test_outside_a_work_tree_nothing_mentions_git(
     library_copy = tmp_path / "drafts"
     copy_sample(library_copy)
     library = Library.open(library_copy)
-    assert gitsync.git_settings(library).enabled
-    assert gitsync.find_repo(library) is None
+    assert git_settings(library).enabled
+    assert find_repo(library) is None
     release = library.load(SAMPLE_SLUG)
-    assert gitsync.record_action(library, SAMPLE_SLUG, "submit", "sha256:x") is None
+    assert record_action(library, SAMPLE_SLUG, "submit", "sha256:x") is None
     for args in (
         ["list"],
         ["show", SAMPLE_SLUG],
@@ -204,16 +209,16 @@ def test_without_git_on_path_features_are_off(
     library_copy = tmp_path / "drafts"
     copy_sample(library_copy)
     git(library_copy, "init", "--quiet")
-    assert gitsync.find_repo(Library.open(library_copy)) is not None
+    assert find_repo(Library.open(library_copy)) is not None
     monkeypatch.setenv("PATH", str(library_copy / "no-such-bin"))
-    assert gitsync.find_repo(Library.open(library_copy)) is None
+    assert find_repo(Library.open(library_copy)) is None
 
 
 def test_detection_reports_the_library_folder_inside_the_repository(
     office: tuple[Path, Volunteer, Volunteer],
 ) -> None:
     _, amira, _ = office
-    repo = gitsync.find_repo(amira.library())
+    repo = find_repo(amira.library())
     assert repo is not None
     assert repo.top == amira.root.resolve()
     assert repo.prefix == "drafts"
@@ -226,13 +231,13 @@ def test_git_can_be_turned_off_in_newsroom_toml(
     office: tuple[Path, Volunteer, Volunteer], library_copy: Path
 ) -> None:
     # The sample library opts out: it lives inside newsroom's own repository.
-    assert gitsync.git_settings(Library.open(library_copy)).enabled is False
+    assert git_settings(Library.open(library_copy)).enabled is False
     _, amira, _ = office
     settings = amira.drafts / "newsroom.toml"
     settings.write_text(
         settings.read_text(encoding="utf-8") + "\n[git]\nenabled = false\n", encoding="utf-8"
     )
-    assert gitsync.find_repo(amira.library()) is None
+    assert find_repo(amira.library()) is None
 
 
 # ---------------------------------------------------------------------------
@@ -278,7 +283,7 @@ def test_record_action_commits_only_the_bundle_with_trailers(
 def test_nothing_to_commit_makes_no_commit(office: tuple[Path, Volunteer, Volunteer]) -> None:
     _, amira, _ = office
     before = amira.log("--format=%H")
-    assert gitsync.record_action(amira.library(), SAMPLE_SLUG, "save", "") is None
+    assert record_action(amira.library(), SAMPLE_SLUG, "save", "") is None
     assert amira.log("--format=%H") == before
 
 
@@ -289,8 +294,8 @@ def test_missing_identity_is_a_clear_error_and_the_file_stays_saved(
     git(amira.root, "config", "--unset", "user.email")
     git(amira.root, "config", "--unset", "user.name")
     edit(amira, SAMPLE_SLUG, headline="Saved before the commit fails")
-    with pytest.raises(gitsync.GitError, match="who you are"):
-        gitsync.record_action(amira.library(), SAMPLE_SLUG, "submit", "sha256:1")
+    with pytest.raises(GitError, match="who you are"):
+        record_action(amira.library(), SAMPLE_SLUG, "submit", "sha256:1")
     assert amira.library().load(SAMPLE_SLUG).headline == "Saved before the commit fails"
 
 
@@ -300,7 +305,7 @@ def test_plain_saves_are_committed_only_with_commit_on_save(
     _, amira, _ = office
     before = amira.log("--format=%H")
     edit(amira, SAMPLE_SLUG, standfirst="First change.")
-    assert gitsync.record_save(amira.library(), SAMPLE_SLUG) is None
+    assert record_save(amira.library(), SAMPLE_SLUG) is None
     assert amira.log("--format=%H") == before
     settings = amira.drafts / "newsroom.toml"
     settings.write_text(
@@ -308,8 +313,8 @@ def test_plain_saves_are_committed_only_with_commit_on_save(
     )
     git(amira.root, "commit", "--quiet", "-m", "Commit saves", "--", "drafts/newsroom.toml")
     library = amira.library()
-    assert gitsync.git_settings(library).commit_on_save is True
-    commit = gitsync.record_save(library, SAMPLE_SLUG)
+    assert git_settings(library).commit_on_save is True
+    commit = record_save(library, SAMPLE_SLUG)
     assert commit is not None
     assert _trailers(amira)["Release-Action"] == "save"
     assert amira.log("-1", "--format=%s").strip() == f"Save {SAMPLE_SLUG}"
@@ -322,7 +327,7 @@ def test_bad_git_setting_names_the_key(office: tuple[Path, Volunteer, Volunteer]
         settings.read_text(encoding="utf-8") + '\n[git]\ncommit_on_save = "yes"\n', encoding="utf-8"
     )
     with pytest.raises(Exception, match=r"git\.commit_on_save"):
-        gitsync.git_settings(amira.library())
+        git_settings(amira.library())
 
 
 # ---------------------------------------------------------------------------
@@ -402,9 +407,9 @@ def test_different_releases_merge_cleanly(
 ) -> None:
     _, amira, david = office
     edit(amira, SAMPLE_SLUG, standfirst="Amira's standfirst.")
-    gitsync.record_action(amira.library(), SAMPLE_SLUG, "save", "")
+    record_action(amira.library(), SAMPLE_SLUG, "save", "")
     edit(david, EARLY_SLUG, standfirst="David's standfirst.")
-    gitsync.record_action(david.library(), EARLY_SLUG, "save", "")
+    record_action(david.library(), EARLY_SLUG, "save", "")
     assert amira.newsroom("sync") == 0
     assert david.newsroom("sync") == 0
     assert amira.newsroom("sync") == 0
@@ -451,9 +456,9 @@ def test_same_field_changed_on_both_sides_is_reported_and_nothing_is_lost(
 ) -> None:
     _, amira, david = office
     edit(amira, SAMPLE_SLUG, headline="Amira's headline")
-    gitsync.record_action(amira.library(), SAMPLE_SLUG, "save", "")
+    record_action(amira.library(), SAMPLE_SLUG, "save", "")
     edit(david, SAMPLE_SLUG, headline="David's headline")
-    gitsync.record_action(david.library(), SAMPLE_SLUG, "save", "")
+    record_action(david.library(), SAMPLE_SLUG, "save", "")
     assert amira.newsroom("sync") == 0
     before = snapshot_tree(david.drafts)
     head = git(david.root, "rev-parse", "HEAD").stdout
@@ -465,7 +470,7 @@ def test_same_field_changed_on_both_sides_is_reported_and_nothing_is_lost(
     assert snapshot_tree(david.drafts) == before
     assert git(david.root, "rev-parse", "HEAD").stdout == head
     assert david.status() == ""
-    assert not gitsync.rebase_in_progress(gitsync.find_repo(david.library()))
+    assert not rebase_in_progress(find_repo(david.library()))
     assert david.library().load(SAMPLE_SLUG).headline == "David's headline"
     # Amira's version is on the remote, untouched.
     assert amira.library().load(SAMPLE_SLUG).headline == "Amira's headline"
@@ -483,7 +488,7 @@ def test_body_conflict_aborts_and_names_the_release(
         release = library.load(SAMPLE_SLUG)
         release.body = text + "\n" + release.body.split("\n", 1)[1]
         library.save(release)
-        gitsync.record_action(library, SAMPLE_SLUG, "save", "")
+        record_action(library, SAMPLE_SLUG, "save", "")
     assert amira.newsroom("sync") == 0
     capsys.readouterr()
     assert david.newsroom("sync") == 1
@@ -576,7 +581,7 @@ def test_history_merges_commits_and_events(
     assert amira.newsroom("sync") == 0
     assert david.newsroom("sync") == 0
     approve(david)
-    entries = gitsync.release_history(david.library(), SAMPLE_SLUG)
+    entries = release_history(david.library(), SAMPLE_SLUG)
     actions = [(e.action, e.source) for e in entries]
     assert ("submit", "event") in actions and ("approve", "event") in actions
     recorded = {e.action: e for e in entries if e.commit}
@@ -598,7 +603,7 @@ def test_history_marks_earlier_digests(office: tuple[Path, Volunteer, Volunteer]
     _, amira, _ = office
     approve_ready(amira)
     edit(amira, SAMPLE_SLUG, headline="Changed after approval")
-    entries = gitsync.release_history(amira.library(), SAMPLE_SLUG)
+    entries = release_history(amira.library(), SAMPLE_SLUG)
     approval = next(e for e in entries if e.action == "approve")
     assert approval.current is False
 
@@ -613,10 +618,10 @@ def test_init_creates_a_library_that_opens(tmp_path: Path) -> None:
     library = Library.open(target)
     assert library.settings.organisation == "Eastfield Residents"
     assert library.people == {}
-    assert gitsync.git_settings(library).commit_on_save is False
+    assert git_settings(library).commit_on_save is False
     assert ".newsroom/" in (target / ".gitignore").read_text(encoding="utf-8").splitlines()
     assert "#" in (target / "newsroom.toml").read_text(encoding="utf-8")
-    assert gitsync.find_repo(library) is None
+    assert find_repo(library) is None
 
 
 def test_init_refuses_an_existing_library(
@@ -643,7 +648,7 @@ def test_init_git_makes_a_repository_with_a_first_commit(tmp_path: Path) -> None
         "people.toml",
     ]
     assert git(target, "status", "--porcelain").stdout == ""
-    assert gitsync.find_repo(Library.open(target)) is not None
+    assert find_repo(Library.open(target)) is not None
     assert git(target, "symbolic-ref", "--short", "HEAD").stdout.strip() == "main"
 
 
@@ -707,7 +712,7 @@ def test_merge_keeps_both_sides_sign_offs_sorted_and_once() -> None:
     base = {"schema": 1, "headline": "H", "approvals": [_approval("a", 0)]}
     ours = {**base, "approvals": [_approval("a", 0), _approval("c", 9)]}
     theirs = {**base, "standfirst": "New", "approvals": [_approval("a", 0), _approval("b", 5)]}
-    merged, conflicts = gitsync.merge_release_data(base, ours, theirs)
+    merged, conflicts = tomlmerge.merge_release_data(base, ours, theirs)
     assert conflicts == []
     assert [a["by"] for a in merged["approvals"]] == ["a", "b", "c"]
     assert merged["standfirst"] == "New" and merged["headline"] == "H"
@@ -718,7 +723,7 @@ def test_merge_respects_a_removal_on_one_side() -> None:
     base = {"approvals": [stale]}
     ours = {"approvals": [_approval("a", 3, "sha256:new")]}  # stale one retired
     theirs = {"approvals": [stale, _approval("b", 4, "sha256:old")]}
-    merged, conflicts = gitsync.merge_release_data(base, ours, theirs)
+    merged, conflicts = tomlmerge.merge_release_data(base, ours, theirs)
     assert conflicts == []
     assert [(a["by"], a["digest"]) for a in merged["approvals"]] == [
         ("a", "sha256:new"),
@@ -730,7 +735,7 @@ def test_merge_reports_the_same_field_changed_differently() -> None:
     base = {"headline": "H", "dateline": {"place": "P", "date": "d"}}
     ours = {"headline": "Ours", "dateline": {"place": "Q", "date": "d"}}
     theirs = {"headline": "Theirs", "dateline": {"place": "P", "date": "e"}}
-    merged, conflicts = gitsync.merge_release_data(base, ours, theirs)
+    merged, conflicts = tomlmerge.merge_release_data(base, ours, theirs)
     assert conflicts == ["headline"]
     assert merged["dateline"] == {"place": "Q", "date": "e"}
 
@@ -745,7 +750,7 @@ def test_merge_quotes_by_id() -> None:
             {"id": "q3", "text": "three"},
         ]
     }
-    merged, conflicts = gitsync.merge_release_data(base, ours, theirs)
+    merged, conflicts = tomlmerge.merge_release_data(base, ours, theirs)
     assert conflicts == []
     assert merged["quotes"] == [
         {"id": "q1", "text": "ONE"},
@@ -753,7 +758,7 @@ def test_merge_quotes_by_id() -> None:
         {"id": "q3", "text": "three"},
     ]
     clash = {"quotes": [{"id": "q1", "text": "uno"}, {"id": "q2", "text": "two"}]}
-    _, conflicts = gitsync.merge_release_data(base, ours, clash)
+    _, conflicts = tomlmerge.merge_release_data(base, ours, clash)
     assert conflicts == ["quotes[id=q1].text"]
 
 
@@ -781,7 +786,9 @@ _events = st.lists(
 def test_merge_union_property(base: list, ours_new: list, theirs_new: list, headline: str) -> None:
     ours = {"headline": headline, "history": base + ours_new}
     theirs = {"headline": "H", "history": base + theirs_new}
-    merged, conflicts = gitsync.merge_release_data({"headline": "H", "history": base}, ours, theirs)
+    merged, conflicts = tomlmerge.merge_release_data(
+        {"headline": "H", "history": base}, ours, theirs
+    )
     assert conflicts == []
     assert merged["headline"] == headline
     keys = [tomlmerge.identity(e) for e in merged.get("history", [])]
@@ -789,7 +796,7 @@ def test_merge_union_property(base: list, ours_new: list, theirs_new: list, head
     assert set(keys) == {tomlmerge.identity(e) for e in base + ours_new + theirs_new}
     times = [e["at"] for e in merged.get("history", [])]
     assert times == sorted(times)
-    same, _ = gitsync.merge_release_data(
+    same, _ = tomlmerge.merge_release_data(
         {"history": base}, {"history": base}, {"history": base + theirs_new}
     )
     expected: list[str] = []
@@ -799,11 +806,12 @@ def test_merge_union_property(base: list, ours_new: list, theirs_new: list, head
     assert [tomlmerge.identity(e) for e in same.get("history", [])] == expected
 
 
-def test_gitsync_is_core_no_textual_no_rich() -> None:
+def test_git_package_is_core_no_textual_no_rich() -> None:
     import sys
 
     code = (
-        "import sys, newsroom.gitsync, newsroom.tomlmerge, newsroom.cli.git_cmds; "
+        "import sys, newsroom.git.sync, newsroom.git.history, newsroom.tomlmerge, "
+        "newsroom.cli.git_cmds; "
         "print(sorted(m for m in sys.modules if m.split('.')[0] in ('textual', 'rich')))"
     )
     out = subprocess.run(
@@ -856,9 +864,9 @@ def test_documented_set_up_library_at_the_top_of_the_repository(
     assert main(["--drafts", str(office), "sync"]) == 0
     out = capsys.readouterr().out
     assert "New release: 2026-11-26-litter-pick – Volunteers clear Mill Lane" in out
-    repo = gitsync.find_repo(Library.open(office))
+    repo = find_repo(Library.open(office))
     assert repo is not None and repo.prefix == ""
-    entries = gitsync.release_history(Library.open(office), "2026-11-26-litter-pick")
+    entries = release_history(Library.open(office), "2026-11-26-litter-pick")
     assert [(e.action, e.name) for e in entries] == [("create", "Amira Okafor")]
 
 
@@ -877,7 +885,7 @@ def test_keep_settles_a_clash_and_keeps_both_sides_sign_offs(
         release.headline = f"{who}'s headline"
         release.body = f"{who}'s opening.\n" + release.body.split("\n", 1)[1]
         library.save(release)
-        gitsync.record_action(library, SAMPLE_SLUG, "save", "")
+        record_action(library, SAMPLE_SLUG, "save", "")
     approve(david, at=NOW + timedelta(hours=1))
     assert david.newsroom("sync") == 0
     capsys.readouterr()
@@ -1021,11 +1029,11 @@ def test_folder_names_with_glob_characters_are_taken_literally(tmp_path: Path) -
     git(top, "commit", "--quiet", "-m", "Library", "--", "drafts?")
     release = library.load(SAMPLE_SLUG)
     event = actions.submit(release, library, "amira-okafor", now=NOW)
-    assert gitsync.record_action(library, SAMPLE_SLUG, "submit", event.digest)
+    assert record_action(library, SAMPLE_SLUG, "submit", event.digest)
     files = git(top, "show", "--name-only", "--format=", "HEAD").stdout.split()
     assert files and all(f.startswith(f"drafts?/{SAMPLE_SLUG}/") for f in files)
     assert git(top, "diff", "--cached", "--name-only").stdout.split()  # draftsX still staged
-    entries = gitsync.release_history(library, SAMPLE_SLUG)
+    entries = release_history(library, SAMPLE_SLUG)
     assert sorted(e.action for e in entries if e.commit) == ["commit", "submit"]
 
 
@@ -1041,14 +1049,14 @@ def test_a_clean_text_merge_that_breaks_a_release_is_undone(
         line for line in release.body.split("\n") if "quote whitfield" not in line
     )
     library.save(release)
-    gitsync.record_action(library, SAMPLE_SLUG, "save", "")
+    record_action(library, SAMPLE_SLUG, "save", "")
     assert amira.newsroom("sync") == 0
     # ...while David places it a second time at the top: git merges both cleanly.
     library = david.library()
     release = library.load(SAMPLE_SLUG)
     release.body = "{{< quote whitfield >}}\n\n" + release.body
     library.save(release)
-    gitsync.record_action(library, SAMPLE_SLUG, "save", "")
+    record_action(library, SAMPLE_SLUG, "save", "")
     before = snapshot_tree(david.drafts)
     head = git(david.root, "rev-parse", "HEAD").stdout
     capsys.readouterr()

@@ -44,7 +44,7 @@ OPTIONAL = [
     "newsroom.identity",
     "newsroom.locks",
     "newsroom.recovery",
-    "newsroom.gitsync",
+    "newsroom.git",
     "newsroom.signing",
     "newsroom.search",
     "newsroom.waivers",
@@ -76,7 +76,13 @@ def _submodules(package: str) -> list[str]:
 
 def core_modules() -> list[str]:
     names = list(CORE) + [name for name in OPTIONAL if _exists(name)]
-    for package in ("newsroom.export", "newsroom.importer", "newsroom.search"):
+    for package in (
+        "newsroom.export",
+        "newsroom.importer",
+        "newsroom.search",
+        "newsroom.git",
+        "newsroom.index",
+    ):
         if _exists(package):
             names += _submodules(package)
     return sorted(set(names))

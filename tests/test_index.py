@@ -1,4 +1,4 @@
-"""The library index (newsroom/index.py): right rows, never trusted over the files.
+"""The library index (newsroom/index/): right rows, never trusted over the files.
 
 Every test compares the listing with rows derived the slow, obvious way
 (``Library.load`` + ``workflow``), and counts how many releases were read.
@@ -20,11 +20,11 @@ from conftest import REPO, load_make_library
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from newsroom import index
 from newsroom.bundle import Library
 from newsroom.errors import BundleError
-from newsroom.fsio import JOURNAL_FILE
-from newsroom.layout import BODY_FILE, RELEASE_FILE
+from newsroom.index import reader, stamps, store
+from newsroom.index.listing import listing
+from newsroom.layout import BODY_FILE, JOURNAL_FILE, RELEASE_FILE
 from newsroom.safety import _CONTROL, _ESCAPE_SEQUENCE, strip_controls
 from newsroom.signoff import status, valid_approvals
 
@@ -78,13 +78,13 @@ def generated(tmp_path: Path) -> Path:
 def counted(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """Slugs whose files the index read (each call of read_release)."""
     calls: list[str] = []
-    original = index.read_release
+    original = reader.read_release
 
     def counting(library, slug, toml_bytes, body_bytes):
         calls.append(slug)
         return original(library, slug, toml_bytes, body_bytes)
 
-    monkeypatch.setattr(index, "read_release", counting)
+    monkeypatch.setattr(reader, "read_release", counting)
     return calls
 
 
@@ -92,56 +92,56 @@ def test_rows_match_the_files_and_the_second_run_reads_nothing(generated, counte
     expected = expected_rows(generated)
     statuses = {row["status"] for row in expected}
     assert {"draft", "approved"} <= statuses or {"draft", "published"} <= statuses
-    first = index.listing(generated)
+    first = listing(generated)
     assert first.dicts() == expected
     assert first.rebuilt == "no index yet" and first.written
     assert sorted(counted) == sorted(row["slug"] for row in expected)
-    on_disk = index.index_path(generated).read_bytes()
+    on_disk = store.index_path(generated).read_bytes()
 
     counted.clear()
-    second = index.listing(generated)
+    second = listing(generated)
     assert second.dicts() == expected
     assert counted == [] and second.reread == [] and second.rebuilt is None
     assert not second.written
-    assert index.index_path(generated).read_bytes() == on_disk
+    assert store.index_path(generated).read_bytes() == on_disk
 
 
 def test_after_one_release_changes_only_it_is_read(generated, counted):
-    index.listing(generated)
+    listing(generated)
     slug = sorted(p.name for p in generated.iterdir() if p.is_dir())[5]
     body = generated / slug / BODY_FILE
     body.write_text(body.read_text(encoding="utf-8") + "\nOne more paragraph.\n", encoding="utf-8")
     backdate(generated / slug, 60)
     counted.clear()
-    result = index.listing(generated)
+    result = listing(generated)
     assert counted == [slug] and result.reread == [slug]
     assert result.dicts() == expected_rows(generated)
     counted.clear()
-    assert index.listing(generated).reread == [] and counted == []
+    assert listing(generated).reread == [] and counted == []
 
 
 def test_a_changed_headline_shows_and_an_approval_goes_stale(generated):
-    index.listing(generated)
+    listing(generated)
     rows = {row["slug"]: row for row in expected_rows(generated)}
     slug = next(s for s, row in rows.items() if row["status"] in ("approved", "published"))
     toml = generated / slug / RELEASE_FILE
     text = toml.read_text(encoding="utf-8")
     toml.write_text(text.replace('headline = "', 'headline = "Updated: ', 1), encoding="utf-8")
     backdate(generated / slug, 60)
-    row = next(r for r in index.listing(generated).dicts() if r["slug"] == slug)
+    row = next(r for r in listing(generated).dicts() if r["slug"] == slug)
     assert row["headline"].startswith("Updated: ")
     assert row["status"] == "stale" and row["approvals"] == 0
 
 
 def test_people_or_settings_changing_rederives_everything(generated, counted):
-    index.listing(generated)
+    listing(generated)
     people = generated / "people.toml"
     people.write_text(
         people.read_text(encoding="utf-8").replace('name = "David Osei"', 'name = "David K. Osei"'),
         encoding="utf-8",
     )
     counted.clear()
-    result = index.listing(generated)
+    result = listing(generated)
     assert result.rebuilt and "changed" in result.rebuilt
     assert len(counted) == len(result.rows) == 24
     assert result.dicts() == expected_rows(generated)
@@ -153,7 +153,7 @@ def test_people_or_settings_changing_rederives_everything(generated, counted):
         ),
         encoding="utf-8",
     )
-    rows = index.listing(generated).dicts()
+    rows = listing(generated).dicts()
     assert rows == expected_rows(generated)
     assert not {"approved", "published"} & {row["status"] for row in rows}
 
@@ -194,21 +194,21 @@ def _corruptions():
 @pytest.mark.parametrize("kind", sorted(_corruptions()))
 def test_a_damaged_index_is_detected_and_rebuilt(generated, counted, kind):
     expected = expected_rows(generated)
-    index.listing(generated)
-    path = index.index_path(generated)
+    listing(generated)
+    path = store.index_path(generated)
     path.write_bytes(_corruptions()[kind](path.read_bytes()))
     counted.clear()
-    result = index.listing(generated)
+    result = listing(generated)
     assert result.rebuilt is not None
     assert result.dicts() == expected
     assert len(counted) == len(expected)
     assert result.written
     # ...and the rebuilt index is good again.
-    assert index.listing(generated).reread == []
+    assert listing(generated).reread == []
 
 
 def test_stamps_not_just_mtime_same_size_edit_with_mtime_put_back(generated, counted):
-    index.listing(generated)
+    listing(generated)
     slug = sorted(p.name for p in generated.iterdir() if p.is_dir())[3]
     toml = generated / slug / RELEASE_FILE
     before = toml.stat()
@@ -221,7 +221,7 @@ def test_stamps_not_just_mtime_same_size_edit_with_mtime_put_back(generated, cou
     toml.write_text(changed, encoding="utf-8")
     os.utime(toml, ns=(before.st_atime_ns, before.st_mtime_ns))  # as `rsync -t` might
     counted.clear()
-    row = next(r for r in index.listing(generated).dicts() if r["slug"] == slug)
+    row = next(r for r in listing(generated).dicts() if r["slug"] == slug)
     assert counted == [slug] and row["headline"].startswith("X")
 
 
@@ -229,15 +229,15 @@ def test_freshly_modified_files_are_read_but_not_stored(generated, counted):
     backdate(generated)
     slug = sorted(p.name for p in generated.iterdir() if p.is_dir())[0]
     (generated / slug / BODY_FILE).write_text("Just now.\n", encoding="utf-8")
-    index.listing(generated)
+    listing(generated)
     counted.clear()
-    again = index.listing(generated)
+    again = listing(generated)
     assert counted == [slug]  # racy: could hide a same-size edit in the same tick
     assert again.dicts() == expected_rows(generated)
     backdate(generated / slug)
-    index.listing(generated)
+    listing(generated)
     counted.clear()
-    assert index.listing(generated).reread == [] and counted == []
+    assert listing(generated).reread == [] and counted == []
 
 
 def test_invalid_missing_linked_and_removed_bundles(generated, tmp_path):
@@ -253,16 +253,16 @@ def test_invalid_missing_linked_and_removed_bundles(generated, tmp_path):
     backdate(generated)
     expected = expected_rows(generated)
     for _ in range(2):  # from the files, then from the index
-        result = index.listing(generated)
+        result = listing(generated)
         assert result.dicts() == expected
         invalid = {row["slug"] for row in result.dicts() if row["status"] == "invalid"}
         assert invalid == {slugs[0], slugs[1], "linked-release"}
         assert len(result.errors) == 3
         assert any("release.toml:1" in error for error in result.errors)
-    assert "linked-release" in index.listing(generated).reread  # links are never cached
+    assert "linked-release" in listing(generated).reread  # links are never cached
     shutil.rmtree(generated / slugs[4])
-    assert index.listing(generated).dicts() == expected_rows(generated)
-    assert slugs[4] not in index.index_path(generated).read_text(encoding="utf-8")
+    assert listing(generated).dicts() == expected_rows(generated)
+    assert slugs[4] not in store.index_path(generated).read_text(encoding="utf-8")
 
 
 def test_a_save_journal_sends_the_release_through_library_load(generated, counted):
@@ -272,10 +272,10 @@ def test_a_save_journal_sends_the_release_through_library_load(generated, counte
     staged = f".{BODY_FILE}.crashed.new"
     (generated / slug / staged).write_text("Rolled forward.\n", encoding="utf-8")
     (generated / slug / JOURNAL_FILE).write_text(f"{staged}\t{BODY_FILE}\n", encoding="utf-8")
-    result = index.listing(generated)
+    result = listing(generated)
     assert slug in result.reread and slug not in counted  # Library.load, not the fast path
     assert (generated / slug / BODY_FILE).read_text(encoding="utf-8") == "Rolled forward.\n"
-    assert slug not in index.index_path(generated).read_text(encoding="utf-8")
+    assert slug not in store.index_path(generated).read_text(encoding="utf-8")
     assert result.dicts() == expected_rows(generated)
 
 
@@ -286,25 +286,25 @@ def test_a_read_only_library_still_lists(generated, monkeypatch):
         raise OSError(30, "Read-only file system")
 
     monkeypatch.setattr(newsroom.fsio, "atomic_write", refuse)
-    result = index.listing(generated)
+    result = listing(generated)
     assert result.dicts() == expected_rows(generated)
-    assert not result.written and not index.index_path(generated).exists()
+    assert not result.written and not store.index_path(generated).exists()
 
 
 def test_parallel_build_gives_the_same_rows(generated, monkeypatch, counted):
-    monkeypatch.setattr(index, "PARALLEL_MIN", 4)
+    monkeypatch.setattr(reader, "PARALLEL_MIN", 4)
     backdate(generated)
-    parallel = index.listing(generated, workers=2)
+    parallel = listing(generated, workers=2)
     assert parallel.dicts() == expected_rows(generated)
     assert len(parallel.reread) == 24
-    assert index.listing(generated).reread == []  # what the workers read was stored
+    assert listing(generated).reread == []  # what the workers read was stored
 
 
 def test_fast_reader_agrees_with_library_load(generated):
     library = Library.open(generated)
     for slug in library.slugs():
         directory = generated / slug
-        release = index.read_release(
+        release = reader.read_release(
             library,
             slug,
             (directory / RELEASE_FILE).read_bytes(),
@@ -318,11 +318,11 @@ def test_bom_and_crlf_bodies_read_as_load_reads_them(library_copy):
     body = library_copy / slug / BODY_FILE
     body.write_bytes(b"\xef\xbb\xbf" + body.read_bytes().replace(b"\n", b"\r\n"))
     library = Library.open(library_copy)
-    release = index.read_release(
+    release = reader.read_release(
         library, slug, (library_copy / slug / RELEASE_FILE).read_bytes(), body.read_bytes()
     )
     assert release == library.load(slug)
-    assert index.listing(library_copy).dicts() == expected_rows(library_copy)
+    assert listing(library_copy).dicts() == expected_rows(library_copy)
 
 
 def test_list_json_uses_the_index_and_never_imports_textual_or_rich(generated):
@@ -345,7 +345,7 @@ def test_list_json_uses_the_index_and_never_imports_textual_or_rich(generated):
     report = json.loads(done.stdout)
     assert report["code"] == 0 and report["heavy"] == []
     assert report["rows"] == expected_rows(generated)
-    assert index.index_path(generated).exists()
+    assert store.index_path(generated).exists()
 
 
 def test_list_human_output_and_exit_code_for_invalid(generated):
@@ -404,11 +404,11 @@ def settled(root: Path) -> None:
     """Index built and stored with the library folder's stamp (it must be
     older than the racy window, as a library untouched for an hour is)."""
     backdate(root)
-    index.listing(root)
+    listing(root)
     when = datetime.now(UTC).timestamp() - 3600
     os.utime(root, (when, when))
-    index.listing(root)
-    header = json.loads(index.index_path(root).read_bytes().partition(b"\n")[0])
+    listing(root)
+    header = json.loads(store.index_path(root).read_bytes().partition(b"\n")[0])
     assert header["root"] is not None
 
 
@@ -419,9 +419,9 @@ def test_an_unchanged_library_folder_is_not_listed_again(generated, counted, mon
     def refuse(path):
         raise AssertionError("the folder was listed although its stamp is unchanged")
 
-    monkeypatch.setattr(index.os, "scandir", refuse)
+    monkeypatch.setattr(stamps.os, "scandir", refuse)
     counted.clear()
-    result = index.listing(generated)
+    result = listing(generated)
     assert result.dicts() == expected and counted == [] and not result.written
 
 
@@ -437,7 +437,7 @@ def test_a_release_added_changes_the_folder_stamp(generated, counted, tmp_path, 
     if put_mtime_back:  # as `rsync -t` or `touch -r` might: the ctime still moves
         os.utime(generated, ns=(before.st_atime_ns, before.st_mtime_ns))
     counted.clear()
-    result = index.listing(generated)
+    result = listing(generated)
     assert result.dicts() == expected_rows(generated)
     assert counted == ["zz-" + new.name[3:]]
 
@@ -446,20 +446,20 @@ def test_a_folder_that_is_not_a_release_keeps_the_folder_stamp_out(generated):
     (generated / "photos").mkdir()
     backdate(generated)
     for _ in range(2):
-        index.listing(generated)
+        listing(generated)
         when = datetime.now(UTC).timestamp() - 3600
         os.utime(generated, (when, when))
-    header = json.loads(index.index_path(generated).read_bytes().partition(b"\n")[0])
+    header = json.loads(store.index_path(generated).read_bytes().partition(b"\n")[0])
     assert header["root"] is None
     # ...because a release.toml may appear inside it without the folder changing.
     shutil.copy(next(generated.glob("*/release.toml")), generated / "photos" / RELEASE_FILE)
     (generated / "photos" / BODY_FILE).write_text("Now a release.\n", encoding="utf-8")
-    assert "photos" in {row["slug"] for row in index.listing(generated).dicts()}
+    assert "photos" in {row["slug"] for row in listing(generated).dicts()}
 
 
 def test_a_damaged_index_with_a_good_folder_stamp_lists_the_folder(generated, counted):
     settled(generated)
-    path = index.index_path(generated)
+    path = store.index_path(generated)
     data = path.read_bytes()
     header, _, rest = data.partition(b"\n")
     slugs_line, _, after = rest.partition(b"\n")
@@ -468,7 +468,7 @@ def test_a_damaged_index_with_a_good_folder_stamp_lists_the_folder(generated, co
     # folders are listed from disk, not trusted from the damaged index.
     path.write_bytes(header + b"\n" + json.dumps(slugs[1:]).encode() + b"\n" + after)
     counted.clear()
-    result = index.listing(generated)
+    result = listing(generated)
     assert result.rebuilt is not None
     assert result.dicts() == expected_rows(generated)
     assert len(counted) == len(slugs)
@@ -477,7 +477,7 @@ def test_a_damaged_index_with_a_good_folder_stamp_lists_the_folder(generated, co
 @pytest.fixture
 def two_processes(monkeypatch):
     """The second stamping process engages even for a small library."""
-    monkeypatch.setattr(index, "PARALLEL_STAT_MIN", 2)
+    monkeypatch.setattr(stamps, "PARALLEL_STAT_MIN", 2)
 
 
 def test_stamping_in_two_processes_agrees_with_one(generated, two_processes):
@@ -485,9 +485,9 @@ def test_stamping_in_two_processes_agrees_with_one(generated, two_processes):
     folders = sorted(
         p.name for p in generated.iterdir() if p.is_dir() and not p.name.startswith(".")
     )
-    one = index._Stamping(str(generated), folders, parallel=False).result()
-    two = index._Stamping(str(generated), folders, parallel=True).result()
-    assert one == two and len(one) == 2 * len(folders) * index._STAMP.size
+    one = stamps.Stamping(str(generated), folders, parallel=False).result()
+    two = stamps.Stamping(str(generated), folders, parallel=True).result()
+    assert one == two and len(one) == 2 * len(folders) * stamps.STAMP.size
 
 
 def test_a_change_in_the_second_process_half_is_seen(generated, counted, two_processes):
@@ -499,7 +499,7 @@ def test_a_change_in_the_second_process_half_is_seen(generated, counted, two_pro
     body.write_text(body.read_text(encoding="utf-8").replace("the", "teh", 1), encoding="utf-8")
     os.utime(body, ns=(before.st_atime_ns, before.st_mtime_ns))  # mtime put back
     counted.clear()
-    result = index.listing(generated, workers=2)
+    result = listing(generated, workers=2)
     assert counted == [last] and result.dicts() == expected_rows(generated)
 
 
@@ -511,9 +511,9 @@ def test_stamping_without_a_second_process_still_works(
     def no_fork():
         raise OSError(11, "Resource temporarily unavailable")
 
-    monkeypatch.setattr(index.os, "fork", no_fork)
+    monkeypatch.setattr(stamps.os, "fork", no_fork)
     counted.clear()
-    result = index.listing(generated, workers=2)
+    result = listing(generated, workers=2)
     assert counted == [] and result.dicts() == expected_rows(generated)
 
 
@@ -522,7 +522,7 @@ def test_a_missing_body_is_stamped_and_stays_on_the_fast_path(generated, counted
     (generated / slug / BODY_FILE).unlink()
     settled(generated)
     counted.clear()
-    result = index.listing(generated)
+    result = listing(generated)
     assert counted == [] and not result.reread
     assert [row["slug"] for row in result.dicts() if row["status"] == "invalid"] == [slug]
     assert len(result.errors) == 1 and "body.md" in result.errors[0]

@@ -84,6 +84,11 @@ def test_warm_list_imports_only_the_index(library_copy: Path):
         "newsroom.cli.common",
         "newsroom.cli.list_cmd",
         "newsroom.index",
+        "newsroom.index.listing",
+        "newsroom.index.stamps",
+        "newsroom.index.store",
+        "newsroom.layout",
+        "newsroom.workers",
     }, modules
 
 

@@ -17,7 +17,10 @@ import pytest
 from conftest import SAMPLE_SLUG
 from test_git import Volunteer, edit, git, office  # noqa: F401  (office is a fixture)
 
-from newsroom import gitsync, locks
+from newsroom import locks
+from newsroom.git import sync as git_sync
+from newsroom.git.conflicts import rebase_in_progress
+from newsroom.git.repo import find_repo
 
 HOLD = """
 import sys, time
@@ -58,8 +61,8 @@ def test_sync_refuses_a_release_open_in_an_editor_and_changes_nothing(
     err = capsys.readouterr().err
     assert SAMPLE_SLUG in err and "being edited by" in err
     assert f"process {editor_elsewhere.pid}" in err
-    repo = gitsync.find_repo(david.library())
-    assert not gitsync.rebase_in_progress(repo)
+    repo = find_repo(david.library())
+    assert not rebase_in_progress(repo)
     assert git(david.root, "rev-parse", "HEAD").stdout == head
     assert (david.drafts / SAMPLE_SLUG / "release.toml").read_bytes() == body
     assert david.status() == "" or all(".lock" in line for line in david.status().splitlines())
@@ -79,7 +82,7 @@ def test_sync_holds_every_lock_while_git_works_and_releases_them(office, monkeyp
     edit(amira, SAMPLE_SLUG, standfirst="Changed while David syncs.")
     assert amira.newsroom("sync", "--commit") == 0
     seen: dict[str, bool] = {}
-    real = gitsync._pull_rebase
+    real = git_sync.pull_rebase
 
     def watching(library, *args, **kwargs):
         for slug in library.slugs():
@@ -87,7 +90,7 @@ def test_sync_holds_every_lock_while_git_works_and_releases_them(office, monkeyp
             seen[slug] = holder is not None and holder.mine
         return real(library, *args, **kwargs)
 
-    monkeypatch.setattr(gitsync, "_pull_rebase", watching)
+    monkeypatch.setattr(git_sync, "pull_rebase", watching)
     assert david.newsroom("sync") == 0
     assert seen and all(seen.values()), seen
     assert not list(david.drafts.glob("*/.lock"))

@@ -168,7 +168,8 @@ def record(
     The action itself has already been saved, so a git failure is a warning
     on stderr, never a failed command. Returns the commit id or None.
     """
-    from ..gitsync import GitError, record_action
+    from ..git.commits import record_action
+    from ..git.run import GitError
 
     try:
         commit = record_action(
@@ -191,8 +192,8 @@ def record(
 
 def record_save(library, slug: str, *, action: str = "save") -> str | None:
     """After a plain save: commit it only when ``[git] commit_on_save = true``; warn on failure."""
-    from ..gitsync import GitError
-    from ..gitsync import record_save as commit_save
+    from ..git.commits import record_save as commit_save
+    from ..git.run import GitError
 
     try:
         commit = commit_save(library, slug, action=action)
@@ -227,7 +228,9 @@ def _toml_string(text: str) -> str:
 
 def cmd_init(args: argparse.Namespace) -> int:
     from ..fsio import atomic_write
-    from ..gitsync import GitError, find_repo_at, identity_problem, run_git
+    from ..git.commits import identity_problem
+    from ..git.repo import find_repo_at
+    from ..git.run import GitError, run_git
     from ..layout import PEOPLE_FILE, SETTINGS_FILE
     from ..safety import strip_controls
     from ..signers import DEFAULT_NAME as SIGNERS_FILE
@@ -291,7 +294,7 @@ def _existing_parent(path: Path) -> Path | None:
 
 
 def _initial_branch(directory: Path) -> list[str]:
-    from ..gitsync import run_git
+    from ..git.run import run_git
 
     parent = _existing_parent(directory) or Path.cwd()
     configured = run_git(parent, "config", "--get", "init.defaultBranch", check=False)
@@ -305,7 +308,9 @@ def _initial_branch(directory: Path) -> list[str]:
 def cmd_sync(args: argparse.Namespace) -> int:
     from ..bundle import Library
     from ..errors import BundleError
-    from ..gitsync import GitError, NotReady, SyncConflict, find_repo, sync, why_no_repo
+    from ..git.repo import find_repo, why_no_repo
+    from ..git.run import GitError, NotReady, SyncConflict
+    from ..git.sync import sync
 
     library = open_library(args)
     try:
@@ -474,7 +479,7 @@ def cmd_history(args: argparse.Namespace) -> int:
     from zoneinfo import ZoneInfo
 
     from ..digest import release_digest
-    from ..gitsync import release_history
+    from ..git.history import release_history
     from ..safety import strip_controls
 
     library = open_library(args)

@@ -46,7 +46,8 @@ def cmd_list(args: argparse.Namespace) -> int:
 def list_releases(drafts: str, *, as_json: bool) -> int:
     # Rows come from the index (drafts/.newsroom/index.jsonl) where the files
     # have not changed: a library of 10,000 lists in a blink, not seconds.
-    from ..index import default_workers, listing
+    from ..index.listing import listing
+    from ..workers import default_workers
     from .common import EXIT_BAD_INPUT, CommandError
 
     try:

@@ -62,8 +62,8 @@ def _date(value: str | None, flag: str) -> str:
 
 
 def cmd_search(args: argparse.Namespace) -> int:
-    from ..index import default_workers
     from ..search import Archive, QueryError, resolve_speakers
+    from ..workers import default_workers
     from .common import CommandError
 
     root = os.fspath(args.drafts)
@@ -81,7 +81,7 @@ def cmd_search(args: argparse.Namespace) -> int:
             )
     slugs = None
     if args.status:
-        from ..index import listing
+        from ..index.listing import listing
 
         wanted = args.status.strip().lower()
         slugs = {row["slug"] for row in listing(root).dicts() if row.get("status") == wanted}

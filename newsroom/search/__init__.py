@@ -373,11 +373,11 @@ def _scan(
     root: str, node: q.Node, filters: _Filters, quotes: bool, limit: int
 ) -> tuple[list, bool]:
     """Every release read and matched here: the search without FTS5."""
-    from ..index import _list_folders
+    from ..index.stamps import list_folders
 
     names = people_names(root)
     found: list[tuple[float, str, Any]] = []
-    folders, links = _list_folders(root)
+    folders, links = list_folders(root)
     for slug in folders:
         if slug in links:
             continue

@@ -12,7 +12,8 @@ import os
 import tomllib
 from dataclasses import dataclass, field
 
-from ..index import BODY_FILE, PEOPLE_FILE, RELEASE_FILE, _read_files, _Unsettled
+from ..index.reader import Unsettled, read_files
+from ..layout import BODY_FILE, PEOPLE_FILE, RELEASE_FILE
 from ..model import REFERENCE_PATTERN
 from ..safety import strip_controls
 
@@ -130,14 +131,14 @@ def read_folder(root: str, slug: str, names: dict[str, str], racy_after: int) ->
     """One release folder, read as the list index reads it (stamps of what was read)."""
     directory = os.path.join(root, slug)
     try:
-        toml_bytes, body_bytes, toml, body = _read_files(directory)
+        toml_bytes, body_bytes, toml, body = read_files(directory)
     except FileNotFoundError:
         return None, ABSENT  # not (or no longer) a release
-    except (_Unsettled, OSError):
+    except (Unsettled, OSError):
         return None, None  # mid-save, a link, unreadable: looked at again next time
     stamps = (toml, body or (-1, -1, -1, 0))
     if max(toml[1], body[1] if body else 0) >= racy_after:
-        stamps = None  # too fresh to trust its stamp (index.RACY_NS)
+        stamps = None  # too fresh to trust its stamp (index.stamps.RACY_NS)
     try:
         return document(slug, toml_bytes, body_bytes, names), stamps
     except (ValueError, UnicodeDecodeError):

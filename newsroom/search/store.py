@@ -3,14 +3,14 @@
 ``drafts/.newsroom/search.sqlite`` (git-ignored) holds one full-text row per
 release (headline, standfirst, body, quotes, captions, notes to editors) and
 one per quote (speaker's name, role at the time, words). It is a cache, never
-trusted over the files, and uses the list index's stamps (``newsroom.index``):
+trusted over the files, and uses the list index's stamps (``newsroom.index.stamps``):
 
 - Every folder's ``release.toml`` and ``body.md`` stamps (size, mtime, ctime,
   inode; ``lstat``, no reading) are kept packed in one blob; a refresh stamps
   them again, and when the blob is the same nothing was edited, added or
   removed. Otherwise exactly the folders whose stamps differ are read again,
   and the rows of vanished folders are deleted.
-- Files modified within ``index.RACY_NS`` are indexed but their stamps are
+- Files modified within ``index.stamps.RACY_NS`` are indexed but their stamps are
   not kept, so they are read again next time (git's racily-clean rule).
 - people.toml is stamped too: when a name changes, the releases quoting that
   person are indexed again.
@@ -28,7 +28,20 @@ import threading
 import time
 
 from .. import __version__
-from .. import index as list_index
+from ..index.reader import PARALLEL_MIN
+from ..index.stamps import (
+    RACY_NS,
+    STAMP,
+    Stamping,
+    list_folders,
+    lstamp,
+    storable_folder_stamp,
+)
+from ..index.stamps import (
+    folder_stamp as folder_stamp_of,
+)
+from ..layout import PEOPLE_FILE, STATE_DIR
+from ..workers import can_fork
 from .extract import ABSENT, FIELDS, Document, people_names, read_folder
 
 FORMAT = 1
@@ -37,7 +50,7 @@ SEARCH_FILE = "search.sqlite"
 WEIGHTS = (10.0, 4.0, 1.0, 2.0, 1.5, 1.0)
 QUOTE_WEIGHTS = (4.0, 2.0, 1.0)
 _UNSTORED = (-2, -2, -2, 0)  # a stamp no file has: read this folder again next time
-_STAMP = list_index._STAMP
+_STAMP = STAMP
 
 _SCHEMA = f"""
 CREATE TABLE meta(key TEXT PRIMARY KEY, value);
@@ -75,7 +88,7 @@ def fts5_available() -> bool:
 
 
 def search_path(root: str) -> str:
-    return os.path.join(root, list_index.INDEX_DIR, SEARCH_FILE)
+    return os.path.join(root, STATE_DIR, SEARCH_FILE)
 
 
 class Store:
@@ -210,18 +223,18 @@ class Store:
         """Read the folders whose stamps changed; write their rows and the new stamps."""
         assert self.db is not None
         root = self.root
-        racy_after = time.time_ns() - list_index.RACY_NS
-        people_stamp = list_index._lstamp(os.path.join(root, list_index.PEOPLE_FILE))
+        racy_after = time.time_ns() - RACY_NS
+        people_stamp = lstamp(os.path.join(root, PEOPLE_FILE))
         people_json = json.dumps(people_stamp)
-        folder_stamp = list_index._folder_stamp(root)
+        folder_stamp = folder_stamp_of(root)
         old_slugs: list[str] = json.loads(str(meta["slugs"]))
         folders: list[str] | None = None
         links: set[str] = set()
         if folder_stamp is not None and meta.get("root") == json.dumps(folder_stamp):
             folders = old_slugs  # no folder added, removed or renamed since
         if folders is None:
-            folders, links = list_index._list_folders(root)
-        packed = list_index._Stamping(root, folders, parallel=self.workers > 1).result()
+            folders, links = list_folders(root)
+        packed = Stamping(root, folders, parallel=self.workers > 1).result()
         old_stamps = bytes(meta["stamps"])  # type: ignore[arg-type]
         names_changed: set[str] = set()
         if meta.get("people") != people_json or not self.names:
@@ -276,7 +289,7 @@ class Store:
                 elif kept != ABSENT:
                     stamps[slug] = kept
             (count,) = self.db.execute("SELECT count(*) FROM releases").fetchone()
-            root_stamp = list_index._storable_folder_stamp(folder_stamp, racy_after)
+            root_stamp = storable_folder_stamp(folder_stamp, racy_after)
             new_meta = {
                 "slugs": json.dumps(folders, ensure_ascii=False),
                 "stamps": b"".join(
@@ -306,8 +319,8 @@ class Store:
         for slug in slugs:
             if slug in links:
                 yield slug, (None, None)  # links are never followed; looked at each time
-        workers = min(self.workers, len(plain) // (list_index.PARALLEL_MIN // 2) or 1)
-        if workers > 1 and len(plain) >= list_index.PARALLEL_MIN and list_index.can_fork():
+        workers = min(self.workers, len(plain) // (PARALLEL_MIN // 2) or 1)
+        if workers > 1 and len(plain) >= PARALLEL_MIN and can_fork():
             global _job
             from concurrent.futures import ProcessPoolExecutor
             from multiprocessing import get_context

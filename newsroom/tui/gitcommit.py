@@ -1,9 +1,9 @@
 """Sign-off and save commits from the TUI.
 
 The action is already saved when we get here; committing it is a bonus that
-must never crash or block the app. gitsync runs git in a thread worker (one
+must never crash or block the app. newsroom.git runs git in a thread worker (one
 commit at a time: git's index lock allows no more), and a refusal becomes a
-notice. Outside a git work tree gitsync does nothing and nothing is shown.
+notice. Outside a git work tree newsroom.git does nothing and nothing is shown.
 """
 
 from __future__ import annotations
@@ -40,7 +40,8 @@ def commit_in_background(
             pass
 
     def run() -> str | None:
-        from ..gitsync import GitError, record_action, record_save
+        from ..git.commits import record_action, record_save
+        from ..git.run import GitError
 
         with _ONE_AT_A_TIME:
             try:

@@ -1,6 +1,6 @@
 """History of one release: who did what, and which version (digest) they signed off.
 
-Loaded in a thread worker through gitsync.release_history, which merges the
+Loaded in a thread worker through git.history.release_history, which merges the
 release's own events and approvals with its commits when the library is in a
 git work tree. Without one, only the events are shown and nothing mentions
 commits. Names, notes and commit subjects are untrusted: shown as literal Text.
@@ -109,7 +109,7 @@ class HistoryScreen(Screen):
     def _load(self, library, slug: str) -> None:
         from ...digest import release_digest
         from ...errors import BundleError
-        from ...gitsync import release_history
+        from ...git.history import release_history
 
         try:
             release = library.load(slug)

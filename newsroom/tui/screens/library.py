@@ -201,25 +201,26 @@ class LibraryScreen(RankedFooter, Screen):
     def read_rows(self) -> list[Row]:
         # The index caches each release's row by file stamps: 10,000 releases
         # list in about the time it takes to stat them.
-        from ... import index
+        from ...index.listing import listing as list_rows
+        from ...index.reader import INVALID, summary
 
         library = self.library
         needed = library.settings.rules.approvals_required
         rows: list[Row] = []
         try:
-            listing = index.listing(library.root)
+            listing = list_rows(library.root)
             summaries = listing.dicts()
         except Exception as error:  # a broken cache must not stop the library opening
             self.say_soon(f"Library index unusable: {error}")
             summaries = []
             for slug in library.slugs():
                 try:
-                    summaries.append(index.summary(library.load(slug), library, 0))
+                    summaries.append(summary(library.load(slug), library, 0))
                 except Exception as failure:
-                    summaries.append({"slug": slug, "status": index.INVALID, "error": str(failure)})
+                    summaries.append({"slug": slug, "status": INVALID, "error": str(failure)})
         for item in summaries:
             slug = item.get("slug", "?")
-            if item.get("error") is not None or item.get("status") == index.INVALID:
+            if item.get("error") is not None or item.get("status") == INVALID:
                 error = str(item.get("error", "cannot be read"))
                 rows.append(Row(slug, "error", "", f"cannot read: {error}", "", "", error=error))
                 continue
