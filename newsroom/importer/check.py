@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from ..bundle import Library
-    from .parse import ImportResult
+    from .report import ImportResult
 
 _FOLD = str.maketrans(
     {
@@ -58,8 +58,8 @@ def _is_structure(what: str, text: str) -> bool:
     """Whether ``text`` really is the kind of structure the parser says it set aside."""
     from . import text as patterns
     from .captions import LABEL_WORDS_RE
+    from .contact import LABEL_RE
     from .dates import find_dateline
-    from .parse import LABEL_RE
 
     checks = {
         "release marker": patterns.MARKER_RE.match,

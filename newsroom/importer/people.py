@@ -163,7 +163,8 @@ NOT_NAME_WORDS = set(WEEKDAYS) | {
 }
 PRONOUNS = {"he", "she", "they", "i", "we"}
 
-_TITLE = (
+# A title before a name (Cllr, Dr, The Revd…); roles.py matches names with it too.
+TITLE = (
     r"(?:Cllr|Councillor|Dr|Doctor|Prof|Professor|Sir|Dame|Mr|Mrs|Ms|Miss|Mx|Rev|Revd|"
     r"Reverend|Lord|Lady|Baroness|Baron|Canon|Father|Rt\.?\s+Hon|The\s+Rev(?:d|erend)?)\.?"
 )
@@ -171,13 +172,13 @@ _WORD = r"[A-Z][\w'’\-]*\.?"
 _PARTICLE = r"(?:de|da|van|von|der|den|du|le|la|bin|al|ap)"
 _SUFFIX = r"(?:MP|MS|MSP|MLA|MEP|OBE|MBE|CBE|KC|QC|JP)"
 NAME_RE = re.compile(
-    rf"(?:{_TITLE}\s+)*{_WORD}(?:\s+(?:{_PARTICLE}\s+)?{_WORD}){{0,3}}(?:,?\s+{_SUFFIX})?"
+    rf"(?:{TITLE}\s+)*{_WORD}(?:\s+(?:{_PARTICLE}\s+)?{_WORD}){{0,3}}(?:,?\s+{_SUFFIX})?"
 )
 
 
 # Two or three capitalised words in running text: a candidate full name.
 _PROSE_NAME = re.compile(
-    rf"(?<![\w'’])(?:{_TITLE}\s+)?[A-Z][a-z][\w'’\-]*(?:\s+[A-Z][a-z][\w'’\-]*){{1,2}}(?![\w'’])"
+    rf"(?<![\w'’])(?:{TITLE}\s+)?[A-Z][a-z][\w'’\-]*(?:\s+[A-Z][a-z][\w'’\-]*){{1,2}}(?![\w'’])"
 )
 
 
@@ -192,7 +193,7 @@ def name_tokens(name: str) -> list[str]:
     return words
 
 
-_HONORIFIC_RE = re.compile(rf"^(?P<title>(?:{_TITLE}\s+)+)", re.IGNORECASE)
+_HONORIFIC_RE = re.compile(rf"^(?P<title>(?:{TITLE}\s+)+)", re.IGNORECASE)
 _POST_RE = re.compile(rf"(?P<post>(?:,?\s+{_SUFFIX})+)$")
 
 

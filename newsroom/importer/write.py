@@ -7,7 +7,7 @@ from pathlib import Path
 
 from ..bundle import PEOPLE_FILE, BundleError, Library, atomic_write
 from ..model import slug_problem
-from .parse import ImportResult
+from .report import ImportResult
 
 
 def create_bundle(library: Library, result: ImportResult, slug: str | None = None) -> Path:
