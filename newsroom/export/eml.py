@@ -76,7 +76,7 @@ def _fold_plain(name: str, value: str, width: int) -> str | None:
     return "\n".join(lines)[len(name) + 2 :]
 
 
-def _set_unstructured(message: EmailMessage, name: str, value: str) -> None:
+def set_unstructured(message: EmailMessage, name: str, value: str) -> None:
     """Set a free-text header so any reader gets back exactly ``value``.
 
     The stdlib folder can drop the space between two encoded words or decode
@@ -124,7 +124,7 @@ def build_message(
     check_addresses("From", from_address, "newsroom.toml: export.from")
     sender = _REGISTRY("From", from_address).addresses[0]
     message = EmailMessage(policy=POLICY)
-    _set_unstructured(message, "Subject", subject(document))
+    set_unstructured(message, "Subject", subject(document))
     message["From"] = from_address
     if reply_to:
         source = "newsroom.toml: export.reply_to"

@@ -19,6 +19,7 @@ from .dates import LONDON, find_date, find_dateline, parse_embargo
 from .people import Speakers, name_key
 from .quotes import FoundQuote, Para, Prose, find_quotes, match_intro, opens_quote
 from .report import Dropped, Structure
+from .roles import learn_roles
 from .text import (
     ABOUT_HEADING_RE,
     CONTACT_HEADING_RE,
@@ -348,7 +349,7 @@ class Parser:
             self.dateline = Dateline(date=self.head_date)
         for para in paras:
             self.speakers.learn_prose(para.text)
-            self.speakers.learn_roles(para.text)
+            learn_roles(self.speakers, para.text)
         captions = self._captions(paras)
         extraction = find_quotes(
             paras,

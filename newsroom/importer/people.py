@@ -330,14 +330,6 @@ class Speakers:
     roles: dict[str, str] = field(default_factory=dict)
     names: dict[str, str] = field(default_factory=dict)
 
-    def learn_roles(self, text: str) -> None:
-        from .roles import prose_roles
-
-        for name, role in prose_roles(text):
-            key = name_key(name)
-            self.roles.setdefault(key, role)
-            self.names.setdefault(key, name)
-
     def learn_prose(self, text: str) -> None:
         for match in _PROSE_NAME.finditer(text):
             name = match.group(0)

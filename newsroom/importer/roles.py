@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 
-from .people import NOT_NAME_WORDS, TITLE, looks_like_name, name_key
+from .people import NOT_NAME_WORDS, TITLE, Speakers, looks_like_name, name_key
 
 # Words that end a role phrase ("Parish councillor", "Branch secretary").
 ROLE_WORDS = (
@@ -104,3 +104,11 @@ def role_reference(text: str, roles: dict[str, str]) -> str | None:
 
 
 __all__ = ["name_key", "possessive_role", "prose_roles", "role_reference"]
+
+
+def learn_roles(speakers: Speakers, text: str) -> None:
+    """Remember the roles named in prose ('Jo Bell, Treasurer of …') for ``speakers``."""
+    for name, role in prose_roles(text):
+        key = name_key(name)
+        speakers.roles.setdefault(key, role)
+        speakers.names.setdefault(key, name)

@@ -19,7 +19,7 @@ from email.parser import BytesParser
 from email.utils import formataddr
 
 from ..bundle import Library
-from ..export.eml import POLICY, ExportError, _set_unstructured, check_addresses
+from ..export.eml import POLICY, ExportError, check_addresses, set_unstructured
 from ..model import Release
 from ..press import Contact, contact_problem
 from .config import SendError, SendSettings
@@ -100,7 +100,7 @@ def build_template(
             when=document.embargo.describe(), headline=document.headline or document.slug
         )
         del message["Subject"]
-        _set_unstructured(message, "Subject", subject)
+        set_unstructured(message, "Subject", subject)
     if "\r" in subject or "\n" in subject:
         raise SendError(f"{release.slug}: the subject holds a line break (refused)")
     foot = foot_line(library, settings)
