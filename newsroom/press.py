@@ -275,7 +275,7 @@ def save(press: PressList) -> None:
         if key in wanted and key not in kept:
             kept[key] = table
     while len(existing):
-        existing.pop(0)  # type: ignore[attr-defined]
+        existing.pop(0)
     for contact in press.contacts:
         table = kept.get(contact.key)
         if table is None:

@@ -25,7 +25,7 @@ import json
 import os
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -186,7 +186,7 @@ def write(
     slug: str,
     files: dict[str, bytes],
     *,
-    base: dict[str, bytes | None] | None = None,
+    base: Mapping[str, bytes | None] | None = None,
     now: datetime | None = None,
 ) -> Path:
     """Write this process's recovery file for ``slug`` atomically; returns its path."""

@@ -118,9 +118,9 @@ class Parser:
             (n for n, b in enumerate(self.blocks[:10]) if MARKER_RE.match(b.text)), None
         )
         if marker_at:
-            for block in self.blocks[:marker_at]:
-                if not self._head_line(block):
-                    self._drop(block, "above the release marker (letterhead or page header)")
+            for above in self.blocks[:marker_at]:
+                if not self._head_line(above):
+                    self._drop(above, "above the release marker (letterhead or page header)")
             self.i = marker_at
         while (block := self._peek()) is not None and self._head_line(block):
             self.i += 1

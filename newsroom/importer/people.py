@@ -279,8 +279,8 @@ def split_who(
                     role = None
                     if _role_like(head):
                         role = (a, a + len(head))
-                    after = _role_span(text, parts[index + 1 :])
-                    return (tail_start, b), after or role
+                    following = _role_span(text, parts[index + 1 :])
+                    return (tail_start, b), following or role
     return None, None
 
 

@@ -63,7 +63,7 @@ def send_settings(library: Library) -> SendSettings:
             f"set {PASSWORD_VARIABLE} or put it in {secrets_path()}",
         )
     found = SendSettings(source=file)
-    kinds = {
+    kinds: dict[str, type | tuple[type, ...]] = {
         "host": str,
         "port": int,
         "security": str,
