@@ -12,6 +12,7 @@ names, sizes.
 from __future__ import annotations
 
 import ast
+import tomllib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -135,10 +136,12 @@ def import_edges(parsed: list[Parsed]) -> Iterator[Edge]:
     known_paths = {p.name: p.path for p in parsed}
     for mod in parsed:
         for node in ast.walk(mod.tree):
+            if not isinstance(node, ast.Import | ast.ImportFrom):
+                continue
             targets: list[str] = []
             if isinstance(node, ast.Import):
                 targets = [a.name for a in node.names if a.name.split(".")[0] == "newsroom"]
-            elif isinstance(node, ast.ImportFrom):
+            else:
                 base = _resolve_from(node, mod.name, mod.path)
                 if base is None:
                     continue
@@ -318,6 +321,24 @@ def _reaches(adjacency: dict[str, dict[str, Edge]], start: str, goal: str) -> bo
                 seen.add(target)
                 todo.append(target)
     return False
+
+
+FACES = {"newsroom.tui", "newsroom.cli", "newsroom.__main__"}
+
+
+def test_the_no_textual_contract_covers_every_core_module() -> None:
+    """import-linter's forbidden contract lists the core by name: a new module must join it."""
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    contracts = config["tool"]["importlinter"]["contracts"]
+    forbidden = next(
+        c for c in contracts if c["type"] == "forbidden" and "textual" in c["forbidden_modules"]
+    )
+    top = {".".join(name.split(".")[:2]) for name in modules() if name != "newsroom"}
+    missing = sorted(top - FACES - set(forbidden["source_modules"]))
+    assert not missing, (
+        "core modules missing from the 'no Textual or Rich' contract in pyproject.toml: "
+        + ", ".join(missing)
+    )
 
 
 # The checks themselves, on a made-up package, so they are known to fail.

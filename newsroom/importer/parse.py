@@ -41,7 +41,14 @@ SECTION_NAMES = ["head", "body", "notes to editors", "contact", "about", "imprin
 
 
 class Parser:
-    def __init__(self, source: str, blocks: list[Block], people: dict[str, Person], today: date):
+    """What pasted text holds, found by ``run()`` and kept in its attributes.
+
+    ``release.build_result`` reads them; nothing here builds the release.
+    """
+
+    def __init__(
+        self, source: str, blocks: list[Block], people: dict[str, Person], today: date
+    ) -> None:
         self.source = source
         self.blocks = blocks
         self.today = today
