@@ -25,7 +25,7 @@ import json
 import os
 import re
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -186,7 +186,7 @@ def write(
     slug: str,
     files: dict[str, bytes],
     *,
-    base: Mapping[str, bytes | None] | None = None,
+    base: dict[str, bytes | None] | None = None,
     now: datetime | None = None,
 ) -> Path:
     """Write this process's recovery file for ``slug`` atomically; returns its path."""
@@ -216,7 +216,9 @@ def checkpoint(library: Library, release: Release) -> Path | None:
     """
     files = library.render_files(release)
     origin = library.origins.get(release.slug)
-    base = {RELEASE_FILE: origin.toml_bytes, BODY_FILE: origin.body_bytes} if origin else {}
+    base: dict[str, bytes | None] = (
+        {RELEASE_FILE: origin.toml_bytes, BODY_FILE: origin.body_bytes} if origin else {}
+    )
     if origin is not None and files == base:
         clear(library.root, release.slug, everyone=False)
         return None

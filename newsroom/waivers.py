@@ -12,25 +12,26 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
-from typing import TYPE_CHECKING
 
 from .bundle import Library
 from .model import Event, Release, Waiver
 
-if TYPE_CHECKING:
-    from .checks import Result
-    from .workflow import Problem
-
 WAIVE = "waive"
+
+
+def _workflow():
+    from . import workflow
+
+    return workflow
 
 
 def waiver_problems(
     waiver: Waiver, release: Release, library: Library, current: str | None = None
-) -> list[Problem]:
+) -> list:
     """Everything that stops ``waiver`` counting now (empty: it counts)."""
-    from . import workflow as wf
     from .checks import CHECKS, NOT_WAIVABLE
 
+    wf = _workflow()
     current = current or wf.release_digest(release, library)
     who = f"waiver of {waiver.check} by {waiver.by}"
     if not wf.well_formed(waiver.digest):
@@ -77,17 +78,15 @@ def valid_waivers(
     """check id → the waiver that lets it pass now."""
     if not release.waivers:
         return {}
-    from .workflow import release_digest
-
-    current = current or release_digest(release, library)
+    current = current or _workflow().release_digest(release, library)
     return {
         w.check: w for w in release.waivers if not waiver_problems(w, release, library, current)
     }
 
 
 def unwaived(
-    results: Iterable[Result], release: Release, library: Library, current: str | None = None
-) -> list[Result]:
+    results: Iterable, release: Release, library: Library, current: str | None = None
+) -> list:
     """``results`` without those of checks a valid waiver lets pass."""
     results = list(results)
     waived = valid_waivers(release, library, current)
@@ -104,9 +103,9 @@ def waive(
     now: datetime | None = None,
 ) -> Waiver:
     """Record that approver ``by`` lets ``check_id`` pass for the current content."""
-    from . import workflow as wf
     from .checks import CHECKS, NOT_WAIVABLE, blocking, run_checks
 
+    wf = _workflow()
     at = now or wf.now_utc()
     if check_id not in CHECKS:
         raise wf.BadInput(f"no check called {check_id!r}; checks are: " + ", ".join(CHECKS))
@@ -147,7 +146,7 @@ def waive(
     return waiver
 
 
-def describe(waiver: Waiver, problems: list[Problem]) -> dict[str, object]:
+def describe(waiver: Waiver, problems: list) -> dict[str, object]:
     """A waiver as ``check --json`` and ``verify --json`` show it."""
     return {
         "check": waiver.check,

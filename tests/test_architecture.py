@@ -45,9 +45,6 @@ KNOWN_TODAY_PRIVATE: set[tuple[str, str]] = {
     ("newsroom/recovery.py", "newsroom.bundle._parse_toml"),
     ("newsroom/sending/ledger.py", "newsroom.bundle._parse_toml"),
     ("newsroom/tomledit.py", "newsroom.bundle._parse_toml"),
-    # workflow's helpers, used by waivers (through a lazily imported module).
-    ("newsroom/waivers.py", "newsroom.workflow._person"),
-    ("newsroom/waivers.py", "newsroom.workflow._not_spiked"),
     ("newsroom/search/__init__.py", "newsroom.index._list_folders"),
     ("newsroom/search/extract.py", "newsroom.index._Unsettled"),
     ("newsroom/search/extract.py", "newsroom.index._read_files"),

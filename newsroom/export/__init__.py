@@ -9,16 +9,13 @@ only marks drafts, it never decides whether a release may go out.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import Any
 
 from ..bundle import Library
 from ..model import Release
 from .document import Document, build_document
 from .eml import ExportError
 from .text import TextOptions, render_text
-
-if TYPE_CHECKING:
-    from ..media import Rendition
 
 __all__ = [
     "EXTENSIONS",
@@ -148,7 +145,7 @@ def render(
 
 def picture_renditions(
     release: Release, library: Library, names: tuple[str, ...] = ("web",)
-) -> dict[str, dict[str, Rendition]]:
+) -> dict[str, dict[str, Any]]:
     """picture id -> rendition name -> ``media.Rendition``, as they go out.
 
     Raises ``ExportError`` when a picture's file is missing or no longer the

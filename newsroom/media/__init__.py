@@ -21,6 +21,7 @@ import shutil
 import tempfile
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 from ..bundle import STATE_DIR, BundleError, Library, atomic_write
 from ..model import ID_PATTERN, REFERENCE_PATTERN, Picture, Release
@@ -201,10 +202,9 @@ def add_picture(
     if target.exists() and sha256_file(target) != sha:
         raise MediaError(target, "already exists and holds another picture; remove it first")
     prefilled = [k for k in FIELDS if not given.get(k) and info.metadata.get(k)]
-    values = {k: given.get(k) or info.metadata.get(k, "") for k in FIELDS}
-    picture = _with_fields(
-        Picture(id=picture_id, file=file_name, sha256=sha, width=info.width, height=info.height),
-        values,
+    values: dict[str, Any] = {k: given.get(k) or info.metadata.get(k, "") for k in FIELDS}
+    picture = Picture(
+        id=picture_id, file=file_name, sha256=sha, width=info.width, height=info.height, **values
     )
     web, thumb = make_renditions(oriented)
     created_dir = not target.parent.exists()
@@ -267,20 +267,8 @@ def remove_picture(
 
 def update_fields(picture: Picture, values: dict[str, str]) -> Picture:
     """A copy of ``picture`` with new text fields (the TUI's edit)."""
-    return _with_fields(picture, values)
-
-
-def _with_fields(picture: Picture, values: dict[str, str]) -> Picture:
-    """A copy of ``picture`` with those of its text FIELDS found in ``values``."""
-    return replace(
-        picture,
-        caption=values.get("caption", picture.caption),
-        creator=values.get("creator", picture.creator),
-        credit=values.get("credit", picture.credit),
-        copyright=values.get("copyright", picture.copyright),
-        alt=values.get("alt", picture.alt),
-        usage_terms=values.get("usage_terms", picture.usage_terms),
-    )
+    changes: dict[str, Any] = {k: values[k] for k in FIELDS if k in values}
+    return replace(picture, **changes)
 
 
 def insert_reference(body: str, line_index: int, picture_id: str) -> tuple[str, int]:
