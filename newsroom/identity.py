@@ -59,7 +59,7 @@ class Identity:
         return f"{name} ({self.person}, {self.source})"
 
 
-def _find(library: Library, value: str) -> str | None:
+def find_person(library: Library, value: str) -> str | None:
     """A person id for ``value``: an id, or an email address (case-insensitive)."""
     if value in library.people:
         return value
@@ -110,7 +110,7 @@ def from_environment(library: Library) -> Identity:
     """
     value = os.environ.get(ENV_USER, "").strip()
     if value:
-        found = _find(library, value)
+        found = find_person(library, value)
         if found is None:
             raise IdentityError(
                 f"{ENV_USER} {value!r}: no person with that id or email in "
@@ -120,7 +120,7 @@ def from_environment(library: Library) -> Identity:
     unmatched = []
     email = git_email(library.root)
     if email:
-        found = _find(library, email)
+        found = find_person(library, email)
         if found is not None:
             return Identity(found, SOURCE_GIT)
         unmatched.append(f"git config user.email is {email!r}, which matches nobody")
@@ -159,7 +159,7 @@ def resolve(
     """
     identity = from_environment(library)
     if explicit:
-        found = _find(library, explicit)
+        found = find_person(library, explicit)
         if found is None:
             raise IdentityError(
                 f"--as {explicit!r}: no person with that id or email in "

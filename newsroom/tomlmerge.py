@@ -133,9 +133,15 @@ def _merge_value(path: str, base: Any, ours: Any, theirs: Any, conflicts: _Clash
 
 
 def _merge_tables(
-    path: str, base: dict, ours: dict, theirs: dict, conflicts: _Clashes, *, top: bool = False
-) -> dict:
-    merged = {}
+    path: str,
+    base: dict[str, Any],
+    ours: dict[str, Any],
+    theirs: dict[str, Any],
+    conflicts: _Clashes,
+    *,
+    top: bool = False,
+) -> dict[str, Any]:
+    merged: dict[str, Any] = {}
     for key in [
         *ours,
         *(k for k in theirs if k not in ours),

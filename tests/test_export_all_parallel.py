@@ -19,9 +19,9 @@ from conftest import REPO, load_make_library
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
+from newsroom import batch_export
 from newsroom.actions import spike
 from newsroom.bundle import Library
-from newsroom.export import batch
 from newsroom.export.text import _GLUE, TextOptions, _fill, _Writer, to_ascii
 
 ENV = {"NEWSROOM_USER": "priya-raman"}
@@ -137,15 +137,15 @@ def export(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], 
 
     for key, value in ENV.items():
         monkeypatch.setenv(key, value)
-    monkeypatch.setattr(batch, "PARALLEL_MIN", 10)
-    original = batch.export_parallel
+    monkeypatch.setattr(batch_export, "PARALLEL_MIN", 10)
+    original = batch_export.export_parallel
     calls: list[int] = []
 
     def spy(job, slugs, workers, outcome):
         calls.append(workers)
         return original(job, slugs, workers, outcome)
 
-    monkeypatch.setattr(batch, "export_parallel", spy)
+    monkeypatch.setattr(batch_export, "export_parallel", spy)
 
     def run(root: Path, workers: int, *args: str, out: Path | None = None):
         monkeypatch.setenv("NEWSROOM_WORKERS", str(workers))
@@ -249,16 +249,16 @@ def test_final_exports_and_small_libraries_stay_in_one_process(export, library: 
 
 
 def test_worker_count(monkeypatch: pytest.MonkeyPatch) -> None:
-    def job(draft: bool) -> batch.BatchOptions:
-        return batch.BatchOptions(format="text", out_dir=Path("."), draft=draft)
+    def job(draft: bool) -> batch_export.BatchOptions:
+        return batch_export.BatchOptions(format="text", out_dir=Path("."), draft=draft)
 
     monkeypatch.setenv("NEWSROOM_WORKERS", "4")
-    assert batch.parallel_workers(job(True), batch.PARALLEL_MIN - 1) == 1
-    assert batch.parallel_workers(job(True), batch.PARALLEL_MIN) == 2
-    assert batch.parallel_workers(job(True), 10_000) == 4
-    assert batch.parallel_workers(job(False), 10_000) == 1
+    assert batch_export.parallel_workers(job(True), batch_export.PARALLEL_MIN - 1) == 1
+    assert batch_export.parallel_workers(job(True), batch_export.PARALLEL_MIN) == 2
+    assert batch_export.parallel_workers(job(True), 10_000) == 4
+    assert batch_export.parallel_workers(job(False), 10_000) == 1
     monkeypatch.setenv("NEWSROOM_WORKERS", "1")
-    assert batch.parallel_workers(job(True), 10_000) == 1
+    assert batch_export.parallel_workers(job(True), 10_000) == 1
 
 
 def test_the_command_line_with_the_default_threshold(tmp_path: Path) -> None:
@@ -307,12 +307,12 @@ def test_progress_bar_with_workers_in_a_terminal(tmp_path: Path) -> None:
     import select
 
     root = tmp_path / "drafts"
-    make_library.make_library(batch.PARALLEL_MIN + 20, root, seed=9)
+    make_library.make_library(batch_export.PARALLEL_MIN + 20, root, seed=9)
     out = tmp_path / "o"
     code = (
-        "import sys; from newsroom.cli import main; from newsroom.export import batch; "
-        "calls = []; original = batch.export_parallel; "
-        "batch.export_parallel = lambda *a: calls.append(a[2]) or original(*a); "
+        "import sys; from newsroom.cli import main; from newsroom import batch_export; "
+        "calls = []; original = batch_export.export_parallel; "
+        "batch_export.export_parallel = lambda *a: calls.append(a[2]) or original(*a); "
         f"code = main(['--drafts', {str(root)!r}, 'export', '--all', '--draft', "
         f"'--out', {str(out)!r}]); "
         "print('WORKERS', calls, 'RICH' if 'rich' in sys.modules else 'NO-RICH', 'CODE', code)"
@@ -352,7 +352,7 @@ def test_progress_bar_with_workers_in_a_terminal(tmp_path: Path) -> None:
     assert b"WORKERS [2] RICH CODE 0" in output, output[-2000:]
     assert b"Exporting" in output
     written = sorted(out.iterdir())
-    assert len(written) > batch.PARALLEL_MIN and not [p for p in written if ".tmp" in p.name]
+    assert len(written) > batch_export.PARALLEL_MIN and not [p for p in written if ".tmp" in p.name]
     text = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", output.decode()).replace("\r", "\n")
     printed = [line for line in text.splitlines() if line.startswith(str(out))]
     assert [Path(line.strip()) for line in printed] == written  # each path once, in order

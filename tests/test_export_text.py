@@ -57,7 +57,9 @@ def _check_layout(text: str, width: int) -> None:
             content = re.sub(r"^\s*(?:(?:[-*>]|\d+\.)\s+)*", "", line)
             # --ascii keeps "GBP 18,000" together: one unit for the wrapper.
             content = re.sub(r"(GBP|EUR) ", r"\1~", content)
-            assert len(content.split()) == 1, f"too long: {line!r}"
+            # Break where the wrapper (textwrap) may: ASCII whitespace only, so a
+            # no-break space joins.
+            assert len(re.split(r"[\t\n\x0b\x0c\r ]+", content.strip())) == 1, f"too long: {line!r}"
 
 
 # ---------------------------------------------------------------------------

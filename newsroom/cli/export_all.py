@@ -1,6 +1,6 @@
 """``newsroom export --all --out DIR``: one file per release, and why any was skipped.
 
-The arguments and the printing; the batch itself is ``newsroom.export.batch``.
+The arguments and the printing; the batch itself is ``newsroom.batch_export``.
 Kept apart from ``export_cmds`` so the single-release path stays small. Rich
 is imported only when a progress bar is actually shown.
 """
@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from .common import EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK, CommandError, open_library
 
 if TYPE_CHECKING:
-    from ..export.batch import Outcome
+    from ..batch_export import Outcome
     from ..model import Release
 
 
@@ -57,7 +57,7 @@ def exit_code(outcome: Outcome) -> int:
 
 
 def cmd_export_all(args: argparse.Namespace) -> int:
-    from ..export.batch import BatchError, BatchOptions, Hooks, export_all
+    from ..batch_export import BatchError, BatchOptions, Hooks, export_all
     from ..identity import IdentityError, resolve
     from ..workflow import STATUSES
 

@@ -246,7 +246,7 @@ def cmd_init(args: argparse.Namespace) -> int:
     repo = None
     if args.git:
         parent = directory if directory.is_dir() else _existing_parent(directory)
-        repo = find_repo_at(parent)
+        repo = find_repo_at(parent) if parent is not None else None
         problem = identity_problem(parent) if parent is not None else None
         if problem:
             raise CommandError(f"{problem}; nothing was changed")

@@ -77,13 +77,13 @@ def cmd_keys_list(args: argparse.Namespace) -> int:
 
 
 def cmd_whoami(args: argparse.Namespace) -> int:
-    from ..identity import IdentityError, _find, from_environment, how_to_say_who
+    from ..identity import IdentityError, find_person, from_environment, how_to_say_who
     from ..signing import configured_key
     from ..userconfig import ConfigError, remember_person
 
     library = open_library(args)
     if args.set_person:
-        person = _find(library, args.set_person)
+        person = find_person(library, args.set_person)
         if person is None:
             raise CommandError(
                 f"--set {args.set_person!r}: no person with that id or email in "
@@ -100,7 +100,7 @@ def cmd_whoami(args: argparse.Namespace) -> int:
         raise CommandError(str(error)) from None
     if identity.person:
         print(strip_controls(f"You are {identity.describe(library)}."))
-        if args.set_person and identity.person != _find(library, args.set_person):
+        if args.set_person and identity.person != find_person(library, args.set_person):
             print(
                 f"({identity.source} comes first; the remembered choice applies when "
                 "nothing else says who you are.)"

@@ -75,6 +75,6 @@ def list_releases(drafts: str, *, as_json: bool) -> int:
             print(f"{row['status']:<10} {row.get('date') or '':<10}  {row['slug']:<40}  {headline}")
         if not rows:
             print(f"No releases in {drafts}. Create one with: newsroom new SLUG --headline TEXT")
-    for error in result.errors:
-        print(f"newsroom: {error}", file=sys.stderr)
+    for problem in result.errors:
+        print(f"newsroom: {problem}", file=sys.stderr)
     return EXIT_BAD_INPUT if result.errors else 0

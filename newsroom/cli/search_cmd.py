@@ -128,13 +128,12 @@ def _print(results: Results, bold: bool) -> None:
         # Indexed text has its controls stripped already; nothing raw reaches a terminal.
         headline = strip_controls(hit.headline)
         print(f"{hit.date or '':<10}  {hit.slug}  {headline}")
+        snippet = hit.snippet
         if isinstance(hit, QuoteHit):
-            snippet = hit.snippet
             who = ", ".join(x for x in (strip_controls(hit.name), strip_controls(hit.role)) if x)
             print(f"            {who}:")
-        else:
-            snippet = hit.snippet
-        print(f"            {_marked(strip_controls(snippet.text), snippet.spans, bold)}")
+        if snippet is not None:  # beyond the first SNIPPETS hits, none was worked out
+            print(f"            {_marked(strip_controls(snippet.text), snippet.spans, bold)}")
     if not results.hits:
         print("No matches.")
     elif results.more:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 
 from .common import open_library
-from .workflow_cmds import _as, _commit, _identify, _locked, _say
+from .workflow_cmds import add_as_option, commit, identify, locked, say
 
 
 def register(subcommands: argparse._SubParsersAction) -> None:
@@ -18,7 +18,7 @@ def register(subcommands: argparse._SubParsersAction) -> None:
     )
     waive.add_argument("slug")
     waive.add_argument("check", metavar="CHECK", help="the check id, as `newsroom check` shows")
-    _as(waive)
+    add_as_option(waive)
     waive.add_argument("--reason", required=True, help="why it may pass (kept in the history)")
     waive.set_defaults(handler=cmd_waive)
 
@@ -28,12 +28,12 @@ def cmd_waive(args: argparse.Namespace) -> int:
     from ..waivers import waive
 
     library = open_library(args)
-    by = _identify(library, args)
-    release, waiver = _locked(
+    by = identify(library, args)
+    release, waiver = locked(
         library, args.slug, lambda release: waive(release, library, args.check, by, args.reason)
     )
-    _commit(library, release.slug, "waive", waiver.digest)
-    _say(
+    commit(library, release.slug, "waive", waiver.digest)
+    say(
         f"{waiver.check} waived for {release.slug} by {by} ({short(waiver.digest)}): "
         f"{waiver.reason}"
     )

@@ -29,7 +29,7 @@ def register(subcommands: argparse._SubParsersAction) -> None:
 
     submit = subcommands.add_parser("submit", help="run the checks and send for review")
     submit.add_argument("slug")
-    _as(submit)
+    add_as_option(submit)
     submit.add_argument("--note", default="")
     submit.set_defaults(handler=cmd_submit)
 
@@ -41,12 +41,12 @@ def register(subcommands: argparse._SubParsersAction) -> None:
     )
     clear.add_argument("--via", choices=("email", "phone", "in-person"), default="")
     clear.add_argument("--note", default="")
-    _as(clear, "who is recording it (optional; kept in the history)")
+    add_as_option(clear, "who is recording it (optional; kept in the history)")
     clear.set_defaults(handler=cmd_clear)
 
     approve = subcommands.add_parser("approve", help="approve the release as it stands")
     approve.add_argument("slug")
-    _as(approve)
+    add_as_option(approve)
     approve.add_argument(
         "--for",
         dest="for_person",
@@ -74,13 +74,13 @@ def register(subcommands: argparse._SubParsersAction) -> None:
 
     changes = subcommands.add_parser("request-changes", help="send a release back with a note")
     changes.add_argument("slug")
-    _as(changes)
+    add_as_option(changes)
     changes.add_argument("--note", required=True)
     changes.set_defaults(handler=cmd_request_changes)
 
     spike = subcommands.add_parser("spike", help="withdraw a release (--undo brings it back)")
     spike.add_argument("slug")
-    _as(spike)
+    add_as_option(spike)
     spike.add_argument("--note", default="")
     spike.add_argument("--undo", action="store_true", help="unspike")
     spike.set_defaults(handler=cmd_spike)
@@ -99,7 +99,7 @@ def register(subcommands: argparse._SubParsersAction) -> None:
     diff.set_defaults(handler=cmd_diff)
 
 
-def _as(parser: argparse.ArgumentParser, help_text: str | None = None) -> None:
+def add_as_option(parser: argparse.ArgumentParser, help_text: str | None = None) -> None:
     parser.add_argument(
         "--as",
         dest="as_person",
@@ -111,7 +111,7 @@ def _as(parser: argparse.ArgumentParser, help_text: str | None = None) -> None:
     )
 
 
-def _identify(
+def identify(
     library: Library, args: argparse.Namespace, *, required: bool = True, hint: str = ""
 ) -> str:
     from ..identity import IdentityError, resolve
@@ -169,7 +169,7 @@ def _act(action: Callable[[], Any]) -> Any:
         raise CommandError(str(error)) from None
 
 
-def _locked(library: Library, slug: str, action: Callable[[Release], Any]) -> tuple[Release, Any]:
+def locked(library: Library, slug: str, action: Callable[[Release], Any]) -> tuple[Release, Any]:
     """Load and change ``slug`` while holding its edit lock (the TUI may have it open)."""
     from .. import locks
 
@@ -181,7 +181,7 @@ def _locked(library: Library, slug: str, action: Callable[[Release], Any]) -> tu
         raise CommandError(str(error)) from None
 
 
-def _commit(
+def commit(
     library: Library,
     slug: str,
     action: str,
@@ -204,7 +204,7 @@ def _commit(
     )
 
 
-def _say(text: str) -> None:
+def say(text: str) -> None:
     print(strip_controls(text))
 
 
@@ -248,13 +248,13 @@ def cmd_check(args: argparse.Namespace) -> int:
                 waiver = waived.get(result.id)
                 mark = f" (waived by {waiver.by}: {waiver.reason})" if waiver else " (blocking)"
             where = f"{result.where}: " if result.where else ""
-            _say(f"{result.level:<8}{result.id:<12}{where}{result.message}{mark}")
+            say(f"{result.level:<8}{result.id:<12}{where}{result.message}{mark}")
         errors = sum(r.level == "error" for r in results)
         warnings = len(results) - errors
         if not results:
-            _say(f"{release.slug}: every check passes.")
+            say(f"{release.slug}: every check passes.")
         else:
-            _say(
+            say(
                 f"{release.slug}: {errors} error{'s' * (errors != 1)}, "
                 f"{warnings} warning{'s' * (warnings != 1)}, {len(blocked)} blocking."
             )
@@ -267,12 +267,12 @@ def cmd_submit(args: argparse.Namespace) -> int:
     from ..signoff import status
 
     library = open_library(args)
-    by = _identify(library, args)
-    release, event = _locked(
+    by = identify(library, args)
+    release, event = locked(
         library, args.slug, lambda release: submit(release, library, by, note=args.note)
     )
-    _commit(library, release.slug, event.action, event.digest)
-    _say(
+    commit(library, release.slug, event.action, event.digest)
+    say(
         f"Submitted {release.slug} for review ({short(event.digest)}); "
         f"status: {status(release, library)}."
     )
@@ -284,11 +284,11 @@ def cmd_clear(args: argparse.Namespace) -> int:
     from ..digest import short
 
     library = open_library(args)
-    recorder = _identify(library, args, required=False)
+    recorder = identify(library, args, required=False)
     notes: list[str] = []
     sign = _sign_with(library, None) if recorder else None
     release, clearance = _with_passphrase(
-        lambda sign: _locked(
+        lambda sign: locked(
             library,
             args.slug,
             lambda release: clear(
@@ -306,11 +306,9 @@ def cmd_clear(args: argparse.Namespace) -> int:
         sign,
     )
     if clearance is None:
-        _say(
-            f"Quote {args.quote_id} is already cleared by {args.by} as it stands; nothing changed."
-        )
+        say(f"Quote {args.quote_id} is already cleared by {args.by} as it stands; nothing changed.")
     else:
-        _commit(
+        commit(
             library,
             release.slug,
             "clear",
@@ -320,11 +318,9 @@ def cmd_clear(args: argparse.Namespace) -> int:
         )
         how = f", recorded by {clearance.recorded_by}" if clearance.recorded_by else ""
         signed = ", signed" if clearance.signature else ""
-        _say(
-            f"Quote {args.quote_id} cleared by {args.by} ({short(clearance.digest)}{how}{signed})."
-        )
+        say(f"Quote {args.quote_id} cleared by {args.by} ({short(clearance.digest)}{how}{signed}).")
     for line in notes:
-        _say(line)
+        say(line)
     return 0
 
 
@@ -334,7 +330,7 @@ def cmd_approve(args: argparse.Namespace) -> int:
     from ..signoff import counting_approvals, status
 
     library = open_library(args)
-    actor = _identify(
+    actor = identify(
         library,
         args,
         hint=(
@@ -344,9 +340,9 @@ def cmd_approve(args: argparse.Namespace) -> int:
     )
     by, recorded_by = actor, ""
     if args.for_person:
-        from ..identity import _find
+        from ..identity import find_person
 
-        by = _find(library, args.for_person) or ""
+        by = find_person(library, args.for_person) or ""
         if not by:
             raise CommandError(
                 f"--for {args.for_person!r}: no person with that id or email "
@@ -359,7 +355,7 @@ def cmd_approve(args: argparse.Namespace) -> int:
         raise CommandError("--via goes with --for: it says how someone else's approval reached you")
     notes: list[str] = []
     release, approval = _with_passphrase(
-        lambda sign: _locked(
+        lambda sign: locked(
             library,
             args.slug,
             lambda release: approve(
@@ -378,12 +374,12 @@ def cmd_approve(args: argparse.Namespace) -> int:
     have = len(counting_approvals(release, library))
     need = library.settings.rules.approvals_required
     if approval is None:
-        _say(
+        say(
             f"{by} has already approved {release.slug} as it stands; it counts once. "
             "Nothing changed."
         )
     else:
-        _commit(
+        commit(
             library,
             release.slug,
             "approve",
@@ -394,15 +390,15 @@ def cmd_approve(args: argparse.Namespace) -> int:
         )
         signed = ", signed" if approval.signature else ""
         if approval.recorded_by:
-            _say(
+            say(
                 f"Recorded {by}'s approval of {release.slug}, given via {approval.via}, "
                 f"recorded by {approval.recorded_by} ({short(approval.digest)}{signed})."
             )
         else:
-            _say(f"Approved {release.slug} as {by} ({short(approval.digest)}{signed}).")
+            say(f"Approved {release.slug} as {by} ({short(approval.digest)}{signed}).")
     for line in notes:
-        _say(line)
-    _say(f"Status: {status(release, library)} ({have} of {need} approvals).")
+        say(line)
+    say(f"Status: {status(release, library)} ({have} of {need} approvals).")
     return 0
 
 
@@ -411,12 +407,12 @@ def cmd_request_changes(args: argparse.Namespace) -> int:
     from ..signoff import status
 
     library = open_library(args)
-    by = _identify(library, args)
-    release, event = _locked(
+    by = identify(library, args)
+    release, event = locked(
         library, args.slug, lambda release: request_changes(release, library, by, args.note)
     )
-    _commit(library, release.slug, event.action, event.digest)
-    _say(f"Changes requested on {release.slug} by {by}; status: {status(release, library)}.")
+    commit(library, release.slug, event.action, event.digest)
+    say(f"Changes requested on {release.slug} by {by}; status: {status(release, library)}.")
     return 0
 
 
@@ -425,13 +421,13 @@ def cmd_spike(args: argparse.Namespace) -> int:
     from ..signoff import status
 
     library = open_library(args)
-    by = _identify(library, args)
-    release, event = _locked(
+    by = identify(library, args)
+    release, event = locked(
         library, args.slug, lambda release: spike(release, library, by, args.note, undo=args.undo)
     )
-    _commit(library, release.slug, event.action, event.digest)
+    commit(library, release.slug, event.action, event.digest)
     verb = "Unspiked" if args.undo else "Spiked"
-    _say(f"{verb} {release.slug}; status: {status(release, library)}.")
+    say(f"{verb} {release.slug}; status: {status(release, library)}.")
     return 0
 
 
@@ -464,13 +460,13 @@ def cmd_verify(args: argparse.Namespace) -> int:
                     f"{slug}: {what} by {claim.by} was {label}, not given in newsroom by {claim.by}"
                 )
     for line in problems:
-        _say(line)
+        say(line)
     for line in recorded:
-        _say(line)
+        say(line)
     if problems:
         return EXIT_FAILED
     where = args.slug or f"{len(slugs)} release{'s' * (len(slugs) != 1)}"
-    _say(f"{where}: every approval, clearance and waiver claimed is valid ({claims} in all).")
+    say(f"{where}: every approval, clearance and waiver claimed is valid ({claims} in all).")
     return 0
 
 
@@ -486,5 +482,5 @@ def cmd_diff(args: argparse.Namespace) -> int:
         # A snapshot is read from disk: keep any control character out of the terminal.
         sys.stdout.write(strip_controls(text))
     else:
-        _say(f"No changes to the published text since {base.label}.")
+        say(f"No changes to the published text since {base.label}.")
     return 0

@@ -11,6 +11,7 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ..model import (
@@ -92,7 +93,7 @@ class PictureBlock:
         }
 
     @classmethod
-    def from_payload(cls, data: dict) -> PictureBlock:
+    def from_payload(cls, data: dict[str, Any]) -> PictureBlock:
         return cls(picture_id=data["id"], **{k: v for k, v in data.items() if k != "id"})
 
 
@@ -238,9 +239,9 @@ def build_document(
                 )
             )
         elif kind == "picture":
-            block = next((p for p in pictures if p.picture_id == value), None)
-            if block is not None:
-                blocks.append(block)
+            picture = next((p for p in pictures if p.picture_id == value), None)
+            if picture is not None:
+                blocks.append(picture)
         else:
             caption = release.caption(value)
             if caption is None:
@@ -262,7 +263,7 @@ def build_document(
             # zone; dropping it would print FOR IMMEDIATE RELEASE.
             until = until.replace(tzinfo=_zone(zone))
         embargo = EmbargoLine(until, zone)
-    speakers = []
+    speakers: list[tuple[str, str, str]] = []
     for block in blocks:
         if isinstance(block, QuoteBlock) and block.speaker_id not in {s[0] for s in speakers}:
             speakers.append((block.speaker_id, block.speaker_name, block.role))

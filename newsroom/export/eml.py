@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import email.policy
 from datetime import UTC, datetime
+from email.errors import MessageDefect
 from email.header import Header
-from email.headerregistry import HeaderRegistry
+from email.headerregistry import Address, HeaderRegistry
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
-from typing import Any
+from typing import Any, Protocol, cast
 
 from .document import Document
 from .text import DRAFT_MARK, TextOptions, render_text
@@ -43,9 +44,25 @@ def subject(document: Document) -> str:
 _REGISTRY = HeaderRegistry()
 
 
+class AddressList(Protocol):
+    """A parsed address header (From, To, Reply-To…)."""
+
+    @property
+    def defects(self) -> tuple[MessageDefect, ...]: ...
+    @property
+    def addresses(self) -> tuple[Address, ...]: ...
+
+
+def address_header(name: str, value: str) -> AddressList:
+    """``value`` parsed as the address header ``name`` (From, To, Reply-To…)."""
+    # The registry makes a class of BaseHeader and AddressHeader for an address
+    # header's name, which typeshed cannot express.
+    return cast(AddressList, _REGISTRY(name, value))
+
+
 def check_addresses(name: str, value: str, source: str) -> str:
     """``value`` if it parses as a clean address list, else ExportError naming ``source``."""
-    header = _REGISTRY(name, value)
+    header = address_header(name, value)
     if header.defects or not header.addresses:
         problem = str(header.defects[0]) if header.defects else "no address"
         raise ExportError(f"{source}: {value!r} is not a usable email address ({problem})")
@@ -76,7 +93,7 @@ def _fold_plain(name: str, value: str, width: int) -> str | None:
     return "\n".join(lines)[len(name) + 2 :]
 
 
-def _set_unstructured(message: EmailMessage, name: str, value: str) -> None:
+def set_unstructured(message: EmailMessage, name: str, value: str) -> None:
     """Set a free-text header so any reader gets back exactly ``value``.
 
     The stdlib folder can drop the space between two encoded words or decode
@@ -84,7 +101,7 @@ def _set_unstructured(message: EmailMessage, name: str, value: str) -> None:
     ASCII at its spaces, anything else as RFC 2047 encoded words throughout
     (spaces inside them are kept).
     """
-    width = POLICY.max_line_length
+    width = POLICY.max_line_length or 76  # set in POLICY; None would mean no limit
     folded = _fold_plain(name, value, width)
     if folded is None:
         folded = Header(value, charset="utf-8", header_name=name, maxlinelen=width - 4).encode(
@@ -122,9 +139,9 @@ def build_message(
     if not from_address:
         raise ExportError("newsroom.toml: export.from is not set; an email needs a From address")
     check_addresses("From", from_address, "newsroom.toml: export.from")
-    sender = _REGISTRY("From", from_address).addresses[0]
+    sender = address_header("From", from_address).addresses[0]
     message = EmailMessage(policy=POLICY)
-    _set_unstructured(message, "Subject", subject(document))
+    set_unstructured(message, "Subject", subject(document))
     message["From"] = from_address
     if reply_to:
         source = "newsroom.toml: export.reply_to"

@@ -12,12 +12,16 @@ from __future__ import annotations
 
 import re
 from html import escape
+from typing import TYPE_CHECKING
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from .document import CaptionBlock, Document, PictureBlock, Prose, QuoteBlock
 from .text import DRAFT_MARK, TextOptions, quote_paragraphs
+
+if TYPE_CHECKING:
+    from ..media import Rendition
 
 # html=False: a "<script>" in body.md is shown as text, never parsed as a tag.
 _MARKDOWN = MarkdownIt("commonmark", {"html": False})
@@ -150,7 +154,12 @@ def _caption_html(block: CaptionBlock) -> list[str]:
     return out
 
 
-def render_article(document: Document, *, digest: str = "", renditions: dict | None = None) -> str:
+def render_article(
+    document: Document,
+    *,
+    digest: str = "",
+    renditions: dict[str, dict[str, Rendition]] | None = None,
+) -> str:
     """The release as one ``<article>`` element (no page around it)."""
     out: list[str] = ["<article>", "<header>"]
     if document.draft:
@@ -227,7 +236,12 @@ def page_title(document: Document) -> str:
     return f"{DRAFT_MARK}: {title}" if document.draft else title
 
 
-def render_html(document: Document, *, digest: str = "", renditions: dict | None = None) -> str:
+def render_html(
+    document: Document,
+    *,
+    digest: str = "",
+    renditions: dict[str, dict[str, Rendition]] | None = None,
+) -> str:
     """A complete HTML5 page holding the release."""
     head = [
         "<!DOCTYPE html>",

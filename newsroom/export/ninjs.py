@@ -16,12 +16,15 @@ import json
 import re
 import uuid
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from .document import Document
 from .html import render_article
 from .text import DRAFT_MARK, TextOptions, render_text
+
+if TYPE_CHECKING:
+    from ..media import Rendition
 
 NINJS_VERSION = "3.1"
 NINJS_SCHEMA_URI = "http://www.iptc.org/std/ninjs/ninjs-schema_3.1.json#"
@@ -63,7 +66,7 @@ def ninjs_item(
     version: str = "1",
     now: datetime | None = None,
     width: int = 72,
-    renditions: dict | None = None,
+    renditions: dict[str, dict[str, Rendition]] | None = None,
 ) -> dict[str, Any]:
     """The release as a ninjs 3.1 object (plain JSON-ready data)."""
     now = now or datetime.now(UTC)
@@ -133,7 +136,7 @@ def render_ninjs(
     version: str = "1",
     now: datetime | None = None,
     width: int = 72,
-    renditions: dict | None = None,
+    renditions: dict[str, dict[str, Rendition]] | None = None,
 ) -> str:
     item = ninjs_item(
         document,

@@ -10,7 +10,9 @@ from __future__ import annotations
 import re
 import textwrap
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
@@ -140,7 +142,7 @@ class _Para:
 _MARKDOWN = MarkdownIt("commonmark", {"html": False, "linkify": True}).enable("linkify")
 
 
-def _quick_pretest(linkify):
+def _quick_pretest(linkify: Any) -> Callable[[str], bool] | None:  # linkify-it is untyped
     """linkify-it's ``pretest``, the same answer ~10× faster on prose.
 
     Its pattern is ``(schema)|(host)|@``; the schema part (a huge Unicode
@@ -164,8 +166,7 @@ def _quick_pretest(linkify):
     return pretest
 
 
-_pretest = _quick_pretest(_MARKDOWN.linkify)
-if _pretest is not None:
+if _MARKDOWN.linkify is not None and (_pretest := _quick_pretest(_MARKDOWN.linkify)) is not None:
     _MARKDOWN.linkify.pretest = _pretest
 
 
@@ -210,9 +211,9 @@ def _inline_text(token: Token) -> str:
 def markdown_paragraphs(markdown: str) -> list[_Para]:
     """Body Markdown as plain paragraphs, each with its list indent."""
     paragraphs: list[_Para] = []
-    # A stack of [kind, next number] for nested lists, and the indent that
-    # lines up under each open item's text.
-    lists: list[list] = []
+    # A stack of the open lists' next numbers (None for a bullet list), and the
+    # indent that lines up under each open item's text.
+    lists: list[int | None] = []
     items: list[str] = []
     pending_marker: str | None = None
     quote_depth = 0
@@ -229,19 +230,19 @@ def markdown_paragraphs(markdown: str) -> list[_Para]:
             heading = False
         elif kind == "bullet_list_open":
             new_list = new_list or not lists
-            lists.append(["bullet", 0])
+            lists.append(None)
         elif kind == "ordered_list_open":
             new_list = new_list or not lists
-            lists.append(["ordered", int(token.attrs.get("start", 1) or 1)])
+            lists.append(int(token.attrs.get("start", 1) or 1))
         elif kind in {"bullet_list_close", "ordered_list_close"}:
             lists.pop()
         elif kind == "list_item_open":
-            current = lists[-1]
-            if current[0] == "bullet":
+            number = lists[-1]
+            if number is None:
                 pending_marker = "- "
             else:
-                pending_marker = f"{current[1]}. "
-                current[1] += 1
+                pending_marker = f"{number}. "
+                lists[-1] = number + 1
             items.append((items[-1] if items else "") + " " * len(pending_marker))
         elif kind == "list_item_close":
             items.pop()

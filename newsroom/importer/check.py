@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from ..bundle import Library
-    from .parse import ImportResult
+    from .report import ImportResult
 
 _FOLD = str.maketrans(
     {
@@ -58,10 +59,10 @@ def _is_structure(what: str, text: str) -> bool:
     """Whether ``text`` really is the kind of structure the parser says it set aside."""
     from . import text as patterns
     from .captions import LABEL_WORDS_RE
+    from .contact import LABEL_RE
     from .dates import find_dateline
-    from .parse import LABEL_RE
 
-    checks = {
+    checks: dict[str, Callable[[str], object]] = {
         "release marker": patterns.MARKER_RE.match,
         "ENDS": patterns.ENDS_RE.match,
         "embargo": patterns.EMBARGO_RE.match,
@@ -91,10 +92,10 @@ def source_words(result: ImportResult, *, export_order: bool = True) -> list[str
         # Only what matches its pattern may be set aside: no trusting the parser.
         if _is_structure(item.what, item.text):
             set_aside.setdefault(item.line, []).append((item.text, item.what == "ENDS"))
-    for item in result.dropped:
-        if _is_droppable(item.why, item.text):
+    for dropped in result.dropped:
+        if _is_droppable(dropped.why, dropped.text):
             # Furniture opens its line ('Home > News > Item ENDS').
-            set_aside.setdefault(item.line, []).append((item.text, False))
+            set_aside.setdefault(dropped.line, []).append((dropped.text, False))
     pieces: list[tuple[int, int, list[str]]] = []
     for number, line in enumerate(lines, start=1):
         found = words(line)

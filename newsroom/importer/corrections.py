@@ -10,14 +10,12 @@ speaker by placeholder is frozen as written first.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from ..model import Quote, fill_intro, reference_line
 from .assemble import HIGH, Decision
 from .people import Speakers
-
-if TYPE_CHECKING:
-    from .parse import ImportResult
+from .release import markdown_safe
+from .report import ImportResult, QuoteReport
 
 SPEAKER, ROLE, MERGE, SPLIT, BODY = "speaker", "role", "merge", "split", "body"
 
@@ -151,8 +149,6 @@ def _split(result: ImportResult, quote: Quote, correction: Correction) -> str:
 
 
 def _to_body(result: ImportResult, quote: Quote) -> None:
-    from .parse import _markdown_safe
-
     _freeze(result, quote)
     paragraphs = [f"“{p}”" for p in quote.text.split("\n\n")]
     if quote.attribution:
@@ -160,7 +156,7 @@ def _to_body(result: ImportResult, quote: Quote) -> None:
         paragraphs[after - 1] += f" {quote.attribution}"
     if quote.intro:
         paragraphs.insert(0, quote.intro)
-    prose = "\n\n".join(_markdown_safe(p) for p in paragraphs)
+    prose = "\n\n".join(markdown_safe(p) for p in paragraphs)
     release = result.release
     release.body = release.body.replace(reference_line("quote", quote.id), prose, 1)
     release.quotes.remove(quote)
@@ -169,8 +165,6 @@ def _to_body(result: ImportResult, quote: Quote) -> None:
 
 def _refresh_report(result: ImportResult) -> None:
     """The per-quote lines of the report follow the corrected quotes."""
-    from .parse import QuoteReport
-
     old = {r.quote_id: r for r in result.quotes}
     reports = []
     for quote in result.release.quotes:

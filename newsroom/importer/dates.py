@@ -18,7 +18,7 @@ _TIME_RE = re.compile(
 )
 
 
-def date_from_match(match: re.Match, default_year: int | None) -> tuple[date | None, bool]:
+def date_from_match(match: re.Match[str], default_year: int | None) -> tuple[date | None, bool]:
     """The date a DATE match names, and whether its year was written."""
     day = match.group("d1") or match.group("d2")
     month_name = (match.group("m1") or match.group("m2") or "").lower().rstrip(".")
@@ -32,7 +32,9 @@ def date_from_match(match: re.Match, default_year: int | None) -> tuple[date | N
         return None, bool(year_text)
 
 
-def find_date(text: str, default_year: int | None) -> tuple[date | None, bool, re.Match | None]:
+def find_date(
+    text: str, default_year: int | None
+) -> tuple[date | None, bool, re.Match[str] | None]:
     match = DATE_RE.search(text)
     if not match:
         return None, False, None
@@ -43,7 +45,7 @@ def find_date(text: str, default_year: int | None) -> tuple[date | None, bool, r
 def parse_embargo(line: str, default_year: int) -> tuple[datetime | None, str]:
     """The moment an embargo line names, in Europe/London, and a problem if any."""
     day, has_year, match = find_date(line, default_year)
-    if day is None:
+    if day is None or match is None:
         return None, "no date found in the embargo line"
     rest = line[: match.start()] + " " + line[match.end() :]
     problem = "" if has_year else f"the embargo has no year; assumed {day.year}"
@@ -91,7 +93,7 @@ _NOT_PLACES = (
 )
 
 
-def find_dateline(text: str) -> tuple[str, re.Match | None]:
+def find_dateline(text: str) -> tuple[str, re.Match[str] | None]:
     """(place, match) for a dateline opening ``text``; match is None when there is none."""
     for pattern in _DATELINES:
         match = pattern.match(text)

@@ -1,46 +1,38 @@
-"""The import pipeline: normalise → split blocks → classify → extract quotes → match people.
+"""Classify pasted text: blocks → head, body, notes, contact, about, imprint; then quotes.
 
-``import_text`` returns an ``ImportResult``: the release as it would be
-saved, the people it adds, and an account of every line — what it became,
-what was set aside as structure and what was dropped as web furniture — that
-the command line and the TUI both display.
+``Parser`` walks the blocks of normalised text once (head, body, tail), then
+finds the dateline, captions and quotations in the body. What it found is
+turned into a release by ``release.build_result``; ``release.import_text``
+runs the whole pipeline.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from datetime import date
 
-from ..model import (
-    Caption,
-    Contact,
-    Dateline,
-    Embargo,
-    Person,
-    Release,
-    Settings,
-    reference_line,
-    slugify,
-)
-from .assemble import LOW, Decision, build_quote
+from ..model import Contact, Dateline, Embargo, Person
+from .assemble import LOW, Decision
 from .captions import FoundCaption, find_caption
+from .contact import LABEL_RE, contact_like, parse_contact
 from .dates import LONDON, find_date, find_dateline, parse_embargo
 from .people import Speakers, name_key
 from .quotes import FoundQuote, Para, Prose, find_quotes, match_intro, opens_quote
+from .report import Dropped, Structure
+from .roles import learn_roles
 from .text import (
     ABOUT_HEADING_RE,
     CONTACT_HEADING_RE,
     DATE_LINE_RE,
+    DATE_RE,
     EMBARGO_RE,
     ENDS_RE,
     IMPRINT_RE,
     MARKER_RE,
     NOTES_HEADING_RE,
     Block,
+    Line,
     furniture,
-    normalise,
-    split_blocks,
 )
 
 # Sections in the order the text export prints them.
@@ -48,87 +40,15 @@ HEAD, BODY, NOTES, CONTACT, ABOUT, IMPRINT = range(6)
 SECTION_NAMES = ["head", "body", "notes to editors", "contact", "about", "imprint"]
 
 
-@dataclass
-class Dropped:
-    line: int
-    text: str
-    why: str
+class Parser:
+    """What pasted text holds, found by ``run()`` and kept in its attributes.
 
+    ``release.build_result`` reads them; nothing here builds the release.
+    """
 
-@dataclass
-class Structure:
-    """Words set aside because a field now holds their meaning (ENDS, headings, labels)."""
-
-    line: int
-    text: str
-    what: str
-
-
-@dataclass
-class QuoteReport:
-    quote_id: str
-    line: int
-    speaker_id: str
-    speaker_name: str
-    role: str
-    how: str  # "people.toml (by name)", "new person", ...
-    paragraphs: int
-    after: bool  # attributed after the words
-
-
-@dataclass
-class ImportResult:
-    release: Release
-    people: dict[str, Person]  # the directory with any new people added
-    new_people: list[Person]
-    quotes: list[QuoteReport]
-    body: list[tuple[int, str]]  # prose left as plain body: (line, text)
-    dropped: list[Dropped]
-    structure: list[Structure]
-    warnings: list[str]
-    notes: list[str]  # what normalising changed (BOM, CRLF…)
-    source: str  # the normalised input, line numbers as in the original
-    sections: dict[int, int]  # line number → section its words went to
-    defaults_used: list[str] = field(default_factory=list)
-    decisions: list[Decision] = field(default_factory=list)  # every choice, line and confidence
-
-    @property
-    def recognised_anything(self) -> bool:
-        release = self.release
-        return bool(
-            release.headline
-            or self.quotes
-            or release.dateline.is_set
-            or release.embargo.is_set
-            or release.notes_to_editors
-            or self.structure
-        )
-
-    def summary_lines(self) -> list[str]:
-        """What was recognised, as plain lines (never markup)."""
-        from .report import summary_lines
-
-        return summary_lines(self)
-
-
-def import_text(
-    text: str,
-    people: dict[str, Person] | None = None,
-    *,
-    today: date | None = None,
-    settings: Settings | None = None,
-    slug: str | None = None,
-) -> ImportResult:
-    """Parse pasted release text. Pure: reads and writes nothing."""
-    today = today or date.today()
-    clean, notes = normalise(text)
-    parser = _Parser(clean, split_blocks(clean), dict(people or {}), today)
-    parser.run()
-    return parser.result(notes, settings or Settings(), slug)
-
-
-class _Parser:
-    def __init__(self, source: str, blocks: list[Block], people: dict[str, Person], today: date):
+    def __init__(
+        self, source: str, blocks: list[Block], people: dict[str, Person], today: date
+    ) -> None:
         self.source = source
         self.blocks = blocks
         self.today = today
@@ -205,9 +125,9 @@ class _Parser:
             (n for n, b in enumerate(self.blocks[:10]) if MARKER_RE.match(b.text)), None
         )
         if marker_at:
-            for block in self.blocks[:marker_at]:
-                if not self._head_line(block):
-                    self._drop(block, "above the release marker (letterhead or page header)")
+            for above in self.blocks[:marker_at]:
+                if not self._head_line(above):
+                    self._drop(above, "above the release marker (letterhead or page header)")
             self.i = marker_at
         while (block := self._peek()) is not None and self._head_line(block):
             self.i += 1
@@ -221,7 +141,7 @@ class _Parser:
             and not ENDS_RE.match(first)
             and not match_intro(first)
             and not find_dateline(first)[1]
-            and not _is_heading(first)
+            and not is_heading(first)
             and (len(self.blocks) > self.i + 1 or len(block.lines) > 1)
         ):
             taken = 1
@@ -249,7 +169,7 @@ class _Parser:
         if (
             opens_quote(text)
             or match_intro(text)
-            or _is_heading(text)
+            or is_heading(text)
             or find_dateline(text)[1]
             or len(text.split()) > 60
         ):
@@ -284,7 +204,7 @@ class _Parser:
                 self._structure(block, "ENDS")
                 self.i += 1
                 return
-            if _is_heading(text) and len(block.lines) == 1:
+            if is_heading(text) and len(block.lines) == 1:
                 return
             if len(block.lines) == 1 and (why := furniture(text)):
                 self._drop(block, f"web furniture ({why})")
@@ -325,15 +245,15 @@ class _Parser:
                 rest = heading.group("rest")
                 self._heading(block, rest, "notes to editors heading")
                 if rest:
-                    numbered = self._add_notes(Block([_tail_line(block, rest)]), numbered)
+                    numbered = self._add_notes(Block([tail_line(block, rest)]), numbered)
                 continue
             heading = CONTACT_HEADING_RE.match(text) if single else None
             if heading:
                 rest = heading.group("rest")
                 self._heading(block, rest, "contact heading")
-                blocks = [Block([_tail_line(block, rest)])] if rest else []
+                blocks = [Block([tail_line(block, rest)])] if rest else []
                 nxt = self._peek()
-                if not rest and nxt is not None and _contact_like(nxt):
+                if not rest and nxt is not None and contact_like(nxt):
                     blocks.append(nxt)
                     self.i += 1
                 self._contact(blocks)
@@ -345,7 +265,7 @@ class _Parser:
             if state == ABOUT:
                 self.about.append(text)
                 self._section(block, ABOUT)
-            elif _contact_like(block) and not self.contact.is_set:
+            elif contact_like(block) and not self.contact.is_set:
                 self._contact([block])
             else:
                 numbered = self._add_notes(block, numbered)
@@ -436,7 +356,7 @@ class _Parser:
             self.dateline = Dateline(date=self.head_date)
         for para in paras:
             self.speakers.learn_prose(para.text)
-            self.speakers.learn_roles(para.text)
+            learn_roles(self.speakers, para.text)
         captions = self._captions(paras)
         extraction = find_quotes(
             paras,
@@ -480,217 +400,24 @@ class _Parser:
 
     def _likely_year(self) -> tuple[int, str]:
         """The year of the first full date elsewhere in the text, else this year."""
-        from .text import DATE_RE
-
         for match in DATE_RE.finditer(self.source):
             if match.group("y"):
                 return int(match.group("y")), "the year of another date in the text"
         return self.today.year, "this year"
-
-    # -- the release ----------------------------------------------------------------
-
-    def result(self, notes: list[str], settings: Settings, slug: str | None) -> ImportResult:
-        release = Release(slug="import", created=self.today)
-        release.headline = self.headline
-        release.standfirst = " ".join(self.standfirst)
-        release.dateline = self.dateline
-        release.embargo = self.embargo
-        body: list[str] = []
-        plain: list[tuple[int, str]] = []
-        reports: list[QuoteReport] = []
-        last_speaker: tuple[str, str] | None = None
-        decisions = list(self.decisions)
-        for item in self.items:
-            if isinstance(item, Prose):
-                body.append(_markdown_safe(item.text))
-                plain.append((item.line, item.text))
-                continue
-            if isinstance(item, FoundCaption):
-                caption_id = f"c{len(release.captions) + 1}"
-                release.captions.append(Caption(id=caption_id, text=item.text, credit=item.credit))
-                body.append(reference_line("caption", caption_id))
-                credit = f", credit {item.credit!r}" if item.credit else ""
-                decisions.append(
-                    Decision(
-                        item.line,
-                        f"{caption_id} caption: {item.text!r}{credit} ({item.why})",
-                        item.confidence,
-                    )
-                )
-                continue
-            quote_id = f"q{len(release.quotes) + 1}"  # ids are all ours: no search needed
-            quote, how, taken = build_quote(item, quote_id, self.speakers, last_speaker)
-            decisions.extend(taken)
-            release.quotes.append(quote)
-            body.append(reference_line("quote", quote_id))
-            person = self.speakers.people.get(quote.speaker)
-            reports.append(
-                QuoteReport(
-                    quote_id=quote_id,
-                    line=item.line,
-                    speaker_id=quote.speaker,
-                    speaker_name=person.name if person else "",
-                    role=quote.role,
-                    how=how,
-                    paragraphs=len(item.paragraphs),
-                    after=bool(item.attribution),
-                )
-            )
-            if quote.speaker:
-                last_speaker = (quote.speaker, quote.role)
-        decisions.sort(key=lambda d: d.line)
-        release.body = "\n\n".join(body) + ("\n" if body else "")
-        release.notes_to_editors = self._final_notes()
-        defaults_used = []
-        release.contact = self.contact
-        if not self.contact.is_set and settings.default_contact.is_set:
-            release.contact = Contact(
-                **{
-                    k: getattr(settings.default_contact, k)
-                    for k in ("name", "role", "phone", "email")
-                }
-            )
-            defaults_used.append("contact")
-        release.about = "\n\n".join(self.about)
-        if not release.about and settings.default_about:
-            release.about = settings.default_about
-            defaults_used.append("about")
-        release.imprint = " ".join(self.imprint)
-        if not release.imprint and settings.default_imprint:
-            release.imprint = settings.default_imprint
-            defaults_used.append("imprint")
-        release.internal_notes = "\n".join(self.internal)
-        if not self.headline:
-            structure = (
-                release.quotes
-                or self.dateline.is_set
-                or self.embargo.is_set
-                or self.notes
-                or self.contact.is_set
-                or self.imprint
-                or self.structure
-            )
-            self.warnings.insert(
-                0,
-                "no headline found; add one before sending"
-                if structure
-                else "no headline or other structure recognised: all the text is kept as "
-                "body; add a headline before sending",
-            )
-        day = self.dateline.date or self.today
-        release.slug = slug or slugify(
-            self.headline or " ".join(self.source.split()[:8]), prefix=day.isoformat()
-        )
-        return ImportResult(
-            release=release,
-            people=self.speakers.people,
-            new_people=list(self.speakers.new),
-            quotes=reports,
-            body=plain,
-            dropped=self.dropped,
-            structure=self.structure,
-            warnings=self.warnings,
-            notes=notes,
-            source=self.source,
-            sections=self.sections,
-            defaults_used=defaults_used,
-            decisions=decisions,
-        )
-
-    def _final_notes(self) -> list[str]:
-        numbers = self.notes_numbers
-        if (
-            numbers
-            and any(n is not None for n in numbers)
-            and numbers != list(range(1, len(numbers) + 1))
-        ):
-            # Numbering the export would not reproduce: keep the numbers in the text.
-            return [
-                f"{n}. {note}" if n is not None else note
-                for n, note in zip(numbers, self.notes, strict=True)
-            ]
-        return list(self.notes)
 
 
 def paras_text(paras: list[Para], line: int) -> str:
     return next((p.text for p in paras if p.line == line), "")
 
 
-def _tail_line(block: Block, rest: str):
-    from .text import Line
-
+def tail_line(block: Block, rest: str) -> Line:
+    """The words after a heading on its own line ('Contact: Jane Smith')."""
     return Line(block.lines[0].number, rest.strip())
 
 
-def _is_heading(text: str) -> bool:
+def is_heading(text: str) -> bool:
     return bool(
         NOTES_HEADING_RE.match(text)
         or (CONTACT_HEADING_RE.match(text) and len(text) < 120)
         or ABOUT_HEADING_RE.match(text)
     )
-
-
-EMAIL_RE = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+")
-PHONE_RE = re.compile(r"^(?:\+44\s?(?:\(0\)\s?)?|0)\d[\d ]{7,13}\d$")
-LABEL_RE = re.compile(
-    r"^(?:tel(?:ephone)?|phone|mob(?:ile)?|m|t|e|e-?mail|email)\s*[:.]\s*|^(?:tel|mobile|email)\s+",
-    re.IGNORECASE,
-)
-
-
-def _contact_like(block: Block) -> bool:
-    return (
-        len(block.lines) <= 5
-        and any(
-            EMAIL_RE.search(line.text) or PHONE_RE.match(LABEL_RE.sub("", line.text).strip())
-            for line in block.lines
-        )
-        and all(len(line.text) < 100 for line in block.lines)
-    )
-
-
-def parse_contact(lines: list[str]) -> tuple[Contact, str]:
-    """A contact from lines like 'Jane Smith, Press Officer' / 'Tel: 07700 900123' / an email."""
-    contact = Contact()
-    phones: list[str] = []
-    emails: list[str] = []
-    texts: list[str] = []
-    order: list[int] = []  # 0 name/role, 1 phone, 2 email: the export's order
-    for raw in lines:
-        line = LABEL_RE.sub("", raw.strip()).strip()
-        for part in [p.strip() for p in re.split(r",\s*|\s+/\s+", line) if p.strip()]:
-            part = LABEL_RE.sub("", part).strip()
-            if EMAIL_RE.fullmatch(part):
-                emails.append(part)
-                order.append(2)
-            elif PHONE_RE.match(part):
-                phones.append(part)
-                order.append(1)
-            else:
-                texts.append(part)
-                order.append(0)
-    if not texts:
-        return contact, "no name"
-    if len(texts) > 3 or any(len(t.split()) > 10 or any(c.isdigit() for c in t) for t in texts):
-        return contact, "more than a name, role, phone and email"
-    if order != sorted(order):
-        return contact, "not in the order name, phone, email"
-    contact.name = texts[0]
-    contact.role = ", ".join(texts[1:])
-    contact.phone = " / ".join(phones)
-    contact.email = " / ".join(emails)
-    return contact, ""
-
-
-def _markdown_safe(text: str) -> str:
-    """Prose that Markdown will print as written."""
-    # Pasted text is not Markdown: escape what Markdown would act on.
-    text = re.sub(r"([\\`*_\[\]<])", r"\\\1", text)
-    text = re.sub(r"&(?=#?\w+;)", r"\\&", text)
-    # '2025. The council…' must not become a numbered list.
-    # Also inside a quote block or bullet ('> 0) …'): a list numbered from 0 is
-    # printed from 1 by the text export.
-    text = re.sub(r"^((?:[ ]{0,3}(?:>|[-*+](?=\s))\s*)*)(\d{1,9})([.)])(?=\s|$)", r"\1\2\\\3", text)
-    if text.startswith("{{"):
-        text = "\\" + text
-    return text

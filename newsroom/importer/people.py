@@ -163,7 +163,8 @@ NOT_NAME_WORDS = set(WEEKDAYS) | {
 }
 PRONOUNS = {"he", "she", "they", "i", "we"}
 
-_TITLE = (
+# A title before a name (Cllr, Dr, The Revd…); roles.py matches names with it too.
+TITLE = (
     r"(?:Cllr|Councillor|Dr|Doctor|Prof|Professor|Sir|Dame|Mr|Mrs|Ms|Miss|Mx|Rev|Revd|"
     r"Reverend|Lord|Lady|Baroness|Baron|Canon|Father|Rt\.?\s+Hon|The\s+Rev(?:d|erend)?)\.?"
 )
@@ -171,13 +172,13 @@ _WORD = r"[A-Z][\w'’\-]*\.?"
 _PARTICLE = r"(?:de|da|van|von|der|den|du|le|la|bin|al|ap)"
 _SUFFIX = r"(?:MP|MS|MSP|MLA|MEP|OBE|MBE|CBE|KC|QC|JP)"
 NAME_RE = re.compile(
-    rf"(?:{_TITLE}\s+)*{_WORD}(?:\s+(?:{_PARTICLE}\s+)?{_WORD}){{0,3}}(?:,?\s+{_SUFFIX})?"
+    rf"(?:{TITLE}\s+)*{_WORD}(?:\s+(?:{_PARTICLE}\s+)?{_WORD}){{0,3}}(?:,?\s+{_SUFFIX})?"
 )
 
 
 # Two or three capitalised words in running text: a candidate full name.
 _PROSE_NAME = re.compile(
-    rf"(?<![\w'’])(?:{_TITLE}\s+)?[A-Z][a-z][\w'’\-]*(?:\s+[A-Z][a-z][\w'’\-]*){{1,2}}(?![\w'’])"
+    rf"(?<![\w'’])(?:{TITLE}\s+)?[A-Z][a-z][\w'’\-]*(?:\s+[A-Z][a-z][\w'’\-]*){{1,2}}(?![\w'’])"
 )
 
 
@@ -192,7 +193,7 @@ def name_tokens(name: str) -> list[str]:
     return words
 
 
-_HONORIFIC_RE = re.compile(rf"^(?P<title>(?:{_TITLE}\s+)+)", re.IGNORECASE)
+_HONORIFIC_RE = re.compile(rf"^(?P<title>(?:{TITLE}\s+)+)", re.IGNORECASE)
 _POST_RE = re.compile(rf"(?P<post>(?:,?\s+{_SUFFIX})+)$")
 
 
@@ -278,8 +279,8 @@ def split_who(
                     role = None
                     if _role_like(head):
                         role = (a, a + len(head))
-                    after = _role_span(text, parts[index + 1 :])
-                    return (tail_start, b), after or role
+                    following = _role_span(text, parts[index + 1 :])
+                    return (tail_start, b), following or role
     return None, None
 
 
@@ -328,14 +329,6 @@ class Speakers:
     # and each name as first written.
     roles: dict[str, str] = field(default_factory=dict)
     names: dict[str, str] = field(default_factory=dict)
-
-    def learn_roles(self, text: str) -> None:
-        from .roles import prose_roles
-
-        for name, role in prose_roles(text):
-            key = name_key(name)
-            self.roles.setdefault(key, role)
-            self.names.setdefault(key, name)
 
     def learn_prose(self, text: str) -> None:
         for match in _PROSE_NAME.finditer(text):

@@ -146,7 +146,7 @@ def split_close(text: str, single: bool) -> tuple[str, str, str]:
     return "prose", text, ""
 
 
-def attribution_form(tail: str) -> re.Match | None:
+def attribution_form(tail: str) -> re.Match[str] | None:
     tail = tail.strip().lstrip(",;").strip()
     for pattern in (_AFTER_VERB, _BEFORE_VERB, _PAREN, _DASH):
         match = pattern.match(tail)
@@ -163,7 +163,7 @@ def _continued_attribution(tail: str) -> tuple[str, str] | None:
     return None
 
 
-def match_intro(text: str) -> re.Match | None:
+def match_intro(text: str) -> re.Match[str] | None:
     if opens_quote(text):
         return None
     match = INTRO_RE.match(text)
@@ -261,7 +261,7 @@ class QuoteFinder:
     def _named(self, quote: FoundQuote) -> bool:
         return bool(quote.name or quote.same_as_previous or quote.role_ref)
 
-    def _introduced(self, i: int, intro: re.Match) -> int | None:
+    def _introduced(self, i: int, intro: re.Match[str]) -> int | None:
         para = self.paras[i]
         quote = FoundQuote(line=para.line, paragraphs=[], intro=intro.group("intro").strip() + ":")
         quote.before = self.paras[i - 1].text if i else ""

@@ -1,11 +1,78 @@
-"""The account of an import shown by ``newsroom import`` and the TUI import screen."""
+"""What an import found: ``ImportResult`` and the account of it.
+
+``ImportResult`` holds the release as it would be saved, the people it adds,
+and an account of every line — what it became, what was set aside as
+structure and what was dropped as web furniture. ``summary_lines`` is that
+account as plain lines, shown by ``newsroom import`` and the TUI import screen.
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from dataclasses import dataclass, field
 
-if TYPE_CHECKING:
-    from .parse import ImportResult
+from ..model import Person, Release
+from .assemble import Decision
+
+
+@dataclass
+class Dropped:
+    line: int
+    text: str
+    why: str
+
+
+@dataclass
+class Structure:
+    """Words set aside because a field now holds their meaning (ENDS, headings, labels)."""
+
+    line: int
+    text: str
+    what: str
+
+
+@dataclass
+class QuoteReport:
+    quote_id: str
+    line: int
+    speaker_id: str
+    speaker_name: str
+    role: str
+    how: str  # "people.toml (by name)", "new person", ...
+    paragraphs: int
+    after: bool  # attributed after the words
+
+
+@dataclass
+class ImportResult:
+    release: Release
+    people: dict[str, Person]  # the directory with any new people added
+    new_people: list[Person]
+    quotes: list[QuoteReport]
+    body: list[tuple[int, str]]  # prose left as plain body: (line, text)
+    dropped: list[Dropped]
+    structure: list[Structure]
+    warnings: list[str]
+    notes: list[str]  # what normalising changed (BOM, CRLF…)
+    source: str  # the normalised input, line numbers as in the original
+    sections: dict[int, int]  # line number → section its words went to
+    defaults_used: list[str] = field(default_factory=list)
+    decisions: list[Decision] = field(default_factory=list)  # every choice, line and confidence
+
+    @property
+    def recognised_anything(self) -> bool:
+        release = self.release
+        return bool(
+            release.headline
+            or self.quotes
+            or release.dateline.is_set
+            or release.embargo.is_set
+            or release.notes_to_editors
+            or self.structure
+        )
+
+    def summary_lines(self) -> list[str]:
+        """What was recognised, as plain lines (never markup)."""
+        return summary_lines(self)
 
 
 def _short(text: str, width: int = 70) -> str:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 
-from .people import _TITLE, NOT_NAME_WORDS, looks_like_name, name_key
+from .people import NOT_NAME_WORDS, TITLE, Speakers, looks_like_name, name_key
 
 # Words that end a role phrase ("Parish councillor", "Branch secretary").
 ROLE_WORDS = (
@@ -26,7 +26,7 @@ ROLE_WORDS = (
     "member|vicar|rector|warden|clerk|caretaker|nurse|doctor|gp|midwife|librarian|"
     "curator|owner|landlord|landlady|editor|coach|captain|manager"
 )
-_NAME = rf"(?:{_TITLE}\s+)?[A-Z][\w'’\-]+(?:\s+[A-Z][\w'’\-]+){{1,2}}"
+_NAME = rf"(?:{TITLE}\s+)?[A-Z][\w'’\-]+(?:\s+[A-Z][\w'’\-]+){{1,2}}"
 # Verbs that follow an appositive role in a lead.
 _LEAD_VERB = (
     r"(?:has|have|had|is|was|will|would|says|said|welcomed|welcomes|warned|warns|called|calls|"
@@ -104,3 +104,11 @@ def role_reference(text: str, roles: dict[str, str]) -> str | None:
 
 
 __all__ = ["name_key", "possessive_role", "prose_roles", "role_reference"]
+
+
+def learn_roles(speakers: Speakers, text: str) -> None:
+    """Remember the roles named in prose ('Jo Bell, Treasurer of …') for ``speakers``."""
+    for name, role in prose_roles(text):
+        key = name_key(name)
+        speakers.roles.setdefault(key, role)
+        speakers.names.setdefault(key, name)

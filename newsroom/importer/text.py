@@ -234,9 +234,9 @@ def split_blocks(text: str) -> list[Block]:
     """Blocks of lines separated by blank lines; solo lines become blocks of their own."""
     raw_blocks: list[list[Line]] = []
     current: list[Line] = []
-    for number, line in enumerate(text.split("\n"), start=1):
-        if line.strip():
-            current.append(Line(number, line.strip()))
+    for number, raw in enumerate(text.split("\n"), start=1):
+        if raw.strip():
+            current.append(Line(number, raw.strip()))
         elif current:
             raw_blocks.append(current)
             current = []

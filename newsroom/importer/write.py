@@ -10,7 +10,7 @@ from ..errors import BundleError
 from ..fsio import atomic_write
 from ..layout import PEOPLE_FILE
 from ..model import slug_problem
-from .parse import ImportResult
+from .report import ImportResult
 
 
 def create_bundle(library: Library, result: ImportResult, slug: str | None = None) -> Path:

@@ -19,7 +19,7 @@ import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
 
 from .xmp import read_xmp
 
@@ -61,7 +61,7 @@ def _heif_brand(head: bytes) -> bool:
     }
 
 
-def _open(path: Path) -> Image.Image:
+def _open(path: Path) -> ImageFile.ImageFile:
     """Open and fully decode ``path``; every failure becomes an ``ImageProblem``."""
     with path.open("rb") as handle:
         head = handle.read(16)
@@ -100,7 +100,7 @@ def _open(path: Path) -> Image.Image:
     return image
 
 
-def _metadata(image: Image.Image) -> dict[str, str]:
+def _metadata(image: ImageFile.ImageFile) -> dict[str, str]:
     found: dict[str, str] = {}
     raw = image.info.get("xmp") or image.info.get("XML:com.adobe.xmp")
     if raw:
@@ -112,11 +112,11 @@ def _metadata(image: Image.Image) -> dict[str, str]:
     except (OSError, SyntaxError, ValueError, IndexError):
         iptc = {}
     for key, name in _IPTC.items():
-        value = iptc.get(key)
-        if isinstance(value, list):
-            value = b"; ".join(value)
-        if value and name not in found:
-            found[name] = value.decode("utf-8", "replace").strip()
+        item = iptc.get(key)
+        if isinstance(item, list):
+            item = b"; ".join(item)
+        if item and name not in found:
+            found[name] = item.decode("utf-8", "replace").strip()
     exif = image.getexif()
     for tag, name in _EXIF.items():
         value = exif.get(tag)

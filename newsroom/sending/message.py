@@ -19,7 +19,7 @@ from email.parser import BytesParser
 from email.utils import formataddr
 
 from ..bundle import Library
-from ..export.eml import POLICY, ExportError, _set_unstructured, check_addresses
+from ..export.eml import POLICY, ExportError, address_header, check_addresses, set_unstructured
 from ..model import Release
 from ..press import Contact, contact_problem
 from .config import SendError, SendSettings
@@ -66,10 +66,8 @@ def foot_line(library: Library, settings: SendSettings) -> str:
 
 
 def _address_of(value: str) -> str:
-    from email.headerregistry import HeaderRegistry
-
     try:
-        header = HeaderRegistry()("From", value)
+        header = address_header("From", value)
         return header.addresses[0].addr_spec if header.addresses else value
     except (ValueError, IndexError):
         return value
@@ -100,7 +98,7 @@ def build_template(
             when=document.embargo.describe(), headline=document.headline or document.slug
         )
         del message["Subject"]
-        _set_unstructured(message, "Subject", subject)
+        set_unstructured(message, "Subject", subject)
     if "\r" in subject or "\n" in subject:
         raise SendError(f"{release.slug}: the subject holds a line break (refused)")
     foot = foot_line(library, settings)
@@ -137,5 +135,5 @@ def _first_text_part(message: EmailMessage) -> EmailMessage:
     when the export made a multipart message (pictures attached)."""
     for part in message.walk():
         if part.get_content_type() == "text/plain" and not part.is_attachment():
-            return part  # type: ignore[return-value]
+            return part
     raise SendError("the email export has no text part")

@@ -22,15 +22,15 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..actions import publication_refusal, record_publication
-from ..bundle import Library
-from ..errors import BundleError
-from ..fsio import atomic_write, fsync_dir, stage_write
-from ..model import Release
-from ..signoff import status
-from ..workers import can_fork, default_workers
-from ..workflow import SPIKED
-from . import EXTENSIONS, ExportError, render
+from .actions import publication_refusal, record_publication
+from .bundle import Library
+from .errors import BundleError
+from .export import EXTENSIONS, ExportError, render
+from .fsio import atomic_write, fsync_dir, stage_write
+from .model import Release
+from .signoff import status
+from .workers import can_fork, default_workers
+from .workflow import SPIKED
 
 # Given the number of releases, a context in which to call ``advance(n)`` as
 # ``n`` more are done (a progress bar, say).
