@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import sys
 
-from .common import EXIT_BAD_INPUT, CommandError
+from .common import EXIT_BAD_INPUT, CommandError, require_library
 
 # argparse, pathlib and collections cost half an interpreter's start: a plain
 # `newsroom list` does without them (see list_cmd.quick_arguments).
@@ -72,7 +72,8 @@ def build_parser(modules: Sequence[str] = COMMAND_MODULES) -> argparse.ArgumentP
         "--drafts",
         type=Path,
         default=None,
-        help="the library folder (default: $NEWSROOM_DRAFTS or ./drafts)",
+        help="the library folder (default: $NEWSROOM_DRAFTS, else the nearest folder at or "
+        "above this one holding newsroom.toml, else ./drafts)",
     )
     subcommands = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in modules:
@@ -81,11 +82,16 @@ def build_parser(modules: Sequence[str] = COMMAND_MODULES) -> argparse.ArgumentP
 
 
 def drafts_dir(args: argparse.Namespace) -> Path:
+    """The library folder (see newsroom.discover); the folders searched in vain
+    are kept on ``args.library_searched`` for the commands that need a library."""
     from pathlib import Path
 
-    if args.drafts is not None:
-        return args.drafts
-    return Path(os.environ.get("NEWSROOM_DRAFTS") or "drafts")
+    from ..discover import find_library
+
+    folder, args.library_searched = find_library(
+        None if args.drafts is None else os.fspath(args.drafts)
+    )
+    return Path(folder)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -94,7 +100,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     quick = quick_arguments(arguments)
     if quick is not None:  # a plain `newsroom list`: no argument parser at all
-        return _handled(lambda: list_releases(quick[0], as_json=quick[1]))
+        return _handled(lambda: list_releases(*quick))
     fast = FAST_COMMANDS.get(command_word(arguments) or "")
     parser = build_parser((fast,) if fast else COMMAND_MODULES)
     args = parser.parse_args(arguments)
@@ -102,6 +108,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     def run() -> int:
         if args.command is None:
+            require_library(args)
             from ..tui import run_app  # Textual is imported only here.
 
             return run_app(args.drafts)
