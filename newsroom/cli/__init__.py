@@ -64,7 +64,9 @@ def build_parser(modules: Sequence[str] = COMMAND_MODULES) -> argparse.ArgumentP
     import importlib
     from pathlib import Path
 
-    parser = argparse.ArgumentParser(
+    from .parser import NewsroomParser, honest_help
+
+    parser = NewsroomParser(
         prog="newsroom",
         description="A terminal press office. With no command, opens the editor.",
     )
@@ -75,9 +77,12 @@ def build_parser(modules: Sequence[str] = COMMAND_MODULES) -> argparse.ArgumentP
         help="the library folder (default: $NEWSROOM_DRAFTS, else the nearest folder at or "
         "above this one holding newsroom.toml, else ./drafts)",
     )
-    subcommands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    subcommands = parser.add_subparsers(
+        dest="command", metavar="COMMAND", parser_class=NewsroomParser
+    )
     for name in modules:
         importlib.import_module(f"{__name__}.{name}").register(subcommands)
+    honest_help(parser)
     return parser
 
 
