@@ -60,7 +60,6 @@ def command_word(argv: Sequence[str]) -> str | None:
 
 
 def build_parser(modules: Sequence[str] = COMMAND_MODULES) -> argparse.ArgumentParser:
-    import argparse
     import importlib
     from pathlib import Path
 
