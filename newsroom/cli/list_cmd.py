@@ -34,9 +34,11 @@ def quick_arguments(argv: Sequence[str]) -> tuple[str, bool, list[str]] | None:
         drafts, arguments = arguments[0].removeprefix("--drafts="), arguments[1:]
     if arguments not in (["list"], ["list", "--json"]) or drafts in ("",):
         return None
-    from ..discover import find_library  # as cli.drafts_dir decides it
+    if drafts is not None:
+        return drafts, len(arguments) == 2, []
+    from ..discover import find_library  # as cli.drafts_dir decides it (os.path only)
 
-    folder, searched = find_library(drafts)
+    folder, searched = find_library(None)
     return folder, len(arguments) == 2, searched
 
 
