@@ -89,9 +89,7 @@ _PATH_REF = re.compile(r"(?<![\w./-])((?:newsroom|benchmarks)/[\w/]+(?:\.py|\.tc
 _DOTTED = re.compile(r"(?<![\w./-])newsroom(?:\.\w+)+(?![\w/])")
 _FILE_SUFFIX = (".toml", ".tcss", ".md", ".py", ".json", ".txt", ".jsonl", ".git")
 # `[export]` `width`, `[git]` `enabled`, `commit_on_save`, or `[export] width`
-_KEY_REF = re.compile(
-    r"`\[([\w.]+)\]` ((?:`<?[\w-]+>?`(?:, )?)+)|`\[([\w.]+)\] ([\w-]+)`"
-)
+_KEY_REF = re.compile(r"`\[([\w.]+)\]` ((?:`<?[\w-]+>?`(?:, )?)+)|`\[([\w.]+)\] ([\w-]+)`")
 _COMMAND = re.compile(r"newsroom(?: --drafts \S+)? ([a-z][\w-]*)((?: [^`|\n]*)?)")
 
 
@@ -226,7 +224,8 @@ def test_the_tui_layout_names_every_module_and_nothing_else() -> None:
     real = {
         str(path.relative_to(folder))
         for path in [*folder.rglob("*.py"), *folder.rglob("*.tcss")]
-        if "__pycache__" not in path.parts and not (path.name == "__init__.py" and path.parent != folder)
+        if "__pycache__" not in path.parts
+        and not (path.name == "__init__.py" and path.parent != folder)
     }
     assert not real - named, f"docs/tui.md:{line}: the layout leaves out {sorted(real - named)}"
     assert not named - real, f"docs/tui.md:{line}: the layout names {sorted(named - real)}"
