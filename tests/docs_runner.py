@@ -3,7 +3,7 @@
 A block is a shell session: ``$ command`` lines, each followed by the output
 it shows. ``$ newsroom …`` runs in-process through ``newsroom.cli.main`` (fast:
 no interpreter start), anything else (``git``, ``cat``) as a subprocess;
-``$ cd DIR`` moves. Each block of a doc runs in order in one scratch folder
+``$ cd DIR`` moves and ``$ export NAME=value`` sets a variable for the rest of the doc. Each block of a doc runs in order in one scratch folder
 holding a copy of the sample library as ``drafts/`` (so discovery finds it,
 as from the repository's root), with its own HOME and user config.
 
@@ -135,12 +135,17 @@ class Session:
             HOME=str(home),
             XDG_CONFIG_HOME=str(home / ".config"),
             GIT_CONFIG_NOSYSTEM="1",
-            NEWSROOM_USER="priya-raman",  # the sample's press officer, who may approve
+            GIT_CONFIG_GLOBAL=str(home / ".gitconfig"),  # no identity but what a doc sets
             COLUMNS="80",
         )
 
     def run(self, step: Step) -> tuple[int, str]:
-        words = shlex.split(step.command)
+        words = shlex.split(step.command, comments=True)
+        if words[:1] == ["export"]:  # export NAME=value: for the rest of the doc
+            for word in words[1:]:
+                key, _, value = word.partition("=")
+                self.env[key] = value
+            return 0, ""
         env = dict(self.env)
         while words and re.match(r"^[A-Z_]+=", words[0]):  # VAR=value newsroom …
             key, _, value = words.pop(0).partition("=")
