@@ -155,8 +155,15 @@ class Session:
             return 0, ""
         if words[:1] == ["newsroom"]:
             return self._in_process(words[1:], env)
+        # Anything else through the shell, as a reader would type it (sed, git, cat).
         done = subprocess.run(
-            words, cwd=self.cwd, env=env, capture_output=True, text=True, check=False
+            step.command,
+            shell=True,
+            cwd=self.cwd,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=False,
         )
         return done.returncode, done.stdout + done.stderr
 

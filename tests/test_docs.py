@@ -229,3 +229,36 @@ def test_the_tui_layout_names_every_module_and_nothing_else() -> None:
     }
     assert not real - named, f"docs/tui.md:{line}: the layout leaves out {sorted(real - named)}"
     assert not named - real, f"docs/tui.md:{line}: the layout names {sorted(named - real)}"
+
+
+_KEY_NAMES = {"slash": "/", "escape": "esc"}
+
+
+def _section(doc: Path, heading: str) -> str:
+    text = doc.read_text(encoding="utf-8")
+    start = text.index(f"\n{heading}\n")
+    end = text.find("\n## ", start + 1)
+    return text[start : end if end != -1 else None]
+
+
+@pytest.mark.parametrize(
+    ("heading", "screen"),
+    [
+        ("## Library", "newsroom.tui.screens.library:LibraryScreen"),
+        ("## Editor", "newsroom.tui.screens.editor:EditorScreen"),
+    ],
+)
+def test_every_key_of_a_screen_is_in_its_key_table(heading: str, screen: str) -> None:
+    from textual.binding import Binding
+
+    module, _, name = screen.partition(":")
+    kind = getattr(importlib.import_module(module), name)
+    documented = set(re.findall(r"`([^`]+)`", _section(REPO / "docs" / "tui.md", heading)))
+    missing = []
+    for binding in kind.BINDINGS:
+        if not isinstance(binding, Binding):
+            continue
+        keys = [_KEY_NAMES.get(key.strip(), key.strip()) for key in binding.key.split(",")]
+        if not any(key in documented for key in keys):
+            missing.append(f"{binding.key} ({binding.description})")
+    assert not missing, f"docs/tui.md, {heading}: keys not in the table: {missing}"
