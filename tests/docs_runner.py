@@ -2,10 +2,11 @@
 
 A block is a shell session: ``$ command`` lines, each followed by the output
 it shows. ``$ newsroom …`` runs in-process through ``newsroom.cli.main`` (fast:
-no interpreter start), anything else (``git``, ``cat``) as a subprocess;
-``$ cd DIR`` moves and ``$ export NAME=value`` sets a variable for the rest of the doc. Each block of a doc runs in order in one scratch folder
-holding a copy of the sample library as ``drafts/`` (so discovery finds it,
-as from the repository's root), with its own HOME and user config.
+no interpreter start), anything else (``git``, ``sed``) through the shell;
+``$ cd DIR`` moves and ``$ export NAME=value`` sets a variable for the rest of
+the doc. The blocks of a doc run in order in one scratch folder holding a copy
+of the sample library as ``drafts/`` (so discovery finds it, as from the
+repository's root), with their own HOME, git config and user config.
 
 - Exit code: 0 unless the command line ends with ``# exit N``.
 - Every output line shown must be a whole line of the real output (stdout and

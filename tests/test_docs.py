@@ -262,3 +262,14 @@ def test_every_key_of_a_screen_is_in_its_key_table(heading: str, screen: str) ->
         if not any(key in documented for key in keys):
             missing.append(f"{binding.key} ({binding.description})")
     assert not missing, f"docs/tui.md, {heading}: keys not in the table: {missing}"
+
+
+def test_the_collaboration_guides_digests_are_one_release() -> None:
+    """The guide shows the lido release's digest in several places; its console
+    example checks one against the real release, so every other must match it."""
+    text = (REPO / "docs" / "collaboration.md").read_text(encoding="utf-8")
+    full = set(re.findall(r"sha256:([0-9a-f]{64})", text))
+    short = set(re.findall(r"sha256:([0-9a-f]{8})…", text))
+    assert len(full) == 1, f"docs/collaboration.md shows different digests: {full}"
+    (digest,) = full
+    assert all(digest.startswith(prefix) for prefix in short), short
