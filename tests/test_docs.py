@@ -273,3 +273,20 @@ def test_the_collaboration_guides_digests_are_one_release() -> None:
     assert len(full) == 1, f"docs/collaboration.md shows different digests: {full}"
     (digest,) = full
     assert all(digest.startswith(prefix) for prefix in short), short
+
+
+def test_imports_in_python_examples_exist() -> None:
+    """`from newsroom.x import a, b` in a doc's ```python block names real things."""
+    problems = []
+    for doc in DOCS:
+        for fence in fences(doc):
+            if fence.info != "python":
+                continue
+            for offset, line in enumerate(fence.lines, start=fence.line + 1):
+                found = re.match(r"\s*from (newsroom[\w.]*) import ([\w, ]+)$", line)
+                if not found:
+                    continue
+                for name in found[2].split(","):
+                    if not _exists_dotted(f"{found[1]}.{name.strip()}"):
+                        problems.append(f"{_name(doc)}:{offset}: no {found[1]}.{name.strip()}")
+    assert not problems, "\n".join(problems)
