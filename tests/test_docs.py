@@ -86,6 +86,9 @@ def test_the_runner_fails_a_lying_example(tmp_path: Path) -> None:
 
 _TEST_REF = re.compile(r"\btests/[\w/]+\.py(?:::\w+\*?)?|(?<![\w/.])::(?:test_|Test)\w+\*?")
 _PATH_REF = re.compile(r"(?<![\w./-])((?:newsroom|benchmarks)/[\w/]+(?:\.py|\.tcss|/))")
+# `export/text.py`, `screens/library.py`: relative to the repository, newsroom/ or newsroom/tui/
+_RELATIVE = re.compile(r"(?<![\w./-])((?:\w+/)+\w+\.(?:py|tcss))\b")
+_BASES = (REPO, REPO / "newsroom", REPO / "newsroom" / "tui")
 _DOTTED = re.compile(r"(?<![\w./-])newsroom(?:\.\w+)+(?![\w/])")
 _FILE_SUFFIX = (".toml", ".tcss", ".md", ".py", ".json", ".txt", ".jsonl", ".git")
 # `[export]` `width`, `[git]` `enabled`, `commit_on_save`, or `[export] width`
@@ -160,6 +163,12 @@ def test_docs_name_only_what_exists() -> None:
             for path in _PATH_REF.findall(text):
                 if not (REPO / path).exists():
                     problems.append(f"{where}: no module or folder {path}")
+            for span in text.split("`")[1::2]:
+                for path in _RELATIVE.findall(span):
+                    if not path.startswith(("newsroom/", "tests/")) and not any(
+                        (base / path).exists() for base in _BASES
+                    ):
+                        problems.append(f"{where}: no module {path}")
             for name in _DOTTED.findall(text):
                 if name.endswith(_FILE_SUFFIX):
                     continue  # newsroom.toml is a file, not a module
@@ -175,6 +184,15 @@ def test_docs_name_only_what_exists() -> None:
             for span in text.split("`")[1::2]:  # the code spans
                 if "newsroom " in span:
                     problems += _command_problems(where, span, commands)
+        # Usage synopses in plain blocks (`newsroom send SLUG [--tag T]...`), and the
+        # commands of console blocks, run or not.
+        for fence in fences(doc):
+            if fence.info not in ("", "text", "console"):
+                continue
+            for offset, line in enumerate(fence.lines, start=fence.line + 1):
+                command = line.strip().removeprefix("$ ")
+                if command.startswith("newsroom "):
+                    problems += _command_problems(f"{_name(doc)}:{offset}", command, commands)
     assert not problems, "\n".join(problems)
 
 
@@ -290,3 +308,19 @@ def test_imports_in_python_examples_exist() -> None:
                     if not _exists_dotted(f"{found[1]}.{name.strip()}"):
                         problems.append(f"{_name(doc)}:{offset}: no {found[1]}.{name.strip()}")
     assert not problems, "\n".join(problems)
+
+
+def test_the_architecture_diagram_names_only_modules_that_exist() -> None:
+    """The lead redraws docs/architecture.md after module splits: this says which
+    names in its layer diagram went stale (it does not ask for new ones)."""
+    doc = REPO / "docs" / "architecture.md"
+    diagram = fences(doc)[0]
+    start = next(i for i, line in enumerate(diagram.lines) if "core:" in line)
+    stale = []
+    for offset, line in enumerate(diagram.lines[start:], start=diagram.line + 1 + start):
+        for word in re.findall(r"[a-z_]+/?", line.split("core:")[-1]):
+            name = word.rstrip("/")
+            package = REPO / "newsroom" / name
+            if not (package.with_suffix(".py").exists() or package.is_dir()):
+                stale.append(f"docs/architecture.md:{offset}: no module newsroom/{word}")
+    assert not stale, "\n".join(stale)
