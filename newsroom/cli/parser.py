@@ -14,7 +14,7 @@ import sys
 from collections.abc import Sequence
 
 # Defaults not worth saying: nothing, off, empty.
-_UNSAID = (None, False, "", [], ())
+_UNSAID: tuple[object, ...] = (None, False, "", [], ())
 
 
 class NewsroomParser(argparse.ArgumentParser):
