@@ -173,3 +173,15 @@ def test_diff_without_snapshots_tells_the_truth(library_copy: Path, capsys, monk
     assert code != 0
     assert "never been submitted" not in err
     assert "was submitted or approved" in err and ".snapshots" in err
+
+
+def test_the_editor_opens_the_library_found_from_a_nested_folder(
+    library_copy: Path, monkeypatch, anywhere
+) -> None:
+    import newsroom.tui
+
+    opened: list[Path] = []
+    monkeypatch.setattr(newsroom.tui, "run_app", lambda drafts, **_: opened.append(drafts) or 0)
+    monkeypatch.chdir(library_copy / SAMPLE_SLUG)
+    assert main([]) == 0
+    assert [path.resolve() for path in opened] == [library_copy.resolve()]
