@@ -84,6 +84,13 @@ def diff(release: Release, library: Library, width: int | None = None) -> tuple[
     """A unified diff of the plain-text export since ``diff_base`` ('' when unchanged)."""
     base = diff_base(release, library)
     if base is None:
+        if any(event.action in (APPROVE, SUBMIT) for event in release.history):
+            # The history says it was; only the snapshots of those versions are gone.
+            raise Refused(
+                f"{release.slug} was submitted or approved, but the text of those versions "
+                f"is missing from {library.root / release.slug / '.snapshots'}; "
+                "there is nothing to compare with"
+            )
         raise Refused(
             f"{release.slug} has never been submitted or approved; there is nothing to compare with"
         )

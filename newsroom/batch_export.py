@@ -165,8 +165,10 @@ def _render_one(job: Job, slug: str) -> _Skip | _Render | None:
         return None
     if state == SPIKED and SPIKED not in options.wanted:
         # Withdrawn: not even a draft copy, unless asked for by name.
-        return _Skip("spiked (withdrawn); --status spiked exports it")
+        return _Skip("spiked (withdrawn); --status spiked --draft exports a draft copy")
     refusal = None if options.draft else publication_refusal(release, library)
+    if refusal and state == SPIKED:  # asked for by --status spiked: say how to get it
+        return _Skip("spiked (withdrawn); add --draft to export a draft copy", refused=True)
     if refusal:
         return _Skip(refusal.removeprefix(f"{slug} is "), refused=True)
     try:

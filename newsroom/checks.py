@@ -315,28 +315,36 @@ def _imprint(ctx: Context) -> Iterator[Finding]:
         yield Finding("no imprint; newsroom.toml marks the organisation political", "imprint")
 
 
-@check("embargo", ERROR, "an embargo, if any, is timezone-aware and in the future")
+@check(
+    "embargo", ERROR, "an embargo's zone is known; a past embargo or a time with no offset is said"
+)
 def _embargo(ctx: Context) -> Iterator[Finding]:
     embargo = ctx.release.embargo
     if embargo.until is None:
         return
-    if embargo.until.tzinfo is None or embargo.until.utcoffset() is None:
-        yield Finding(
-            "the embargo time has no timezone offset (write e.g. "
-            "2026-12-01T00:01:00+00:00); it would be dropped from the export",
-            "embargo.until",
-        )
-        return
+    zone = embargo.timezone or ctx.library.settings.timezone
     if embargo.timezone:
         try:
             ZoneInfo(embargo.timezone)
         except (ZoneInfoNotFoundError, ValueError, OSError):
             yield Finding(f"unknown timezone {embargo.timezone!r}", "embargo.timezone")
-    if embargo.until <= ctx.now:
+            return
+    line = ctx.document.embargo
+    if line is None:  # not possible with a time set; keeps mypy and a future change honest
+        return
+    if embargo.until.tzinfo is None or embargo.until.utcoffset() is None:
+        # Read as local time in the zone (the export and the digest do the
+        # same): say so, so a writer who meant another zone sees it.
+        yield Finding(
+            f"the embargo time has no offset: read as {zone} time, {line.describe()}",
+            "embargo.until",
+            WARNING,
+        )
+    if line.until <= ctx.now:
         # A warning: an old release may be re-sent, and blocking would make a
         # past release impossible to approve; the writer still sees it.
         yield Finding(
-            f"the embargo ({embargo.until.isoformat()}) has already passed",
+            f"the embargo ({line.until.isoformat()}) has already passed",
             "embargo.until",
             WARNING,
         )

@@ -174,7 +174,8 @@ def resolve(
     if identity.person or not required:
         return identity.person
     raise IdentityError(
-        f"who are you? {identity.detail} in {library.root / PEOPLE_FILE}. "
+        f"who are you? Nobody in {library.root / PEOPLE_FILE} matches you "
+        f"({identity.detail}). "
         f"Pass --as PERSON_ID, {how_to_say_who()}; or add username = {os_user()!r} "
         "to your entry in people.toml"
     )

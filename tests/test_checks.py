@@ -114,15 +114,16 @@ def test_imprint_only_when_political(lib: Library, lido) -> None:
     assert found(lido, lib, "imprint") == []
 
 
-def test_embargo_must_be_aware_and_future(lib: Library, lido) -> None:
+def test_embargo_zone_known_and_past_said(lib: Library, lido) -> None:
     lido.embargo.until = NOW + timedelta(days=1)
     assert found(lido, lib, "embargo") == []
     lido.embargo.until = NOW - timedelta(minutes=1)
     (result,) = found(lido, lib, "embargo")
     assert result.level == WARNING and "already passed" in result.message
-    lido.embargo.until = datetime(2026, 12, 1, 0, 1)  # no offset
+    lido.embargo.until = datetime(2026, 12, 1, 0, 1)  # no offset: local time in the zone
     (result,) = found(lido, lib, "embargo")
-    assert result.level == ERROR and result.where == "embargo.until"
+    assert result.level == WARNING and result.where == "embargo.until"
+    assert "Europe/London time, 00:01 GMT, Tuesday 1 December 2026" in result.message
     lido.embargo.until = NOW + timedelta(days=1)
     lido.embargo.timezone = "Europe/Hollinsbury"
     assert [r.where for r in found(lido, lib, "embargo")] == ["embargo.timezone"]
@@ -192,3 +193,19 @@ def test_the_issue_s_checks_are_all_registered() -> None:
         "markers",
         "width",
     } <= set(checks.CHECKS)
+
+
+def test_a_naive_embargo_is_one_story(lib: Library, lido) -> None:
+    """Check, export and digest all read an embargo with no offset as local
+    time in the library's zone (issue 21)."""
+    from newsroom.digest import canonical_payload
+    from newsroom.export import render
+    from newsroom.export.document import build_document
+
+    lido.embargo.timezone = ""
+    lido.embargo.until = datetime(2026, 6, 2, 0, 1)  # BST: 23:01 UTC the day before
+    assert all(r.level == WARNING for r in found(lido, lib, "embargo"))
+    text = render(lido, lib, "text", draft=True)
+    assert "EMBARGOED UNTIL 00:01 BST, Tuesday 2 June 2026" in text
+    payload = canonical_payload(build_document(lido, lib.settings, lib.people))
+    assert payload["embargo"] == {"until": "2026-06-01T23:01:00+00:00", "zone": "Europe/London"}

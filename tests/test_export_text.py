@@ -49,10 +49,9 @@ def _check_layout(text: str, width: int) -> None:
     """The rules every text export keeps."""
     assert text.endswith("\n") and not text.endswith("\n\n")
     assert "\r" not in text
-    release_line = next(line for line in text.split("\n") if line.startswith(("FOR", "EMB")))
     for line in text.split("\n"):
         assert line == line.rstrip(), f"trailing space: {line!r}"
-        if len(line) > width and line != release_line:  # the release line is kept whole
+        if len(line) > width:  # the release line too (issue 21)
             # Only a single token may overflow, after any indent or list marker.
             content = re.sub(r"^\s*(?:(?:[-*>]|\d+\.)\s+)*", "", line)
             # --ascii keeps "GBP 18,000" together: one unit for the wrapper.
@@ -422,11 +421,16 @@ def test_no_embargo_means_immediate_release() -> None:
     assert render(Release(slug="x")).startswith("FOR IMMEDIATE RELEASE\n\n")
 
 
-def test_release_line_is_never_wrapped() -> None:
+def test_release_line_is_wrapped_to_the_width() -> None:
+    """--width is a promise for every line, the release line included (issue 21)."""
     until = datetime(2025, 6, 2, 23, 1, tzinfo=UTC)
-    out = render(Release(slug="x", body="Lead.\n", embargo=Embargo(until=until)), width=20)
-    assert out.startswith("EMBARGOED UNTIL 00:01 BST, Tuesday 3 June 2025\n\nLead.\n")
-    assert render(Release(slug="x"), width=20).startswith("FOR IMMEDIATE RELEASE\n\n")
+    release = Release(slug="x", body="Lead.\n", embargo=Embargo(until=until))
+    out = render(release, width=40)
+    assert out.startswith("EMBARGOED UNTIL 00:01 BST, Tuesday 3\nJune 2025\n\nLead.\n")
+    assert render(release, width=72).startswith(
+        "EMBARGOED UNTIL 00:01 BST, Tuesday 3 June 2025\n\nLead.\n"
+    )
+    assert render(Release(slug="x"), width=20).startswith("FOR IMMEDIATE\nRELEASE\n\n")
 
 
 def test_month_and_day_names_ignore_the_locale(monkeypatch) -> None:
@@ -664,7 +668,8 @@ def test_any_release_keeps_the_layout_rules(case, width: int, ascii: bool) -> No
     # Every word of the body, in order, none split or lost.
     tokens = [t.strip('“”"') for t in body_of(out).split() if t != "-"]
     assert tokens == words
-    assert out.startswith("FOR IMMEDIATE RELEASE\n\n")
+    release_line = "FOR IMMEDIATE RELEASE" if width >= 21 else "FOR IMMEDIATE\nRELEASE"
+    assert out.startswith(release_line + "\n\n")
 
 
 def test_bare_urls_keep_their_underscores_and_asterisks() -> None:

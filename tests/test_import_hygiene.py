@@ -59,6 +59,7 @@ OPTIONAL = [
     "newsroom.media.xmp",
     "newsroom.userconfig",
     "newsroom.signers",
+    "newsroom.discover",
 ]
 FORBIDDEN = ("textual", "rich")
 

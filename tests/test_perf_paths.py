@@ -221,18 +221,21 @@ def test_export_all_renames_without_a_sync_per_file(
         ([], None),
     ],
 )
-def test_quick_list_arguments(argv, quick, monkeypatch):
+def test_quick_list_arguments(argv, quick, monkeypatch, tmp_path):
     from newsroom.cli.list_cmd import quick_arguments
 
     monkeypatch.delenv("NEWSROOM_DRAFTS", raising=False)
-    assert quick_arguments(argv) == quick
+    (tmp_path / "drafts").mkdir()
+    monkeypatch.chdir(tmp_path)
+    result = quick_arguments(argv)
+    assert (result if result is None else result[:2]) == quick
 
 
 def test_quick_list_honours_newsroom_drafts(monkeypatch):
     from newsroom.cli.list_cmd import quick_arguments
 
     monkeypatch.setenv("NEWSROOM_DRAFTS", "/srv/press")
-    assert quick_arguments(["list"]) == ("/srv/press", False)
+    assert quick_arguments(["list"]) == ("/srv/press", False, [])
 
 
 def test_list_json_bytes_from_a_real_pipe_match_the_rows(library_copy: Path):

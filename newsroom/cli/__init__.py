@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import sys
 
-from .common import EXIT_BAD_INPUT, CommandError
+from .common import EXIT_BAD_INPUT, CommandError, require_library
 
 # argparse, pathlib and collections cost half an interpreter's start: a plain
 # `newsroom list` does without them (see list_cmd.quick_arguments).
@@ -60,11 +60,12 @@ def command_word(argv: Sequence[str]) -> str | None:
 
 
 def build_parser(modules: Sequence[str] = COMMAND_MODULES) -> argparse.ArgumentParser:
-    import argparse
     import importlib
     from pathlib import Path
 
-    parser = argparse.ArgumentParser(
+    from .parser import NewsroomParser, honest_help
+
+    parser = NewsroomParser(
         prog="newsroom",
         description="A terminal press office. With no command, opens the editor.",
     )
@@ -72,20 +73,29 @@ def build_parser(modules: Sequence[str] = COMMAND_MODULES) -> argparse.ArgumentP
         "--drafts",
         type=Path,
         default=None,
-        help="the library folder (default: $NEWSROOM_DRAFTS or ./drafts)",
+        help="the library folder (default: $NEWSROOM_DRAFTS, else the nearest folder at or "
+        "above this one holding newsroom.toml, else ./drafts)",
     )
-    subcommands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    subcommands = parser.add_subparsers(
+        dest="command", metavar="COMMAND", parser_class=NewsroomParser
+    )
     for name in modules:
         importlib.import_module(f"{__name__}.{name}").register(subcommands)
+    honest_help(parser)
     return parser
 
 
 def drafts_dir(args: argparse.Namespace) -> Path:
+    """The library folder (see newsroom.discover); the folders searched in vain
+    are kept on ``args.library_searched`` for the commands that need a library."""
     from pathlib import Path
 
-    if args.drafts is not None:
-        return args.drafts
-    return Path(os.environ.get("NEWSROOM_DRAFTS") or "drafts")
+    from ..discover import find_library
+
+    folder, args.library_searched = find_library(
+        None if args.drafts is None else os.fspath(args.drafts)
+    )
+    return Path(folder)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -94,7 +104,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     quick = quick_arguments(arguments)
     if quick is not None:  # a plain `newsroom list`: no argument parser at all
-        return _handled(lambda: list_releases(quick[0], as_json=quick[1]))
+        return _handled(lambda: list_releases(*quick))
     fast = FAST_COMMANDS.get(command_word(arguments) or "")
     parser = build_parser((fast,) if fast else COMMAND_MODULES)
     args = parser.parse_args(arguments)
@@ -102,6 +112,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     def run() -> int:
         if args.command is None:
+            require_library(args)
             from ..tui import run_app  # Textual is imported only here.
 
             return run_app(args.drafts)

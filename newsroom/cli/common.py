@@ -24,10 +24,20 @@ class CommandError(Exception):
         self.exit_code = exit_code
 
 
+def require_library(args: argparse.Namespace) -> None:
+    """Stop with the folders discovery searched when it found no library."""
+    searched = getattr(args, "library_searched", None)
+    if searched:
+        from ..discover import LibraryNotFound
+
+        raise CommandError(str(LibraryNotFound(searched)))
+
+
 def open_library(args: argparse.Namespace) -> Library:
     from ..bundle import Library
     from ..errors import BundleError
 
+    require_library(args)
     try:
         return Library.open(args.drafts)
     except BundleError as error:

@@ -14,9 +14,19 @@ def register(subcommands: argparse._SubParsersAction) -> None:
     export = subcommands.add_parser("export", help="render a release for sending")
     export.add_argument("slug", nargs="?", help="the release (or --all)")
     export.add_argument("--format", choices=FORMATS, default="text")
-    export.add_argument("--width", type=int, default=None, help="wrap width (default 72)")
-    export.add_argument("--ascii", action="store_true", help="plain ASCII punctuation and letters")
-    export.add_argument("--crlf", action="store_true", help="CRLF line ends")
+    export.add_argument(
+        "--width",
+        type=int,
+        default=None,
+        metavar="N",
+        help="wrap width, 20 to 200 (default: the library's [export] width, 72 if unset)",
+    )
+    export.add_argument(
+        "--ascii",
+        action="store_true",
+        help="text: plain ASCII punctuation and letters; md: plain quotation marks",
+    )
+    export.add_argument("--crlf", action="store_true", help="text: CRLF line ends")
     export.add_argument("-o", "--output", default=None, help="write to FILE instead of stdout")
     export.add_argument(
         "--draft",

@@ -14,6 +14,7 @@ def register(subcommands: argparse._SubParsersAction) -> None:
     new = subcommands.add_parser("new", help="create a release, prefilled from the defaults")
     new.add_argument("slug", help="folder name: lower-case letters, digits and hyphens")
     new.add_argument("--headline", required=True)
+    new.slug_first = True  # `new -draft`: the slug rule, not "slug is required" (cli/parser.py)
     new.set_defaults(handler=cmd_new)
 
     show = subcommands.add_parser("show", help="a readable summary of one release")

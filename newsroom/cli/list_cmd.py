@@ -23,9 +23,9 @@ def register(subcommands: argparse._SubParsersAction) -> None:
     listing.set_defaults(handler=cmd_list)
 
 
-def quick_arguments(argv: Sequence[str]) -> tuple[str, bool] | None:
-    """(library folder, --json) for a plain ``[--drafts DIR] list [--json]``,
-    or None to let argparse judge the arguments."""
+def quick_arguments(argv: Sequence[str]) -> tuple[str, bool, list[str]] | None:
+    """(library folder, --json, folders searched in vain) for a plain
+    ``[--drafts DIR] list [--json]``, or None to let argparse judge the arguments."""
     arguments = list(argv)
     drafts = None
     if arguments[:1] == ["--drafts"] and len(arguments) >= 2:
@@ -34,22 +34,29 @@ def quick_arguments(argv: Sequence[str]) -> tuple[str, bool] | None:
         drafts, arguments = arguments[0].removeprefix("--drafts="), arguments[1:]
     if arguments not in (["list"], ["list", "--json"]) or drafts in ("",):
         return None
-    if drafts is None:  # as cli.drafts_dir decides it
-        drafts = os.environ.get("NEWSROOM_DRAFTS") or "drafts"
-    return drafts, len(arguments) == 2
+    if drafts is not None:
+        return drafts, len(arguments) == 2, []
+    from ..discover import find_library  # as cli.drafts_dir decides it (os.path only)
+
+    folder, searched = find_library(None)
+    return folder, len(arguments) == 2, searched
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    return list_releases(os.fspath(args.drafts), as_json=args.json)
+    return list_releases(os.fspath(args.drafts), args.json, args.library_searched)
 
 
-def list_releases(drafts: str, *, as_json: bool) -> int:
+def list_releases(drafts: str, as_json: bool, searched: list[str] | None = None) -> int:
     # Rows come from the index (drafts/.newsroom/index.jsonl) where the files
     # have not changed: a library of 10,000 lists in a blink, not seconds.
     from ..index.listing import listing
     from ..workers import default_workers
     from .common import EXIT_BAD_INPUT, CommandError
 
+    if searched:
+        from ..discover import LibraryNotFound
+
+        raise CommandError(str(LibraryNotFound(searched)))
     try:
         result = listing(drafts, workers=default_workers())
     except Exception as error:

@@ -64,8 +64,9 @@ def _date(value: str | None, flag: str) -> str:
 def cmd_search(args: argparse.Namespace) -> int:
     from ..search import Archive, QueryError, resolve_speakers
     from ..workers import default_workers
-    from .common import CommandError
+    from .common import CommandError, require_library
 
+    require_library(args)
     root = os.fspath(args.drafts)
     if not os.path.isdir(root):
         raise CommandError(f"{root}: no such library folder")

@@ -78,10 +78,18 @@ def register(subcommands: argparse._SubParsersAction) -> None:
     changes.add_argument("--note", required=True)
     changes.set_defaults(handler=cmd_request_changes)
 
-    spike = subcommands.add_parser("spike", help="withdraw a release (--undo brings it back)")
+    spike = subcommands.add_parser(
+        "spike",
+        help="withdraw a release (--undo brings it back)",
+        # --note is required to spike, optional to undo: argparse cannot say so itself.
+        usage="%(prog)s [--as PERSON_ID] --note NOTE slug\n"
+        "       %(prog)s [--as PERSON_ID] --undo [--note NOTE] slug",
+    )
     spike.add_argument("slug")
     add_as_option(spike)
-    spike.add_argument("--note", default="")
+    spike.add_argument(
+        "--note", default="", help="why it is withdrawn (required, except with --undo)"
+    )
     spike.add_argument("--undo", action="store_true", help="unspike")
     spike.set_defaults(handler=cmd_spike)
 
@@ -95,7 +103,13 @@ def register(subcommands: argparse._SubParsersAction) -> None:
         "diff", help="what changed since the last approval (or submission)"
     )
     diff.add_argument("slug")
-    diff.add_argument("--width", type=int, default=None)
+    diff.add_argument(
+        "--width",
+        type=int,
+        default=None,
+        metavar="N",
+        help="wrap width, 20 to 200 (default: the library's [export] width, 72 if unset)",
+    )
     diff.set_defaults(handler=cmd_diff)
 
 

@@ -90,9 +90,9 @@ def render(
     """``release`` in format ``fmt``: str for text, md, html and ninjs; bytes for eml.
 
     ``to`` replaces the press list (eml); ``width`` the library's wrap width
-    (text, and the text inside eml and ninjs; eml caps it at 78); ``ascii`` and
-    ``crlf`` apply to text. Raises ``ExportError`` when the settings cannot
-    make the format (an email with no From address).
+    (text, and the text inside eml and ninjs; eml caps it at 78); ``ascii``
+    applies to text and md (plain quotation marks), ``crlf`` to text. Raises
+    ``ExportError`` when the settings cannot make the format (an email with no From address).
     """
     from ..digest import digest as release_digest
 
@@ -107,7 +107,7 @@ def render(
     if fmt == "md":
         from .markdown import render_markdown
 
-        return render_markdown(document, digest=current)
+        return render_markdown(document, digest=current, ascii=ascii)
     names = {"html": ("web",), "eml": ("web",)}.get(fmt, ("highres", "web", "thumbnail"))
     renditions = picture_renditions(release, library, names)
     if fmt == "html":

@@ -175,12 +175,12 @@ def _release_line(document: Document) -> str:
     return "**FOR IMMEDIATE RELEASE**"
 
 
-def _quote(block: QuoteBlock) -> list[str]:
+def _quote(block: QuoteBlock, ascii: bool = False) -> list[str]:
     out = []
     if block.intro:
         out.append(escape_text(block.intro))
     paragraphs = quote_paragraphs(
-        block.paragraphs, TextOptions(), block.attribution, block.attribution_after
+        block.paragraphs, TextOptions(ascii=ascii), block.attribution, block.attribution_after
     )
     out.append("\n>\n".join(f"> {escape_text(p)}" for p in paragraphs))
     who = escape_text(block.speaker_name)
@@ -202,9 +202,31 @@ def _caption(block: CaptionBlock) -> list[str]:
     return out
 
 
-def render_markdown(document: Document, *, digest: str = "") -> str:
-    """The release as a Markdown page with TOML front matter."""
-    matter = tomli_w.dumps(front_matter(document, digest=digest))
+# --ascii: quotation marks and apostrophes only; dashes and accents are the
+# site's to show, and the text export is the one for ASCII-only mail.
+_PLAIN_QUOTES = str.maketrans(
+    {"‘": "'", "’": "'", "‚": "'", "‛": "'", "‹": "'", "›": "'"}
+    | {"“": '"', "”": '"', "„": '"', "‟": '"', "«": '"', "»": '"'}
+)
+
+
+def _plain_quotes(value: object) -> object:
+    if isinstance(value, str):
+        return value.translate(_PLAIN_QUOTES)
+    if isinstance(value, dict):
+        return {key: _plain_quotes(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_plain_quotes(item) for item in value]
+    return value
+
+
+def render_markdown(document: Document, *, digest: str = "", ascii: bool = False) -> str:
+    """The release as a Markdown page with TOML front matter; ``ascii``: plain
+    quotation marks and apostrophes, in the front matter too."""
+    matter_data = front_matter(document, digest=digest)
+    if ascii:
+        matter_data = _plain_quotes(matter_data)  # type: ignore[assignment]
+    matter = tomli_w.dumps(matter_data)
     out: list[str] = []
     if document.draft:
         out.append(f"**{DRAFT_MARK}**")
@@ -224,7 +246,7 @@ def render_markdown(document: Document, *, digest: str = "") -> str:
                     pending = None
             out.append(prose)
         elif isinstance(block, QuoteBlock):
-            out.extend(_quote(block))
+            out.extend(_quote(block, ascii))
         elif isinstance(block, CaptionBlock):
             out.extend(_caption(block))
         elif isinstance(block, PictureBlock):
@@ -269,6 +291,8 @@ def render_markdown(document: Document, *, digest: str = "") -> str:
     if document.draft:
         out.append(f"**{DRAFT_MARK}**")
     body = "\n\n".join(part for part in out if part)
+    if ascii:
+        body = body.translate(_PLAIN_QUOTES)
     return f"{FRONT_MATTER_FENCE}\n{matter}{FRONT_MATTER_FENCE}\n\n{body}\n"
 
 

@@ -510,12 +510,12 @@ def render_text(document: Document, options: TextOptions | None = None) -> str:
     dash = "-" if options.ascii else "–"
     if document.draft:
         out.lines([DRAFT_MARK])
-    # The release line is never wrapped: desks look for it whole on one line,
-    # even at a width narrower than it.
+    # The release line is wrapped like every other (--width is a promise);
+    # at any width from 52 up it stays whole on one line.
     if document.embargo:
-        out.lines([f"EMBARGOED UNTIL {document.embargo.describe()}"])
+        out.paragraph(f"EMBARGOED UNTIL {document.embargo.describe()}")
     else:
-        out.lines(["FOR IMMEDIATE RELEASE"])
+        out.paragraph("FOR IMMEDIATE RELEASE")
     out.paragraph(document.headline)
     out.paragraph(document.standfirst)
 
