@@ -60,6 +60,9 @@ OPTIONAL = [
     "newsroom.userconfig",
     "newsroom.signers",
     "newsroom.discover",
+    "newsroom.batch_export",
+    "newsroom.tomlmerge",
+    "newsroom.workers",
 ]
 FORBIDDEN = ("textual", "rich")
 
@@ -83,6 +86,8 @@ def core_modules() -> list[str]:
         "newsroom.search",
         "newsroom.git",
         "newsroom.index",
+        "newsroom.sending",
+        "newsroom.media",
     ):
         if _exists(package):
             names += _submodules(package)
