@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import os
 
-SETTINGS_FILE = "newsroom.toml"
+from .layout import SETTINGS_FILE
+
 DEFAULT_FOLDER = "drafts"
 
 
