@@ -196,6 +196,39 @@ def test_only_changed_releases_are_read_again(archive_root):
     assert fresh.store.reread == [] and fresh.store.rebuilt is None
 
 
+def test_replaced_words_are_never_found_and_dead_rows_lead_to_a_rebuild(archive_root, monkeypatch):
+    # The full-text table keeps no text (store.py): an edited release gets a new
+    # row and its old one is left dead, never matched, and counted.
+    backdate(archive_root)
+    monkeypatch.setattr(store, "DEAD_MIN", 1)
+    archive = Archive(archive_root)
+    assert slugs(archive.search("trams")) == []
+    body = archive_root / "2026-02-10-buses" / "body.md"
+    old = body.read_text()
+    assert "bus" in old.lower()
+    body.write_text("Trams, and nothing else.\n", encoding="utf-8")
+    when = datetime.now(UTC).timestamp() - 3600
+    os.utime(body, (when, when))
+    assert slugs(archive.search("trams")) == ["2026-02-10-buses"]
+    assert slugs(archive.search("sundays")) == ["2026-03-01-library"]  # others unaffected
+    with sqlite3.connect(store.search_path(str(archive_root))) as db:
+        meta = dict(db.execute("SELECT key, value FROM meta"))
+        (rows,) = db.execute("SELECT count(*) FROM release_text_docsize").fetchone()
+    assert (meta["count"], meta["dead"], rows) == (3, 1, 4)
+    # More dead rows than DEAD_MIN and half the live ones: the next refresh rebuilds.
+    body.write_text("Ferries.\n", encoding="utf-8")
+    os.utime(body, (when, when + 1))
+    archive.refresh()
+    assert archive.store.reread == ["2026-02-10-buses"]  # 2 dead, 3 live: not rebuilt yet
+    body.write_text("Cycle lanes.\n", encoding="utf-8")
+    os.utime(body, (when, when + 2))
+    assert slugs(archive.search("cycle")) == ["2026-02-10-buses"]
+    assert archive.store.rebuilt == "search index full of replaced releases"
+    assert slugs(archive.search("ferries OR trams")) == []
+    with sqlite3.connect(store.search_path(str(archive_root))) as db:
+        assert dict(db.execute("SELECT key, value FROM meta"))["dead"] == 0
+
+
 def test_a_renamed_person_is_found_by_their_new_name(archive_root):
     backdate(archive_root)
     archive = Archive(archive_root)
