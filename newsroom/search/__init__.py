@@ -16,7 +16,8 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from dataclasses import dataclass, field
+import dataclasses
+from dataclasses import dataclass
 from typing import Any
 
 from . import query as q
@@ -37,7 +38,9 @@ _noticed = False  # the scan's notice is given once per process
 class Snippet:
     field: str  # which of extract.FIELDS (or "words" for a quote)
     text: str  # an excerpt on one line
-    spans: list[tuple[int, int]] = field(default_factory=list)  # the matching words in it
+    spans: list[tuple[int, int]] = dataclasses.field(
+        default_factory=list
+    )  # the matching words in it
 
 
 @dataclass
@@ -71,7 +74,9 @@ class QuoteHit:
     role: str  # as the release gives it: the role at the time
     words: str
     score: float
-    spans: list[tuple[int, int]] = field(default_factory=list)  # matching words in ``words``
+    spans: list[tuple[int, int]] = dataclasses.field(
+        default_factory=list
+    )  # matching words in ``words``
 
     @property
     def snippet(self) -> Snippet:
@@ -247,11 +252,12 @@ class Archive:
                     with self.store.lock:
                         if self.store.db is None:
                             self.store.refresh()
-                        if quotes:
-                            hits, more = _fts_quotes(self.store, node, filters, limit)
-                        else:
-                            hits, more = _fts_releases(self.store, node, filters, limit, snippets)
-                    return Results(text, hits, more, "fts5", terms=node)
+                        found: tuple[list[Hit] | list[QuoteHit], bool] = (
+                            _fts_quotes(self.store, node, filters, limit)
+                            if quotes
+                            else _fts_releases(self.store, node, filters, limit, snippets)
+                        )
+                    return Results(text, found[0], found[1], "fts5", terms=node)
                 except sqlite3.DatabaseError as error:
                     if isinstance(error, sqlite3.OperationalError) and "fts5" in str(error):
                         raise QueryError(f"SQLite could not search for that: {error}") from None
@@ -393,7 +399,7 @@ def _matching_quotes(doc: Document, node: q.Node, filters: _Filters, base: float
 
 def _scan(
     root: str, node: q.Node, filters: _Filters, quotes: bool, limit: int
-) -> tuple[list, bool]:
+) -> tuple[list[Hit] | list[QuoteHit], bool]:
     """Every release read and matched here: the search without FTS5."""
     from ..index import _list_folders
 

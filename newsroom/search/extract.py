@@ -148,7 +148,7 @@ def read_folder(root: str, slug: str, names: dict[str, str], racy_after: int) ->
         return None, ABSENT  # not (or no longer) a release
     except (_Unsettled, OSError):
         return None, None  # mid-save, a link, unreadable: looked at again next time
-    stamps = (toml, body or (-1, -1, -1, 0))
+    stamps: tuple[tuple[int, ...], tuple[int, ...]] | None = (toml, body or (-1, -1, -1, 0))
     if max(toml[1], body[1] if body else 0) >= racy_after:
         stamps = None  # too fresh to trust its stamp (index.RACY_NS)
     try:

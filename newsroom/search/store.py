@@ -37,10 +37,11 @@ import os
 import sqlite3
 import threading
 import time
+from collections.abc import Iterator
 
 from .. import __version__
 from .. import index as list_index
-from .extract import ABSENT, FIELDS, Document, people_names, read_folder
+from .extract import ABSENT, FIELDS, Document, Read, people_names, read_folder
 
 FORMAT = 2
 SEARCH_FILE = "search.sqlite"
@@ -240,7 +241,8 @@ class Store:
         if folders is None:
             folders, links = list_index._list_folders(root)
         packed = list_index._Stamping(root, folders, parallel=self.workers > 1).result()
-        old_stamps = bytes(meta["stamps"])  # type: ignore[arg-type]
+        stored = meta["stamps"]
+        old_stamps = stored if isinstance(stored, bytes) else b""
         names_changed: set[str] = set()
         if meta.get("people") != people_json or not self.names:
             self.names = people_names(root)
@@ -323,7 +325,9 @@ class Store:
                 self.db.execute("ROLLBACK")
             raise
 
-    def _read(self, slugs: list[str], racy_after: int, links: set[str]):
+    def _read(
+        self, slugs: list[str], racy_after: int, links: set[str]
+    ) -> Iterator[tuple[str, Read]]:
         """(slug, (document, stamps)) for each folder, in forked workers when there are many."""
         names = self.names
         plain = [s for s in slugs if s not in links]
@@ -432,7 +436,7 @@ def _idle_cpus() -> int:
 _job: tuple[str, dict[str, str], int] | None = None
 
 
-def _read_chunk(chunk: list[str]) -> list:
+def _read_chunk(chunk: list[str]) -> list[Read]:
     assert _job is not None
     root, names, racy_after = _job
     return [read_folder(root, slug, names, racy_after) for slug in chunk]
