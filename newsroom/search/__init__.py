@@ -14,9 +14,9 @@ Core module: no Textual, no Rich.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import sqlite3
-import dataclasses
 from dataclasses import dataclass
 from typing import Any
 

@@ -197,6 +197,25 @@ def parse(query: str) -> Node:
     return node
 
 
+def as_you_type(text: str, shortest: int = 3) -> str:
+    """``text`` as a search box means it while it is being typed: an open phrase is
+    closed, and a last word still being typed (no space after it yet, at least
+    ``shortest`` letters) is a prefix, so "bus stat" finds "bus station".
+
+    Shorter last words stay whole: "l*" would match most of a library and rank
+    it all, for a word nobody means yet.
+    """
+    if text.count('"') % 2:
+        return text + '"*' if not text[-1:].isspace() and text[-1:] != '"' else text + '"'
+    if not text or text[-1].isspace() or text[-1] in '*")':
+        return text
+    pieces = _lex(text)
+    kind, word = pieces[-1]
+    if kind != "word" or len(word) < shortest:
+        return text
+    return text + "*"
+
+
 # ---------------------------------------------------------------------------
 # For SQLite FTS5
 

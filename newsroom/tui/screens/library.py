@@ -138,7 +138,7 @@ class LibraryScreen(RankedFooter, Screen):
         # moves on the next idle, and keys typed before then (a fast typist,
         # a paste) still belong to the filter, command letters included.
         self._filter_focus_pending = False
-        self.search = library_search.SearchState()
+        self.search = library_search.SearchMode(self)
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -248,8 +248,7 @@ class LibraryScreen(RankedFooter, Screen):
         self.rows = message.rows
         self._shown = None
         self.refill()
-        if self.search.on:
-            self._start_search(refresh=True)  # the files changed: so may the results
+        self.search.loaded()
         if len(self.rows) >= FREEZE_FROM:
             settle_heap()
 
@@ -268,7 +267,7 @@ class LibraryScreen(RankedFooter, Screen):
     def refill(self, keep: str | None = None) -> None:
         needle = self.query_one("#filter", Input).value.casefold().strip()
         if self.search.on:
-            shown, self._shown = self._search_rows(), None
+            shown, self._shown = self.search.table_rows(), None
         else:
             shown = self.matching(needle)
             self._shown = (needle, shown)
@@ -297,69 +296,18 @@ class LibraryScreen(RankedFooter, Screen):
     @on(Input.Changed, "#filter")
     def _filter_changed(self, event: Input.Changed) -> None:
         if self.search.on:
-            self._start_search(refresh=False)
+            self.search.start(refresh=False)
         else:
             self.refill()
 
     # -- full-text search (library_search.py) ----------------------------------
 
     def action_toggle_search(self) -> None:
-        self.search.on = not self.search.on
-        filter_input = self.query_one("#filter", Input)
-        library_search.set_mode(filter_input, self.search.on)
-        self.search.results = None
-        filter_input.focus()
-        if self.search.on:
-            self._start_search(refresh=True)  # brings the index up to date once
-        else:
-            self.say("")
-            self.refill()
-
-    def _start_search(self, refresh: bool) -> None:
-        if self.library is not None:
-            self._search_worker(self.query_one("#filter", Input).value, refresh)
-
-    @work(thread=True, exclusive=True, group="library-search")
-    def _search_worker(self, text: str, refresh: bool) -> None:
-        self.post_message(self.search.run(self.library.root, text, refresh))
+        self.search.toggle()
 
     @on(library_search.Searched)
     def _searched(self, message: library_search.Searched) -> None:
-        if not self.search.on or message.text != self.query_one("#filter", Input).value:
-            return  # typed on since: a newer search is on its way
-        self.search.results = message.results
-        results = message.results
-        if results is not None and results.notice and not self.search.said_notice:
-            self.search.said_notice = True
-            self.app.notify(results.notice, timeout=8)
-        self.refill()
-        if message.error:
-            self.say(message.error)
-        elif results is not None and not results.hits:
-            self.say("No release has those words.")
-        else:
-            self._show_snippet()
-
-    def _search_rows(self) -> list[Row]:
-        """The rows of the search's hits, best first (every row for an empty search)."""
-        if self.search.results is None:
-            return self.rows if not self.query_one("#filter", Input).value.strip() else []
-        by_slug = getattr(self, "_by_slug", {})
-        rows = []
-        for hit in self.search.results.hits:
-            row = by_slug.get(hit.slug)
-            if row is None:  # not listed yet (the list reloads in its own time)
-                row = by_slug[hit.slug] = Row(
-                    hit.slug, "", hit.date, one_line(hit.headline), "", ""
-                )
-            rows.append(row)
-        return rows
-
-    def _show_snippet(self) -> None:
-        row = self.selected_row()
-        hit = self.search.hits_by_slug().get(row.slug) if row is not None else None
-        if hit is not None:
-            self.say(library_search.snippet_line(self.search, hit), lasting=True)
+        self.search.searched(message)
 
     @on(Input.Submitted, "#filter")
     def _filter_done(self, event: Input.Submitted) -> None:
@@ -423,11 +371,7 @@ class LibraryScreen(RankedFooter, Screen):
     @on(ReleaseTable.Highlighted)
     def _row_highlighted(self, event: ReleaseTable.Highlighted) -> None:
         row = self.selected_row()
-        if self.search.on:
-            if self.search.results is not None:
-                self._show_snippet()
-            # else: a query that could not run; its message stays
-        else:
+        if not self.search.on:  # (in search mode the snippets are in the table)
             self.say(row.error if row and row.error else self._sent_state(row))
         # The footer recomposes on every refresh: only when what is allowed changes.
         state = (row is None, bool(row and row.error), bool(row and row.status == "spiked"))
@@ -443,11 +387,7 @@ class LibraryScreen(RankedFooter, Screen):
             self.say(row.error)
             return
         self.app.open_release(row.slug)
-        results = self.search.results
-        if self.search.on and results is not None and results.terms is not None:
-            # On the editor's first refresh its body is there: put the cursor on the words.
-            editor, terms = self.app.screen, results.terms
-            editor.call_after_refresh(library_search.show_match, editor, terms)
+        self.search.opened(self.app.screen)
 
     def _slug_form(self, title: str, headline: str, slug: str, ok: str) -> FormDialog:
         proposed = {"slug": slug}
