@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from rich.text import Text
 from textual.message import Message
@@ -26,9 +26,30 @@ from ...search import Archive, Hit, QueryError, Results, Snippet
 from ...search import query as q
 from ..text import one_line
 from ..widgets.release_table import ReleaseTable
+from .library_rows import Row
 
-if TYPE_CHECKING:
-    from .library import LibraryScreen, Row
+
+class LibraryHost(Protocol):
+    """What SearchMode uses of the library screen (library.py)."""
+
+    rows: list[Row]
+
+    @property
+    def app(self) -> Any: ...
+
+    @property
+    def library(self) -> Any: ...
+
+    def query_one(self, selector: Any, expect_type: Any = None) -> Any: ...
+
+    def run_worker(self, work: Any, **options: Any) -> Any: ...
+
+    def post_message(self, message: Message) -> bool: ...
+
+    def say(self, text: str, *, lasting: bool = False) -> None: ...
+
+    def refill(self, keep: str | None = None) -> None: ...
+
 
 FILTER_PLACEHOLDER = "Type to filter by headline, slug or speaker…"
 SEARCH_PLACEHOLDER = 'Search every release: words, "phrases", park*, AND, OR, NOT…'
@@ -85,7 +106,7 @@ def snippet_text(snippet: Snippet) -> Text:
 class SearchMode:
     """What the library screen knows and does in full-text search mode."""
 
-    def __init__(self, screen: LibraryScreen) -> None:
+    def __init__(self, screen: LibraryHost) -> None:
         self.screen = screen
         self.on = False
         self.archive: Archive | None = None
@@ -186,8 +207,6 @@ class SearchMode:
             return []
         if self._by_slug is None:
             self._by_slug = {row.slug: row for row in self.screen.rows}
-        from .library import Row
-
         rows = []
         for hit in results.hits:
             if not isinstance(hit, Hit):
