@@ -395,3 +395,34 @@ def test_cli_filters_and_errors(archive_root):
         result = run_newsroom(*argv, drafts=archive_root)
         assert result.returncode == 2 and message in result.stderr, result.stderr
         assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [
+        ("bus stat", "bus stat*"),  # the word being typed is a prefix...
+        ("bus stat ", "bus stat "),  # ...until a space ends it
+        ("li", "li"),  # too short to mean anything yet: whole
+        ('"bus stat', '"bus stat"*'),  # an open phrase is closed, its last word a prefix
+        ('"bus ', '"bus "'),
+        ("park*", "park*"),
+        ("bus OR", "bus OR"),  # an operator is left for the parser to explain
+        ("", ""),
+    ],
+)
+def test_as_you_type(typed, meant):
+    assert query.as_you_type(typed) == meant
+
+
+@given(st.text(max_size=40))
+@settings(max_examples=300, deadline=None)
+def test_as_you_type_never_breaks_a_query_that_parsed(text):
+    # Whatever is typed, the search box's reading of it parses or says why.
+    try:
+        query.parse(text)
+    except QueryError:
+        return
+    try:
+        query.parse(query.as_you_type(text))
+    except QueryError as error:
+        pytest.fail(f"{text!r} parsed but {query.as_you_type(text)!r} did not: {error}")
