@@ -426,3 +426,20 @@ def test_as_you_type_never_breaks_a_query_that_parsed(text):
         query.parse(query.as_you_type(text))
     except QueryError as error:
         pytest.fail(f"{text!r} parsed but {query.as_you_type(text)!r} did not: {error}")
+
+
+def test_an_interrupted_search_says_so_and_leaves_the_index_alone(archive_root):
+    # The search box stops the last keystroke's query when a newer one starts.
+    archive = Archive(archive_root)
+    archive.refresh()
+    archive.interrupt()  # nothing running: nothing happens
+    assert slugs(archive.search("parking", refresh=False))[0] == "2026-01-05-parking"
+    # As the UI thread would while the query runs (SQLite's progress hook runs in it).
+    archive.store.db.set_progress_handler(lambda: archive.interrupt() or 0, 10)
+    with pytest.raises(search.Interrupted):
+        archive.search("parking", refresh=False)
+    archive.store.db.set_progress_handler(None, 0)
+    # Not taken for damage: the same index answers the next search.
+    assert archive.store.rebuilt == "no search index yet"
+    assert slugs(archive.search("parking"))[0] == "2026-01-05-parking"
+    assert archive.mode == "fts5"

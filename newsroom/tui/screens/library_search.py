@@ -20,9 +20,10 @@ from rich.text import Text
 from textual.message import Message
 from textual.widgets import Input, Static, TextArea
 from textual.widgets.text_area import Selection
+from textual.worker import get_current_worker
 
 from ...model import REFERENCE_PATTERN
-from ...search import Archive, Hit, QueryError, Results, Snippet
+from ...search import Archive, Hit, Interrupted, QueryError, Results, Snippet
 from ...search import query as q
 from ..text import one_line
 from ..widgets.release_table import ReleaseTable
@@ -146,6 +147,8 @@ class SearchMode:
         if screen.library is None:
             return
         text, root = self.box.value, screen.library.root
+        if self.archive is not None:
+            self.archive.interrupt()  # the last keystroke's query: its answer is stale
         table = screen.query_one(ReleaseTable)
         visible = max(10, table.size.height // 2 + 4)  # two lines a hit, and a margin
         screen.run_worker(
@@ -167,11 +170,16 @@ class SearchMode:
                 results = self.archive.search(
                     q.as_you_type(text), refresh=False, limit=SEARCH_LIMIT, snippets=0
                 )
+            except Interrupted:
+                return  # a newer keystroke's search is on its way
             except QueryError as error:
                 message = Searched(text, None, str(error))
             else:
                 message = Searched(text, results, None)
+                worker = get_current_worker()
                 for hit in results.hits[:visible]:
+                    if worker.is_cancelled:
+                        return
                     if isinstance(hit, Hit) and results.terms is not None:
                         self.archive.snippet(hit, results.terms)
         self.screen.post_message(message)
