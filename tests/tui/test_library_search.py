@@ -140,3 +140,22 @@ async def test_a_word_still_being_typed_is_a_prefix(make_app):
         box.value = ""
         await type_text(pilot, '"county council cons')
         await wait_until(pilot, lambda: shown(app) == [BUS])
+
+
+async def test_a_reload_searches_again_rather_than_reuse_earlier_results(make_app):
+    # A backspace reuses a search already ranked, until the library is read again.
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+f")
+        await type_text(pilot, "surgery")
+        await wait_until(pilot, lambda: shown(app) == [BUS])
+        first = app.screen.search.results
+        await pilot.press("backspace")
+        await type_text(pilot, "y")
+        await wait_until(pilot, lambda: app.screen.search.results is first and shown(app) == [BUS])
+        await pilot.press("f5")  # reload: the files may have changed
+        await wait_until(
+            pilot, lambda: (found := app.screen.search.results) is not None and found is not first
+        )
+        assert shown(app) == [BUS]

@@ -59,6 +59,7 @@ SEARCH_TITLE = "Full-text search (ctrl+f: back to the filter)"
 # cost, not the limit; the limit bounds the rows and the snippets cut.
 SEARCH_LIMIT = 200
 MATCH_STYLE = "bold reverse"
+RECENT = 32  # searches whose results are kept for a backspace
 FIELD_NAMES = {
     "headline": "Headline",
     "standfirst": "Standfirst",
@@ -115,6 +116,9 @@ class SearchMode:
         self.rows: list[SearchRow] = []
         self.said_notice = False
         self._by_slug: dict[str, Row] | None = None
+        # The last searches' results by query, until the index is next refreshed:
+        # a backspace goes back to a query already ranked.
+        self._recent: dict[str, Results] = {}
 
     @property
     def box(self) -> Input:
@@ -164,17 +168,22 @@ class SearchMode:
             self.archive = Archive(root)
         if refresh:
             self.archive.refresh()
+            self._recent = {}
         message = Searched(text, None, None)
         if text.strip():
+            meant = q.as_you_type(text)
             try:
-                results = self.archive.search(
-                    q.as_you_type(text), refresh=False, limit=SEARCH_LIMIT, snippets=0
+                results = self._recent.get(meant) or self.archive.search(
+                    meant, refresh=False, limit=SEARCH_LIMIT, snippets=0
                 )
             except Interrupted:
                 return  # a newer keystroke's search is on its way
             except QueryError as error:
                 message = Searched(text, None, str(error))
             else:
+                if len(self._recent) >= RECENT:
+                    self._recent.pop(next(iter(self._recent)))
+                self._recent[meant] = results
                 message = Searched(text, results, None)
                 worker = get_current_worker()
                 for hit in results.hits[:visible]:
