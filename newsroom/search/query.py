@@ -206,13 +206,15 @@ def as_you_type(text: str, shortest: int = 3) -> str:
     it all, for a word nobody means yet.
     """
     if text.count('"') % 2:
-        return text + '"*' if not text[-1:].isspace() and text[-1:] != '"' else text + '"'
+        typing = not text[-1:].isspace() and bool(tokens(text[text.rfind('"') :]))
+        return text + '"*' if typing else text + '"'
     if not text or text[-1].isspace() or text[-1] in '*")':
         return text
     pieces = _lex(text)
     kind, word = pieces[-1]
-    if kind != "word" or len(word) < shortest:
-        return text
+    words = tokens(word)
+    if kind != "word" or not words or len(words[-1]) < shortest:
+        return text  # an operator, punctuation only, or too short yet
     return text + "*"
 
 
