@@ -462,26 +462,36 @@ def measure_search(root: Path, size: int, runs: int, build_runs: int) -> list[Ro
     if why:
         return rows
     try:
-        keys: list[float] = []
+        hit_keys: list[float] = []
+        miss_keys: list[float] = []
         cpu: list[float] = []
         for _ in range(runs):
             _, report, _ = probe("newsroom-search", str(root), str(size))
-            keys.extend(report["keystrokes"])
+            for took, typed, found in zip(
+                report["keystrokes"], report["typed"], report["matches"], strict=True
+            ):
+                # The empty box (every row back) counts with the hits: rows to draw.
+                (hit_keys if found or not typed.strip() else miss_keys).append(took)
             cpu.extend(report["cpu"])
-        median = statistics.median(keys)
-        rows.append(
-            Row(
-                "7d",
-                "search keystroke (TUI), key to frame",
-                f"{size:,}",
-                keys,
-                budget="<50 ms",
-                verdict=verdict(median < 0.05),
-                note=f"{len(keys)} keystrokes; CPU median "
-                f"{statistics.median(cpu) * 1000:.1f} ms; matches "
-                f"{report.get('matches')}",
+        for number, what, keys in (
+            ("7d", "search keystroke with hits, key to frame", hit_keys),
+            ("7d′", "search keystroke, no hits, key to frame", miss_keys),
+        ):
+            ordered = sorted(keys)
+            p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+            rows.append(
+                Row(
+                    number,
+                    what,
+                    f"{size:,}",
+                    keys,
+                    budget="<50 ms each",
+                    verdict=verdict(max(keys) < 0.05),
+                    note=f"{len(keys)} keystrokes; p95 {p95 * 1000:.1f} ms; CPU median "
+                    f"(all keys) {statistics.median(cpu) * 1000:.1f} ms; matches "
+                    f"{report.get('matches')}",
+                )
             )
-        )
     except Exception as error:
         rows.append(
             Row(

@@ -45,6 +45,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 TIMEOUT = float(__import__("os").environ.get("PROBE_WAIT", 600))
 FILTER_KEYS = ["l", "i", "d", "o", "backspace", "backspace", "backspace", "backspace"]
+SEARCH_KEYS = [*"lido", *["backspace"] * 4, *"council", *["backspace"] * 7]
 EDITOR_KEYS = list("the council ") * 2
 KEY_GAP = 0.06  # seconds between keystrokes: brisk typing, so debounced work lands among them
 
@@ -247,16 +248,21 @@ def input_shows(screen: VirtualScreen, region, value: str, placeholder: str) -> 
     return bool(line) and placeholder.startswith(line.rstrip("…"))
 
 
-def table_shows(screen: VirtualScreen, region, headlines: list[str], top: int) -> bool:
-    """Every visible line of the table shows the headline of the row due there."""
+def table_shows(
+    screen: VirtualScreen, region, headlines: list[str], top: int, step: int = 1
+) -> bool:
+    """Every visible line of the table shows the headline of the row due there (rows
+    ``step`` lines apart: 2 when each has a snippet under it)."""
     header = screen.text(region.y, region.x, region.right)
     start, end = header.find("Headline"), header.find("Speakers")
     if start < 0 or end < 0:
         return False
     start, end = start + region.x, end + region.x
     for line in range(1, region.height):
+        index, part = divmod(top + line - 1, step)
+        if part:
+            continue  # a snippet line
         shown = screen.text(region.y + line, start, end).strip()
-        index = top + line - 1
         if index >= len(headlines):
             if shown:
                 return False  # a row left over from before
@@ -368,11 +374,19 @@ async def newsroom_filter(drafts: str, rows: int) -> None:
 
 async def newsroom_search(drafts: str, rows: int) -> None:
     """Full-text search keystrokes: key to the frame whose table shows the hits, in the
-    order an Archive in this process finds them (not the screen's own results)."""
+    order an Archive in this process finds them (not the screen's own results).
+
+    SEARCH_KEYS type "lido" (a rare word: a few hundred hits) and "council" (in
+    most releases: ranking every match), deleting each: keystrokes that find
+    nothing, a few, very many, and all rows back. A hit takes two lines (its
+    snippet under it), so the headlines are on every other line.
+    """
     from textual.widgets import Input
 
     from newsroom.search import Archive, QueryError
+    from newsroom.search.query import as_you_type
     from newsroom.tui.app import NewsroomApp
+    from newsroom.tui.screens.library_search import SEARCH_LIMIT
 
     app = NewsroomApp(drafts)
     table_state = {"table": None}
@@ -396,32 +410,37 @@ async def newsroom_search(drafts: str, rows: int) -> None:
             "the search index to be refreshed",
         )
         refresh_took = time.perf_counter() - refresh_started
+        await pilot.pause()
         table_region, input_region = table.scrollable_content_region, field.content_region
         archive = Archive(drafts)
-        by_slug = screen._by_slug
+        by_slug = {row.slug: row for row in screen.rows}
 
         def headlines(typed: str) -> list[str]:
             if not typed.strip():
                 return [row.headline for row in screen.rows]
             try:
-                hits = archive.search(typed, refresh=False, limit=500).hits
+                hits = archive.search(
+                    as_you_type(typed), refresh=False, limit=SEARCH_LIMIT, snippets=0
+                ).hits
             except QueryError:
                 return []
             return [by_slug[hit.slug].headline for hit in hits]
 
-        wanted = {typed: headlines(typed) for typed in ["", *typed_after(FILTER_KEYS)]}
+        wanted = {typed: headlines(typed) for typed in ["", *typed_after(SEARCH_KEYS)]}
 
         def shows(virtual: VirtualScreen, typed: str, top) -> bool:
+            # Search mode: two lines a row throughout (the empty box's rows too).
             return input_shows(virtual, input_region, typed, field.placeholder) and table_shows(
-                virtual, table_region, wanted[typed], top or 0
+                virtual, table_region, wanted[typed], top or 0, step=2
             )
 
-        frames = await key_to_frame(app, pilot, log, FILTER_KEYS, shows)
+        frames = await key_to_frame(app, pilot, log, SEARCH_KEYS, shows)
         report(
             at=time.time(),
             **frames,
             refresh=refresh_took,
-            matches=[len(wanted[t]) for t in typed_after(FILTER_KEYS)],
+            typed=typed_after(SEARCH_KEYS),
+            matches=[len(wanted[t]) for t in typed_after(SEARCH_KEYS)],
         )
 
 

@@ -196,6 +196,39 @@ def test_only_changed_releases_are_read_again(archive_root):
     assert fresh.store.reread == [] and fresh.store.rebuilt is None
 
 
+def test_replaced_words_are_never_found_and_dead_rows_lead_to_a_rebuild(archive_root, monkeypatch):
+    # The full-text table keeps no text (store.py): an edited release gets a new
+    # row and its old one is left dead, never matched, and counted.
+    backdate(archive_root)
+    monkeypatch.setattr(store, "DEAD_MIN", 1)
+    archive = Archive(archive_root)
+    assert slugs(archive.search("trams")) == []
+    body = archive_root / "2026-02-10-buses" / "body.md"
+    old = body.read_text()
+    assert "bus" in old.lower()
+    body.write_text("Trams, and nothing else.\n", encoding="utf-8")
+    when = datetime.now(UTC).timestamp() - 3600
+    os.utime(body, (when, when))
+    assert slugs(archive.search("trams")) == ["2026-02-10-buses"]
+    assert slugs(archive.search("sundays")) == ["2026-03-01-library"]  # others unaffected
+    with sqlite3.connect(store.search_path(str(archive_root))) as db:
+        meta = dict(db.execute("SELECT key, value FROM meta"))
+        (rows,) = db.execute("SELECT count(*) FROM release_text_docsize").fetchone()
+    assert (meta["count"], meta["dead"], rows) == (3, 1, 4)
+    # More dead rows than DEAD_MIN and half the live ones: the next refresh rebuilds.
+    body.write_text("Ferries.\n", encoding="utf-8")
+    os.utime(body, (when, when + 1))
+    archive.refresh()
+    assert archive.store.reread == ["2026-02-10-buses"]  # 2 dead, 3 live: not rebuilt yet
+    body.write_text("Cycle lanes.\n", encoding="utf-8")
+    os.utime(body, (when, when + 2))
+    assert slugs(archive.search("cycle")) == ["2026-02-10-buses"]
+    assert archive.store.rebuilt == "search index full of replaced releases"
+    assert slugs(archive.search("ferries OR trams")) == []
+    with sqlite3.connect(store.search_path(str(archive_root))) as db:
+        assert dict(db.execute("SELECT key, value FROM meta"))["dead"] == 0
+
+
 def test_a_renamed_person_is_found_by_their_new_name(archive_root):
     backdate(archive_root)
     archive = Archive(archive_root)
@@ -362,3 +395,51 @@ def test_cli_filters_and_errors(archive_root):
         result = run_newsroom(*argv, drafts=archive_root)
         assert result.returncode == 2 and message in result.stderr, result.stderr
         assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [
+        ("bus stat", "bus stat*"),  # the word being typed is a prefix...
+        ("bus stat ", "bus stat "),  # ...until a space ends it
+        ("li", "li"),  # too short to mean anything yet: whole
+        ('"bus stat', '"bus stat"*'),  # an open phrase is closed, its last word a prefix
+        ('"bus ', '"bus "'),
+        ("park*", "park*"),
+        ("bus OR", "bus OR"),  # an operator is left for the parser to explain
+        ("", ""),
+    ],
+)
+def test_as_you_type(typed, meant):
+    assert query.as_you_type(typed) == meant
+
+
+@given(st.text(max_size=40))
+@settings(max_examples=300, deadline=None)
+def test_as_you_type_never_breaks_a_query_that_parsed(text):
+    # Whatever is typed, the search box's reading of it parses or says why.
+    try:
+        query.parse(text)
+    except QueryError:
+        return
+    try:
+        query.parse(query.as_you_type(text))
+    except QueryError as error:
+        pytest.fail(f"{text!r} parsed but {query.as_you_type(text)!r} did not: {error}")
+
+
+def test_an_interrupted_search_says_so_and_leaves_the_index_alone(archive_root):
+    # The search box stops the last keystroke's query when a newer one starts.
+    archive = Archive(archive_root)
+    archive.refresh()
+    archive.interrupt()  # nothing running: nothing happens
+    assert slugs(archive.search("parking", refresh=False))[0] == "2026-01-05-parking"
+    # As the UI thread would while the query runs (SQLite's progress hook runs in it).
+    archive.store.db.set_progress_handler(lambda: archive.interrupt() or 0, 10)
+    with pytest.raises(search.Interrupted):
+        archive.search("parking", refresh=False)
+    archive.store.db.set_progress_handler(None, 0)
+    # Not taken for damage: the same index answers the next search.
+    assert archive.store.rebuilt == "no search index yet"
+    assert slugs(archive.search("parking"))[0] == "2026-01-05-parking"
+    assert archive.mode == "fts5"

@@ -14,17 +14,23 @@ Core module: no Textual, no Rich.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import sqlite3
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from . import query as q
 from .extract import FIELDS, Document, people_names, read_folder
 from .query import QueryError
-from .store import QUOTE_WEIGHTS, WEIGHTS, Store, Unavailable
+from .store import WEIGHTS, Store, Unavailable
 
-__all__ = ["Archive", "Hit", "QueryError", "QuoteHit", "Results", "Snippet"]
+__all__ = ["Archive", "Hit", "Interrupted", "QueryError", "QuoteHit", "Results", "Snippet"]
+
+
+class Interrupted(Exception):
+    """The search was stopped by ``Archive.interrupt`` (a newer one replaces it)."""
+
 
 FIELD_WEIGHTS = dict(zip(FIELDS, WEIGHTS, strict=True))
 SCAN_NOTICE = (
@@ -37,7 +43,9 @@ _noticed = False  # the scan's notice is given once per process
 class Snippet:
     field: str  # which of extract.FIELDS (or "words" for a quote)
     text: str  # an excerpt on one line
-    spans: list[tuple[int, int]] = field(default_factory=list)  # the matching words in it
+    spans: list[tuple[int, int]] = dataclasses.field(
+        default_factory=list
+    )  # the matching words in it
 
 
 @dataclass
@@ -71,7 +79,9 @@ class QuoteHit:
     role: str  # as the release gives it: the role at the time
     words: str
     score: float
-    spans: list[tuple[int, int]] = field(default_factory=list)  # matching words in ``words``
+    spans: list[tuple[int, int]] = dataclasses.field(
+        default_factory=list
+    )  # matching words in ``words``
 
     @property
     def snippet(self) -> Snippet:
@@ -116,6 +126,7 @@ class Results:
 SNIPPETS = 50  # hits that get a snippet at once; the rest on demand (Archive.snippet)
 SNIPPET_BEFORE = 60  # characters of context before the first match
 SNIPPET_LENGTH = 200
+_CONTROLS = frozenset(map(chr, [*range(0x20), *range(0x7F, 0xA0)]))
 
 
 def excerpt(
@@ -136,7 +147,9 @@ def excerpt(
     where: list[int] = []
     for char in text[start:end]:
         where.append(len(out))
-        if not char.isspace():
+        # Controls (the index keeps bodies as written) become spaces: an escape
+        # sequence's ESC goes, so nothing reaches a terminal but its letters.
+        if not (char.isspace() or char in _CONTROLS):
             out.append(char)
         elif out and out[-1] != " ":
             out.append(" ")
@@ -187,6 +200,7 @@ class Archive:
         self.root = os.fspath(root)
         self.store: Store | None = None
         self.why_scan: str | None = None
+        self._querying = False  # a search's SQL is running (not a refresh's writes)
         try:
             self.store = Store(self.root, workers=workers)
         except Unavailable as error:
@@ -213,17 +227,20 @@ class Archive:
         if self.store is not None:
             self.store.close()
 
+    def interrupt(self) -> None:
+        """From another thread: stop the query running now, if one is (its ``search``
+        raises ``Interrupted``). Ranking 100,000 matches takes a tenth of a second
+        or more; the search box starts a newer query at each keystroke."""
+        store = self.store
+        db = store.db if store is not None else None
+        if db is not None and self._querying:
+            db.interrupt()
+
     def snippet(self, hit: Hit, node: q.Node) -> Snippet:
-        """The hit's snippet, worked out now if the search left it out."""
-        if hit.snippet is None and self.store is not None and self.store.db is not None:
-            with self.store.lock:
-                texts = self.store.db.execute(
-                    f"SELECT {', '.join(FIELDS)} FROM release_text WHERE rowid = "
-                    "(SELECT id FROM releases WHERE slug = ?)",
-                    (hit.slug,),
-                ).fetchone()
-            if texts is not None:
-                hit.snippet = best_snippet(node, list(texts))
+        """The hit's snippet, worked out now (from its files) if the search left it out."""
+        if hit.snippet is None:
+            names = self.store.names if self.store is not None else people_names(self.root)
+            hit.snippet = _snippet_from_files(self.root, hit.slug, names, node)
         return hit.snippet or Snippet("headline", hit.headline, [])
 
     def search(
@@ -250,12 +267,19 @@ class Archive:
                     with self.store.lock:
                         if self.store.db is None:
                             self.store.refresh()
-                        if quotes:
-                            hits, more = _fts_quotes(self.store, node, filters, limit)
-                        else:
-                            hits, more = _fts_releases(self.store, node, filters, limit, snippets)
-                    return Results(text, hits, more, "fts5", terms=node)
+                        self._querying = True
+                        try:
+                            found: tuple[list[Hit] | list[QuoteHit], bool] = (
+                                _fts_quotes(self.store, node, filters, limit)
+                                if quotes
+                                else _fts_releases(self.store, node, filters, limit, snippets)
+                            )
+                        finally:
+                            self._querying = False
+                    return Results(text, found[0], found[1], "fts5", terms=node)
                 except sqlite3.DatabaseError as error:
+                    if isinstance(error, sqlite3.OperationalError) and "interrupted" in str(error):
+                        raise Interrupted from None  # not damage: asked to stop
                     if isinstance(error, sqlite3.OperationalError) and "fts5" in str(error):
                         raise QueryError(f"SQLite could not search for that: {error}") from None
                     if attempt == 2:
@@ -323,55 +347,80 @@ def _fts_releases(
         [q.to_fts(node), *params, limit + 1],
     ).fetchall()
     hits = []
-    for number, (rowid, slug, date, headline, score) in enumerate(rows[:limit]):
-        snippet = None
-        if number < snippets:
-            texts = store.db.execute(
-                f"SELECT {', '.join(FIELDS)} FROM release_text WHERE rowid = ?", (rowid,)
-            ).fetchone()
-            snippet = best_snippet(node, list(texts))
+    for number, (_rowid, slug, date, headline, score) in enumerate(rows[:limit]):
+        # The index keeps no text (store.py): the snippet comes from the files.
+        snippet = (
+            _snippet_from_files(store.root, slug, store.names, node) if number < snippets else None
+        )
         hits.append(Hit(slug, headline, date, -score, snippet))
     return hits, len(rows) > limit
+
+
+def _snippet_from_files(
+    root: str, slug: str, names: dict[str, str], node: q.Node
+) -> Snippet | None:
+    """The best excerpt of a release as its files are now (None if it cannot be read)."""
+    doc, _ = read_folder(root, slug, names, 0)
+    return best_snippet(node, doc.fields()) if doc is not None else None
+
+
+QUOTE_CANDIDATES = 2000  # releases read at most to find a quote search's quotes
 
 
 def _fts_quotes(
     store: Store, node: q.Node, filters: _Filters, limit: int
 ) -> tuple[list[QuoteHit], bool]:
+    """Quotes, best first: the releases whose quotes column matches, ranked on it; in
+    each (read from its files), the quotes that match on their own, in order."""
     assert store.db is not None
-    where, params = filters.sql("r", "s")
-    weights = ", ".join(str(w) for w in QUOTE_WEIGHTS)
+    where, params = filters.sql("r", None)
+    quotes_only = ", ".join("1.0" if name == "quotes" else "0.0" for name in FIELDS)
     rows = store.db.execute(
-        f"SELECT s.id, r.slug, r.date, r.headline, s.quote, s.speaker, s.name, s.role, "
-        f"bm25(quote_text, {weights}) AS score FROM quote_text "
-        f"JOIN quotes s ON s.id = quote_text.rowid JOIN releases r ON r.id = s.release "
-        f"WHERE quote_text MATCH ?{where} ORDER BY score, r.date DESC LIMIT ?",
-        [q.to_fts(node), *params, limit + 1],
+        f"SELECT r.slug, bm25(release_text, {quotes_only}) AS score "
+        f"FROM release_text JOIN releases r ON r.id = release_text.rowid "
+        f"WHERE release_text MATCH ?{where} ORDER BY score, r.date DESC LIMIT ?",
+        [f"{{quotes}} : ({q.to_fts(node)})", *params, QUOTE_CANDIDATES],
     ).fetchall()
-    hits = []
-    for rowid, slug, date, headline, quote, speaker, name, role, score in rows[:limit]:
-        (words,) = store.db.execute(
-            "SELECT words FROM quote_text WHERE rowid = ?", (rowid,)
-        ).fetchone()
-        hits.append(
+    hits: list[QuoteHit] = []
+    for slug, score in rows:
+        doc, _ = read_folder(store.root, slug, store.names, 0)
+        if doc is not None:
+            hits.extend(_matching_quotes(doc, node, filters, -score))
+        if len(hits) > limit:
+            break
+    return hits[:limit], len(hits) > limit or len(rows) == QUOTE_CANDIDATES
+
+
+def _matching_quotes(doc: Document, node: q.Node, filters: _Filters, base: float) -> list[QuoteHit]:
+    """The quotes of ``doc`` that match ``node`` on their own (name, role, words)."""
+    found = []
+    for quote in doc.quotes:
+        if filters.speakers is not None and quote.speaker not in filters.speakers:
+            continue
+        if not q.matches(node, _words([quote.name, quote.role, quote.words])):
+            continue
+        spans = q.highlights(node, quote.words)
+        score = base + len(spans) + 2 * len(q.highlights(node, quote.name))
+        found.append(
             QuoteHit(
-                slug,
-                headline,
-                date,
-                quote,
-                speaker,
-                name,
-                role,
-                words,
-                -score,
-                q.highlights(node, words),
+                doc.slug,
+                doc.headline,
+                doc.date,
+                quote.id,
+                quote.speaker,
+                quote.name,
+                quote.role,
+                quote.words,
+                score,
+                spans,
             )
         )
-    return hits, len(rows) > limit
+    return found
 
 
 def _scan(
     root: str, node: q.Node, filters: _Filters, quotes: bool, limit: int
-) -> tuple[list, bool]:
+) -> tuple[list[Hit] | list[QuoteHit], bool]:
     """Every release read and matched here: the search without FTS5."""
     from ..index.stamps import list_folders
 
@@ -385,31 +434,8 @@ def _scan(
         if doc is None or not filters.release_ok(doc):
             continue
         if quotes:
-            for quote in doc.quotes:
-                if filters.speakers is not None and quote.speaker not in filters.speakers:
-                    continue
-                texts = [quote.name, quote.role, quote.words]
-                if q.matches(node, _words(texts)):
-                    spans = q.highlights(node, quote.words)
-                    score = len(spans) + 2 * len(q.highlights(node, quote.name))
-                    found.append(
-                        (
-                            score,
-                            doc.date,
-                            QuoteHit(
-                                doc.slug,
-                                doc.headline,
-                                doc.date,
-                                quote.id,
-                                quote.speaker,
-                                quote.name,
-                                quote.role,
-                                quote.words,
-                                float(score),
-                                spans,
-                            ),
-                        )
-                    )
+            for hit in _matching_quotes(doc, node, filters, 0.0):
+                found.append((hit.score, doc.date, hit))
             continue
         if filters.speakers is not None and not any(
             quote.speaker in filters.speakers for quote in doc.quotes

@@ -197,6 +197,27 @@ def parse(query: str) -> Node:
     return node
 
 
+def as_you_type(text: str, shortest: int = 3) -> str:
+    """``text`` as a search box means it while it is being typed: an open phrase is
+    closed, and a last word still being typed (no space after it yet, at least
+    ``shortest`` letters) is a prefix, so "bus stat" finds "bus station".
+
+    Shorter last words stay whole: "l*" would match most of a library and rank
+    it all, for a word nobody means yet.
+    """
+    if text.count('"') % 2:
+        typing = not text[-1:].isspace() and bool(tokens(text[text.rfind('"') :]))
+        return text + '"*' if typing else text + '"'
+    if not text or text[-1].isspace() or text[-1] in '*")':
+        return text
+    pieces = _lex(text)
+    kind, word = pieces[-1]
+    words = tokens(word)
+    if kind != "word" or not words or len(words[-1]) < shortest:
+        return text  # an operator, punctuation only, or too short yet
+    return text + "*"
+
+
 # ---------------------------------------------------------------------------
 # For SQLite FTS5
 

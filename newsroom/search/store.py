@@ -17,6 +17,17 @@ trusted over the files, and uses the list index's stamps (``newsroom.index.stamp
 - A database that is not SQLite, truncated, from another format, or whose
   counts disagree with its own metadata is deleted and rebuilt. A rebuild is
   written to a temporary file and renamed into place.
+
+The full-text table is contentless (``content=''``): it holds the index of
+the words, not the words, so it is a fifth of the size and a third quicker to
+build; snippets are cut from the files themselves (read again for the few
+hits shown). A contentless table cannot forget a row without being given its
+old words, so a release read again gets a new rowid and its old one is left
+dead: the ``releases`` table no longer names it, so no search finds it
+(every query joins it). Dead rows are counted in the metadata and the
+database is rebuilt once they outnumber half the live ones. Quotes are not
+indexed a second time: a quote search matches the releases' quotes column
+and then picks the quotes that match themselves (``search._fts_quotes``).
 """
 
 from __future__ import annotations
@@ -26,6 +37,7 @@ import os
 import sqlite3
 import threading
 import time
+from collections.abc import Iterator
 
 from .. import __version__
 from ..index.reader import PARALLEL_MIN
@@ -42,13 +54,14 @@ from ..index.stamps import (
 )
 from ..layout import PEOPLE_FILE, STATE_DIR
 from ..workers import can_fork
-from .extract import ABSENT, FIELDS, Document, people_names, read_folder
+from .extract import ABSENT, FIELDS, Document, Read, people_names, read_folder
 
-FORMAT = 1
+FORMAT = 2
 SEARCH_FILE = "search.sqlite"
 # Column weights for bm25: a word in the headline counts most.
 WEIGHTS = (10.0, 4.0, 1.0, 2.0, 1.5, 1.0)
-QUOTE_WEIGHTS = (4.0, 2.0, 1.0)
+# Rebuild once this many dead rows outnumber half the live ones (see above).
+DEAD_MIN = 2000
 _UNSTORED = (-2, -2, -2, 0)  # a stamp no file has: read this folder again next time
 _STAMP = STAMP
 
@@ -60,10 +73,14 @@ CREATE TABLE quotes(id INTEGER PRIMARY KEY, release INTEGER NOT NULL, quote TEXT
                     speaker TEXT NOT NULL, name TEXT NOT NULL, role TEXT NOT NULL);
 CREATE INDEX quotes_release ON quotes(release);
 CREATE INDEX quotes_speaker ON quotes(speaker);
-CREATE VIRTUAL TABLE release_text USING fts5({", ".join(FIELDS)},
+CREATE VIRTUAL TABLE release_text USING fts5({", ".join(FIELDS)}, content = '',
     tokenize = 'unicode61 remove_diacritics 2');
-CREATE VIRTUAL TABLE quote_text USING fts5(name, role, words,
-    tokenize = 'unicode61 remove_diacritics 2');
+-- Merge 16 segments at a time, not 4: each word is rewritten half as often
+-- while 100,000 releases go in, and a search still reads only a few segments.
+INSERT INTO release_text(release_text, rank) VALUES ('automerge', 16);
+-- Words gathered in memory before each segment is written: 64 MB, not 1 MB,
+-- so a rebuild writes a few large segments and merges them far less.
+INSERT INTO release_text(release_text, rank) VALUES ('hashsize', 67108864);
 """
 
 
@@ -127,8 +144,11 @@ class Store:
         assert self.db is not None
         (count,) = self.db.execute("SELECT count(*) FROM releases").fetchone()
         (texts,) = self.db.execute("SELECT count(*) FROM release_text_docsize").fetchone()
-        if count != meta.get("count") or texts != count:
+        dead = _int(meta.get("dead"))
+        if count != meta.get("count") or texts != count + dead:
             return "search index corrupt"
+        if dead > max(DEAD_MIN, count // 2):
+            return "search index full of replaced releases"
         return None
 
     def refresh(self) -> None:
@@ -188,12 +208,15 @@ class Store:
             # place when whole: no journal, no syncs until the end.
             db.execute("PRAGMA journal_mode = OFF")
             db.execute("PRAGMA synchronous = OFF")
+            db.execute("PRAGMA cache_size = -32768")  # 32 MB: merges read back recent pages
             db.executescript(_SCHEMA)
             self.db = db
             meta = {
                 "format": FORMAT,
                 "version": __version__,
                 "count": 0,
+                "dead": 0,
+                "next": 1,
                 "complete": 0,
                 "slugs": "[]",
                 "stamps": b"",
@@ -235,7 +258,8 @@ class Store:
         if folders is None:
             folders, links = list_folders(root)
         packed = Stamping(root, folders, parallel=self.workers > 1).result()
-        old_stamps = bytes(meta["stamps"])  # type: ignore[arg-type]
+        stored = meta["stamps"]
+        old_stamps = stored if isinstance(stored, bytes) else b""
         names_changed: set[str] = set()
         if meta.get("people") != people_json or not self.names:
             self.names = people_names(root)
@@ -279,15 +303,19 @@ class Store:
         gone = set(old_slugs) - set(folders)
         self.db.execute("BEGIN IMMEDIATE")
         try:
-            self._delete(gone | set(to_read))
+            dead = 0
+            if not full:  # a new database has nothing to delete
+                dead = self._delete(gone | set(to_read))
+            writer = _Writer(self.db, _int(meta.get("next")) or 1)
             for slug, (doc, kept) in self._read(to_read, racy_after, links):
                 self.reread.append(slug)
                 if doc is not None:
-                    self._insert(doc)
+                    writer.add(doc)
                 if kept is None:
                     stamps[slug] = (_UNSTORED, _UNSTORED)
                 elif kept != ABSENT:
                     stamps[slug] = kept
+            writer.flush()
             (count,) = self.db.execute("SELECT count(*) FROM releases").fetchone()
             root_stamp = storable_folder_stamp(folder_stamp, racy_after)
             new_meta = {
@@ -301,6 +329,8 @@ class Store:
                 else None,
                 "names": json.dumps(self.names, ensure_ascii=False),
                 "count": count,
+                "dead": _int(meta.get("dead")) + dead,
+                "next": writer.next_id,
             }
             self.db.executemany(
                 "UPDATE meta SET value = ? WHERE key = ?",
@@ -312,14 +342,16 @@ class Store:
                 self.db.execute("ROLLBACK")
             raise
 
-    def _read(self, slugs: list[str], racy_after: int, links: set[str]):
+    def _read(
+        self, slugs: list[str], racy_after: int, links: set[str]
+    ) -> Iterator[tuple[str, Read]]:
         """(slug, (document, stamps)) for each folder, in forked workers when there are many."""
         names = self.names
         plain = [s for s in slugs if s not in links]
         for slug in slugs:
             if slug in links:
                 yield slug, (None, None)  # links are never followed; looked at each time
-        workers = min(self.workers, len(plain) // (PARALLEL_MIN // 2) or 1)
+        workers = min(self.workers, len(plain) // (PARALLEL_MIN // 2) or 1, _idle_cpus())
         if workers > 1 and len(plain) >= PARALLEL_MIN and can_fork():
             global _job
             from concurrent.futures import ProcessPoolExecutor
@@ -339,48 +371,89 @@ class Store:
         for slug in plain:
             yield slug, read_folder(self.root, slug, names, racy_after)
 
-    def _delete(self, slugs: set[str]) -> None:
+    def _delete(self, slugs: set[str]) -> int:
+        """Forget these releases; returns how many full-text rows were left dead."""
         assert self.db is not None
         if not slugs:
-            return
+            return 0
         db = self.db
         db.execute("CREATE TEMP TABLE IF NOT EXISTS doomed(slug TEXT PRIMARY KEY)")
         db.execute("DELETE FROM doomed")
         db.executemany("INSERT OR IGNORE INTO doomed VALUES (?)", ((s,) for s in slugs))
         ids = "SELECT id FROM releases WHERE slug IN (SELECT slug FROM doomed)"
-        quote_ids = f"SELECT id FROM quotes WHERE release IN ({ids})"
-        db.execute(f"DELETE FROM quote_text WHERE rowid IN ({quote_ids})")
         db.execute(f"DELETE FROM quotes WHERE release IN ({ids})")
-        db.execute(f"DELETE FROM release_text WHERE rowid IN ({ids})")
-        db.execute("DELETE FROM releases WHERE slug IN (SELECT slug FROM doomed)")
+        # The full-text rows stay, dead: no release row names them any more.
+        return db.execute("DELETE FROM releases WHERE slug IN (SELECT slug FROM doomed)").rowcount
 
-    def _insert(self, doc: Document) -> None:
-        assert self.db is not None
+
+def _int(value: object) -> int:
+    return value if isinstance(value, int) else 0
+
+
+_BATCH = 200  # documents written with one executemany per table
+
+
+class _Writer:
+    """Rows for the documents read, written in batches (one ``executemany`` per table).
+
+    Release ids are given here, from the high-water mark in the metadata (an
+    id is never given twice: a dead full-text row may still hold it), so no
+    insert waits on ``lastrowid``.
+    """
+
+    def __init__(self, db: sqlite3.Connection, next_id: int) -> None:
+        self.db = db
+        self.next_id = next_id  # never reused: a dead full-text row may hold an old id
+        self.releases: list[tuple[int, str, str, str]] = []
+        self.texts: list[tuple[object, ...]] = []
+        self.quotes: list[tuple[int, str, str, str, str]] = []
+
+    def add(self, doc: Document) -> None:
+        rowid = self.next_id
+        self.next_id += 1
+        self.releases.append((rowid, doc.slug, doc.date, doc.headline))
+        self.texts.append((rowid, *doc.fields()))
+        for quote in doc.quotes:
+            self.quotes.append((rowid, quote.id, quote.speaker, quote.name, quote.role))
+        if len(self.releases) >= _BATCH:
+            self.flush()
+
+    def flush(self) -> None:
         db = self.db
-        rowid = db.execute(
-            "INSERT INTO releases(slug, date, headline) VALUES (?, ?, ?)",
-            (doc.slug, doc.date, doc.headline),
-        ).lastrowid
-        db.execute(
+        db.executemany(
+            "INSERT INTO releases(id, slug, date, headline) VALUES (?, ?, ?, ?)", self.releases
+        )
+        db.executemany(
             "INSERT INTO release_text(rowid, headline, standfirst, body, quotes, "
             "captions, notes) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (rowid, *doc.fields()),
+            self.texts,
         )
-        for quote in doc.quotes:
-            qid = db.execute(
-                "INSERT INTO quotes(release, quote, speaker, name, role) VALUES (?, ?, ?, ?, ?)",
-                (rowid, quote.id, quote.speaker, quote.name, quote.role),
-            ).lastrowid
-            db.execute(
-                "INSERT INTO quote_text(rowid, name, role, words) VALUES (?, ?, ?, ?)",
-                (qid, quote.name, quote.role, quote.words),
-            )
+        db.executemany(
+            "INSERT INTO quotes(release, quote, speaker, name, role) VALUES (?, ?, ?, ?, ?)",
+            self.quotes,
+        )
+        self.releases, self.texts, self.quotes = [], [], []
+
+
+def _idle_cpus() -> int:
+    """Processors not already busy (at least 1), from the load average.
+
+    Reading in forked workers while this process writes pays only when they
+    get a processor each; on a shared, busy machine the copying between
+    processes costs more than it saves, and one process is faster.
+    """
+    try:
+        cpus = len(os.sched_getaffinity(0))
+        load = os.getloadavg()[0]
+    except (AttributeError, OSError):
+        return 1
+    return max(1, int(cpus - load + 0.5))
 
 
 _job: tuple[str, dict[str, str], int] | None = None
 
 
-def _read_chunk(chunk: list[str]) -> list:
+def _read_chunk(chunk: list[str]) -> list[Read]:
     assert _job is not None
     root, names, racy_after = _job
     return [read_folder(root, slug, names, racy_after) for slug in chunk]

@@ -1,11 +1,13 @@
-"""The library: every release in a table, filtered as you type."""
+"""The library: every release in a table, filtered as you type.
+
+The rows are library_rows.py's, the commands on a release library_actions.py's,
+the full-text search mode library_search.py's.
+"""
 
 from __future__ import annotations
 
-import copy
 import gc
 import threading
-from dataclasses import dataclass
 
 from rich.text import Text
 from textual import on, work
@@ -16,55 +18,18 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Header, Input
 
-from ...errors import BundleError
-from ...model import Release, slug_problem, slugify
 from ..footer import NewsroomFooter, RankedFooter
 from ..status import StatusLine
 from ..text import one_line
 from ..widgets.release_table import Column, ReleaseTable
 from . import library_search
-from .form import Field, FormDialog, Values
+from .library_actions import LibraryActions
+from .library_rows import FREEZE_FROM, Row, settle_heap
+
+__all__ = ["FREEZE_FROM", "LibraryScreen", "Row", "settle_heap"]
 
 
-@dataclass
-class Row:
-    slug: str
-    status: str
-    date: str
-    headline: str
-    speakers: str
-    approvals: str
-    error: str = ""
-
-    def __post_init__(self) -> None:
-        # Worked out once per row, not once per row per keystroke.
-        self.haystack = f"{self.headline}\n{self.slug}\n{self.speakers}".casefold()
-
-
-# Libraries at least this large have their rows frozen out of the garbage
-# collector's passes once they are loaded (see settle_heap).
-FREEZE_FROM = 1000
-
-
-def settle_heap() -> None:
-    """Collect garbage once, then leave everything alive out of later full passes.
-
-    A full pass of the garbage collector visits every object: at 10,000 rows
-    that is tens of milliseconds, and one comes
-    every dozen or so filter keystrokes, landing on one of them. The rows live
-    until the next load, so once they are in place they are frozen (moved to
-    the collector's permanent generation, ``gc.freeze``); the young passes
-    between keystrokes were never slowed by them. What was frozen at the last
-    load is unfrozen first and collected now, at a load the user is waiting
-    for anyway, so nothing (a closed editor screen, the old rows) stays frozen
-    once it is garbage; the screen unfreezes everything when it goes.
-    """
-    gc.unfreeze()
-    gc.collect()
-    gc.freeze()
-
-
-class LibraryScreen(RankedFooter, Screen):
+class LibraryScreen(LibraryActions, RankedFooter, Screen):
     """Enter opens; n d x e act on the selected release; typing filters."""
 
     BINDINGS = [
@@ -138,7 +103,7 @@ class LibraryScreen(RankedFooter, Screen):
         # moves on the next idle, and keys typed before then (a fast typist,
         # a paste) still belong to the filter, command letters included.
         self._filter_focus_pending = False
-        self.search = library_search.SearchState()
+        self.search = library_search.SearchMode(self)
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -236,21 +201,12 @@ class LibraryScreen(RankedFooter, Screen):
             )
         return rows
 
-    def release_of(self, row: Row) -> Release | None:
-        """The full release behind a row, read now (the table holds summaries only)."""
-        try:
-            return self.library.load(row.slug)
-        except BundleError as error:
-            self.say(str(error))
-            return None
-
     @on(Loaded)
     def _loaded(self, message: Loaded) -> None:
         self.rows = message.rows
         self._shown = None
         self.refill()
-        if self.search.on:
-            self._start_search(refresh=True)  # the files changed: so may the results
+        self.search.loaded()
         if len(self.rows) >= FREEZE_FROM:
             settle_heap()
 
@@ -269,7 +225,7 @@ class LibraryScreen(RankedFooter, Screen):
     def refill(self, keep: str | None = None) -> None:
         needle = self.query_one("#filter", Input).value.casefold().strip()
         if self.search.on:
-            shown, self._shown = self._search_rows(), None
+            shown, self._shown = self.search.table_rows(), None
         else:
             shown = self.matching(needle)
             self._shown = (needle, shown)
@@ -298,69 +254,18 @@ class LibraryScreen(RankedFooter, Screen):
     @on(Input.Changed, "#filter")
     def _filter_changed(self, event: Input.Changed) -> None:
         if self.search.on:
-            self._start_search(refresh=False)
+            self.search.start(refresh=False)
         else:
             self.refill()
 
     # -- full-text search (library_search.py) ----------------------------------
 
     def action_toggle_search(self) -> None:
-        self.search.on = not self.search.on
-        filter_input = self.query_one("#filter", Input)
-        library_search.set_mode(filter_input, self.search.on)
-        self.search.results = None
-        filter_input.focus()
-        if self.search.on:
-            self._start_search(refresh=True)  # brings the index up to date once
-        else:
-            self.say("")
-            self.refill()
-
-    def _start_search(self, refresh: bool) -> None:
-        if self.library is not None:
-            self._search_worker(self.query_one("#filter", Input).value, refresh)
-
-    @work(thread=True, exclusive=True, group="library-search")
-    def _search_worker(self, text: str, refresh: bool) -> None:
-        self.post_message(self.search.run(self.library.root, text, refresh))
+        self.search.toggle()
 
     @on(library_search.Searched)
     def _searched(self, message: library_search.Searched) -> None:
-        if not self.search.on or message.text != self.query_one("#filter", Input).value:
-            return  # typed on since: a newer search is on its way
-        self.search.results = message.results
-        results = message.results
-        if results is not None and results.notice and not self.search.said_notice:
-            self.search.said_notice = True
-            self.app.notify(results.notice, timeout=8)
-        self.refill()
-        if message.error:
-            self.say(message.error)
-        elif results is not None and not results.hits:
-            self.say("No release has those words.")
-        else:
-            self._show_snippet()
-
-    def _search_rows(self) -> list[Row]:
-        """The rows of the search's hits, best first (every row for an empty search)."""
-        if self.search.results is None:
-            return self.rows if not self.query_one("#filter", Input).value.strip() else []
-        by_slug = getattr(self, "_by_slug", {})
-        rows = []
-        for hit in self.search.results.hits:
-            row = by_slug.get(hit.slug)
-            if row is None:  # not listed yet (the list reloads in its own time)
-                row = by_slug[hit.slug] = Row(
-                    hit.slug, "", hit.date, one_line(hit.headline), "", ""
-                )
-            rows.append(row)
-        return rows
-
-    def _show_snippet(self) -> None:
-        row = self.selected_row()
-        hit = self.search.hits_by_slug().get(row.slug) if row is not None else None
-        if hit is not None:
-            self.say(library_search.snippet_line(self.search, hit), lasting=True)
+        self.search.searched(message)
 
     @on(Input.Submitted, "#filter")
     def _filter_done(self, event: Input.Submitted) -> None:
@@ -424,11 +329,7 @@ class LibraryScreen(RankedFooter, Screen):
     @on(ReleaseTable.Highlighted)
     def _row_highlighted(self, event: ReleaseTable.Highlighted) -> None:
         row = self.selected_row()
-        if self.search.on:
-            if self.search.results is not None:
-                self._show_snippet()
-            # else: a query that could not run; its message stays
-        else:
+        if not self.search.on:  # (in search mode the snippets are in the table)
             self.say(row.error if row and row.error else self._sent_state(row))
         # The footer recomposes on every refresh: only when what is allowed changes.
         state = (row is None, bool(row and row.error), bool(row and row.status == "spiked"))
@@ -444,204 +345,4 @@ class LibraryScreen(RankedFooter, Screen):
             self.say(row.error)
             return
         self.app.open_release(row.slug)
-        results = self.search.results
-        if self.search.on and results is not None and results.terms is not None:
-            # On the editor's first refresh its body is there: put the cursor on the words.
-            editor, terms = self.app.screen, results.terms
-            editor.call_after_refresh(library_search.show_match, editor, terms)
-
-    def _slug_form(self, title: str, headline: str, slug: str, ok: str) -> FormDialog:
-        proposed = {"slug": slug}
-
-        def follow(form: FormDialog, name: str, values: Values) -> None:
-            # The slug follows the headline until someone edits it by hand.
-            if name == "headline" and values["slug"] == proposed["slug"]:
-                proposed["slug"] = slugify(values["headline"], prefix=self.app.today().isoformat())
-                form.set_value("slug", proposed["slug"])
-
-        def validate(values: Values) -> str | None:
-            if not values["headline"].strip():
-                return "A release needs a headline."
-            problem = slug_problem(values["slug"])
-            if problem:
-                return problem
-            if self.library.exists(values["slug"]):
-                return f"A release called {values['slug']!r} already exists."
-            return None
-
-        return FormDialog(
-            title,
-            [
-                Field("headline", "Headline", headline),
-                Field("slug", "Slug (the folder name)", slug),
-            ],
-            validate=validate,
-            on_change=follow,
-            ok_label=ok,
-            id="slug-form",
-        )
-
-    def action_new(self) -> None:
-        slug = slugify("", prefix=self.app.today().isoformat())
-
-        def created(values: Values | None) -> None:
-            if not values:
-                return
-            try:
-                self.library.create(
-                    values["slug"], values["headline"].strip(), today=self.app.today()
-                )
-            except BundleError as error:
-                self.say(str(error))
-                return
-            self._commit_new(values["slug"])
-            # Straight to writing: the body, or the headline if none was given.
-            self.app.open_release(values["slug"], cursor="auto")
-
-        self.app.push_screen(self._slug_form("New release", "", slug, "Create"), created)
-
-    def action_duplicate(self) -> None:
-        row = self.selected_row()
-        source = self.release_of(row) if row is not None and not row.error else None
-        if source is None:
-            return
-        slug = slugify(source.headline, prefix=self.app.today().isoformat())
-        if self.library.exists(slug):
-            slug = f"{slug}-copy"[:80]
-
-        def duplicated(values: Values | None) -> None:
-            if not values:
-                return
-            release = copy.deepcopy(source)
-            release.slug = values["slug"]
-            release.headline = values["headline"].strip()
-            release.created = self.app.today()
-            # A copy starts afresh: nobody has cleared or approved it.
-            release.approvals, release.clearances, release.history = [], [], []
-            release.waivers = []
-            try:
-                self.library.save(release)
-                self.library.copy_media(source.slug, release.slug)
-            except (BundleError, OSError) as error:
-                self.say(str(error))
-                return
-            self.say(f"Duplicated as {release.slug}.")
-            self._commit_new(release.slug)
-            self.load_rows()
-
-        form = self._slug_form("Duplicate release", source.headline, slug, "Duplicate")
-        self.app.push_screen(form, duplicated)
-
-    def people_options(self) -> list[tuple[str, str]]:
-        return [
-            (one_line(p.name) or pid, pid)
-            for pid, p in sorted(
-                self.library.people.items(), key=lambda item: item[1].name.casefold()
-            )
-        ]
-
-    def action_spike(self) -> None:
-        row = self.selected_row()
-        release = self.release_of(row) if row is not None and not row.error else None
-        if release is None:
-            return
-        if self.app.user not in self.library.people:
-            self.say(
-                "Not spiked: newsroom does not know who you are (set NEWSROOM_USER, "
-                "or restart to say)."
-            )
-            return
-
-        def spiked(values: Values | None) -> None:
-            if not values:
-                return
-            from ... import actions, workflow
-
-            try:
-                fresh = self.library.load(release.slug)
-                actions.spike(
-                    fresh, self.library, self.app.user, values["note"].strip(), now=self.app.clock()
-                )
-            except (BundleError, workflow.WorkflowError) as error:
-                self.say(f"Not spiked: {error}")
-                return
-            self.say(f"Spiked {release.slug}.")
-            self.load_rows()
-            from ..gitcommit import commit_in_background
-
-            event = fresh.history[-1]
-            commit_in_background(self.app, release.slug, event.action, event.digest)
-
-        def validate(values: Values) -> str | None:
-            return None if values["note"].strip() else "Say why it is spiked."
-
-        self.app.push_screen(
-            FormDialog(
-                f"Spike “{one_line(release.headline, 60)}”?",
-                [Field("note", "Why (kept in the release's history)")],
-                validate=validate,
-                ok_label="Spike",
-                id="spike-form",
-            ),
-            spiked,
-        )
-
-    def action_export(self) -> None:
-        row = self.selected_row()
-        release = self.release_of(row) if row is not None and not row.error else None
-        if release is None:
-            return
-        from .export_dialog import ExportDialog
-
-        self.app.push_screen(ExportDialog(release), lambda note: note and self.say(note))
-
-    def _commit_new(self, slug: str) -> None:
-        """Commit a new release ("Start SLUG") only with [git] commit_on_save = true."""
-        from ..gitcommit import commit_in_background
-
-        commit_in_background(self.app, slug, "create", save=True)
-
-    def _sent_state(self, row: Row | None) -> str:
-        """'Sent 12, queued 3 Dec 09:00' from the release's ledger, when it has one."""
-        if row is None or not (self.library.root / row.slug / "sent.toml").exists():
-            return ""
-        from ...sending.ledger import summary
-
-        state = summary(self.library.root / row.slug)
-        return f"Press list: {state}" if state else ""
-
-    def action_send(self) -> None:
-        row = self.selected_row()
-        if row is None or row.error:
-            return
-        from .send_dialog import SendDialog
-
-        def sent(note: str | None) -> None:
-            self.load_rows()
-            if note:
-                self.say(note)
-
-        self.app.push_screen(SendDialog(row.slug), sent)
-
-    def action_press_list(self) -> None:
-        from .press_screen import PressScreen
-
-        self.app.push_screen(PressScreen())
-
-    def action_history(self) -> None:
-        row = self.selected_row()
-        if row is None or row.error:
-            return
-        from .history import HistoryScreen
-
-        self.app.push_screen(HistoryScreen(row.slug))
-
-    def action_import(self) -> None:
-        from .import_screen import ImportScreen
-
-        def imported(slug: str | None) -> None:
-            if slug:
-                self.load_rows()
-                self.app.open_release(slug)
-
-        self.app.push_screen(ImportScreen(), imported)
+        self.search.opened(self.app.screen)

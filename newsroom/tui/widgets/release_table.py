@@ -6,6 +6,11 @@ header, then the rows from the scroll position down. Rows are plain objects
 every row is one list assignment, so a filter keystroke over 10,000 releases
 costs what the visible lines cost, not what the library costs.
 
+A table may show a second line under every row (``set_detail``): the
+library's search puts each hit's snippet there, its matching words styled.
+The line is asked of the row only when it is drawn, so a row may work it out
+lazily.
+
 Everything here is Textual's public API: no DataTable internals, nothing that
 changes between minor releases.
 """
@@ -19,6 +24,7 @@ from typing import ClassVar, Protocol
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from rich.style import Style
+from rich.text import Text
 from textual import events
 from textual.binding import Binding, BindingType
 from textual.cache import LRUCache
@@ -30,6 +36,7 @@ from textual.strip import Strip
 from ..text import one_line
 
 PADDING = 1  # blank cells either side of every column, as DataTable draws them
+DETAIL_INDENT = 3  # cells before a row's second line
 
 
 class TableRow(Protocol):
@@ -86,6 +93,7 @@ class ReleaseTable(ScrollView, can_focus=True):
         "release-table--hover",
         "release-table--even-row",
         "release-table--odd-row",
+        "release-table--detail",
     }
 
     # DataTable's look, so the library reads as it always has.
@@ -129,6 +137,9 @@ class ReleaseTable(ScrollView, can_focus=True):
         & > .release-table--hover {
             background: $block-hover-background;
         }
+        & > .release-table--detail {
+            color: $text-muted;
+        }
     }
     """
 
@@ -168,6 +179,8 @@ class ReleaseTable(ScrollView, can_focus=True):
         super().__init__(name=name, id=id, classes=classes)
         self.zebra_stripes = zebra_stripes
         self._columns: tuple[Column, ...] = tuple(columns)
+        self._detail: str | None = None  # the row attribute shown on a second line
+        self._height = 1  # lines a row takes
         self._rows: list = []
         self._index: dict[str, int] | None = None  # slug -> position, made when asked
         self._cursor = 0
@@ -240,6 +253,21 @@ class ReleaseTable(ScrollView, can_focus=True):
         self._refresh_size()
         self.refresh()
 
+    def set_detail(self, key: str | None) -> None:
+        """Show ``getattr(row, key)`` (a ``str`` or a ``rich.text.Text``) on a second
+        line under every row, or no second line (None)."""
+        if key == self._detail:
+            return
+        self._detail, self._height = key, (1 if key is None else 2)
+        self._strips.clear()
+        self._refresh_size()
+        self._scroll_to_cursor()
+        self.refresh()
+
+    @property
+    def detail(self) -> str | None:
+        return self._detail
+
     def replace_rows(self, rows: Sequence[TableRow], keep: str | None = None) -> None:
         """Show ``rows`` instead of what was shown, in one step.
 
@@ -296,7 +324,7 @@ class ReleaseTable(ScrollView, can_focus=True):
 
     @property
     def _page(self) -> int:
-        return max(1, self.scrollable_content_region.height - 1)
+        return max(1, (self.scrollable_content_region.height - 1) // self._height)
 
     def _keyboard(self) -> None:
         self._set_hover(None)  # as DataTable: the keyboard hides the mouse's row
@@ -334,7 +362,7 @@ class ReleaseTable(ScrollView, can_focus=True):
         offset = event.get_content_offset(self)
         if offset is None or offset.y < 1:
             return None  # outside, on the scrollbar, or on the header
-        index = int(self.scroll_y) + offset.y - 1
+        index = (int(self.scroll_y) + offset.y - 1) // self._height
         return index if index < len(self._rows) else None
 
     def on_mouse_move(self, event: events.MouseMove) -> None:
@@ -371,11 +399,10 @@ class ReleaseTable(ScrollView, can_focus=True):
         if y == 0:
             strip = self._header_strip()
         else:
-            index = scroll_y + y - 1
-            if index < len(self._rows):
-                strip = self._row_strip(index)
-            else:
+            index, line = divmod(scroll_y + y - 1, self._height)
+            if index >= len(self._rows):
                 return Strip.blank(width, self.rich_style)
+            strip = self._row_strip(index) if line == 0 else self._detail_strip(index)
         return strip.crop_extend(scroll_x, scroll_x + width, self.rich_style)
 
     def _header_strip(self) -> Strip:
@@ -397,6 +424,27 @@ class ReleaseTable(ScrollView, can_focus=True):
             style = self._row_style(index, cursor, hover)
             cells = [cell_text(getattr(row, column.key)) for column in self._columns]
             cached = (row, self._line(cells, style))
+            self._strips.set(key, cached)
+        return cached[1]
+
+    def _detail_strip(self, index: int) -> Strip:
+        row = self._rows[index]
+        cursor = index == self._cursor
+        hover = index == self._hover
+        key = ("detail", id(row), index % 2 if self.zebra_stripes else 0, cursor, hover, self._look)
+        cached = self._strips.get(key)
+        if cached is None or cached[0] is not row:
+            style = self._row_style(index, cursor, hover)
+            if not cursor:
+                style += self.get_component_rich_style("release-table--detail")
+            value = getattr(row, self._detail or "", "")
+            text = value.copy() if isinstance(value, Text) else Text(cell_text(value))
+            width = max(1, self.virtual_size.width - DETAIL_INDENT - PADDING)
+            text.truncate(width, overflow="ellipsis", pad=True)
+            segments = [Segment(" " * DETAIL_INDENT), *text.render(self.app.console)]
+            segments.append(Segment(" " * PADDING))
+            strip = Strip(segments).apply_style(style)
+            cached = (row, strip)
             self._strips.set(key, cached)
         return cached[1]
 
@@ -424,14 +472,14 @@ class ReleaseTable(ScrollView, can_focus=True):
 
     def _refresh_size(self) -> None:
         width = sum(column.width + 2 * PADDING for column in self._columns)
-        self.virtual_size = Size(width, len(self._rows) + 1)  # + the header line
+        self.virtual_size = Size(width, len(self._rows) * self._height + 1)  # + the header
 
     def _refresh_row(self, index: int | None) -> None:
         if index is None:
             return
-        y = index - int(self.scroll_y) + 1
-        if 1 <= y < self.size.height:
-            self.refresh(Region(0, y, self.size.width, 1))
+        y = index * self._height - int(self.scroll_y) + 1
+        if 1 - self._height < y < self.size.height:
+            self.refresh(Region(0, y, self.size.width, self._height))
 
     def _set_hover(self, index: int | None) -> None:
         if index != self._hover:
@@ -440,11 +488,12 @@ class ReleaseTable(ScrollView, can_focus=True):
             self._refresh_row(index)
 
     def _scroll_to_cursor(self) -> None:
-        top = int(self.scroll_y)
-        if self._cursor < top:
-            self.scroll_to(y=self._cursor, animate=False, force=True)
-        elif self._cursor >= top + self._page:
-            self.scroll_to(y=self._cursor - self._page + 1, animate=False, force=True)
+        top, height = int(self.scroll_y), self._height
+        first = self._cursor * height  # the cursor row's first line
+        if first < top:
+            self.scroll_to(y=first, animate=False, force=True)
+        elif first + height > top + self._page * height:
+            self.scroll_to(y=first + height - self._page * height, animate=False, force=True)
 
     def _post_highlighted(self) -> None:
         self.post_message(self.Highlighted(self, self._cursor, self.current_slug))
