@@ -18,6 +18,7 @@ from textual.widgets import Header, Input
 
 from ...bundle import BundleError
 from ...model import Release, slug_problem, slugify
+from ..commands import Command
 from ..footer import NewsroomFooter, RankedFooter
 from ..status import StatusLine
 from ..text import one_line
@@ -94,39 +95,17 @@ class LibraryScreen(RankedFooter, Screen):
         Binding("f4", "app.people", "People"),
         Binding("f9", "app.settings", "Settings"),
     ]
-    # Palette entries: (action, title, help).
-    PALETTE = [
-        ("open", "Open release", "Open the selected release in the editor"),
-        ("new", "New release", "Create a release; the slug is proposed from the headline"),
-        ("duplicate", "Duplicate release", "Copy the selected release under a new slug"),
-        ("spike", "Spike release", "Withdraw the selected release, with a note"),
-        ("export", "Export release", "Any format, to a file or the clipboard"),
-        ("import", "Import release", "Paste a plain-text release and turn it into a bundle"),
-        (
-            "history",
-            "Release history",
-            "Who did what to the selected release, and which version they approved",
-        ),
-        ("reload", "Reload library", "Read newsroom.toml and every release from disk again"),
-        (
-            "app.settings",
-            "Settings",
-            "Edit newsroom.toml: organisation, defaults, rules, checks, export",
-        ),
-        ("app.people", "People", "Add, edit and remove people in people.toml"),
-        ("send", "Send release", "To the press list: one message per journalist, now or later"),
-        ("press_list", "Press list", "The journalists releases are sent to (press.toml)"),
-        (
-            "toggle_search",
-            "Full-text search / filter",
-            "Switch the box between the quick filter and searching every word of every release",
-        ),
-    ]
 
-    class Loaded(Message):
-        def __init__(self, rows: list[Row]) -> None:
-            super().__init__()
-            self.rows = rows
+    def palette(self) -> list[Command]:
+        from .library_palette import commands
+
+        return commands(self)
+
+    @dataclass
+    class Loaded(Message, bubble=False):
+        """The rows read by the loading worker, for this screen only."""
+
+        rows: list[Row]
 
     def __init__(self) -> None:
         super().__init__(id="library")

@@ -27,14 +27,13 @@ SEARCH_LIMIT = 500
 MATCH_STYLE = "bold reverse"
 
 
-class Searched(Message):
+@dataclass
+class Searched(Message, bubble=False):
     """A search finished in the worker: its text and its results or error."""
 
-    def __init__(self, text: str, results: Results | None, error: str | None) -> None:
-        super().__init__()
-        self.text = text
-        self.results = results
-        self.error = error
+    text: str
+    results: Results | None
+    error: str | None
 
 
 @dataclass
