@@ -86,6 +86,13 @@ class Lifeline:
             return False
 
         def last_steps() -> None:
+            # On the UI thread: body text typed but not yet reported joins the
+            # release first (edits travel as messages), then recovery is written.
+            for editor in editors(self.app):
+                try:
+                    editor.flush_edits()
+                except Exception:  # noqa: BLE001 - nothing may stop the recovery write
+                    pass
             self.watchdog.run_flush()
             self.app.exit(return_code=lifeline.exit_code(reason))
 
