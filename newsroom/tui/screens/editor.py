@@ -1,15 +1,15 @@
 """The editor for one release: its panes in tabs and a live preview.
 
 Saving lives in ``editor_save``, the watch on outside changes in
-``editor_disk``, quote and caption lines in the body in ``editor_body`` (mixins
-of ``EditorScreen``), and the palette's commands in ``editor_palette``.
+``editor_disk``, quote and caption lines in the body in ``editor_body``, the
+preview's place and timing in ``editor_preview`` (mixins of ``EditorScreen``),
+and the palette's commands in ``editor_palette``.
 """
 
 from __future__ import annotations
 
 import inspect
 from collections.abc import Callable, Iterator
-from time import monotonic
 from typing import Any
 
 from textual import on
@@ -26,7 +26,6 @@ from ...model import Release
 from ..commands import Command
 from ..footer import PANES as PANE_KEYS
 from ..footer import NewsroomFooter, RankedFooter
-from ..layout import fits_side_by_side, preview_width
 from ..messages import JumpTo, Notice, ReleaseEdited
 from ..panes.approval import ApprovalPane
 from ..panes.attribution import AttributionPane
@@ -39,6 +38,7 @@ from ..status import StatusLine
 from ..text import sanitise_release
 from .editor_body import BodyReferences
 from .editor_disk import DISK_CHECK_EVERY, DiskWatch
+from .editor_preview import PreviewTiming
 from .editor_save import Saving
 
 PANES = {
@@ -59,10 +59,9 @@ LAZY_PANES = {
     "media": MediaPane,
 }
 MOUNTED_PANES = "QuotesPane, AttributionPane, ApprovalPane, DetailsPane, MediaPane"
-PREVIEW_DELAY = 0.4  # seconds of quiet typing before the preview is rebuilt
 
 
-class EditorScreen(Saving, DiskWatch, BodyReferences, RankedFooter, Screen):
+class EditorScreen(Saving, DiskWatch, BodyReferences, PreviewTiming, RankedFooter, Screen):
     LAZY_PANES = LAZY_PANES
     BINDINGS = [
         Binding("ctrl+s", "save", "Save", priority=True),
@@ -132,6 +131,9 @@ class EditorScreen(Saving, DiskWatch, BodyReferences, RankedFooter, Screen):
         return self.app.library
 
     def compose(self) -> ComposeResult:
+        # Read here, on the UI thread, on purpose (not a worker): two small files,
+        # and the editor must exist once enter is handled, so that keys typed
+        # straight after it land in the editor, not in the library's bindings.
         try:
             self.release = self.library.load(self.slug)
         except BundleError as error:
@@ -171,6 +173,7 @@ class EditorScreen(Saving, DiskWatch, BodyReferences, RankedFooter, Screen):
         from ..safekeeping import Safekeeping
 
         self.keeper = Safekeeping(self.library, self.slug)
+        # The lock decides whether this editor may save: known before any edit.
         self.read_only = self.keeper.take_lock() or ""
         if self.read_only:
             self._show_title()
@@ -293,40 +296,6 @@ class EditorScreen(Saving, DiskWatch, BodyReferences, RankedFooter, Screen):
             await self._pane_mounts[name]  # another caller is mounting it
         return found
 
-    def preview_soon(self, *, edited: bool = False) -> None:
-        """Rebuild the count, the references and the preview after a pause in typing.
-
-        Edits arrive as messages (a burst still queued collapses into one);
-        the first arms a one-shot timer and later ones only move the time, so
-        the work never competes with a burst of keystrokes and nothing runs
-        while nobody types.
-        """
-        if edited:
-            self._last_edit = monotonic()
-        if self._preview_timer is None and self.release is not None:
-            self._preview_timer = self.set_timer(self._quiet_left(), self._preview_quiet)
-
-    def _quiet_left(self) -> float:
-        # Never 0: Textual's Timer divides by its interval.
-        return max(0.01, PREVIEW_DELAY - (monotonic() - self._last_edit))
-
-    def _preview_quiet(self) -> None:
-        self._preview_timer = None
-        if self._quiet_left() > 0.01:
-            # Typed again meanwhile: wait for the pause.
-            self._preview_timer = self.set_timer(self._quiet_left(), self._preview_quiet)
-            return
-        drafting = self.query_one(DraftingPane)
-        drafting.update_count()
-        drafting.update_references()
-        # Hidden panes cost nothing: they catch up when shown.
-        preview = self.query_one(PreviewPane)
-        if preview.display:
-            preview.request(self.release)
-        approval = self.mounted_pane(ApprovalPane)
-        if approval is not None and self.query_one(TabbedContent).active == "approval":
-            approval.request_checks()
-
     @on(TabbedContent.TabActivated)
     async def _tab_shown(self, event: TabbedContent.TabActivated) -> None:
         if self.release is None or event.pane.id not in LAZY_PANES:
@@ -365,39 +334,6 @@ class EditorScreen(Saving, DiskWatch, BodyReferences, RankedFooter, Screen):
             self.query_one("#body", TextArea).focus()
             return
         (await self.pane(pane)).focus_first()
-
-    def action_toggle_preview(self) -> None:
-        self._fit_preview(show=not self.query_one(PreviewPane).display)
-
-    def _side_by_side(self) -> bool:
-        return fits_side_by_side(self.app.size.width, self.library.settings.width)
-
-    def _fit_preview(self, *, show: bool) -> None:
-        """Show the preview beside the panes when both fit, else instead of them."""
-        preview = self.query_one(PreviewPane)
-        full = show and not self._side_by_side()
-        if full and not self.has_class("-preview-full"):
-            self._before_preview = self.focused
-        preview.display = show
-        # Beside the panes: exactly the export's width; instead of them: all of it.
-        preview.styles.width = "1fr" if full else preview_width(self.library.settings.width)
-        self.set_class(full, "-preview-full")
-        if full:
-            preview.query_one("#preview-text").focus()  # so PageDown scrolls it
-        elif self._before_preview is not None:
-            if self._before_preview.is_attached:
-                self._before_preview.focus()
-            self._before_preview = None
-        if show:
-            self.preview_soon()
-
-    def on_resize(self) -> None:
-        preview = self.query_one(PreviewPane) if self.release is not None else None
-        if preview is not None and preview.display:
-            # Side by side no longer fits (or fits again): keep the body usable.
-            if self.has_class("-preview-full") == (not self._side_by_side()):
-                return
-            self._fit_preview(show=self.has_class("-preview-full"))
 
     @on(JumpTo)
     async def _jump(self, message: JumpTo) -> None:
