@@ -153,11 +153,12 @@ class NewsroomApp(OrderedKeys, App[int]):
             self.push_screen(HelpScreen(self.screen))
 
     async def action_quit(self) -> None:
-        # An editor with unsaved work asks first; everything else just quits.
+        # An editor with unsaved work asks first (and one still saving finishes
+        # first); everything else just quits.
         from .screens.editor import EditorScreen
 
         for screen in reversed(self.screen_stack):
-            if isinstance(screen, EditorScreen) and screen.unsaved:
+            if isinstance(screen, EditorScreen) and screen.pending_work():
                 if self.screen is not screen:
                     return
                 screen.ask_then(lambda: self.exit(0))

@@ -1,43 +1,45 @@
-"""Command palette: the current screen's actions, only those that apply now.
+"""Command palette: the current screen's commands, only those that apply now.
 
-Each screen lists its palette entries in ``PALETTE`` as (action, title, help);
-an entry is offered only while the screen's ``check_action`` allows it, so the
-palette never shows something that would do nothing.
+Each screen offers its commands from a ``palette()`` method as ``Command``s
+that hold the method to call, and yields only those valid at that moment, so
+the palette never shows something that would do nothing.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from functools import partial
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 
-from textual.actions import parse
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 
-class NewsroomCommands(Provider):
-    def _entries(self) -> Iterator[tuple[str, str, str]]:
-        screen = self.screen
-        for action, title, help_text in getattr(screen, "PALETTE", ()):
-            _, name, parameters = parse(action)
-            if screen.check_action(name, parameters) is True:
-                yield action, title, help_text
+@dataclass(frozen=True)
+class Command:
+    """One palette entry: what it is called, what it does, and the call that does it."""
 
-    def _runner(self, action: str):
-        return partial(self.screen.run_action, action)
+    title: str
+    help: str
+    run: Callable[[], object]  # may be async: the palette awaits it
+
+
+class NewsroomCommands(Provider):
+    def _commands(self) -> Iterable[Command]:
+        palette: Callable[[], Iterable[Command]] | None = getattr(self.screen, "palette", None)
+        return palette() if palette is not None else ()
 
     async def discover(self) -> Hits:
-        for action, title, help_text in self._entries():
-            yield DiscoveryHit(title, self._runner(action), help=help_text)
+        for command in self._commands():
+            yield DiscoveryHit(command.title, command.run, help=command.help)
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
-        for action, title, help_text in self._entries():
-            score = matcher.match(title)
+        for command in self._commands():
+            score = matcher.match(command.title)
             if score > 0:
                 yield Hit(
                     score,
-                    matcher.highlight(title),
-                    self._runner(action),
-                    text=title,
-                    help=help_text,
+                    matcher.highlight(command.title),
+                    command.run,
+                    text=command.title,
+                    help=command.help,
                 )

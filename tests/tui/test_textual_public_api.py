@@ -24,22 +24,25 @@ def private(name: str) -> bool:
     return name.startswith("_") and not (name.startswith("__") and name.endswith("__"))
 
 
-# The one exemption, kept to one module: the terminal driver that survives a lost
-# terminal (issue 14) replaces LinuxDriver's input loop, which Textual 8.2 offers
-# no public hook for (it needs XTermParser and the driver's output file). Tested
-# by tests/tui/test_hangup.py against the real program; revisit at each Textual
+# The one exemption, kept to three names in one module: the terminal driver that
+# survives a lost terminal (issue 14) replaces LinuxDriver's input loop, which
+# Textual 8.2 offers no public hook for: it needs XTermParser (and the
+# ParseError it raises) and wraps the driver's output file, ``_file``. Tested by
+# tests/tui/test_hangup.py against the real program; revisit at each Textual
 # release, and remove once Textual handles end of input itself.
-EXEMPT = {"hangup.py"}
+EXEMPT_MODULES = {"hangup.py": {"textual._parser", "textual._xterm_parser"}}
+EXEMPT_SELF_NAMES = {"newsroom.tui.hangup.HangUpDriver": {"_file"}}
 
 
 def tui_files() -> list[Path]:
-    files = sorted(path for path in TUI.rglob("*.py") if path.name not in EXEMPT)
+    files = sorted(TUI.rglob("*.py"))
     assert len(files) > 20
     return files
 
 
 def test_the_exemption_stays_small():
-    assert EXEMPT == {"hangup.py"} and len((TUI / "hangup.py").read_text("utf-8")) < 20_000
+    assert EXEMPT_MODULES == {"hangup.py": {"textual._parser", "textual._xterm_parser"}}
+    assert EXEMPT_SELF_NAMES == {"newsroom.tui.hangup.HangUpDriver": {"_file"}}
 
 
 def where(path: Path, node: ast.AST) -> str:
@@ -51,6 +54,8 @@ def test_no_private_textual_module_or_name_is_imported():
     for path in tui_files():
         for node in ast.walk(ast.parse(path.read_text("utf-8"))):
             if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("textual"):
+                if node.module in EXEMPT_MODULES.get(path.name, ()):
+                    continue
                 module_private = any(private(part) for part in node.module.split("."))
                 names_private = [alias.name for alias in node.names if private(alias.name)]
                 if module_private or names_private:
@@ -129,7 +134,15 @@ def test_our_widgets_use_no_private_name_of_their_textual_bases():
         if not bases:
             continue
         checked += 1
-        ours = self_names(inspect.getsource(cls))
+        # The class and its own mixins (the editor's saving, disk watch...).
+        ours = set().union(
+            *(
+                self_names(inspect.getsource(own))
+                for own in cls.__mro__
+                if own.__module__.startswith("newsroom.")
+            )
+        )
+        ours -= EXEMPT_SELF_NAMES.get(f"{cls.__module__}.{cls.__qualname__}", set())
         theirs = frozenset().union(*(textual_private_names(base) for base in bases))
         found += [
             f"{cls.__module__}.{cls.__qualname__}: self.{name}" for name in sorted(ours & theirs)

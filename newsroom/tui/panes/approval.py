@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+from dataclasses import dataclass
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -49,10 +50,11 @@ class ApprovalPane(VerticalScroll, can_focus=False):
         Binding("w", "act('waive')", "Waive"),
     ]
 
-    class Assessed(Message):
-        def __init__(self, assessment: Assessment) -> None:
-            super().__init__()
-            self.assessment = assessment
+    @dataclass
+    class Assessed(Message, bubble=False):
+        """The checks worker's result, for this pane only."""
+
+        assessment: Assessment
 
     def __init__(self, release: Release, **kwargs) -> None:
         super().__init__(**kwargs)

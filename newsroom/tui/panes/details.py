@@ -91,13 +91,6 @@ class DetailsPane(VerticalScroll):
 
     # -- edits -----------------------------------------------------------------
 
-    async def action_captions(self, action: str) -> None:
-        """The palette's way to a caption action: ``captions('new')``."""
-        await self.captions.run_action(action)
-
-    async def action_notes(self, action: str) -> None:
-        await self.query_one(NotesPane).run_action(action)
-
     @on(Input.Changed)
     def _contact_changed(self, event: Input.Changed) -> None:
         event.stop()

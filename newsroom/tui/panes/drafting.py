@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -10,6 +11,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Input, Label, Static, TextArea
 
@@ -86,13 +88,28 @@ def field_values(release: Release, default_zone: str) -> dict[str, str]:
 
 
 class BodyArea(TextArea):
-    """The body's editor. Its own messages stop here, so a keystroke costs one
-    message hop to the editor screen rather than a dozen: ``Changed`` and
+    """The body's editor. Its own messages stop here: ``Changed`` and
     ``SelectionChanged`` would otherwise bubble through every container up to
-    the app, on every keystroke, with nothing above listening.
+    the app, on every keystroke, with nothing above listening. An edit is
+    reported as one ``Edited`` posted straight to the drafting pane.
     """
 
-    on_edit = None  # set by DraftingPane: called after each change of the text
+    @dataclass
+    class Edited(Message, bubble=False):
+        """The body's text changed (read it from ``body`` when handled).
+
+        A newer one still queued replaces an older: a burst of keystrokes the
+        pane has not caught up with is copied into the release once.
+        """
+
+        body: BodyArea
+
+        @property
+        def control(self) -> BodyArea:
+            return self.body
+
+        def can_replace(self, message: Message) -> bool:
+            return isinstance(message, BodyArea.Edited) and message.body is self.body
 
     # Every other editor has them; Textual's TextArea does not.
     BINDINGS = [
@@ -110,8 +127,8 @@ class BodyArea(TextArea):
 
     def on_text_area_changed(self, event: TextArea.Changed) -> None:
         event.stop()
-        if self.on_edit is not None:
-            self.on_edit(self.text)
+        # Straight to the pane that owns the release: nothing in between listens.
+        self.query_ancestor(DraftingPane).post_message(self.Edited(self))
 
     def on_text_area_selection_changed(self, event: TextArea.SelectionChanged) -> None:
         event.stop()
@@ -173,7 +190,6 @@ class DraftingPane(Widget):
                     id="body",
                     highlight_cursor_line=False,
                 )
-                body.on_edit = self._body_edited
                 yield body
                 # #body-references, naming references to nothing, is mounted
                 # under the body by update_references when first needed.
@@ -255,10 +271,22 @@ class DraftingPane(Widget):
 
     # -- edits -----------------------------------------------------------------
 
-    def _body_edited(self, text: str) -> None:
-        if text != self.release.body:
-            self.release.body = text
+    @on(BodyArea.Edited)
+    def _body_edited(self) -> None:
+        if self.sync_body():
             self._announce("body")
+
+    def sync_body(self) -> bool:
+        """Copy the body's text into the release now; whether it had changed.
+
+        Edits arrive as messages; a save or a quit calls this first so that
+        keys already typed but not yet reported are never left out.
+        """
+        text = self.query_one("#body", BodyArea).text
+        if text == self.release.body:
+            return False
+        self.release.body = text
+        return True
 
     @on(TextArea.Changed, "#internal")
     def _internal_changed(self, event: TextArea.Changed) -> None:

@@ -8,6 +8,7 @@ TextArea, so nothing in it is ever read as markup.
 from __future__ import annotations
 
 import copy
+from dataclasses import dataclass
 
 from textual import work
 from textual.app import ComposeResult
@@ -20,10 +21,11 @@ from .drafting import unknown_references
 
 
 class PreviewPane(Vertical):
-    class Rendered(Message):
-        def __init__(self, text: str) -> None:
-            super().__init__()
-            self.text = text
+    @dataclass
+    class Rendered(Message, bubble=False):
+        """The worker's text, for this pane only."""
+
+        text: str
 
     def compose(self) -> ComposeResult:
         yield Label("Preview — plain text as sent (f6 hides)", classes="pane-title")
@@ -57,7 +59,6 @@ class PreviewPane(Vertical):
         self.post_message(self.Rendered(text))
 
     def on_preview_pane_rendered(self, message: Rendered) -> None:
-        message.stop()
         area = self.query_one("#preview-text", TextArea)
         if area.text != message.text:
             scroll = area.scroll_offset

@@ -1,24 +1,30 @@
-"""The editor for one release: four panes in tabs and a live preview."""
+"""The editor for one release: its panes in tabs and a live preview.
+
+Saving lives in ``editor_save``, the watch on outside changes in
+``editor_disk``, quote and caption lines in the body in ``editor_body``, the
+preview's place and timing in ``editor_preview`` (mixins of ``EditorScreen``),
+and the palette's commands in ``editor_palette``.
+"""
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable
-from time import monotonic
+from typing import Any
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widget import AwaitMount
 from textual.widgets import Header, Input, TabbedContent, TabPane, TextArea
 
-from ...errors import BundleError, ConflictError
-from ...layout import BODY_FILE, RELEASE_FILE
-from ...model import Release, reference_line
+from ...errors import BundleError
+from ...model import Release
 from ..footer import PANES as PANE_KEYS
 from ..footer import NewsroomFooter, RankedFooter
-from ..layout import fits_side_by_side, preview_width
 from ..messages import JumpTo, Notice, ReleaseEdited
 from ..panes.approval import ApprovalPane
 from ..panes.attribution import AttributionPane
@@ -29,7 +35,11 @@ from ..panes.preview import PreviewPane
 from ..panes.quotes import QuotesPane
 from ..status import StatusLine
 from ..text import sanitise_release
-from .choice import ChoiceDialog
+from .editor_body import BodyReferences
+from .editor_disk import DISK_CHECK_EVERY, DiskWatch
+from .editor_palette import EditorPalette
+from .editor_preview import PreviewTiming
+from .editor_save import Saving
 
 PANES = {
     "f2": "drafting",
@@ -49,11 +59,11 @@ LAZY_PANES = {
     "media": MediaPane,
 }
 MOUNTED_PANES = "QuotesPane, AttributionPane, ApprovalPane, DetailsPane, MediaPane"
-PREVIEW_DELAY = 0.4  # seconds of quiet typing before the preview is rebuilt
-DISK_CHECK_EVERY = 1.0
 
 
-class EditorScreen(RankedFooter, Screen):
+class EditorScreen(
+    Saving, DiskWatch, BodyReferences, PreviewTiming, EditorPalette, RankedFooter, Screen
+):
     LAZY_PANES = LAZY_PANES
     BINDINGS = [
         Binding("ctrl+s", "save", "Save", priority=True),
@@ -93,70 +103,6 @@ class EditorScreen(RankedFooter, Screen):
         ),
         Binding("escape", "back", "Back", tooltip="Back to the library"),
     ]
-    PALETTE = [
-        ("save", "Save", "Write release.toml and body.md"),
-        ("pane('drafting')", "Drafting pane", "Headline, dateline, embargo, body"),
-        ("pane('quotes')", "Quotes pane", "Create, edit and place quotes"),
-        ("pane('attribution')", "Attribution pane", "People directory and speakers"),
-        ("pane('approval')", "Approval pane", "Checks, clearances, approvals"),
-        (
-            "pane('details')",
-            "Details pane",
-            "Captions, notes to editors, media contact, about, imprint",
-        ),
-        ("pane('media')", "Media pane", "Pictures: add, credit, caption"),
-        (
-            "do('media', 'insert')",
-            "Insert picture at cursor",
-            "Place the picture chosen in the media pane",
-        ),
-        ("toggle_preview", "Show or hide the preview", "The plain-text export, live"),
-        ("history", "History", "Who did what, and which version they approved"),
-        ("insert_quote", "Insert quote at cursor", "Place a quote at the body's cursor"),
-        ("insert_caption", "Insert caption at cursor", "Place a caption at the body's cursor"),
-        ("export", "Export", "Any format, to a file or the clipboard"),
-        ("send", "Send to the press list", "One message per journalist, now or later"),
-        ("back", "Back to the library", "Asks first when there are unsaved changes"),
-        ("app.settings", "Settings", "Edit newsroom.toml; the checks follow at once"),
-        ("app.people", "People", "Add, edit and remove people in people.toml"),
-        # The panes' own actions, so the palette reaches everything.
-        ("do('quotes', 'new')", "New quote", "Words, speaker and introduction"),
-        ("do('quotes', 'edit')", "Edit the selected quote", "In the quotes pane"),
-        ("do('quotes', 'delete')", "Delete the selected quote", "Asks when the body places it"),
-        ("do('details', \"captions('new')\")", "New caption", "Text and credit"),
-        ("do('details', \"captions('edit')\")", "Edit the selected caption", "In the details pane"),
-        (
-            "do('details', \"captions('delete')\")",
-            "Delete the selected caption",
-            "Asks when the body places it",
-        ),
-        ("do('details', \"notes('add')\")", "Add a note to editors", "After the selected one"),
-        ("do('details', \"notes('edit')\")", "Edit the selected note to editors", ""),
-        ("do('details', \"notes('move(-1)')\")", "Move the note to editors up", ""),
-        ("do('details', \"notes('move(1)')\")", "Move the note to editors down", ""),
-        ("do('details', \"notes('remove')\")", "Remove the selected note to editors", ""),
-        ("do('attribution', 'add')", "Add a person", "Saved to people.toml"),
-        ("do('attribution', 'edit')", "Edit the selected person", "Saved to people.toml"),
-        (
-            "do('attribution', 'set_speaker')",
-            "Make the person the speaker",
-            "Of the quote chosen in the attribution pane",
-        ),
-        (
-            "do('attribution', 'refresh_role')",
-            "Refresh the quote's role",
-            "From the people directory",
-        ),
-        ("do('approval', \"act('submit')\")", "Submit for review", "Runs the checks"),
-        ("do('approval', \"act('clear')\")", "Record a clearance", "The speaker's OK"),
-        ("do('approval', \"act('approve')\")", "Approve", "This exact version"),
-        ("do('approval', \"act('request_changes')\")", "Request changes", "With a note"),
-        (
-            "do('approval', \"act('waive')\")",
-            "Waive a blocking check",
-            "As an approver, with a reason; any edit makes it stale",
-        ),
-    ]
 
     def __init__(self, slug: str, *, cursor: str = "headline") -> None:
         super().__init__(id="editor")
@@ -170,10 +116,14 @@ class EditorScreen(RankedFooter, Screen):
         self.unsaved = False
         self.read_only = ""  # why saving is refused (someone else holds the lock)
         self.keeper = None
-        self._preview_due = True
         self._last_edit = 0.0
+        self._preview_timer: Timer | None = None  # set while a preview rebuild waits
+        self._edits = 0  # edits so far: a save knows whether more came after it
+        self.saving = False
+        self._saves = 0
+        self._save_again = False
+        self._after_save: list[Callable[[], object]] = []
         self._asking_disk = False
-        # Disk contents the user chose to keep their own version over.
         self._declined: tuple[bytes, bytes] | None = None
         # Lazy panes being mounted: a second caller awaits the same mount.
         self._pane_mounts: dict[str, AwaitMount] = {}
@@ -183,6 +133,9 @@ class EditorScreen(RankedFooter, Screen):
         return self.app.library
 
     def compose(self) -> ComposeResult:
+        # Read here, on the UI thread, on purpose (not a worker): two small files,
+        # and the editor must exist once enter is handled, so that keys typed
+        # straight after it land in the editor, not in the library's bindings.
         try:
             self.release = self.library.load(self.slug)
         except BundleError as error:
@@ -222,6 +175,7 @@ class EditorScreen(RankedFooter, Screen):
         from ..safekeeping import Safekeeping
 
         self.keeper = Safekeeping(self.library, self.slug)
+        # The lock decides whether this editor may save: known before any edit.
         self.read_only = self.keeper.take_lock() or ""
         if self.read_only:
             self._show_title()
@@ -234,7 +188,8 @@ class EditorScreen(RankedFooter, Screen):
         # toggles it (below that width it replaces the panes while shown).
         self._fit_preview(show=self._side_by_side())
         self._place_cursor()
-        self.set_interval(PREVIEW_DELAY / 2, self._preview_tick)
+        self.preview_soon()
+        # A clock, not a poll of our own state: other programs change the files.
         self.set_interval(DISK_CHECK_EVERY, self._check_disk)
 
     # -- state -------------------------------------------------------------------
@@ -267,28 +222,38 @@ class EditorScreen(RankedFooter, Screen):
     @on(ReleaseEdited)
     def _edited(self, message: ReleaseEdited) -> None:
         message.stop()  # nothing above the editor listens
+        self.note_edit(message.what)
+
+    def note_edit(self, what: str) -> None:
+        """The release changed in memory (``what`` names the part)."""
         # Sign-off actions save the release themselves; the people directory is
         # saved to people.toml at once and is not part of the release; anything
         # else is unsaved work.
-        saved = message.what in {"workflow", "people"}
-        unsaved = False if message.what == "workflow" else (self.unsaved or not saved)
+        saved = what in {"workflow", "people"}
+        unsaved = False if what == "workflow" else (self.unsaved or not saved)
+        if not saved:
+            self._edits += 1
         if self.unsaved != unsaved:
             self.unsaved = unsaved
             self._show_title()
-        self._preview_due = True
-        self._last_edit = monotonic()
+        self.preview_soon(edited=True)
         if not saved and self.keeper is not None and not self.read_only:
             delay = self.keeper.changed()
             if delay is not None:
                 self.set_timer(delay, self._checkpoint)
-        if message.what in {"quotes", "people", "speaker", "workflow"}:
+        if what in {"quotes", "people", "speaker", "workflow"}:
             self.refresh_panes(exclude=None)
+
+    def flush_edits(self) -> None:
+        """Take in body text typed but not yet reported (before a save or leaving)."""
+        if self.release is not None and self.query_one(DraftingPane).sync_body():
+            self.note_edit("body")
 
     def library_changed(self) -> None:
         """newsroom.toml or people.toml changed: checks and preview follow at once."""
         if self.release is None:
             return
-        self._preview_due = True
+        self.preview_soon()
         self.refresh_panes()
         if not self.is_current:
             self._library_changed = True  # the unmounted approval pane checks on return
@@ -302,7 +267,7 @@ class EditorScreen(RankedFooter, Screen):
         for pane in self.query(MOUNTED_PANES):
             if pane is not exclude:
                 pane.refresh_from(self.release)
-        if self.release is not None and self._mounted_pane(ApprovalPane) is None:
+        if self.release is not None and self.mounted_pane(ApprovalPane) is None:
             # Its checks decide which sign-off commands the palette offers.
             self.call_later(self._approval_checks)
 
@@ -310,10 +275,11 @@ class EditorScreen(RankedFooter, Screen):
         # display turns False once Textual starts closing or pruning the screen.
         if not (self.is_attached and self.is_current and self.display):
             return  # closing (saved on the way out): nothing will show the checks
-        if self._mounted_pane(ApprovalPane) is None:
+        if self.mounted_pane(ApprovalPane) is None:
             (await self.pane("approval")).refresh_from(self.release)
 
-    def _mounted_pane(self, kind):
+    def mounted_pane(self, kind):
+        """The pane of this kind if it is mounted yet, else None (without mounting it)."""
         return next(iter(self.query(kind)), None)
 
     async def pane(self, name: str):
@@ -321,7 +287,7 @@ class EditorScreen(RankedFooter, Screen):
         kind = LAZY_PANES.get(name)
         if kind is None:
             return self.query_one(f"#{name}-pane")
-        found = self._mounted_pane(kind)
+        found = self.mounted_pane(kind)
         if found is None:
             # mount() registers the pane at once, so a second caller finds it.
             found = kind(self.release, id=f"{name}-pane")
@@ -331,24 +297,6 @@ class EditorScreen(RankedFooter, Screen):
         elif not found.is_mounted and name in self._pane_mounts:
             await self._pane_mounts[name]  # another caller is mounting it
         return found
-
-    def _preview_tick(self) -> None:
-        # Debounce: edits only set a flag and a time; the work waits for a pause
-        # in typing, so it never competes with a burst of keystrokes.
-        if not self._preview_due or self.release is None:
-            return
-        if monotonic() - self._last_edit < PREVIEW_DELAY:
-            return
-        self._preview_due = False
-        self.query_one(DraftingPane).update_count()
-        self.query_one(DraftingPane).update_references()
-        # Hidden panes cost nothing: they catch up when shown.
-        preview = self.query_one(PreviewPane)
-        if preview.display:
-            preview.request(self.release)
-        approval = self._mounted_pane(ApprovalPane)
-        if approval is not None and self.query_one(TabbedContent).active == "approval":
-            approval.request_checks()
 
     @on(TabbedContent.TabActivated)
     async def _tab_shown(self, event: TabbedContent.TabActivated) -> None:
@@ -363,17 +311,14 @@ class EditorScreen(RankedFooter, Screen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if self.release is None and action not in {"back"}:
             return False
-        if action == "do" and len(parameters) == 2 and parameters[0] == "approval":
-            # Sign-off commands appear only when allowed (the pane says why not).
-            name = str(parameters[1]).removeprefix("act('").removesuffix("')")
-            approval = self._mounted_pane(ApprovalPane)
-            return approval is not None and approval.allowed(name)
         return True
 
-    async def action_do(self, pane: str, action: str) -> None:
-        """Run a pane's action from the palette: show the pane, then act."""
-        self.query_one(TabbedContent).active = pane
-        await (await self.pane(pane)).run_action(action)
+    async def in_pane(self, name: str, act: Callable[[Any], object]) -> None:
+        """Show pane ``name`` (mounted first if need be), then call ``act`` on it."""
+        self.query_one(TabbedContent).active = name
+        done = act(await self.pane(name))
+        if inspect.isawaitable(done):
+            await done
 
     async def action_pane(self, pane: str) -> None:
         tabs = self.query_one(TabbedContent)
@@ -386,39 +331,6 @@ class EditorScreen(RankedFooter, Screen):
             self.query_one("#body", TextArea).focus()
             return
         (await self.pane(pane)).focus_first()
-
-    def action_toggle_preview(self) -> None:
-        self._fit_preview(show=not self.query_one(PreviewPane).display)
-
-    def _side_by_side(self) -> bool:
-        return fits_side_by_side(self.app.size.width, self.library.settings.width)
-
-    def _fit_preview(self, *, show: bool) -> None:
-        """Show the preview beside the panes when both fit, else instead of them."""
-        preview = self.query_one(PreviewPane)
-        full = show and not self._side_by_side()
-        if full and not self.has_class("-preview-full"):
-            self._before_preview = self.focused
-        preview.display = show
-        # Beside the panes: exactly the export's width; instead of them: all of it.
-        preview.styles.width = "1fr" if full else preview_width(self.library.settings.width)
-        self.set_class(full, "-preview-full")
-        if full:
-            preview.query_one("#preview-text").focus()  # so PageDown scrolls it
-        elif self._before_preview is not None:
-            if self._before_preview.is_attached:
-                self._before_preview.focus()
-            self._before_preview = None
-        if show:
-            self._preview_due = True
-
-    def on_resize(self) -> None:
-        preview = self.query_one(PreviewPane) if self.release is not None else None
-        if preview is not None and preview.display:
-            # Side by side no longer fits (or fits again): keep the body usable.
-            if self.has_class("-preview-full") == (not self._side_by_side()):
-                return
-            self._fit_preview(show=self.has_class("-preview-full"))
 
     @on(JumpTo)
     async def _jump(self, message: JumpTo) -> None:
@@ -437,185 +349,10 @@ class EditorScreen(RankedFooter, Screen):
             except Exception:
                 self.say(f"(no field called {message.field} on this screen)")
 
-    # -- quotes and captions in the body ---------------------------------------------
-
-    async def action_insert_quote(self) -> None:
-        quotes = await self.pane("quotes")
-        self._place("quote", quotes.selected_id(), quotes.new_quote)
-
-    async def action_insert_caption(self) -> None:
-        captions = (await self.pane("details")).captions
-        self._place("caption", captions.selected_id(), captions.new_caption)
-
-    def _place(self, kind: str, preferred: str | None, create) -> None:
-        """Ask which quote or caption (or a new one), then place it at the cursor."""
-        from .pick_quote import CaptionPicker, QuotePicker
-
-        def picked(choice: str | None) -> None:
-            if choice == "__new__":
-                create(then=lambda ref_id: self.insert_reference(ref_id, kind))
-            elif choice:
-                self.insert_reference(choice, kind)
-
-        picker = (
-            QuotePicker(self.release, self.library.people, preferred)
-            if kind == "quote"
-            else CaptionPicker(self.release, preferred)
-        )
-        self.app.push_screen(picker, picked)
-
-    def insert_reference(self, ref_id: str, kind: str = "quote") -> None:
-        """Put ``{{< KIND ID >}}`` on its own line at the body cursor's line."""
-        body = self.query_one("#body", TextArea)
-        row = body.cursor_location[0]
-        lines = body.text.split("\n")
-        line = lines[row] if row < len(lines) else ""
-        reference = reference_line(kind, ref_id)
-        if not line.strip():
-            # On a blank line: blank lines either side keep paragraphs apart.
-            before = "" if row == 0 or not lines[row - 1].strip() else "\n"
-            after = "" if row + 1 < len(lines) and not lines[row + 1].strip() else "\n"
-            body.insert(f"{before}{reference}{after}", (row, 0))
-            if row + 1 >= len(lines):
-                body.insert("\n", body.cursor_location)
-        else:
-            before = "\n" if row > 0 and lines[row - 1].strip() else ""
-            body.insert(f"{before}{reference}\n\n", (row, 0))
-        self.query_one(TabbedContent).active = "drafting"
-        body.focus()
-        self.say(f"Placed {kind} {ref_id} at line {row + 1} of the body.")
-
-    def remove_reference_lines(self, numbers: list[int]) -> None:
-        """Delete whole body lines (numbered from 1), bottom first."""
-        body = self.query_one("#body", TextArea)
-        for number in sorted(numbers, reverse=True):
-            row = number - 1
-            if row + 1 < body.document.line_count:
-                body.delete((row, 0), (row + 1, 0))
-            else:
-                body.delete((row, 0), (row, len(body.document.get_line(row))))
-
-    # -- saving ------------------------------------------------------------------
-
-    def _disk_bytes(self) -> tuple[bytes, bytes] | None:
-        directory = self.library.root / self.slug
-        try:
-            return ((directory / RELEASE_FILE).read_bytes(), (directory / BODY_FILE).read_bytes())
-        except OSError:
-            return None
-
-    def action_save(self) -> bool:
-        if self.release is None:
-            return False
-        if self.read_only:
-            self.say(f"Not saved: {self.read_only}")
-            return False
-        problems = self.query_one(DraftingPane).problems
-        if problems:
-            field, problem = next(iter(problems.items()))
-            self.say(f"Not saved: {problem} (field {field})")
-            return False
-        return self.save_now()
-
-    def save_now(self, *, force: bool = False) -> bool:
-        """Save; if someone else changed the files meanwhile, ask what to do."""
-        try:
-            written = self.library.save(self.release, force=force)
-        except ConflictError as conflict:
-            from .conflict import ConflictFlow
-
-            flow = ConflictFlow(self, conflict)
-            if self._declined is not None and self._disk_bytes() == self._declined:
-                # "Keep mine" was chosen for exactly this version on disk:
-                # straight to the diff, overwritten only once confirmed.
-                flow.show_diff()
-            else:
-                self.say(f"Not saved: {self.slug} changed on disk since it was opened.")
-                flow.ask()
-            return False
-        except BundleError as error:
-            self.say(f"Not saved: {error}")
-            return False
-        except OSError as error:
-            self.say(f"Not saved: {error}")
-            return False
-        self._declined = None
-        self.unsaved = False
-        if self.keeper is not None:
-            self.keeper.saved()
-        self._show_title()
-        self.refresh_panes()
-        self.say("Saved." if written else "Saved (nothing had changed on disk).")
-        if written:
-            self._commit_save()
-        return True
-
-    def _commit_save(self) -> None:
-        """Commit the save when newsroom.toml says commit_on_save (in a thread)."""
-        from ..gitcommit import commit_in_background
-
-        commit_in_background(self.app, self.slug, "save", save=True)
-
     def action_history(self) -> None:
         from .history import HistoryScreen
 
         self.app.push_screen(HistoryScreen(self.slug))
-
-    def save_copy(self, slug: str) -> None:
-        """Keep both: save this version as a new release, then edit that one."""
-        try:
-            self.library.save_as(self.release, slug)
-        except (BundleError, OSError) as error:
-            self.say(f"Not saved as {slug}: {error}")
-            return
-        self.unsaved = False
-        if self.keeper is not None:
-            self.keeper.saved()
-        app, original = self.app, self.slug
-
-        async def switch() -> None:
-            # Once the dialogs are gone: close this editor (its lock goes), open the copy.
-            await self.dismiss()
-            app.open_release(slug)
-            app.notify(
-                f"Saved your version as {slug}; {original} on disk is theirs, unchanged.",
-                markup=False,
-            )
-
-        app.call_later(switch)
-
-    def ask_then(self, proceed: Callable[[], object]) -> None:
-        """Run ``proceed`` once unsaved work is saved or knowingly discarded."""
-        # Text typed into a field that cannot be applied (a date as 24/11/2026)
-        # is work too, even though the release itself has not changed.
-        problems = self.query_one(DraftingPane).problems if self.release else {}
-        if not self.unsaved and not problems:
-            proceed()
-            return
-        if self.unsaved:
-            question = f"{self.slug} has unsaved changes."
-        else:
-            field, problem = next(iter(problems.items()))
-            question = f"{self.slug}: what you typed in the {field} field is not saved ({problem})"
-
-        def answered(answer: str | None) -> None:
-            if answer == "save":
-                if self.action_save():
-                    proceed()
-            elif answer == "discard":
-                self.unsaved = False
-                if self.keeper is not None:
-                    self.keeper.discarded()
-                proceed()
-
-        self.app.push_screen(
-            ChoiceDialog(
-                question,
-                [("save", "Save"), ("discard", "Discard"), ("cancel", "Cancel")],
-                id="unsaved-dialog",
-            ),
-            answered,
-        )
 
     def action_back(self) -> None:
         self.ask_then(self.dismiss)
@@ -640,11 +377,6 @@ class EditorScreen(RankedFooter, Screen):
 
     # -- autosave and recovery ------------------------------------------------------
 
-    @work(thread=True, group="autosave")
-    def _checkpoint(self) -> None:
-        if self.unsaved and self.release is not None and self.keeper is not None:
-            self.keeper.checkpoint(self.release)
-
     def on_unmount(self) -> None:
         if self.keeper is not None:
             self.keeper.close()
@@ -666,67 +398,4 @@ class EditorScreen(RankedFooter, Screen):
         for pane in self.query(MOUNTED_PANES):
             pane.release = release
         self.refresh_panes()
-        self._preview_due = True
-
-    # -- changes made by someone else ----------------------------------------------
-
-    @work(thread=True, exclusive=True, group="disk-check")
-    def _check_disk(self) -> None:
-        if self._asking_disk or self.release is None:
-            return
-        if self.app.screen is not self:
-            return  # a dialog is open (a conflict on save asks on its own)
-        if not self.library.changed_on_disk(self.slug):
-            return
-        on_disk = self._disk_bytes()
-        if on_disk is not None and on_disk == self._declined:
-            return
-        self.app.call_from_thread(self._ask_about_disk)
-
-    def _ask_about_disk(self) -> None:
-        if self._asking_disk:
-            return
-        self._asking_disk = True
-        on_disk = self._disk_bytes()
-        mine = (
-            "your unsaved changes will be lost" if self.unsaved else "you have no unsaved changes"
-        )
-        question = (
-            f"{RELEASE_FILE} or {BODY_FILE} of {self.slug} changed on disk while it "
-            f"was open. Reload it ({mine}), or keep yours (saving will then replace "
-            "the version on disk)?"
-        )
-
-        def answered(answer: str | None) -> None:
-            self._asking_disk = False
-            if answer == "reload":
-                self.reload()
-            elif answer == "keep":
-                self._declined = on_disk
-                self.unsaved = True
-                self._show_title()
-                self.say("Kept your version; ctrl+s will replace the one on disk.")
-
-        self.app.push_screen(
-            ChoiceDialog(
-                question, [("reload", "Reload from disk"), ("keep", "Keep mine")], id="disk-dialog"
-            ),
-            answered,
-        )
-
-    def reload(self) -> None:
-        try:
-            release = self.library.load(self.slug)
-        except BundleError as error:
-            self._declined = self._disk_bytes()
-            self.say(f"Could not reload, kept yours: {error}")
-            return
-        cleaned = sanitise_release(release)
-        self._use(release)
-        self.unsaved = bool(cleaned)
-        self._declined = None
-        self._show_title()
-        self.say(
-            "Reloaded from disk."
-            + (" Removed control characters from: " + ", ".join(cleaned) if cleaned else "")
-        )
+        self.preview_soon()

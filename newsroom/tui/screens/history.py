@@ -8,6 +8,7 @@ commits. Names, notes and commit subjects are untrusted: shown as literal Text.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from rich.text import Text
@@ -18,6 +19,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
+from ..commands import Command
 from ..text import literal, one_line
 
 WHAT = {
@@ -59,20 +61,15 @@ class HistoryScreen(Screen):
         Binding("escape,q", "close", "Back"),
         Binding("f5", "reload", "Reload"),
     ]
-    PALETTE = [
-        ("reload", "Reload history", "Read the release's history again"),
-        ("close", "Close history", "Back to where you were"),
-    ]
 
-    class Loaded(Message):
-        def __init__(
-            self, entries: list | None, current: str, error: str = "", headline: str = ""
-        ) -> None:
-            super().__init__()
-            self.entries = entries
-            self.current = current
-            self.error = error
-            self.headline = headline
+    @dataclass
+    class Loaded(Message, bubble=False):
+        """The history worker's result, for this screen only."""
+
+        entries: list | None
+        current: str
+        error: str = ""
+        headline: str = ""
 
     def __init__(self, slug: str) -> None:
         super().__init__(id="history")
@@ -94,6 +91,12 @@ class HistoryScreen(Screen):
 
     def on_mount(self) -> None:
         self.load()
+
+    def palette(self) -> list[Command]:
+        return [
+            Command("Reload history", "Read the release's history again", self.action_reload),
+            Command("Close history", "Back to where you were", self.action_close),
+        ]
 
     def action_close(self) -> None:
         self.dismiss()

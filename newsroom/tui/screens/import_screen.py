@@ -8,6 +8,8 @@ which writes the bundle (and any new people) and dismisses with the slug.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -55,14 +57,13 @@ class ImportScreen(Screen[str | None]):
         Binding("escape", "cancel", "Cancel"),
     ]
 
-    class Recognised(Message):
-        """A worker finished recognising ``text``."""
+    @dataclass
+    class Recognised(Message, bubble=False):
+        """A worker finished recognising ``text`` (for this screen only)."""
 
-        def __init__(self, text: str, result: ImportResult | None, problem: str) -> None:
-            super().__init__()
-            self.text = text
-            self.result = result
-            self.problem = problem
+        text: str
+        result: ImportResult | None
+        problem: str
 
     def __init__(self, text: str = "") -> None:
         super().__init__(id="import")

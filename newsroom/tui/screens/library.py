@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import gc
 import threading
+from dataclasses import dataclass
 
 from rich.text import Text
 from textual import on, work
@@ -24,12 +25,13 @@ from ..text import one_line
 from ..widgets.release_table import Column, ReleaseTable
 from . import library_search
 from .library_actions import LibraryActions
+from .library_palette import LibraryPalette
 from .library_rows import FREEZE_FROM, Row, settle_heap
 
 __all__ = ["FREEZE_FROM", "LibraryScreen", "Row", "settle_heap"]
 
 
-class LibraryScreen(LibraryActions, RankedFooter, Screen):
+class LibraryScreen(LibraryActions, LibraryPalette, RankedFooter, Screen):
     """Enter opens; n d x e act on the selected release; typing filters."""
 
     BINDINGS = [
@@ -59,39 +61,12 @@ class LibraryScreen(LibraryActions, RankedFooter, Screen):
         Binding("f4", "app.people", "People"),
         Binding("f9", "app.settings", "Settings"),
     ]
-    # Palette entries: (action, title, help).
-    PALETTE = [
-        ("open", "Open release", "Open the selected release in the editor"),
-        ("new", "New release", "Create a release; the slug is proposed from the headline"),
-        ("duplicate", "Duplicate release", "Copy the selected release under a new slug"),
-        ("spike", "Spike release", "Withdraw the selected release, with a note"),
-        ("export", "Export release", "Any format, to a file or the clipboard"),
-        ("import", "Import release", "Paste a plain-text release and turn it into a bundle"),
-        (
-            "history",
-            "Release history",
-            "Who did what to the selected release, and which version they approved",
-        ),
-        ("reload", "Reload library", "Read newsroom.toml and every release from disk again"),
-        (
-            "app.settings",
-            "Settings",
-            "Edit newsroom.toml: organisation, defaults, rules, checks, export",
-        ),
-        ("app.people", "People", "Add, edit and remove people in people.toml"),
-        ("send", "Send release", "To the press list: one message per journalist, now or later"),
-        ("press_list", "Press list", "The journalists releases are sent to (press.toml)"),
-        (
-            "toggle_search",
-            "Full-text search / filter",
-            "Switch the box between the quick filter and searching every word of every release",
-        ),
-    ]
 
-    class Loaded(Message):
-        def __init__(self, rows: list[Row]) -> None:
-            super().__init__()
-            self.rows = rows
+    @dataclass
+    class Loaded(Message, bubble=False):
+        """The rows read by the loading worker, for this screen only."""
+
+        rows: list[Row]
 
     def __init__(self) -> None:
         super().__init__(id="library")

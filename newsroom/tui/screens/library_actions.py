@@ -31,6 +31,9 @@ class LibraryActions:
 
     def release_of(self, row: Row) -> Release | None:
         """The full release behind a row, read now (the table holds summaries only)."""
+        # On the UI thread on purpose: one small bundle, and the dialog it feeds
+        # must be in front before the next key, or letters typed for it would
+        # run the library's one-letter commands.
         try:
             return self.library.load(row.slug)
         except BundleError as error:

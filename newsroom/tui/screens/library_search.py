@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 from rich.text import Text
@@ -70,14 +71,13 @@ FIELD_NAMES = {
 }
 
 
-class Searched(Message):
+@dataclass
+class Searched(Message, bubble=False):
     """A search finished in the worker: its text and its results or error."""
 
-    def __init__(self, text: str, results: Results | None, error: str | None) -> None:
-        super().__init__()
-        self.text = text
-        self.results = results
-        self.error = error
+    text: str
+    results: Results | None
+    error: str | None
 
 
 class SearchRow:

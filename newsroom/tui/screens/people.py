@@ -15,6 +15,7 @@ from textual.widgets import DataTable, Footer, Header, Static
 
 from ...errors import BundleError
 from ...model import Person
+from ..commands import Command
 from ..text import literal, one_line
 from .choice import ChoiceDialog
 from .form import Values
@@ -30,12 +31,6 @@ class PeopleScreen(Screen):
         Binding("e", "edit", "Edit"),
         Binding("delete,x", "remove", "Remove"),
         Binding("escape", "close", "Back"),
-    ]
-    PALETTE = [
-        ("add", "Add a person", "Saved to people.toml at once"),
-        ("edit", "Edit the selected person", "Saved to people.toml at once"),
-        ("remove", "Remove the selected person", "Asks first"),
-        ("close", "Close people", "Back to where you were"),
     ]
 
     def __init__(self) -> None:
@@ -98,6 +93,14 @@ class PeopleScreen(Screen):
         return True
 
     # -- actions -----------------------------------------------------------------
+
+    def palette(self) -> list[Command]:
+        return [
+            Command("Add a person", "Saved to people.toml at once", self.action_add),
+            Command("Edit the selected person", "Saved to people.toml at once", self.action_edit),
+            Command("Remove the selected person", "Asks first", self.action_remove),
+            Command("Close people", "Back to where you were", self.action_close),
+        ]
 
     def action_add(self) -> None:
         from ..panes.attribution import person_form

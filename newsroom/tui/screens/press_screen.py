@@ -16,6 +16,7 @@ from textual.widgets import DataTable, Footer, Header, Static
 
 from ... import press as press_module
 from ...errors import BundleError
+from ..commands import Command
 from ..text import one_line
 from .form import Field, FormDialog, Values
 
@@ -28,12 +29,6 @@ class PressScreen(Screen):
         Binding("o", "opt_out", "Opt out/in"),
         Binding("delete", "remove", "Remove"),
         Binding("escape", "back", "Back"),
-    ]
-    PALETTE = [
-        ("add", "Add a contact", "A journalist: email, name, outlet, tags"),
-        ("opt_out", "Opt the contact out (or back in)", "Kept on the list, never sent to"),
-        ("remove", "Remove the contact", "Taken off press.toml altogether"),
-        ("back", "Back", "Close the press list"),
     ]
 
     def __init__(self) -> None:
@@ -103,6 +98,18 @@ class PressScreen(Screen):
             self.say(f"Not saved: {error}")
             return False
         return True
+
+    def palette(self) -> list[Command]:
+        return [
+            Command("Add a contact", "A journalist: email, name, outlet, tags", self.action_add),
+            Command(
+                "Opt the contact out (or back in)",
+                "Kept on the list, never sent to",
+                self.action_opt_out,
+            ),
+            Command("Remove the contact", "Taken off press.toml altogether", self.action_remove),
+            Command("Back", "Close the press list", self.action_back),
+        ]
 
     def action_add(self) -> None:
         if self.press is None:

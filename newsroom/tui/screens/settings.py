@@ -21,6 +21,7 @@ from textual.widgets import Footer, Header, Input, Label, Select, Static, TextAr
 
 from ...errors import BundleError
 from ...model import CHECK_SEVERITIES, Settings
+from ..commands import Command
 from .choice import ChoiceDialog
 
 
@@ -171,10 +172,6 @@ class SettingsScreen(Screen):
         Binding("ctrl+s", "save", "Save", priority=True),
         Binding("escape", "close", "Back"),
     ]
-    PALETTE = [
-        ("save", "Save settings", "Write the changed fields to newsroom.toml"),
-        ("close", "Close settings", "Back to where you were"),
-    ]
 
     def __init__(self) -> None:
         super().__init__(id="settings")
@@ -307,6 +304,12 @@ class SettingsScreen(Screen):
             self.validate()
 
     # -- actions -----------------------------------------------------------------
+
+    def palette(self) -> list[Command]:
+        return [
+            Command("Save settings", "Write the changed fields to newsroom.toml", self.action_save),
+            Command("Close settings", "Back to where you were", self.action_close),
+        ]
 
     def action_save(self) -> bool:
         from ...tomledit import update_settings
