@@ -21,7 +21,7 @@ run: $(STAMP)
 	$(VENV)/bin/newsroom --drafts $(DRAFTS)
 
 test: $(STAMP)
-	$(VENV)/bin/python -m pytest $(PYTEST_ARGS)
+	$(VENV)/bin/python -m pytest -n auto --dist worksteal $(PYTEST_ARGS)
 
 clean:
 	rm -rf $(VENV)

@@ -63,6 +63,16 @@ def own_config(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.Mon
     return home
 
 
+@pytest.fixture(autouse=True)
+def no_terminal_size_from_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    """pytest-xdist's workers run with COLUMNS=80 and LINES=24 set. Every program a
+    test starts would inherit them and take them over its real terminal (Python's
+    ``shutil.get_terminal_size`` reads them first): the real TUI in a 120x40 tmux
+    pane drew itself at 80x24. Serial or parallel, tests see the same environment."""
+    monkeypatch.delenv("COLUMNS", raising=False)
+    monkeypatch.delenv("LINES", raising=False)
+
+
 @pytest.fixture
 def library_copy(tmp_path: Path) -> Path:
     """A private copy of the sample library ``drafts/``; returns its folder."""

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from textual.worker import WorkerCancelled
+from waiting import DEADLINE
 
 SAMPLE = Path(__file__).resolve().parents[2] / "drafts"
 FIXED_NOW = datetime(2026, 11, 25, 10, 0, tzinfo=UTC)
@@ -56,16 +57,22 @@ async def type_text(pilot, text: str) -> None:
     await pilot.press(*["enter" if c == "\n" else c for c in text])
 
 
-async def wait_until(pilot, condition, timeout: float = 15.0) -> None:
-    """Poll ``condition`` while the app runs (debounced work lands on a timer)."""
+async def wait_until(
+    pilot, condition, timeout: float = DEADLINE, *, what: str = "", then_settle: bool = True
+) -> None:
+    """Poll ``condition`` while the app runs (debounced work lands on a timer).
+
+    ``then_settle=False`` when a worker is held up on purpose (settling waits
+    for every worker)."""
     import time
 
     deadline = time.monotonic() + timeout
     while not condition():
         if time.monotonic() > deadline:
-            raise AssertionError("condition never became true")
+            raise AssertionError(f"waited {timeout:.0f}s for {what or 'a condition'}, in vain")
         await pilot.pause(0.05)
-    await settle(pilot)
+    if then_settle:
+        await settle(pilot)
 
 
 async def open_release(pilot, slug: str):
