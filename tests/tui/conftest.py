@@ -91,3 +91,22 @@ async def open_editor(pilot, slug: str):
     editor = await open_release(pilot, slug)
     assert isinstance(editor, EditorScreen)
     return editor
+
+
+async def palette_offers(pilot, text: str) -> None:
+    """Wait until the command palette's highlighted result reads ``text``: its
+    search runs in the background, and enter before it lands picks nothing."""
+    from textual.command import CommandList
+
+    def offered() -> bool:
+        found = pilot.app.screen.query(CommandList)
+        if not found:
+            return False
+        results = found.first()
+        index = results.highlighted
+        if index is None:
+            return False
+        prompt = str(results.get_option_at_index(index).prompt)
+        return text.casefold() in prompt.casefold()
+
+    await wait_until(pilot, offered, what=f"the palette to offer {text!r}")
