@@ -48,7 +48,7 @@ check: $(STAMP)
 	@$(MAKE) --no-print-directory layers
 
 test: check
-	$(VENV)/bin/python -m pytest $(PYTEST_ARGS)
+	$(VENV)/bin/python -m pytest -n auto --dist worksteal $(PYTEST_ARGS)
 
 clean:
 	rm -rf $(VENV)

@@ -63,6 +63,16 @@ def own_config(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.Mon
     return home
 
 
+@pytest.fixture(autouse=True)
+def no_terminal_size_from_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    """pytest-xdist's workers run with COLUMNS=80 and LINES=24 set. Every program a
+    test starts would inherit them and take them over its real terminal (Python's
+    ``shutil.get_terminal_size`` reads them first): the real TUI in a 120x40 tmux
+    pane drew itself at 80x24. Serial or parallel, tests see the same environment."""
+    monkeypatch.delenv("COLUMNS", raising=False)
+    monkeypatch.delenv("LINES", raising=False)
+
+
 @pytest.fixture
 def library_copy(tmp_path: Path) -> Path:
     """A private copy of the sample library ``drafts/``; returns its folder."""
@@ -131,3 +141,32 @@ def run_newsroom(
 def newsroom_cli() -> Callable[..., subprocess.CompletedProcess[str]]:
     """``run_newsroom`` as a fixture: ``newsroom_cli("list", "--json", drafts=path)``."""
     return run_newsroom
+
+
+# The longest tests (see docs/testing.md, `--durations`), started first: with
+# pytest-xdist's work stealing, a minute-long test begun last would leave the
+# other workers idle at the end. Only the order changes; every test still runs.
+RUN_FIRST = (
+    "tui/test_every_field.py",
+    "test_crash_safety.py",
+    "tui/test_media_pane.py",
+    "tui/test_editor.py",
+    "tui/test_quotes.py",
+    "tui/test_tmux.py",
+    "tui/test_journey.py",
+    "tui/test_kill_recovery.py",
+    "tui/test_hangup.py",
+    "tui/",
+)
+
+
+def _start_rank(item: pytest.Item) -> int:
+    path = Path(str(item.fspath)).relative_to(REPO / "tests").as_posix()
+    for rank, prefix in enumerate(RUN_FIRST):
+        if path.startswith(prefix):
+            return rank
+    return len(RUN_FIRST)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    items.sort(key=_start_rank)  # stable: the order within a file is kept

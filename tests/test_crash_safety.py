@@ -138,7 +138,7 @@ def test_sigkill_during_save_leaves_the_old_or_the_new_version(tmp_path: Path) -
         child = os.fork()
         if child == 0:
             _save_forever(root, "B" if current == "A" else "A", releases)
-        time.sleep(rng.uniform(0, window))
+        time.sleep(rng.uniform(0, window))  # a random moment of the save: under test
         os.kill(child, signal.SIGKILL)
         _, status = os.waitpid(child, 0)
         assert os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGKILL, (
@@ -195,7 +195,7 @@ def test_sigkill_of_a_separate_interpreter_mid_save(tmp_path: Path) -> None:
             cwd=REPO,
         )
         assert child.stdout is not None and child.stdout.readline() == "ready\n"
-        time.sleep(rng.uniform(0.0, 0.1))
+        time.sleep(rng.uniform(0.0, 0.1))  # a random moment to kill at: under test
         child.send_signal(signal.SIGKILL)
         child.wait()
         Library.open(root).load(SLUG)

@@ -155,18 +155,23 @@ def test_only_one_of_many_processes_gets_the_lock(library_copy: Path) -> None:
         f"    lock = locks.acquire(sys.argv[1], {SAMPLE_SLUG!r})\n"
         "except locks.LockedError:\n"
         "    print('refused'); sys.exit(0)\n"
-        "print('got'); sys.stdout.flush(); time.sleep(1.5); lock.release()\n"
+        # Held until every process has answered (not for a fixed time: on a busy
+        # machine the last one may start after a timed hold ended).
+        "print('got'); sys.stdout.flush(); sys.stdin.read(); lock.release()\n"
     )
     children = [
         subprocess.Popen(
             [sys.executable, "-c", script, str(library_copy)],
+            stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             text=True,
             cwd=Path(__file__).parent.parent,
         )
         for _ in range(6)
     ]
-    results = [child.communicate(timeout=30)[0].strip() for child in children]
+    results = [child.stdout.readline().strip() for child in children]
+    for child in children:
+        child.communicate(timeout=60)  # end of input: the holder lets go
     assert sorted(results).count("got") == 1, results
     assert not (library_copy / SAMPLE_SLUG / LOCK_FILE).exists()
 

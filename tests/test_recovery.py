@@ -326,7 +326,7 @@ def test_kill_mid_typing_keeps_everything_up_to_the_last_checkpoint(library_copy
         "    if due is not None and time.monotonic() >= due:\n"
         "        saver.checkpoint(release); due = None\n"
         "        print(n, flush=True)\n"
-        "    time.sleep(0.002)\n"
+        "    time.sleep(0.002)\n"  # the pace of the typing: part of what is tested
     )
     child = subprocess.Popen(
         [sys.executable, "-c", script, str(library_copy), SAMPLE_SLUG],

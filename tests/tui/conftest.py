@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from textual.worker import WorkerCancelled
+from waiting import DEADLINE
 
 SAMPLE = Path(__file__).resolve().parents[2] / "drafts"
 FIXED_NOW = datetime(2026, 11, 25, 10, 0, tzinfo=UTC)
@@ -56,16 +57,22 @@ async def type_text(pilot, text: str) -> None:
     await pilot.press(*["enter" if c == "\n" else c for c in text])
 
 
-async def wait_until(pilot, condition, timeout: float = 15.0) -> None:
-    """Poll ``condition`` while the app runs (debounced work lands on a timer)."""
+async def wait_until(
+    pilot, condition, timeout: float = DEADLINE, *, what: str = "", then_settle: bool = True
+) -> None:
+    """Poll ``condition`` while the app runs (debounced work lands on a timer).
+
+    ``then_settle=False`` when a worker is held up on purpose (settling waits
+    for every worker)."""
     import time
 
     deadline = time.monotonic() + timeout
     while not condition():
         if time.monotonic() > deadline:
-            raise AssertionError("condition never became true")
+            raise AssertionError(f"waited {timeout:.0f}s for {what or 'a condition'}, in vain")
         await pilot.pause(0.05)
-    await settle(pilot)
+    if then_settle:
+        await settle(pilot)
 
 
 async def open_release(pilot, slug: str):
@@ -84,3 +91,22 @@ async def open_editor(pilot, slug: str):
     editor = await open_release(pilot, slug)
     assert isinstance(editor, EditorScreen)
     return editor
+
+
+async def palette_offers(pilot, text: str) -> None:
+    """Wait until the command palette's highlighted result reads ``text``: its
+    search runs in the background, and enter before it lands picks nothing."""
+    from textual.command import CommandList
+
+    def offered() -> bool:
+        found = pilot.app.screen.query(CommandList)
+        if not found:
+            return False
+        results = found.first()
+        index = results.highlighted
+        if index is None:
+            return False
+        prompt = str(results.get_option_at_index(index).prompt)
+        return text.casefold() in prompt.casefold()
+
+    await wait_until(pilot, offered, what=f"the palette to offer {text!r}")

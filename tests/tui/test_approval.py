@@ -75,7 +75,7 @@ async def test_j4_approve_then_edit_makes_it_stale(make_app, drafts):
         )
         await pilot.press(*"outdoor")
         await pilot.press("ctrl+s")
-        await settle(pilot, 0.4)
+        await wait_until(pilot, lambda: not editor.unsaved, what="the save")
         await pilot.press("f5")
         await wait_until(pilot, lambda: pane.assessment.status == "stale")
         assert ("approval", "priya-raman", "2026-11-25 10:00", "stale", "") in signoffs(editor)

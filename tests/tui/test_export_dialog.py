@@ -23,7 +23,7 @@ from newsroom.tui.screens.export_dialog import ExportDialog
 from newsroom.tui.screens.library import LibraryScreen
 from newsroom.tui.widgets.release_table import ReleaseTable
 
-from .conftest import LIDO, open_release, settle
+from .conftest import LIDO, open_release, settle, wait_until
 
 TRICKY = 'Lido <b>reopens</b> & "fish" [bold]win[/]'
 T0 = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
@@ -205,7 +205,7 @@ async def test_writing_happens_off_the_ui_thread(make_app, drafts, tmp_path, mon
 
     def slow_render(*args, **kwargs):
         threads.append(threading.get_ident())
-        assert gate.wait(10), "the test never released the export"
+        assert gate.wait(60), "the test never released the export"
         return real_render(*args, **kwargs)
 
     monkeypatch.setattr(newsroom.export, "render", slow_render)
@@ -215,9 +215,11 @@ async def test_writing_happens_off_the_ui_thread(make_app, drafts, tmp_path, mon
         target = tmp_path / "slow.txt"
         dialog.query_one("#field-path", Input).value = str(target)
         await pilot.click("#ok")
-        await pilot.pause(0.1)
         # The UI still answers while the export waits in its thread.
-        assert "Writing" in str(dialog.query_one("#export-status", Static).render())
+        status = dialog.query_one("#export-status", Static)
+        await wait_until(
+            pilot, lambda: "Writing" in str(status.render()), what="Writing…", then_settle=False
+        )
         await pilot.press("escape")
         await pilot.pause()
         assert app.screen is dialog

@@ -25,6 +25,7 @@ import uuid
 from pathlib import Path
 
 import pytest
+from waiting import wait_until
 
 from newsroom import locks, recovery
 
@@ -35,7 +36,9 @@ MAKE = shutil.which("make")
 SOCKET = f"newsroom-tests-{os.getpid()}"  # the tests' own tmux server
 NEWSROOM = Path(sys.executable).with_name("newsroom")
 ROOT = Path(__file__).resolve().parents[2]
-GONE_WITHIN = 10.0  # seconds: the promise is 2; slack for a slow, busy machine
+# Seconds: the promise is 2 (measured figures are printed); the deadline only
+# catches a process that never goes, so it is generous for a busy CI machine.
+GONE_WITHIN = 30.0
 WORDS = [f"h{n:02d} " for n in range(8)]
 
 pytestmark = [
@@ -44,12 +47,10 @@ pytestmark = [
 ]
 
 
-def wait_until(condition, what: str, timeout: float = 30.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        time.sleep(0.05)
+# Focus as drawn (newsroom.tcss): a bar left of the focused one-line field or
+# table, a heavy border round the focused box. Seen drawn, keys go there.
+FOCUS_BAR = "\u258a"
+FOCUSED_BOX = "\u250f"  # its top left corner
 
 
 def editor_pid(drafts: Path) -> int:
@@ -151,8 +152,11 @@ class Pty:
     def send(self, data: bytes) -> None:
         os.write(self.pipe[1] if self.pipe is not None else self.fd, data)
 
-    def wait_for(self, text: str, start: int = 0) -> None:
-        wait_until(lambda: text.encode() in self.output[start:], f"{text!r} on the screen")
+    def wait_for(self, text: str, start: int = 0) -> int:
+        """Where ``text`` first appears in the output after ``start`` (waits for it)."""
+        wanted = text.encode()
+        found = wait_until(lambda: self.output.find(wanted, start) + 1, f"{text!r} on the screen")
+        return found - 1
 
     def type_words(self) -> None:
         for word in WORDS:
@@ -184,14 +188,16 @@ class Pty:
 
 
 def open_bus_and_type(term: Pty, drafts: Path) -> int:
-    term.wait_for("Residents")
-    time.sleep(1.0)  # let the library settle before the first key
+    # The library drawn with its table focused; then the editor drawn with the
+    # headline focused (the tabs come first in a frame); then the body focused.
+    term.wait_for(FOCUS_BAR, term.wait_for("Residents"))
+    mark = len(term.output)
     term.send(b"\r")
     pid = editor_pid(drafts)
-    term.wait_for("Drafting F2")
-    time.sleep(1.0)
+    term.wait_for(FOCUS_BAR, term.wait_for("Drafting F2", mark))
+    mark = len(term.output)
     term.send(b"\x1bOQ")  # F2: from the headline to the body
-    time.sleep(0.5)
+    term.wait_for(FOCUSED_BOX, mark)
     term.type_words()
     return pid
 
@@ -298,13 +304,12 @@ def test_killed_tmux_pane(drafts: Path, how: str) -> None:
     )
     try:
         tmux_wait(session, "Residents urged")
-        time.sleep(0.5)
         tmux("send-keys", "-t", session, "Enter")
         pid = editor_pid(drafts)
         tmux_wait(session, "Drafting F2")
-        time.sleep(0.5)
+        tmux_wait(session, FOCUS_BAR + "Residents urged")  # the headline has focus
         tmux("send-keys", "-t", session, "F2")
-        time.sleep(0.5)
+        tmux_wait(session, FOCUSED_BOX)  # the body has focus
         for word in WORDS:
             tmux("send-keys", "-t", session, "-l", word)
             tmux_wait(session, word.strip())

@@ -9,7 +9,7 @@ from newsroom.tui.commands import NewsroomCommands
 from newsroom.tui.screens.editor import EditorScreen
 from newsroom.tui.screens.help import HelpScreen
 
-from .conftest import BUS, open_release, settle
+from .conftest import BUS, open_release, palette_offers, settle, wait_until
 
 
 def help_rows(app) -> dict[str, str]:
@@ -75,7 +75,7 @@ async def test_palette_offers_only_what_applies(make_app, drafts):
         await settle(pilot)
         assert isinstance(app.screen, CommandPalette)
         await pilot.press(*"quotes pane")
-        await settle(pilot, 0.3)
+        await palette_offers(pilot, "Quotes pane")
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, EditorScreen)
@@ -92,14 +92,15 @@ async def test_palette_reaches_pane_actions(make_app, drafts):
         assert "New quote" in offered and "Add a person" in offered
         # The TODO marker blocks submission and nothing is cleared: not offered.
         await pilot.press("f5")
-        await settle(pilot, 0.3)
+        pane = app.screen.query_one("ApprovalPane")
+        await wait_until(pilot, lambda: pane.assessment is not None, what="the checks")
         offered = await titles(app)
         assert "Submit for review" not in offered and "Approve" not in offered
         assert "Record a clearance" in offered
         await pilot.press("ctrl+p")
         await settle(pilot)
         await pilot.press(*"new quote")
-        await settle(pilot, 0.3)
+        await palette_offers(pilot, "New quote")
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, FormDialog) and app.screen.id == "quote-form"

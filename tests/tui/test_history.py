@@ -22,7 +22,7 @@ from newsroom.tui.screens.editor import EditorScreen
 from newsroom.tui.screens.history import HistoryScreen
 from newsroom.tui.widgets.release_table import ReleaseTable
 
-from .conftest import LIDO, open_release, settle
+from .conftest import LIDO, open_release, palette_offers, settle, wait_until
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
 
@@ -242,12 +242,19 @@ async def test_a_refused_commit_is_a_notice_not_a_crash(
         await settle(pilot)
         assert pilot.app.screen.id == "submit-confirm"
         await pilot.press("enter")  # u asks first
-        await settle(pilot)
+
+        def notices() -> list[str]:
+            return [n.message for n in app._notifications]
+
+        # The commit runs off the UI thread: its notice comes when it is done.
+        await wait_until(
+            pilot,
+            lambda: any(n.startswith("Saved, but not committed:") for n in notices()),
+            what="the notice that the commit was refused",
+        )
         data = tomllib.loads((git_drafts / LIDO / "release.toml").read_text("utf-8"))
         assert data["history"][-1]["action"] == "submit"
         assert git(tmp_path, "rev-list", "--count", "HEAD").strip() == "1"
-        notices = [n.message for n in app._notifications]
-        assert any(n.startswith("Saved, but not committed:") for n in notices), notices
         assert isinstance(app.screen, EditorScreen)
 
 
@@ -271,7 +278,7 @@ async def test_palette_opens_history_from_library_and_editor(make_app):
         await settle(pilot)
         assert isinstance(app.screen, CommandPalette)
         await pilot.press(*"history")
-        await settle(pilot, 0.3)
+        await palette_offers(pilot, "History")
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, HistoryScreen) and app.screen.slug == LIDO

@@ -10,13 +10,13 @@ are read back. The release is our own (a made-up Eastfield residents' group).
 
 from __future__ import annotations
 
-import time
 import tomllib
 from pathlib import Path
 
 import pytest
+from waiting import wait_until
 
-from .test_tmux import NEWSROOM, TMUX, tmux, wait_for
+from .test_tmux import NEWSROOM, TMUX, screen_until, tmux, wait_for
 from .test_tmux_typing import start, stop, wait_file
 
 pytestmark = [
@@ -74,26 +74,12 @@ def type_(session: str, text: str) -> None:
     tmux("send-keys", "-t", session, "-l", text)
 
 
-def wait_until(session: str, condition, timeout: float = 20.0) -> str:
-    deadline = time.monotonic() + timeout
-    screen = ""
-    while time.monotonic() < deadline:
-        screen = tmux("capture-pane", "-p", "-t", session)
-        if condition(screen):
-            return screen
-        time.sleep(0.2)
-    raise AssertionError(f"the screen never became as expected; it was:\n{screen}")
+def new_release(drafts: Path, before: set[str]) -> Path:
+    def made() -> set[str]:
+        return {p.name for p in drafts.iterdir() if (p / "release.toml").exists()} - before
 
-
-def new_release(drafts: Path, before: set[str], timeout: float = 20.0) -> Path:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        made = {p.name for p in drafts.iterdir() if (p / "release.toml").exists()} - before
-        if made:
-            (slug,) = made
-            return drafts / slug
-        time.sleep(0.2)
-    raise AssertionError("no new release folder appeared")
+    (slug,) = wait_until(made, "a new release folder")
+    return drafts / slug
 
 
 def paragraphs(text: str) -> list[str]:
@@ -185,11 +171,12 @@ def test_a_release_drafted_approved_and_exported_by_keys(drafts: Path, tmp_path:
         wait_for(session, "New quote q1")
         type_(session, "Margaret")  # typed at the closed speaker list: it chooses her
         # Chosen, and her role filled in from the directory.
-        wait_until(
+        screen_until(
             session,
             lambda screen: any(
                 "Margaret Oduya" in line and "▼" in line for line in screen.splitlines()
             ),
+            "Margaret Oduya chosen in the speaker list",
         )
         wait_for(session, "Speaker's role")
         keys(session, "Tab", "Tab", "Tab")  # role, introduction, words

@@ -15,6 +15,7 @@ import uuid
 from pathlib import Path
 
 import pytest
+from waiting import wait_until
 
 from newsroom import recovery
 
@@ -49,12 +50,17 @@ def assert_everything_up_to_grace(drafts: Path, typed: list[tuple[float, str]], 
     )
 
 
-def wait_for_lock(drafts: Path, timeout: float = 30.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not (drafts / BUS / ".lock").exists():
-        if time.monotonic() > deadline:
-            raise AssertionError("the editor never took the lock")
-        time.sleep(0.1)
+def wait_for_lock(drafts: Path) -> None:
+    wait_until((drafts / BUS / ".lock").exists, "the editor to take the lock")
+
+
+# Focus as drawn (newsroom.tcss): a bar left of the focused one-line field, a
+# heavy border round the focused box. Seen on the screen, keys go there.
+FOCUS_BAR = "\u258a"
+FOCUSED_BOX = "\u250f"  # its top left corner
+# Pacing, not waiting: the words are spread over several seconds so that some
+# are older than GRACE when the kill comes.
+BETWEEN_WORDS = 0.2
 
 
 # -- tmux ----------------------------------------------------------------------
@@ -65,15 +71,14 @@ def tmux(*args: str) -> str:
     return subprocess.run(command, check=True, capture_output=True, text=True).stdout
 
 
-def wait_for(session: str, text: str, timeout: float = 30.0) -> None:
-    deadline = time.monotonic() + timeout
-    screen = ""
-    while time.monotonic() < deadline:
-        screen = tmux("capture-pane", "-p", "-t", session)
-        if text in screen:
-            return
-        time.sleep(0.05)
-    raise AssertionError(f"{text!r} never appeared; the screen was:\n{screen}")
+def wait_for(session: str, text: str) -> None:
+    seen = [""]
+
+    def look() -> bool:
+        seen[0] = tmux("capture-pane", "-p", "-t", session)
+        return text in seen[0]
+
+    wait_until(look, f"{text!r} on the screen", describe=lambda: f"the screen was:\n{seen[0]}")
 
 
 @pytest.mark.skipif(TMUX is None, reason="tmux is not installed (the pty variant still runs)")
@@ -94,15 +99,15 @@ def test_sigkill_in_tmux_keeps_everything_typed_up_to_2_seconds_before(drafts: P
         tmux("send-keys", "-t", session, "Enter")  # the first row is the bus release
         wait_for(session, "Drafting F2")
         wait_for_lock(drafts)
-        time.sleep(0.5)  # let the editor settle its focus
+        wait_for(session, FOCUS_BAR + "Residents urged")  # the headline has focus
         tmux("send-keys", "-t", session, "F2")  # from the headline to the body
-        time.sleep(0.5)
+        wait_for(session, FOCUSED_BOX)  # the body has focus
         typed: list[tuple[float, str]] = []
         for word in WORDS:
             tmux("send-keys", "-t", session, "-l", word)
             wait_for(session, word.strip())  # on screen: the editor has it
             typed.append((time.monotonic(), word))
-            time.sleep(0.2)
+            time.sleep(BETWEEN_WORDS)
         killed = time.monotonic()
         os.kill(pid, signal.SIGKILL)
     finally:
@@ -143,23 +148,33 @@ def test_sigkill_in_a_pty_keeps_everything_typed_up_to_2_seconds_before(drafts: 
 
     reader = threading.Thread(target=drain, daemon=True)
     reader.start()
+
+    def shown(text: str, start: int = 0) -> int:
+        """Where ``text`` first appears in the terminal's output after ``start``."""
+        wanted = text.encode()
+        return (
+            wait_until(lambda: output.find(wanted, start) + 1, f"{text!r} in the terminal's output")
+            - 1
+        )
+
     try:
-        deadline = time.monotonic() + 30
-        while b"Residents" not in output:
-            assert time.monotonic() < deadline, "the library never appeared"
-            time.sleep(0.1)
-        time.sleep(1.0)
+        # The library, drawn with the table focused (its bar at the left).
+        shown(FOCUS_BAR, shown("Residents"))
+        mark = len(output)
         os.write(fd, b"\r")
         wait_for_lock(drafts)
-        time.sleep(1.5)
+        # The editor drawn, the headline focused (the tabs come first in a frame).
+        shown(FOCUS_BAR, shown("Drafting F2", mark))
+        mark = len(output)
         os.write(fd, b"\x1bOQ")  # F2: from the headline to the body
-        time.sleep(0.5)
+        shown(FOCUSED_BOX, mark)
         typed: list[tuple[float, str]] = []
         for word in WORDS:
+            mark = len(output)
             os.write(fd, word.encode())
-            # Not seen on a screen here: count a word as typed a beat after writing it.
-            time.sleep(0.25)
+            shown(word.strip(), mark)  # drawn: the editor has it
             typed.append((time.monotonic(), word))
+            time.sleep(BETWEEN_WORDS)
         killed = time.monotonic()
         os.kill(pid, signal.SIGKILL)
     finally:

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import time
 
 from textual.widgets import Static, TextArea
 
+from newsroom import recovery
 from newsroom.tui.screens.choice import ChoiceDialog
 
 from .conftest import BUS, open_release, settle, wait_until
@@ -73,7 +73,8 @@ async def test_lock_is_taken_and_released(make_app, drafts):
 
 async def test_crashed_session_is_offered_back(make_app, drafts):
     subprocess.run([sys.executable, "-c", WRITE_RECOVERY, str(drafts), BUS], check=True)
-    time.sleep(0.05)
+    # The writer has exited (run waits for it): its file is offered from now on.
+    assert recovery.pending(drafts)
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)

@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-import time
 from datetime import UTC, datetime
 
 from textual.widgets import Input, Static, TextArea
@@ -167,7 +166,8 @@ async def test_conflict_overwrite_only_after_the_diff(make_app, drafts):
 
 async def test_recovery_shows_the_diff_and_renames_before_replay(make_app, drafts):
     subprocess.run([sys.executable, "-c", WRITE_RECOVERY, str(drafts), BUS], check=True)
-    time.sleep(0.05)
+    # The writer has exited (run waits for it): its file is offered from now on.
+    assert recovery.pending(drafts)
     folder = drafts / ".newsroom" / "recovery"
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
@@ -195,7 +195,8 @@ async def test_recovery_shows_the_diff_and_renames_before_replay(make_app, draft
 
 async def test_recovery_discard_from_the_diff(make_app, drafts):
     subprocess.run([sys.executable, "-c", WRITE_RECOVERY, str(drafts), BUS], check=True)
-    time.sleep(0.05)
+    # The writer has exited (run waits for it): its file is offered from now on.
+    assert recovery.pending(drafts)
     before = (drafts / BUS / "body.md").read_bytes()
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:

@@ -37,6 +37,13 @@ def snapshot_app(tmp_path, monkeypatch):
     photos.mkdir()
     (photos / "mill-lane.jpg").write_bytes(b"")  # listed by name; never opened
     monkeypatch.setattr(MediaPane, "start_folder", photos)
+    # The cursor never blinks off: on a busy machine a snapshot taken half a second
+    # late caught the focused field's cursor hidden (and turning the blink off
+    # afterwards redraws from a cache of the hidden state).
+    from textual.widgets import Input, TextArea
+
+    monkeypatch.setattr(Input, "_toggle_cursor", lambda self: None)
+    monkeypatch.setattr(TextArea, "_toggle_cursor_blink_visible", lambda self: None)
     app = NewsroomApp(drafts, clock=lambda: FIXED_NOW, user="priya-raman")
     app.animation_level = "none"  # the tab underline slides; a snapshot must not catch it
     return app

@@ -6,12 +6,12 @@ import os
 import shutil
 import subprocess
 import sys
-import time
 import tomllib
 import uuid
 from pathlib import Path
 
 import pytest
+from waiting import DEADLINE, wait_until
 
 from .conftest import ACTING, BUS
 
@@ -28,15 +28,44 @@ def tmux(*args: str) -> str:
     return subprocess.run(command, check=True, capture_output=True, text=True).stdout
 
 
-def wait_for(session: str, text: str, timeout: float = 20.0, *, gone: bool = False) -> str:
-    deadline = time.monotonic() + timeout
-    screen = ""
-    while time.monotonic() < deadline:
-        screen = tmux("capture-pane", "-p", "-t", session)
-        if (text in screen) != gone:
-            return screen
-        time.sleep(0.2)
-    raise AssertionError(f"{text!r} never appeared; the screen was:\n{screen}")
+def screen_until(session: str, condition, what: str, timeout: float = DEADLINE) -> str:
+    """The pane's text once ``condition(text)`` holds (polled; fails after ``timeout``)."""
+    seen = [""]
+
+    def look() -> str | None:
+        seen[0] = tmux("capture-pane", "-p", "-t", session)
+        return seen[0] if condition(seen[0]) else None
+
+    def describe() -> str:
+        size = tmux("display-message", "-p", "-t", session, "#{pane_width}x#{pane_height}")
+        return f"the screen ({size.strip()}) was:\n{seen[0]}"
+
+    return wait_until(look, what, timeout, describe=describe)
+
+
+def wait_for(session: str, text: str, timeout: float = DEADLINE, *, gone: bool = False) -> str:
+    what = f"{text!r} to {'go from' if gone else 'appear on'} the screen"
+    return screen_until(session, lambda screen: (text in screen) != gone, what, timeout)
+
+
+# Textual marks the focused one-line field with a bar at its left (newsroom.tcss):
+# the proof that keys typed now go into that field, not wherever focus was.
+FOCUS_BAR = "\u258a"
+
+
+def wait_for_focus(session: str, text: str) -> str:
+    """Wait until the one-line field showing ``text`` is drawn focused."""
+    return wait_for(session, FOCUS_BAR + text)
+
+
+def session_ends(session: str) -> None:
+    def gone() -> bool:
+        alive = subprocess.run(
+            [TMUX, "-L", SOCKET, "has-session", "-t", session], capture_output=True
+        )
+        return alive.returncode != 0
+
+    wait_until(gone, f"tmux session {session} to end (newsroom to quit)")
 
 
 @pytest.mark.skipif(not NEWSROOM.exists(), reason="the newsroom script is not installed")
@@ -53,8 +82,8 @@ def test_type_headline_save_and_quit(drafts: Path):
         wait_for(session, "Residents urged")
         tmux("send-keys", "-t", session, "Enter")  # the first row is the bus release
         wait_for(session, "Drafting F2")
-        # The headline field has focus; wipe it and type a new one.
-        time.sleep(0.5)  # let the editor settle its focus before typing
+        # The headline field has focus (drawn so); wipe it and type a new one.
+        wait_for_focus(session, "Residents urged")
         tmux("send-keys", "-t", session, "C-u")
         wait_for(session, "unsaved changes")
         tmux("send-keys", "-t", session, "-l", "Buses saved after residents speak up")
@@ -64,16 +93,7 @@ def test_type_headline_save_and_quit(drafts: Path):
         wait_for(session, "Saved.")
         wait_for(session, "unsaved changes", gone=True)
         tmux("send-keys", "-t", session, "C-q")
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:
-            alive = subprocess.run(
-                [TMUX, "-L", SOCKET, "has-session", "-t", session], capture_output=True
-            )
-            if alive.returncode != 0:
-                break
-            time.sleep(0.2)
-        else:
-            raise AssertionError("newsroom did not quit after ctrl+q")
+        session_ends(session)
     finally:
         subprocess.run([TMUX, "-L", SOCKET, "kill-session", "-t", session], capture_output=True)
     data = tomllib.loads((drafts / BUS / "release.toml").read_text("utf-8"))

@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import os
 import subprocess
-import time
 import tomllib
 import uuid
 from pathlib import Path
 
 import pytest
+from waiting import DEADLINE, wait_until
 
 from .conftest import ACTING, BUS
 from .test_tmux import NEWSROOM, SOCKET, TMUX, tmux, wait_for
@@ -57,15 +57,14 @@ def stop(session: str) -> None:
     subprocess.run([TMUX, "-L", SOCKET, "kill-session", "-t", session], capture_output=True)
 
 
-def wait_file(path: Path, condition, timeout: float = 20.0) -> str:
-    deadline = time.monotonic() + timeout
-    text = ""
-    while time.monotonic() < deadline:
-        text = path.read_text("utf-8") if path.exists() else ""
-        if condition(text):
-            return text
-        time.sleep(0.2)
-    raise AssertionError(f"{path} never became as expected; it holds:\n{text}")
+def wait_file(path: Path, condition, timeout: float = DEADLINE) -> str:
+    seen = [""]
+
+    def look() -> str | None:
+        seen[0] = path.read_text("utf-8") if path.exists() else ""
+        return seen[0] if condition(seen[0]) else None
+
+    return wait_until(look, f"{path} to change", timeout, describe=lambda: f"it holds:\n{seen[0]}")
 
 
 def save(session: str) -> None:
