@@ -19,6 +19,30 @@ BUS = "2026-11-20-bus-route-consultation"
 ACTING = "priya-raman"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def tmux_server():
+    """The terminal tests' tmux server (``-L newsroom-tests-<pid>``, one per worker)
+    lives as long as the worker: when a test killed the last session the server
+    exited, and the next test's new-session, connecting while it went, failed
+    with "server exited unexpectedly"."""
+    import os
+    import subprocess
+
+    tmux = shutil.which("tmux")
+    if tmux is None:
+        yield
+        return
+    socket = f"newsroom-tests-{os.getpid()}"  # as in test_tmux.py and the kill tests
+    # The server's environment is every pane's: not the worker's TMUX, COLUMNS or LINES.
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TMUX")}
+    env.pop("COLUMNS", None)
+    env.pop("LINES", None)
+    command = [tmux, "-L", socket, "start-server", ";", "set-option", "-g", "exit-empty", "off"]
+    subprocess.run(command, env=env, capture_output=True, check=False)
+    yield
+    subprocess.run([tmux, "-L", socket, "kill-server"], capture_output=True, check=False)
+
+
 @pytest.fixture
 def drafts(tmp_path: Path) -> Path:
     target = tmp_path / "drafts"
