@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from conftest import run_newsroom
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from newsroom import search
@@ -443,3 +443,95 @@ def test_an_interrupted_search_says_so_and_leaves_the_index_alone(archive_root):
     assert archive.store.rebuilt == "no search index yet"
     assert slugs(archive.search("parking"))[0] == "2026-01-05-parking"
     assert archive.mode == "fts5"
+
+
+# ---------------------------------------------------------------------------
+# The latest matches first (what the search box shows while it ranks)
+
+
+def test_the_latest_matches_are_the_same_matches_newest_indexed_first(archive_root):
+    backdate(archive_root)
+    archive = Archive(archive_root)
+    latest = archive.search("parking OR library", order="latest")
+    ranked = archive.search("parking OR library")
+    assert sorted(slugs(latest)) == sorted(slugs(ranked))
+    # A rebuilt index holds the folders in name order: newsroom's slugs start
+    # with their date, so the newest release is first.
+    assert slugs(latest) == ["2026-03-01-library", "2026-02-10-buses", "2026-01-05-parking"]
+    assert all(hit.score == 0.0 for hit in latest.hits)
+    assert all(hit.snippet and hit.snippet.spans for hit in latest.hits)
+    # One edited since comes first; the limit is kept, and "more" says there is more.
+    library = Library.open(archive_root)
+    release = library.load("2026-01-05-parking")
+    release.body += "\n\nMore parking."
+    library.save(release)
+    latest = archive.search("parking OR library", order="latest", limit=2)
+    assert slugs(latest) == ["2026-01-05-parking", "2026-03-01-library"] and latest.more
+
+
+def test_prefixes_are_expanded_to_the_index_words_once_they_are_loaded(archive_root):
+    backdate(archive_root)
+    archive = Archive(archive_root)
+    archive.refresh()
+    node = query.parse("park* bus")
+    assert archive.store.expand("park") is None  # not loaded: searched as a prefix
+    assert query.to_fts(node, archive.store.expand) == query.to_fts(node)
+    archive.load_vocabulary()
+    assert archive.store.expand("park") == ["parking"]
+    assert archive.store.expand("zzz") == []
+    assert query.to_fts(node, archive.store.expand) == '(("parking") AND "bus")'
+    phrase = query.parse('"bus stat"*')
+    assert query.to_fts(phrase, archive.store.expand) == '("bus station")'
+    for words in ("park*", "timetab*", '"bus stat"*', "sta* NOT bus", "read* OR caf*"):
+        expected = sorted(slugs(archive.search(words, refresh=False)))
+        assert sorted(slugs(archive.search(words, refresh=False, order="latest"))) == expected
+
+
+def test_a_vocabulary_read_before_an_edit_is_not_used(archive_root):
+    # A word new since the vocabulary was read must still be found by its prefix.
+    backdate(archive_root)
+    archive = Archive(archive_root)
+    archive.refresh()
+    archive.load_vocabulary()
+    assert archive.store.expand("zebr") == []
+    add(archive_root, "2026-04-01-zebra", "Zebra crossing painted")
+    archive.refresh()
+    assert archive.store.expand("zebr") is None  # stale: a prefix again
+    assert slugs(archive.search("zebr*", order="latest")) == ["2026-04-01-zebra"]
+    archive.load_vocabulary()
+    assert archive.store.expand("zebr") == ["zebra"]
+    # Another process's writes count too: its next refresh sees the index moved on.
+    other = Archive(archive_root)
+    add(archive_root, "2026-04-02-zebu", "A zebu at the farm")
+    other.refresh()
+    archive.refresh()
+    assert archive.store.expand("zeb") is None
+    assert slugs(archive.search("zeb*", order="latest"))[0] == "2026-04-02-zebu"
+
+
+# The fixture's index is only read, so one for every example is right.
+@settings(
+    max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    st.text(alphabet="abcdeiklmnoprstuyé", min_size=1, max_size=4),
+    st.sampled_from(["", " bus", " NOT station", " OR library", '"bus ']),
+)
+def test_expanded_and_plain_prefixes_find_the_same_releases(expanded_archive, prefix, rest):
+    archive = expanded_archive
+    words = f'{rest}{prefix}*"' if rest.startswith('"') else f"{prefix}*{rest}"
+    plain = slugs(archive.search(words, refresh=False, order="latest", limit=100))
+    saved, archive.store._vocabulary = archive.store._vocabulary, None
+    try:
+        assert slugs(archive.search(words, refresh=False, order="latest", limit=100)) == plain
+    finally:
+        archive.store._vocabulary = saved
+
+
+@pytest.fixture
+def expanded_archive(archive_root) -> Archive:
+    archive = Archive(archive_root)
+    archive.refresh()
+    archive.load_vocabulary()
+    assert archive.store.expand("par") == ["parking"]
+    return archive

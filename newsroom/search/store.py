@@ -32,6 +32,7 @@ and then picks the quotes that match themselves (``search._fts_quotes``).
 
 from __future__ import annotations
 
+import bisect
 import json
 import os
 import sqlite3
@@ -62,6 +63,8 @@ SEARCH_FILE = "search.sqlite"
 WEIGHTS = (10.0, 4.0, 1.0, 2.0, 1.5, 1.0)
 # Rebuild once this many dead rows outnumber half the live ones (see above).
 DEAD_MIN = 2000
+# A prefix that covers more words than this is searched as a prefix (see expand).
+MAX_EXPANSION = 200
 _UNSTORED = (-2, -2, -2, 0)  # a stamp no file has: read this folder again next time
 _STAMP = STAMP
 
@@ -123,6 +126,10 @@ class Store:
         self.reread: list[str] = []  # folders read at the last refresh
         self.db: sqlite3.Connection | None = None
         self.names: dict[str, str] = {}
+        # Bumped by every write, so a vocabulary read before it is known stale.
+        self.generation = 0
+        self._written: object = None  # the metadata's id high-water mark last seen
+        self._vocabulary: tuple[int, list[str]] | None = None
 
     # -- opening -------------------------------------------------------------
 
@@ -163,6 +170,9 @@ class Store:
         if self.db is not None:
             try:
                 meta = self._meta()
+                if meta.get("next") != self._written:  # written since (maybe by another process)
+                    self._written = meta.get("next")
+                    self.generation += 1
                 why = self._usable(meta)
                 if why is None:
                     self._update(meta)
@@ -189,6 +199,43 @@ class Store:
                 os.unlink(self.path + suffix)
             except OSError:
                 pass
+
+    # -- the vocabulary: every word in the index, for expanding prefixes -------
+
+    def load_vocabulary(self) -> bool:
+        """Read every word of the index into memory (sorted), on a connection of its
+        own so searches go on meanwhile: 1.4 s at 100,000 releases, so it is for a
+        background thread after a refresh. False if the index changed meanwhile."""
+        generation = self.generation
+        if not os.path.exists(self.path):
+            return False
+        db = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, check_same_thread=False)
+        try:
+            db.execute(
+                "CREATE VIRTUAL TABLE temp.vocabulary USING fts5vocab(main, release_text, 'row')"
+            )
+            words = [word for (word,) in db.execute("SELECT term FROM temp.vocabulary")]
+        except sqlite3.Error:
+            return False
+        finally:
+            db.close()
+        if generation != self.generation:
+            return False
+        words.sort()  # SQLite's order is UTF-8 bytes; bisect wants code points (the same)
+        self._vocabulary = (generation, words)
+        return True
+
+    def expand(self, prefix: str) -> list[str] | None:
+        """The index's words that start with ``prefix`` (folded, as the tokenizer
+        keeps them), or None when the vocabulary is not loaded or is out of date
+        (then the prefix must be searched as a prefix) or covers too many words."""
+        vocabulary = self._vocabulary
+        if vocabulary is None or vocabulary[0] != self.generation:
+            return None
+        words = vocabulary[1]
+        start = bisect.bisect_left(words, prefix)
+        end = bisect.bisect_left(words, prefix + "\U0010ffff", start)
+        return words[start:end] if end - start <= MAX_EXPANSION else None
 
     # -- building ----------------------------------------------------------------
 
@@ -234,6 +281,7 @@ class Store:
             self.db = None
             os.replace(temporary, self.path)
             self.db = self._connect(self.path)
+            self.generation += 1
         except BaseException:
             self.close()
             try:
@@ -337,6 +385,8 @@ class Store:
                 [(value, key) for key, value in new_meta.items()],
             )
             self.db.execute("COMMIT")
+            self._written = writer.next_id
+            self.generation += 1
         except BaseException:
             if self.db.in_transaction:
                 self.db.execute("ROLLBACK")

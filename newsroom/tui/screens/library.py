@@ -197,7 +197,7 @@ class LibraryScreen(LibraryActions, LibraryPalette, RankedFooter, Screen):
             pool = self._shown[1]  # a longer needle only ever matches fewer rows
         return [row for row in pool if needle in row.haystack]
 
-    def refill(self, keep: str | None = None) -> None:
+    def refill(self, keep: str | None = None, *, top: bool = False) -> None:
         needle = self.query_one("#filter", Input).value.casefold().strip()
         if self.search.on:
             shown, self._shown = self.search.table_rows(), None
@@ -205,7 +205,7 @@ class LibraryScreen(LibraryActions, LibraryPalette, RankedFooter, Screen):
             shown = self.matching(needle)
             self._shown = (needle, shown)
         # The cursor stays on the selected release while it is still shown.
-        self.query_one(ReleaseTable).replace_rows(shown, keep=keep)
+        self.query_one(ReleaseTable).replace_rows(shown, keep=keep, top=top)
 
     def selected_row(self) -> Row | None:
         return self.query_one(ReleaseTable).current_row
@@ -241,6 +241,10 @@ class LibraryScreen(LibraryActions, LibraryPalette, RankedFooter, Screen):
     @on(library_search.Searched)
     def _searched(self, message: library_search.Searched) -> None:
         self.search.searched(message)
+
+    @on(library_search.SnippetsCut)
+    def _snippets_cut(self, message: library_search.SnippetsCut) -> None:
+        self.search.snippets_cut(message)
 
     @on(Input.Submitted, "#filter")
     def _filter_done(self, event: Input.Submitted) -> None:

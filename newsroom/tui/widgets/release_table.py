@@ -268,15 +268,22 @@ class ReleaseTable(ScrollView, can_focus=True):
     def detail(self) -> str | None:
         return self._detail
 
-    def replace_rows(self, rows: Sequence[TableRow], keep: str | None = None) -> None:
+    def refresh_details(self) -> None:
+        """Draw every row's second line again (what ``detail`` gives has changed)."""
+        self._strips.clear()
+        self.refresh()
+
+    def replace_rows(
+        self, rows: Sequence[TableRow], keep: str | None = None, *, top: bool = False
+    ) -> None:
         """Show ``rows`` instead of what was shown, in one step.
 
         The cursor stays on the release it was on (or on ``keep``) if that is
-        still shown; otherwise it goes to the first row and the table scrolls
-        to the top. ``Highlighted`` is posted either way: the row under the
-        cursor may be another release at the same position.
+        still shown; otherwise, or with ``top``, it goes to the first row and the
+        table scrolls to the top. ``Highlighted`` is posted either way: the row
+        under the cursor may be another release at the same position.
         """
-        keep = keep if keep is not None else self.current_slug
+        keep = None if top else keep if keep is not None else self.current_slug
         self._rows = list(rows)
         self._index = None
         cursor = 0
