@@ -168,5 +168,17 @@ def _start_rank(item: pytest.Item) -> int:
     return len(RUN_FIRST)
 
 
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
+    """``-n auto``: one and a half workers a core (three on two). One a core left
+    the cores idle a third of the time (Textual's pilot sleeping between keys,
+    real programs starting); four made every test slower and the whole run
+    longer (docs/testing.md has the figures)."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        cores = os.cpu_count() or 1
+    return cores + cores // 2
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     items.sort(key=_start_rank)  # stable: the order within a file is kept
