@@ -42,6 +42,9 @@ from .tomlio import BOM, decode, parse_toml
 
 RECOVERY_DIR = "recovery"
 INTERVAL = 2.0  # seconds: the most typing a crash may cost
+# A checkpoint is written this long after the first change since the last one:
+# the write (and a busy machine's delay to the timer) must fit inside INTERVAL.
+CHECKPOINT_AFTER = 1.5
 SCHEMA = 1
 _REPLAY_SUFFIX = ".replay"
 
@@ -381,7 +384,8 @@ def clear(root: Path | str, slug: str, *, everyone: bool = True) -> int:
 
 
 class Autosaver:
-    """When to checkpoint: at most ``interval`` seconds after any change.
+    """When to checkpoint: ``interval`` seconds after the first change since the
+    last checkpoint (``CHECKPOINT_AFTER``, so it is written within ``INTERVAL``).
 
     The delay is *not* reset by further typing (that would let a long burst
     of typing go unsaved); the first change after a checkpoint starts the
@@ -395,7 +399,7 @@ class Autosaver:
         library: Library,
         slug: str,
         *,
-        interval: float = INTERVAL,
+        interval: float = CHECKPOINT_AFTER,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.library = library

@@ -284,15 +284,15 @@ def test_autosaver_writes_at_most_interval_after_a_change_even_while_typing(
     library = Library.open(library_copy)
     now = [100.0]
     autosaver = recovery.Autosaver(library, SAMPLE_SLUG, clock=lambda: now[0])
-    assert autosaver.changed() == recovery.INTERVAL
+    assert autosaver.changed() == recovery.CHECKPOINT_AFTER < recovery.INTERVAL
     # Typing goes on: no new timer, and the first one is not pushed back.
     for _ in range(10):
         now[0] += 0.3
         assert autosaver.changed() is None
-    assert autosaver.due == 100.0 + recovery.INTERVAL
+    assert autosaver.due == 100.0 + recovery.CHECKPOINT_AFTER
     release = _edit(library)
     assert autosaver.checkpoint(release) is not None
-    assert autosaver.changed() == recovery.INTERVAL  # the next change starts a new clock
+    assert autosaver.changed() == recovery.CHECKPOINT_AFTER  # the next change starts a new clock
     autosaver.discard()
     assert recovery.all_files(library_copy) == []
 
